@@ -1,0 +1,3 @@
+from prepub_review.cli import main
+
+main()

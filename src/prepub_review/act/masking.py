@@ -1,0 +1,53 @@
+"""Display masking: how reports show a value without becoming the leak.
+
+Only letters, digits and CJK characters count as characters of the value; separators
+(spaces, dashes, brackets) are kept so "138-1234-5678" shows as "138-****-5678".
+"""
+
+from __future__ import annotations
+
+import math
+
+from prepub_review.decide.policy import MaskSpec
+
+MASK_CHAR = "*"
+
+
+def _significant(char: str) -> bool:
+    return char.isalnum()  # true for CJK ideographs, full-width digits and letters
+
+
+def mask_value(value: str, spec: MaskSpec) -> str:
+    if not value:
+        return value
+    if spec.keep_from and spec.keep_from in value:
+        cut = value.rindex(spec.keep_from)
+        return mask_value(value[:cut], MaskSpec(spec.keep_prefix, 0)) + value[cut:]
+    positions = [i for i, ch in enumerate(value) if _significant(ch)]
+    count = len(positions)
+    if count == 0:
+        return value
+    prefix, suffix = spec.keep_prefix, spec.keep_suffix
+    min_hidden = max(1, math.ceil(count / 3))
+    while count - prefix - suffix < min_hidden and (prefix or suffix):
+        if suffix >= prefix and suffix:
+            suffix -= 1
+        else:
+            prefix -= 1
+    hidden = set(positions[prefix:count - suffix])
+    return "".join(MASK_CHAR if i in hidden else ch for i, ch in enumerate(value))
+
+
+def mask_spans(text: str, spans: list[tuple[int, int, MaskSpec]]) -> str:
+    """`text` with every (start, end) span masked by its spec; spans may overlap."""
+    out = []
+    pos = 0
+    for start, end, spec in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        out.append(text[pos:start])
+        out.append(mask_value(text[start:end], spec))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

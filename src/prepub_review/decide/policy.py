@@ -1,0 +1,193 @@
+"""The decide stage: turns detections and reader notices into judged findings.
+
+Knowledge lives in rules/policy/<ENTITY>.yaml: per variant of an entity a stable rule id,
+a severity, a Chinese reason, and two overrides -- by zone (a bare "秘密" is a marking only
+in the top lines or a header) and by record (an office phone label in a recipient's table
+row is the recipient's phone). See README "添加规则".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from prepub_review.errors import RulesError
+from prepub_review.models import SEVERITY_RANK, Detection, Finding, Notice, Segment, Severity, Verdict, Zone
+from prepub_review.rules_loader import (
+    LineDict,
+    RulesSource,
+    check_choice,
+    check_known_keys,
+    optional,
+    require,
+)
+
+UNVERIFIED_ENTITY = "UNVERIFIED_CONTENT"
+CONTEXT_CHARS = 24
+SEVERITIES = [s.value for s in Severity]
+ZONES = [z.value for z in Zone]
+
+
+@dataclass(frozen=True, slots=True)
+class MaskSpec:
+    """How a report displays a value: keep so many leading/trailing characters."""
+
+    keep_prefix: int = 1
+    keep_suffix: int = 1
+    keep_from: str | None = None   # keep everything from the last occurrence (e.g. "@" of an email)
+
+
+@dataclass(frozen=True, slots=True)
+class VariantRule:
+    rule_id: str
+    severity: Severity
+    reason: str
+    zones: dict[Zone, Severity] = field(default_factory=dict)
+    with_private_person: Severity | None = None
+    private_person: bool = False
+
+    def severity_for(self, zone: Zone, record_has_private_person: bool) -> Severity:
+        if record_has_private_person and self.with_private_person is not None:
+            return self.with_private_person
+        return self.zones.get(zone, self.severity)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPolicy:
+    entity: str
+    label: str
+    mask: MaskSpec
+    variants: dict[str, VariantRule]
+
+
+class Policy:
+    def __init__(self, entities: dict[str, EntityPolicy]):
+        self.entities = entities
+
+    @classmethod
+    def load(cls, rules: RulesSource) -> Policy:
+        entities = {}
+        for name in rules.names("policy"):
+            policy = parse_entity_policy(rules.yaml(name))
+            entities[policy.entity] = policy
+        return cls(entities)
+
+    def label(self, entity: str) -> str:
+        policy = self.entities.get(entity)
+        return policy.label if policy else entity
+
+    def mask_spec(self, entity: str) -> MaskSpec:
+        policy = self.entities.get(entity)
+        return policy.mask if policy else MaskSpec()
+
+    def rule_for(self, entity: str, variant: str) -> VariantRule:
+        policy = self.entities.get(entity)
+        if policy and variant in policy.variants:
+            return policy.variants[variant]
+        # A recognizer added through rules/ without a policy entry: never silently ignored.
+        return VariantRule(rule_id=f"X-{entity}", severity=Severity.REVIEW,
+                           reason=f"识别器结果({entity}/{variant})未配置处理规则，请人工复核")
+
+    def judge(self, detections: Iterable[Detection], notices: Iterable[Notice] = ()) -> list[Finding]:
+        detections = list(detections)
+        private_records = {
+            record_key(d.segment) for d in detections if self.rule_for(d.entity, d.variant).private_person
+        }
+        by_segment: dict[int, list[Detection]] = defaultdict(list)
+        for det in detections:
+            by_segment[id(det.segment)].append(det)
+        findings = [
+            self._finding(det, by_segment[id(det.segment)], record_key(det.segment) in private_records)
+            for det in detections
+        ]
+        findings.extend(self._notice_finding(n) for n in notices)
+        return findings
+
+    def _finding(self, det: Detection, neighbours: list[Detection], private_record: bool) -> Finding:
+        rule = self.rule_for(det.entity, det.variant)
+        seg = det.segment
+        lo = max(0, det.start - CONTEXT_CHARS)
+        hi = min(len(seg.text), det.end + CONTEXT_CHARS)
+        spans = tuple(
+            (max(n.start, lo) - lo, min(n.end, hi) - lo, n.entity)
+            for n in neighbours if n.start < hi and n.end > lo
+        )
+        return Finding(
+            entity=det.entity, variant=det.variant, rule_id=rule.rule_id,
+            severity=rule.severity_for(seg.zone, private_record),
+            label=self.label(det.entity), reason=rule.reason, text=det.text,
+            location=seg.location, zone=seg.zone, start=det.start, end=det.end,
+            score=round(det.score, 2), recognizer=det.recognizer, field=seg.field, record=seg.record,
+            context=seg.text[lo:hi], context_spans=spans,
+        )
+
+    def _notice_finding(self, notice: Notice) -> Finding:
+        rule = self.rule_for(UNVERIFIED_ENTITY, notice.code)
+        return Finding(
+            entity=UNVERIFIED_ENTITY, variant=notice.code, rule_id=rule.rule_id, severity=rule.severity,
+            label=self.label(UNVERIFIED_ENTITY), reason=notice.detail or rule.reason, text="",
+            location=notice.location, zone=Zone.BODY, start=0, end=0, score=1.0, recognizer="reader",
+        )
+
+
+def record_key(segment: Segment) -> str:
+    """Segments of one table row share a record; a line of prose is its own record."""
+    return segment.record if segment.record is not None else f"segment:{id(segment)}"
+
+
+def verdict_of(findings: Iterable[Finding]) -> Verdict:
+    worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
+    return {2: Verdict.BLOCK, 1: Verdict.REVIEW, 0: Verdict.PASS}[worst]
+
+
+def parse_entity_policy(data: LineDict) -> EntityPolicy:
+    if not isinstance(data, LineDict):
+        raise RulesError("策略文件应为映射，包含 entity / label / variants")
+    check_known_keys(data, {"entity", "label", "mask", "variants"})
+    entity = require(data, "entity", str)
+    label = require(data, "label", str)
+    mask = parse_mask(optional(data, "mask", dict, None))
+    variants_node = require(data, "variants", dict)
+    variants = {}
+    for name, node in variants_node.items():
+        if not isinstance(node, LineDict):
+            raise RulesError(f"{variants_node.where(name)}: 变体「{name}」应为映射")
+        variants[str(name)] = parse_variant(node)
+    if not variants:
+        raise RulesError(f"{data.where('variants')}: variants 不能为空")
+    return EntityPolicy(entity=entity, label=label, mask=mask, variants=variants)
+
+
+def parse_variant(node: LineDict) -> VariantRule:
+    check_known_keys(node, {"rule", "severity", "reason", "zones", "with_private_person", "private_person"})
+    require(node, "severity", str)
+    zones_node = optional(node, "zones", dict, None)
+    zones = {}
+    if zones_node is not None:
+        for zone_name in zones_node:
+            if zone_name not in ZONES:
+                raise RulesError(f"{zones_node.where(zone_name)}: 未知的区域「{zone_name}」，应为 {' / '.join(ZONES)}")
+            zones[Zone(zone_name)] = Severity(check_choice(zones_node, zone_name, SEVERITIES))
+    escalate = optional(node, "with_private_person", str, None)
+    if escalate is not None:
+        escalate = Severity(check_choice(node, "with_private_person", SEVERITIES))
+    return VariantRule(
+        rule_id=str(require(node, "rule", (str, int))),
+        severity=Severity(check_choice(node, "severity", SEVERITIES)),
+        reason=require(node, "reason", str),
+        zones=zones,
+        with_private_person=escalate,
+        private_person=optional(node, "private_person", bool, False),
+    )
+
+
+def parse_mask(node: LineDict | None) -> MaskSpec:
+    if node is None:
+        return MaskSpec()
+    check_known_keys(node, {"keep_prefix", "keep_suffix", "keep_from"})
+    return MaskSpec(
+        keep_prefix=optional(node, "keep_prefix", int, 1),
+        keep_suffix=optional(node, "keep_suffix", int, 1),
+        keep_from=optional(node, "keep_from", str, None),
+    )

@@ -1,0 +1,87 @@
+"""Chinese-aware helpers shared by the recognizers.
+
+presidio's context enhancement compares context words with lemmas of spaCy tokens;
+unsegmented Chinese has neither, so prepub looks at raw characters around a hit,
+never past the end of the line (a line is one segment, see engine.pack).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import ahocorasick
+
+# Full-width ASCII (！-～) and the ideographic space mapped 1:1 to ASCII, so offsets stay valid.
+_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE[0x3000] = 0x20
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits/letters/punctuation to ASCII; same length, same offsets."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def before(text: str, start: int, width: int) -> str:
+    """Up to `width` characters before `start`, not crossing a line break."""
+    return text[max(line_start(text, start), start - width):start]
+
+
+def after(text: str, end: int, width: int) -> str:
+    """Up to `width` characters after `end`, not crossing a line break."""
+    return text[end:min(line_end(text, end), end + width)]
+
+
+def line_of(text: str, pos: int) -> str:
+    return text[line_start(text, pos):line_end(text, pos)]
+
+
+def is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+class Lexicon:
+    """Many keywords found in one pass (Aho-Corasick); each keyword may carry a payload."""
+
+    def __init__(self, words: Iterable[str] | dict[str, object]):
+        self._automaton = ahocorasick.Automaton()
+        items = words.items() if isinstance(words, dict) else ((w, w) for w in words)
+        count = 0
+        for word, payload in items:
+            if word:
+                self._automaton.add_word(word, (word, payload))
+                count += 1
+        self.size = count
+        if count:
+            self._automaton.make_automaton()
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, str, object]]:
+        """Every occurrence (overlaps included) as (start, end, word, payload)."""
+        if not self.size:
+            return
+        for last, (word, payload) in self._automaton.iter(text):
+            yield last - len(word) + 1, last + 1, word, payload
+
+    def longest(self, text: str) -> Iterator[tuple[int, int, str, object]]:
+        """Leftmost-longest, non-overlapping occurrences."""
+        if not self.size:
+            return
+        for last, (word, payload) in self._automaton.iter_long(text):
+            yield last - len(word) + 1, last + 1, word, payload
+
+    def search(self, text: str) -> str | None:
+        """The first keyword found in `text`, or None."""
+        for _, _, word, _ in self.finditer(text):
+            return word
+        return None
+
+    def __contains__(self, word: str) -> bool:
+        return self.size > 0 and word in self._automaton

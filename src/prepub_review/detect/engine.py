@@ -1,0 +1,114 @@
+"""Runs the recognizers over a document's segments and maps hits back onto segments.
+
+Segments are packed into chunks of text, one line per segment, so that each recognizer
+runs once per chunk instead of once per table cell (a 5,000-row sheet has 50,000 cells).
+A segment that sits under a label (a column header, a property name) is written as
+"label：text", so the label is ordinary raw-text context for every recognizer, ours or
+presidio's own. Hits are then mapped back to the segment; a hit inside the label or one
+that runs across two segments is dropped.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from prepub_review.detect.base import ATTRS_KEY, VARIANT_KEY
+from prepub_review.models import Detection, Notice, Segment
+
+LABEL_SEPARATOR = "："
+DEFAULT_CHUNK_CHARS = 64 * 1024
+
+
+class DetectionEngine:
+    def __init__(self, recognizers: Sequence[EntityRecognizer], chunk_chars: int = DEFAULT_CHUNK_CHARS):
+        self.recognizers = list(recognizers)
+        self.chunk_chars = chunk_chars
+
+    def detect(self, items: Iterable[Segment | Notice]) -> Iterator[Detection | Notice]:
+        """Yield every detection (and pass every reader notice through), in document order."""
+        chunk: list[Segment] = []
+        size = 0
+        for item in items:
+            if isinstance(item, Notice):
+                yield item
+                continue
+            if not item.text.strip():
+                continue
+            chunk.append(item)
+            size += len(item.text) + 1
+            if size >= self.chunk_chars:
+                yield from self.detect_chunk(chunk)
+                chunk, size = [], 0
+        if chunk:
+            yield from self.detect_chunk(chunk)
+
+    def detect_text(self, text: str) -> list[Detection]:
+        return list(self.detect_chunk([Segment(text=text, location="文本")]))
+
+    def detect_chunk(self, segments: list[Segment]) -> list[Detection]:
+        text, line_starts, text_starts, text_ends = pack(segments)
+        placed: list[tuple[int, Detection]] = []
+        for recognizer in self.recognizers:
+            for result in recognizer.analyze(text, recognizer.supported_entities, None):
+                hit = _to_detection(result, recognizer, segments, line_starts, text_starts, text_ends)
+                if hit is not None:
+                    placed.append(hit)
+        return resolve_overlaps(placed)
+
+
+def pack(segments: list[Segment]) -> tuple[str, list[int], list[int], list[int]]:
+    """Join segments into one text; return it with each line's start and each text's span."""
+    parts: list[str] = []
+    line_starts, text_starts, text_ends = [], [], []
+    offset = 0
+    for seg in segments:
+        prefix = f"{seg.field}{LABEL_SEPARATOR}" if seg.field else ""
+        line_starts.append(offset)
+        text_starts.append(offset + len(prefix))
+        text_ends.append(offset + len(prefix) + len(seg.text))
+        parts.append(prefix + seg.text)
+        offset += len(prefix) + len(seg.text) + 1
+    return "\n".join(parts), line_starts, text_starts, text_ends
+
+
+def _to_detection(result: RecognizerResult, recognizer: EntityRecognizer, segments: list[Segment],
+                  line_starts: list[int], text_starts: list[int],
+                  text_ends: list[int]) -> tuple[int, Detection] | None:
+    index = bisect_right(line_starts, result.start) - 1
+    if index < 0 or result.end > text_ends[index]:
+        return None  # runs past the end of its segment
+    start = max(result.start, text_starts[index])
+    if start >= result.end:
+        return None  # lies inside the label only
+    metadata = result.recognition_metadata or {}
+    base = text_starts[index]
+    return index, Detection(
+        entity=result.entity_type,
+        variant=metadata.get(VARIANT_KEY, "default"),
+        start=start - base,
+        end=result.end - base,
+        score=float(result.score),
+        segment=segments[index],
+        recognizer=metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name),
+        attrs=dict(metadata.get(ATTRS_KEY) or {}),
+    )
+
+
+def resolve_overlaps(placed: list[tuple[int, Detection]]) -> list[Detection]:
+    """Keep one detection per place, in document order: a span contained in a kept span of
+    the same entity is dropped; of two hits on the same span the higher score wins.
+    Partly overlapping hits are both kept (the policy and the report show both)."""
+    placed.sort(key=lambda p: (p[0], p[1].start, -(p[1].end - p[1].start), -p[1].score))
+    kept: list[tuple[int, Detection]] = []
+    for index, det in placed:
+        if any(
+            k_index == index and k.start <= det.start and det.end <= k.end
+            and (k.entity == det.entity or (k.start, k.end) == (det.start, det.end))
+            for k_index, k in kept[-16:]
+        ):
+            continue
+        kept.append((index, det))
+    return [det for _, det in kept]

@@ -1,0 +1,119 @@
+"""Records passed between the stages: read -> detect -> decide -> act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Zone(StrEnum):
+    """Where in a document a segment sits; the policy decides some findings by zone."""
+
+    BODY = "body"            # ordinary paragraphs / page text / visible HTML text
+    TOP = "top"              # the first lines of the body (where 密级 and 附注 markings go)
+    TABLE = "table"          # a table cell (docx table, sheet cell, HTML <td>)
+    HEADER = "header"        # page header or footer
+    NOTE = "note"            # footnote / endnote
+    COMMENT = "comment"      # Word comment, cell comment, HTML comment
+    REVISION = "revision"    # tracked insertion or deletion
+    HIDDEN = "hidden"        # hidden text, hidden sheet/row/column, display:none, hidden input
+    PROPERTY = "property"    # document properties, <meta>, title/alt attributes
+    SCRIPT = "script"        # string literals in scripts
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One piece of text a reader found, with a location a person can find again.
+
+    `field` is the label the text sits under: a table column header ("身份证号"),
+    a property name ("作者"), an HTML attribute ("alt"). Detectors read it as context.
+    `record` groups the segments of one record (a table row) so the policy can see
+    that a phone number and a recipient's name belong together.
+    """
+
+    text: str
+    location: str
+    zone: Zone = Zone.BODY
+    field: str | None = None
+    record: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Content a reader could not verify (a scanned page, an embedded object).
+
+    Never silently clean: the policy turns each notice code into a finding.
+    """
+
+    code: str          # stable id, e.g. "scanned_page", "embedded_object"
+    location: str
+    detail: str = ""   # Chinese, shown to the reader
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A recognizer's hit, mapped back onto the segment it came from."""
+
+    entity: str
+    variant: str       # recognizer-specific sub-kind the policy keys on ("valid", "bad_checksum"...)
+    start: int         # offsets into segment.text
+    end: int
+    score: float
+    segment: Segment
+    recognizer: str
+    attrs: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.segment.text[self.start:self.end]
+
+
+class Severity(StrEnum):
+    BLOCK = "block"
+    REVIEW = "review"
+    INFO = "info"
+
+
+SEVERITY_RANK = {Severity.INFO: 0, Severity.REVIEW: 1, Severity.BLOCK: 2}
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    REVIEW = "review"
+    BLOCK = "block"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A detection (or notice) after the policy has judged it."""
+
+    entity: str
+    variant: str
+    rule_id: str
+    severity: Severity
+    label: str         # Chinese entity label, e.g. 身份证号
+    reason: str        # short Chinese reason
+    text: str          # raw matched text: act-stage code masks it before showing it
+    location: str
+    zone: Zone
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    field: str | None = None
+    record: str | None = None
+    context: str = ""  # raw excerpt of the segment around the finding; masked before showing
+    context_spans: tuple[tuple[int, int, str], ...] = ()  # (start, end, entity) of every finding in it
+
+
+@dataclass(slots=True)
+class DocumentResult:
+    path: str
+    format: str | None = None
+    verdict: Verdict = Verdict.PASS
+    error: str | None = None
+    error_code: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    segments_read: int = 0
+    characters_read: int = 0

@@ -1,0 +1,135 @@
+"""The `prepub check` command end to end, through a real process."""
+
+import random
+
+import docx
+import pytest
+
+from tests import synth
+from tests.conftest import run_prepub
+
+
+@pytest.fixture(scope="module")
+def recipient_docx(tmp_path_factory):
+    rng = random.Random(5)
+    fake = synth.faker(5)
+    path = tmp_path_factory.mktemp("docs") / "公示.docx"
+    document = docx.Document()
+    document.add_paragraph("城南街道2026年10月最低生活保障对象公示")
+    table = document.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("户主姓名", "身份证号", "保障金额")):
+        cell.text = text
+    ids = []
+    for _ in range(3):
+        row = table.add_row().cells
+        ids.append(synth.cn_id(rng))
+        row[0].text, row[1].text, row[2].text = fake.name(), ids[-1], "860"
+    document.save(path)
+    return path, ids
+
+
+def test_block_document_exits_1_and_masks_values(recipient_docx):
+    path, ids = recipient_docx
+    run = run_prepub("check", str(path))
+    assert run.code == 1, run.stderr
+    assert "不得发布" in run.stdout
+    assert "身份证号" in run.stdout
+    for number in ids:
+        assert number not in run.stdout
+        assert f"{number[:6]}********{number[-4:]}" in run.stdout
+    assert "Traceback" not in run.stderr
+
+
+def test_json_is_one_object_with_stable_keys(recipient_docx):
+    path, ids = recipient_docx
+    run = run_prepub("check", "--format", "json", str(path))
+    assert run.code == 1
+    report = run.json()
+    assert report["version"] == 1
+    (doc,) = report["documents"]
+    assert doc["verdict"] == "block" and doc["error"] is None
+    id_findings = [f for f in doc["findings"] if f["entity"] == "CN_ID_CARD"]
+    assert len(id_findings) == 3
+    for f in id_findings:
+        assert set(f) >= {"entity", "text", "severity", "location", "score"}
+        assert f["severity"] == "block" and "*" in f["text"]
+        assert "表格1" in f["location"]
+    assert not any(number in run.stdout for number in ids)
+
+
+def test_reveal_shows_raw_values(recipient_docx):
+    path, ids = recipient_docx
+    report = run_prepub("check", "--format", "json", "--reveal", str(path)).json()
+    texts = {f["text"] for f in report["documents"][0]["findings"]}
+    assert set(ids) <= texts
+
+
+def test_clean_text_passes(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("本机关2025年主动公开政府信息120条，经保密审查，不涉及国家秘密。\n"
+                    "联系电话：0573-88123456。局长王建国同志主持召开专题会议。\n", encoding="utf-8")
+    run = run_prepub("check", str(path))
+    assert run.code == 0, run.stdout + run.stderr
+    assert "通过" in run.stdout
+
+
+def test_fail_on_review(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text("内部资料 注意保存\n关于做好2026年社会救助工作的通知\n", encoding="utf-8")
+    assert run_prepub("check", str(path)).code == 0
+    assert run_prepub("check", "--fail-on", "review", str(path)).code == 1
+
+
+@pytest.mark.parametrize("name, content, code", [
+    ("empty.docx", b"", "empty"),
+    ("junk.docx", bytes(range(256)) * 40, "unknown_format"),
+    ("truncated.docx", b"PK\x03\x04" + b"\x00" * 100, None),
+])
+def test_bad_input_is_an_error_with_exit_2(tmp_path, name, content, code):
+    path = tmp_path / name
+    path.write_bytes(content)
+    run = run_prepub("check", "--format", "json", str(path))
+    assert run.code == 2
+    (doc,) = run.json()["documents"]
+    assert doc["verdict"] == "error" and doc["error"]
+    if code:
+        assert doc["error_code"] == code
+    assert "Traceback" not in run.stderr
+
+
+def test_missing_path_is_an_error(tmp_path):
+    run = run_prepub("check", str(tmp_path / "nope.docx"))
+    assert run.code == 2
+    assert "不存在" in run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_directory_lists_unsupported_files(tmp_path, recipient_docx):
+    (tmp_path / "a.txt").write_text("普通文字，无个人信息。", encoding="utf-8")
+    (tmp_path / "slides.pptx").write_bytes(b"PK\x03\x04junk")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    report = run_prepub("check", "--format", "json", str(tmp_path)).json()
+    assert [d["path"].endswith("a.txt") for d in report["documents"]] == [True]
+    skipped = {s["path"].rsplit("/", 1)[-1] for s in report["skipped"]}
+    assert {"slides.pptx", "logo.png"} <= skipped
+
+
+def test_usage_error_is_chinese_and_exit_2():
+    run = run_prepub("check", "--no-such-option", "x")
+    assert run.code == 2
+    assert "用法错误" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_malformed_rules_name_file_and_line(tmp_path):
+    rules = tmp_path / "rules"
+    (rules / "policy").mkdir(parents=True)
+    (rules / "policy" / "PHONE_NUMBER.yaml").write_text(
+        "entity: PHONE_NUMBER\nlabel: 手机号码\nvariants:\n  mobile:\n    rule: P2\n    severity: blocker\n"
+        "    reason: x\n", encoding="utf-8")
+    doc = tmp_path / "a.txt"
+    doc.write_text("无内容", encoding="utf-8")
+    run = run_prepub("check", "--rules", str(rules), str(doc))
+    assert run.code == 2
+    assert "PHONE_NUMBER.yaml" in run.stderr and "第6行" in run.stderr and "severity" in run.stderr
+    assert "Traceback" not in run.stderr
