@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -36,6 +37,9 @@ class Segment:
     zone: Zone = Zone.BODY
     field: str | None = None
     record: str | None = None
+    # Where the text lives in the file (format-specific), set only when a reader is asked for
+    # anchors: the redactor edits the document through it. Not part of equality or repr.
+    anchor: object | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,8 @@ class Finding:
     record: str | None = None
     context: str = ""  # raw excerpt of the segment around the finding; masked before showing
     context_spans: tuple[tuple[int, int, str], ...] = ()  # (start, end, entity) of every finding in it
+    attrs: dict = dataclasses.field(default_factory=dict, compare=False)   # the recognizer's extra facts
+    anchor: object | None = dataclasses.field(default=None, compare=False, repr=False)  # segment's anchor
 
 
 @dataclass(slots=True)

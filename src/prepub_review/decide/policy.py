@@ -46,9 +46,13 @@ class VariantRule:
     zones: dict[Zone, Severity] = field(default_factory=dict)
     with_private_person: Severity | None = None
     private_person: bool = False
+    reason_with_private_person: str | None = None
+
+    def escalates(self, record_has_private_person: bool) -> bool:
+        return record_has_private_person and self.with_private_person is not None
 
     def severity_for(self, zone: Zone, record_has_private_person: bool) -> Severity:
-        if record_has_private_person and self.with_private_person is not None:
+        if self.escalates(record_has_private_person):
             return self.with_private_person
         return self.zones.get(zone, self.severity)
 
@@ -107,6 +111,11 @@ class Policy:
     def _finding(self, det: Detection, neighbours: list[Detection], private_record: bool) -> Finding:
         rule = self.rule_for(det.entity, det.variant)
         seg = det.segment
+        reason = rule.reason
+        if rule.escalates(private_record):
+            reason = rule.reason_with_private_person or (
+                f"与私人信息同在一条记录中（如名单的同一行），应视为个人的{self.label(det.entity)}，"
+                "发布前须删除或去标识化")
         lo = max(0, det.start - CONTEXT_CHARS)
         hi = min(len(seg.text), det.end + CONTEXT_CHARS)
         spans = tuple(
@@ -116,10 +125,10 @@ class Policy:
         return Finding(
             entity=det.entity, variant=det.variant, rule_id=rule.rule_id,
             severity=rule.severity_for(seg.zone, private_record),
-            label=self.label(det.entity), reason=rule.reason, text=det.text,
+            label=self.label(det.entity), reason=reason, text=det.text,
             location=seg.location, zone=seg.zone, start=det.start, end=det.end,
             score=round(det.score, 2), recognizer=det.recognizer, field=seg.field, record=seg.record,
-            context=seg.text[lo:hi], context_spans=spans,
+            context=seg.text[lo:hi], context_spans=spans, attrs=det.attrs, anchor=seg.anchor,
         )
 
     def _notice_finding(self, notice: Notice) -> Finding:
@@ -160,7 +169,8 @@ def parse_entity_policy(data: LineDict) -> EntityPolicy:
 
 
 def parse_variant(node: LineDict) -> VariantRule:
-    check_known_keys(node, {"rule", "severity", "reason", "zones", "with_private_person", "private_person"})
+    check_known_keys(node, {"rule", "severity", "reason", "zones", "with_private_person", "private_person",
+                            "reason_with_private_person"})
     require(node, "severity", str)
     zones_node = optional(node, "zones", dict, None)
     zones = {}
@@ -179,6 +189,7 @@ def parse_variant(node: LineDict) -> VariantRule:
         zones=zones,
         with_private_person=escalate,
         private_person=optional(node, "private_person", bool, False),
+        reason_with_private_person=optional(node, "reason_with_private_person", str, None),
     )
 
 

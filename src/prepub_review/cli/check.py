@@ -1,32 +1,13 @@
-"""The `prepub` command. Chinese-first for people, stable English keys for machines.
-
-Exit codes (like ruff/gitleaks, stable):
-  0  no document is `block` or `error` (with --fail-on review: nor `review`)
-  1  some document is `block` (or `review` with --fail-on review)
-  2  usage error, rules error, or some document could not be read (`error`)
-"""
+"""`prepub check`: read → detect → decide → report, for files and directories."""
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
 import click
 
-from prepub_review import __version__
-from prepub_review.errors import PrepubError
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="prepub")
-@click.option("--debug", is_flag=True, help="出错时显示调试信息（开发者用）。")
-def cli(debug: bool) -> None:
-    """prepub：政府信息公开发布前的个人信息与保密审查工具。"""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
-
+from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -42,39 +23,66 @@ def cli(debug: bool) -> None:
 @click.option("--max-size", type=click.IntRange(min=1), default=256, show_default=True,
               help="单个文件大小上限（MB），超过则报错而不审查。")
 @click.option("--no-progress", is_flag=True, help="不显示进度条。")
+@click.option("--audit", is_flag=True, help="为每个文件追加一条审查记录（见 prepub audit）。")
+@click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
+              help="审查记录库路径（隐含 --audit；默认见 prepub audit --help）。")
 def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: str, show_info: bool,
-          quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool) -> None:
+          quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
+          audit_db: Path | None) -> None:
     """审查文件或目录（递归），报告不得公开的个人信息和密级标志。"""
     from prepub_review.act import report_json, report_terminal
     from prepub_review.act.present import Presenter
-    from prepub_review.models import Verdict
+    from prepub_review.models import DocumentResult, Verdict
     from prepub_review.pipeline import Checker
     from prepub_review.read.base import MiB, Limits
-    from prepub_review.read.walk import walk_paths
+    from prepub_review.read.walk import expand_paths
 
     checker = Checker(rules_dir=rules_dir, limits=Limits(max_file_bytes=max_size * MiB))
-    walked = walk_paths(list(paths))
+    walked = expand_paths(paths)
+    unreadable = [DocumentResult(path=str(p.path), verdict=Verdict.ERROR, error=p.message, error_code=p.code)
+                  for p in walked.problems]
     presenter = Presenter(checker.policy, reveal=reveal)
-    out = _console(sys.stdout)
+    out = console(sys.stdout)
     results = []
-    with _progress(len(walked.files), enabled=not no_progress) as advance:
+    with ProgressBar(len(walked.files), enabled=not no_progress) as advance:
         for path in walked.files:
             doc = checker.check_file(path)
             results.append(doc)
             if output_format == "text" and not (quiet and doc.verdict is Verdict.PASS):
                 report_terminal.print_document(out, doc, presenter, show_info)
             advance()
-    results.extend(walked.errors)
-    skipped = [{"path": str(p), "reason": reason} for p, reason in walked.skipped]
+    results.extend(unreadable)
+    skipped = [{"path": str(p), "reason": "格式不支持，未审查"} for p in walked.unsupported]
     if output_format == "json":
         click.echo(report_json.render(results, skipped, presenter))
     else:
-        for doc in walked.errors:
+        for doc in unreadable:
             report_terminal.print_document(out, doc, presenter, show_info)
         report_terminal.print_summary(out, results, skipped)
         if not results:
             out.print("没有找到可审查的文件。")
+    if audit or audit_db:
+        append_audit_records(results, checker, audit_db)
     sys.exit(exit_code(results, fail_on))
+
+
+def append_audit_records(results, checker, audit_db: Path | None) -> None:
+    """One `check` record per document; the record numbers go to stderr (stdout may be JSON)."""
+    from prepub_review import config
+    from prepub_review.act.audit import AuditLog, ValueKey, check_record
+    from prepub_review.act.audit.build import first_lines
+
+    settings = config.load_config()
+    log = AuditLog(config.audit_db_path(audit_db, settings))
+    value_key = ValueKey.load_or_create(config.audit_key_path(settings))
+    digest = checker.rules.digest()
+    seqs = []
+    for doc in results:
+        lines = first_lines(Path(doc.path), checker.limits) if doc.error is None else []
+        seqs.append(log.append(check_record(doc, checker.policy, digest, value_key, lines)).seq)
+    if seqs:
+        numbers = "、".join(map(str, seqs)) if len(seqs) <= 10 else f"{seqs[0]} … {seqs[-1]}"
+        click.echo(f"已写入 {len(seqs)} 条审查记录（第 {numbers} 号，{log.path}）", err=True)
 
 
 def exit_code(results, fail_on: str) -> int:
@@ -86,13 +94,7 @@ def exit_code(results, fail_on: str) -> int:
     return EXIT_OK
 
 
-def _console(stream):
-    from rich.console import Console
-
-    return Console(file=stream, highlight=False, soft_wrap=True)
-
-
-class _progress:
+class ProgressBar:
     """A progress bar on stderr when checking many files in a terminal; a no-op otherwise."""
 
     def __init__(self, total: int, enabled: bool):
@@ -105,7 +107,7 @@ class _progress:
             return lambda: None
         from rich.progress import Progress
 
-        self.bar = Progress(console=_console(sys.stderr), transient=True)
+        self.bar = Progress(console=console(sys.stderr), transient=True)
         self.bar.start()
         task = self.bar.add_task("审查中", total=self.total)
         return lambda: self.bar.advance(task)
@@ -115,25 +117,3 @@ class _progress:
             self.bar.stop()
 
 
-def main() -> None:
-    """Entry point: user errors become a Chinese message and exit 2, never a traceback."""
-    try:
-        cli.main(standalone_mode=False, prog_name="prepub")
-    except click.exceptions.NoArgsIsHelp:
-        sys.exit(EXIT_OK)
-    except click.UsageError as exc:
-        hint = f"\n运行 `prepub {exc.ctx.info_name if exc.ctx and exc.ctx.parent else ''} --help` 查看用法。"
-        click.echo(f"用法错误：{exc.format_message()}{hint.replace('  ', ' ')}", err=True)
-        sys.exit(EXIT_ERROR)
-    except click.Abort:
-        click.echo("已中断。", err=True)
-        sys.exit(130)
-    except PrepubError as exc:
-        click.echo(f"错误：{exc.message}", err=True)
-        sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        click.echo("已中断。", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(EXIT_OK)
-    sys.exit(EXIT_OK)

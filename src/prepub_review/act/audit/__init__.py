@@ -1,0 +1,34 @@
+"""The tamper-evident audit trail (保密审查记录): an append-only, hash-chained SQLite log.
+
+    records.py  what a record and a finding row hold; the canonical bytes that are hashed
+    store.py    AuditLog: the SQLite file, append (safe with many writers and crashes), reading
+    verify.py   recomputes the chain, names the first broken record and how it broke
+    build.py    builds records from findings (masked values, keyed hashes), title/文号, conclusions
+    export.py   the 保密审查台账: csv / xlsx / json with Chinese headers
+
+Typical use (what `prepub check --audit`, `redact` and `review` do):
+
+    log = AuditLog(config.audit_db_path(cli_value))
+    rows = finding_rows(findings, policy, decision="redact", value_key=ValueKey.load_or_create(key_path))
+    head = log.append(AuditRecord(kind="review", document_name=..., ..., findings=rows))
+"""
+
+from prepub_review.act.audit.build import (
+    Conclusion,
+    ValueKey,
+    check_record,
+    file_sha256,
+    finding_row,
+    finding_rows,
+    load_conclusions,
+    title_and_number,
+)
+from prepub_review.act.audit.records import DECISIONS, KINDS, AuditRecord, FindingRow
+from prepub_review.act.audit.store import AuditError, AuditLog, Head, StoredRecord
+from prepub_review.act.audit.verify import Problem, Verification, parse_head, verify
+
+__all__ = [
+    "DECISIONS", "KINDS", "AuditError", "AuditLog", "AuditRecord", "Conclusion", "FindingRow", "Head",
+    "Problem", "StoredRecord", "ValueKey", "Verification", "check_record", "file_sha256", "finding_row",
+    "finding_rows", "load_conclusions", "parse_head", "title_and_number", "verify",
+]

@@ -1,0 +1,205 @@
+"""Builds audit records from what the other stages produce, never storing a raw personal value.
+
+A finding's value is stored masked (the policy's mask spec, as reports show it). To recognise
+the same ID number across records without storing it, a row may also carry an HMAC-SHA256 of
+the value under a per-user key kept OUTSIDE the database (a plain sha256 of an ID number is
+brute-forced in minutes: there are only ~10^11 plausible numbers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from prepub_review import __version__
+from prepub_review.act.audit.records import AuditRecord, FindingRow
+from prepub_review.act.masking import mask_value
+from prepub_review.act.present import VERDICT_LABELS
+from prepub_review.decide.policy import Policy
+from prepub_review.detect.context import normalize_width
+from prepub_review.errors import PrepubError
+from prepub_review.models import DocumentResult, Finding
+from prepub_review.rules_loader import LineDict, RulesSource, check_known_keys, require
+
+KEY_BYTES = 32
+
+
+class ValueKey:
+    """The HMAC key for `value_hmac`. Lose the key and old hashes can no longer be matched, nothing else."""
+
+    def __init__(self, key: bytes):
+        self._key = key
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> ValueKey:
+        path = Path(path)
+        if not path.exists():
+            _create_key_file(path)
+        try:
+            text = path.read_text(encoding="ascii").strip()
+            return cls(bytes.fromhex(text))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise PrepubError(f"审查记录密钥文件 {path} 无法读取或已损坏：{exc}", code="audit_key") from None
+
+    def digest(self, value: str) -> str | None:
+        """Same digest for "330483 1990…" and "３３０４８３1990…": separators and width do not matter."""
+        canonical = "".join(ch for ch in normalize_width(value) if ch.isalnum()).upper()
+        if not canonical:
+            return None
+        return hmac.new(self._key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _create_key_file(path: Path) -> None:
+    """Writes a fresh key readable by its owner only (0600); safe if two processes race."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(KEY_BYTES) + "\n")
+        try:
+            os.link(temp, path)          # atomic, and fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    except OSError as exc:
+        raise PrepubError(f"无法创建审查记录密钥文件 {path}：{exc.strerror}", code="audit_key") from None
+
+
+# --- finding rows -----------------------------------------------------------------------------
+
+def finding_row(finding: Finding, policy: Policy, decision: str, reason: str | None = None,
+                value_key: ValueKey | None = None, replacement: str | None = None) -> FindingRow:
+    return FindingRow(
+        entity=finding.entity,
+        label=finding.label,
+        rule_id=finding.rule_id,
+        severity=finding.severity.value,
+        location=finding.location,
+        masked_value=mask_value(finding.text, policy.mask_spec(finding.entity)),
+        decision=decision,
+        reason=finding.reason if reason is None else reason,
+        value_hmac=value_key.digest(finding.text) if value_key and finding.text else None,
+        replacement=replacement,
+    )
+
+
+def finding_rows(findings: Iterable[Finding], policy: Policy, decision: str = "detected",
+                 value_key: ValueKey | None = None) -> tuple[FindingRow, ...]:
+    return tuple(finding_row(f, policy, decision, value_key=value_key) for f in findings)
+
+
+# --- what the document is -------------------------------------------------------------------
+
+_DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{1,20}\s*[〔\[【(﹝]\s*(?:19|20)\d{2}\s*[〕\]】)﹞]\s*第?\s*\d{1,5}\s*号")
+_HEAD_MARKS = ("绝密", "机密", "秘密", "特急", "加急", "平急", "内部", "注意保存", "注意保密")
+_NOT_A_TITLE = re.compile(r"^(?:\d{1,8}|.*[★☆].*|.*文件|.*[:：]|（.*）|\(.*\))$")
+
+
+def _is_title(line: str) -> bool:
+    is_mark = len(line) <= 12 and line.startswith(_HEAD_MARKS)
+    return 4 <= len(line) <= 80 and not is_mark and not _NOT_A_TITLE.match(line)
+
+
+def title_and_number(lines: Iterable[str], max_lines: int = 15) -> tuple[str | None, str | None]:
+    """(title, 文号) from a document's first lines, e.g. ("关于…的通知", "X民发〔2026〕12号").
+
+    Skips what a GB/T 9704 head carries before the title: 份号, 密级, 紧急程度, the issuing
+    organ's banner ("…文件"), the 文号 line itself; a line ending in "：" is a 主送 line.
+    """
+    title = number = None
+    for raw in list(lines)[:max_lines]:
+        line = normalize_width(raw).strip().replace("\u3000", " ")
+        if not line:
+            continue
+        match = _DOC_NUMBER.search(line)
+        if match and number is None:
+            number = re.sub(r"\s+", "", match.group(0))
+            continue
+        if title is None and _is_title(line):
+            title = line
+    return title, number
+
+
+def first_lines(path: Path, limits, count: int = 15) -> list[str]:
+    """The first lines of a document's text, for `title_and_number`; [] if it cannot be read."""
+    from prepub_review.models import Segment, Zone
+    from prepub_review.read import read_document
+
+    lines: list[str] = []
+    try:
+        _, items = read_document(Path(path), limits)
+        for item in items:
+            if isinstance(item, Segment) and item.zone in (Zone.TOP, Zone.BODY):
+                lines.extend(item.text.splitlines())
+            if len(lines) >= count:
+                break
+    except PrepubError:
+        return []
+    return lines[:count]
+
+
+def file_sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+# --- conclusions and their legal basis (rules/audit_conclusions.yaml) ---------------------------
+
+@dataclass(frozen=True, slots=True)
+class Conclusion:
+    key: str
+    label: str
+    basis: str
+
+
+def load_conclusions(rules: RulesSource) -> dict[str, Conclusion]:
+    data = rules.yaml("audit_conclusions.yaml")
+    if not isinstance(data, LineDict):
+        raise PrepubError("rules/audit_conclusions.yaml 应为映射，包含 conclusions", code="rules_error")
+    check_known_keys(data, {"conclusions"})
+    conclusions = {}
+    for key, node in require(data, "conclusions", dict).items():
+        if not isinstance(node, LineDict):
+            raise PrepubError(f"{data['conclusions'].where(key)}: 结论「{key}」应为映射", code="rules_error")
+        check_known_keys(node, {"label", "basis"})
+        conclusions[str(key)] = Conclusion(str(key), require(node, "label", str), require(node, "basis", str))
+    return conclusions
+
+
+# --- the record of one checked document --------------------------------------------------------
+
+def check_record(doc: DocumentResult, policy: Policy, rules_digest: str, value_key: ValueKey | None = None,
+                 lines: Iterable[str] = ()) -> AuditRecord:
+    """The lighter record `prepub check --audit` appends for each document."""
+    title, number = title_and_number(lines)
+    reason = f"无法审查：{doc.error}" if doc.error else ""
+    return AuditRecord(
+        kind="check",
+        document_name=Path(doc.path).name,
+        document_path=doc.path,
+        document_sha256=file_sha256(Path(doc.path)),
+        reviewer="",
+        conclusion=doc.verdict.value,
+        conclusion_label=VERDICT_LABELS[doc.verdict],
+        conclusion_reason=reason,
+        title=title,
+        doc_number=number,
+        tool_version=__version__,
+        rules_digest=rules_digest,
+        findings=finding_rows(doc.findings, policy, value_key=value_key),
+    )

@@ -1,0 +1,186 @@
+"""Writes a redacted .docx: edits go through the reader's anchors (the w:t elements of each
+paragraph); comments, tracked changes, hidden text and personal properties are cleaned first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from prepub_review.act.redact.ooxml_edit import EditablePackage
+from prepub_review.act.redact.plan import Cleaning, Edit, by_anchor
+from prepub_review.read import docx as docx_reader
+from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.read.docx import KIND_ZH, MC_CHOICE, MC_FALLBACK, TextAnchor, W, _w
+from prepub_review.read.ooxml import NS
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+STORY_TYPES = ("officeDocument", "header", "footer", "footnotes", "endnotes")
+COMMENT_MARKS = {_w("commentRangeStart"), _w("commentRangeEnd"), _w("commentReference")}
+COMMENT_PART_TYPES = ("comments", "commentsExtended", "commentsIds", "commentsExtensible", "people")
+DELETED = {_w("del"), _w("moveFrom")}
+INSERTED = {_w("ins"), _w("moveTo")}
+REVISION_MARKS = {_w(name) for name in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange",
+                                        "tcPrChange", "tblGridChange", "numberingChange", "moveFromRangeStart",
+                                        "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd", "cellIns",
+                                        "cellDel", "cellMerge")}
+
+
+class DocxDocument:
+    def __init__(self, path: Path, limits: Limits):
+        self.package = EditablePackage(path, limits, KIND_ZH)
+        self.main = (self.package.related("", "officeDocument") or ["word/document.xml"])[0]
+
+    def close(self) -> None:
+        self.package.close()
+
+    def segments(self) -> Iterator[ReaderItem]:
+        return docx_reader.read_package(self.package, anchors=True)
+
+    def _stories(self) -> list[etree._Element]:
+        parts = [self.main]
+        for rel_type in STORY_TYPES[1:]:
+            parts += self.package.related(self.main, rel_type)
+        return [self.package.parse(part) for part in parts]
+
+    # -- cleaning -----------------------------------------------------------------------------
+    def clean(self) -> list[Cleaning]:
+        steps = []
+        comments = self._remove_comments()
+        if comments:
+            steps.append(Cleaning("comments", f"删除批注 {comments} 条（含批注内容、作者和在正文中的标记）", comments))
+        accepted, rejected = self._resolve_revisions()
+        if accepted or rejected:
+            steps.append(Cleaning("tracked_changes",
+                                  f"处理修订：接受插入 {accepted} 处，删除的文字 {rejected} 处已彻底移除",
+                                  accepted + rejected))
+        hidden = self._remove_hidden_text()
+        if hidden:
+            steps.append(Cleaning("hidden_text", f"删除隐藏文字 {hidden} 处", hidden))
+        fallbacks = self._remove_fallbacks()
+        if fallbacks:
+            steps.append(Cleaning("fallback_copies", f"删除文本框等的兼容副本 {fallbacks} 处（其中的文字另存了一份）",
+                                  fallbacks))
+        cleared = self.package.clear_personal_properties()
+        if cleared:
+            steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
+        return steps
+
+    def _remove_comments(self) -> int:
+        count = 0
+        for part in self.package.related(self.main, "comments"):
+            count += sum(1 for _ in self.package.parse(part).iter(_w("comment")))
+        for root in self._stories():
+            for mark in [e for e in root.iter() if e.tag in COMMENT_MARKS]:
+                parent = mark.getparent()
+                parent.remove(mark)
+                if parent.tag == _w("r") and not [c for c in parent if c.tag != _w("rPr")]:
+                    parent.getparent().remove(parent)
+                self.package.touch(root)
+        for rel_type in COMMENT_PART_TYPES:
+            for part in self.package.related(self.main, rel_type):
+                self.package.remove_part(part)
+        return count
+
+    def _remove_fallbacks(self) -> int:
+        """mc:AlternateContent keeps a second copy (mc:Fallback, VML) of what mc:Choice holds; the
+        reader and the edits use the Choice, so the copy would keep the raw text."""
+        count = 0
+        for root in self._stories():
+            for fallback in list(root.iter(MC_FALLBACK)):
+                if fallback.getparent() is not None and fallback.getparent().find(MC_CHOICE) is not None:
+                    _remove_keep_tail(fallback)
+                    count += 1
+                    self.package.touch(root)
+        return count
+
+    def _resolve_revisions(self) -> tuple[int, int]:
+        accepted = rejected = 0
+        for root in self._stories():
+            for elem in [e for e in root.iter() if e.tag in DELETED or e.tag in INSERTED or e.tag in REVISION_MARKS]:
+                parent = elem.getparent()
+                if parent is None:
+                    continue
+                if elem.tag in INSERTED and parent.tag != _w("rPr") and parent.tag != _w("trPr"):
+                    accepted += 1
+                    _unwrap(elem)
+                else:
+                    if elem.tag in DELETED and parent.tag not in (_w("rPr"), _w("trPr")):
+                        rejected += 1
+                    _remove_keep_tail(elem)
+                self.package.touch(root)
+            for text in [e for e in root.iter(_w("delText"))]:     # a stray w:delText outside w:del
+                rejected += 1
+                _remove_keep_tail(text)
+                self.package.touch(root)
+        return accepted, rejected
+
+    def _remove_hidden_text(self) -> int:
+        reader = docx_reader._DocxReader(self.package)
+        count = 0
+        for root in self._stories():
+            for paragraph in list(root.iter(_w("p"))):
+                pieces, _ = reader.paragraph_pieces(paragraph)
+                for piece in pieces:
+                    if piece.hidden and piece.element is not None and piece.element.getparent() is not None:
+                        if piece.text.strip():
+                            count += 1
+                        _remove_keep_tail(piece.element)
+                        self.package.touch(root)
+        return count
+
+    # -- edits ----------------------------------------------------------------------------------
+    def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
+        """Apply the edits it can place; returns those without an anchor in the document text."""
+        unplaced = []
+        for group in by_anchor(edits).values():
+            anchor = group[0].finding.anchor
+            if not isinstance(anchor, TextAnchor) or not anchor.pieces:
+                unplaced.extend(group)
+                continue
+            for edit in group:
+                _replace_span(anchor, edit.finding.start, edit.finding.end, edit.replacement)
+            self.package.touch(anchor.pieces[0][0])
+        return unplaced, []
+
+    def save(self, out: Path) -> None:
+        self.package.save(out)
+
+
+def _replace_span(anchor: TextAnchor, start: int, end: int, replacement: str) -> None:
+    """Replace [start, end) of the segment text; the replacement goes in the first run it touches,
+    so it keeps that run's formatting; the other runs lose their part of the value."""
+    placed = False
+    for element, position in anchor.pieces:
+        text = element.text or ""
+        if position >= end or position + len(text) <= start:
+            continue
+        local_start, local_end = max(start - position, 0), min(end - position, len(text))
+        inserted = "" if placed else replacement
+        placed = True
+        element.text = text[:local_start] + inserted + text[local_end:]
+        if element.tag == _w("t"):
+            element.set(XML_SPACE, "preserve")
+
+
+def _unwrap(elem: etree._Element) -> None:
+    parent = elem.getparent()
+    index = parent.index(elem)
+    for offset, child in enumerate(list(elem)):
+        parent.insert(index + offset, child)
+    _remove_keep_tail(elem)
+
+
+def _remove_keep_tail(elem: etree._Element) -> None:
+    parent = elem.getparent()
+    if elem.tail:
+        previous = elem.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + elem.tail
+        else:
+            parent.text = (parent.text or "") + elem.tail
+    parent.remove(elem)
+
+
+__all__ = ["NS", "DocxDocument", "W"]

@@ -1,0 +1,130 @@
+"""An Office package opened for editing: parsed parts are cached so the reader's anchors point into
+the very trees the writer changes; only changed parts are re-serialised, every other member is
+copied unchanged, removed parts are left out (with their relationships and content types)."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from prepub_review.read.base import Limits
+from prepub_review.read.ooxml import NS, OoxmlPackage, qn
+
+CONTENT_TYPES = "[Content_Types].xml"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+PERSONAL_CORE = (("dc", "creator"), ("cp", "lastModifiedBy"))
+PERSONAL_APP = ("Company", "Manager")
+
+
+class EditablePackage(OoxmlPackage):
+    def __init__(self, path: Path, limits: Limits, kind_zh: str):
+        super().__init__(path, limits, kind_zh)
+        self.trees: dict[str, etree._Element] = {}
+        self.dirty: set[str] = set()
+        self.removed: set[str] = set()
+
+    # -- the reader's view: cached trees, removed parts gone --------------------------------
+    def parse(self, name: str) -> etree._Element:
+        if name not in self.trees:
+            self.trees[name] = super().parse(name)
+        return self.trees[name]
+
+    def has(self, name: str) -> bool:
+        return name not in self.removed and super().has(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name in super().names if name not in self.removed]
+
+    def part_of(self, element: etree._Element) -> str | None:
+        root = element.getroottree().getroot()
+        return next((name for name, tree in self.trees.items() if tree is root), None)
+
+    def touch(self, element: etree._Element) -> None:
+        part = self.part_of(element)
+        if part is not None:
+            self.dirty.add(part)
+
+    # -- structural edits ---------------------------------------------------------------------
+    def remove_part(self, name: str) -> None:
+        """Drop a part, every relationship pointing at it, its own .rels and its content type."""
+        if not super().has(name) or name in self.removed:
+            return
+        self.removed.add(name)
+        folder, base = posixpath.split(name)
+        self.removed.add(posixpath.join(folder, "_rels", f"{base}.rels"))
+        for rels_name in [n for n in super().names if n.endswith(".rels") and n not in self.removed]:
+            source = _source_of(rels_name)
+            root = self.parse(rels_name)
+            for rel in list(root):
+                target = rel.get("Target") or ""
+                if rel.get("TargetMode") != "External" and _resolve(source, target) == name:
+                    root.remove(rel)
+                    self.dirty.add(rels_name)
+        types = self.parse(CONTENT_TYPES)
+        for override in list(types):
+            if override.get("PartName", "").lstrip("/") == name:
+                types.remove(override)
+                self.dirty.add(CONTENT_TYPES)
+        self._rels_cache.clear()
+
+    def clear_personal_properties(self) -> list[str]:
+        """Empty author/last-modified-by/company/manager and drop custom properties; labels of what changed."""
+        cleared = []
+        if self.has("docProps/core.xml"):
+            core = self.parse("docProps/core.xml")
+            for prefix, name in PERSONAL_CORE:
+                for elem in core.iter(qn(f"{prefix}:{name}")):
+                    if (elem.text or "").strip():
+                        elem.text = ""
+                        cleared.append({"creator": "作者", "lastModifiedBy": "最后修改者"}[name])
+                        self.dirty.add("docProps/core.xml")
+        if self.has("docProps/app.xml"):
+            app = self.parse("docProps/app.xml")
+            for name in PERSONAL_APP:
+                for elem in app.iter(f"{{{NS['ep']}}}{name}"):
+                    if (elem.text or "").strip():
+                        elem.text = ""
+                        cleared.append({"Company": "单位", "Manager": "经理"}[name])
+                        self.dirty.add("docProps/app.xml")
+        if self.has("docProps/custom.xml"):
+            custom = self.parse("docProps/custom.xml")
+            if len(custom):
+                cleared.append(f"自定义属性 {len(custom)} 项")
+                for prop in list(custom):
+                    custom.remove(prop)
+                self.dirty.add("docProps/custom.xml")
+        return cleared
+
+    # -- output -----------------------------------------------------------------------------
+    def save(self, out: Path) -> None:
+        with zipfile.ZipFile(out, "w") as target:
+            for info in self._zip.infolist():
+                name = info.filename.lstrip("/")
+                if name in self.removed:
+                    continue
+                if name in self.dirty:
+                    data = etree.tostring(self.trees[name], xml_declaration=True, encoding="UTF-8",
+                                          standalone=True)
+                else:
+                    data = self.read(name)
+                copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                copy.compress_type = info.compress_type
+                copy.external_attr = info.external_attr
+                target.writestr(copy, data)
+
+
+def _source_of(rels_name: str) -> str:
+    """'word/_rels/document.xml.rels' -> 'word/document.xml'; '_rels/.rels' -> ''."""
+    folder, base = posixpath.split(rels_name)
+    return posixpath.join(posixpath.dirname(folder), base.removesuffix(".rels")).lstrip("/") \
+        if base != ".rels" else ""
+
+
+def _resolve(source: str, target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target)).lstrip("/")

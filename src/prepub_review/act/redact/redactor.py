@@ -1,0 +1,210 @@
+"""Orchestrates one redaction: open for editing -> clean -> detect -> decide -> plan -> write a
+temp file beside the output -> verify it with the same checker -> atomic rename -> summary.
+
+The original is never written to. Nothing is left behind when anything fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prepub_review.act.masking import mask_value
+from prepub_review.act.redact import operators
+from prepub_review.act.redact.plan import Cleaning, Edit
+from prepub_review.act.redact.profiles import Action, Profile
+from prepub_review.errors import PrepubError, ReadError
+from prepub_review.models import Finding, Severity
+from prepub_review.pipeline import Checker
+from prepub_review.read import read_document
+
+MARKING_ENTITY = "CLASSIFICATION_MARK"
+UNVERIFIED_ENTITY = "UNVERIFIED_CONTENT"
+SUFFIX = ".去标识化"
+OUTPUT_EXTENSIONS = {"docx": None, "xlsx": None, "html": None, "text": None, "csv": None}
+
+
+class RedactionRefused(PrepubError):
+    """The document must not be redacted (a block-level classification marking)."""
+
+
+class VerificationFailed(PrepubError):
+    """The written output still holds block-level findings; it was removed."""
+
+
+@dataclass
+class RedactionResult:
+    input: Path
+    output: Path
+    format: str
+    profile: str
+    edits: list[Edit] = field(default_factory=list)
+    cleanings: list[Cleaning] = field(default_factory=list)
+    kept: list[Finding] = field(default_factory=list)        # review/block findings the profile keeps
+    unplaced: list[Edit] = field(default_factory=list)
+    unchanged: bool = False
+    written: bool = False
+    input_sha256: str = ""
+    output_sha256: str = ""
+
+
+def default_output(path: Path) -> Path:
+    return path.with_name(f"{path.stem}{SUFFIX}{path.suffix}")
+
+
+class Redactor:
+    def __init__(self, checker: Checker, profile: Profile):
+        self.checker = checker
+        self.profile = profile
+        self.compound_surnames = frozenset(w for w in checker.rules.words("surnames.txt") if len(w) == 2)
+
+    def redact(self, source: Path, output: Path, *, force: bool = False, dry_run: bool = False) -> RedactionResult:
+        source, output = Path(source), Path(output)
+        fmt, _items = read_document(source, self.checker.limits)   # the same input checks as `check`
+        if fmt not in OUTPUT_EXTENSIONS:
+            raise ReadError(f"本版本暂不支持对此类文件（{fmt}）去标识化；请另存为 .docx/.xlsx/.html/.txt/.csv 后再处理",
+                            code="unsupported_format")
+        if not dry_run:
+            _check_output(source, output, force)
+        result = RedactionResult(source, output, fmt, self.profile.name)
+        document = _open(fmt, source, self.checker.limits)
+        try:
+            result.cleanings = document.clean()
+            segment_texts: dict[int, str] = {}
+            findings = self._judge(document.segments(), segment_texts)
+            _refuse_markings(findings)
+            result.edits, result.kept = self._plan(findings, segment_texts)
+            result.unplaced, extra = document.apply(result.edits)
+            result.cleanings += extra
+            result.input_sha256 = _sha256(source)
+            result.unchanged = not result.edits and not result.cleanings
+            if dry_run:
+                return result
+            self._write(document, result)
+        finally:
+            document.close()
+        return result
+
+    # -- detect and decide: the checker's engine and policy ----------------------------------
+    def _judge(self, items, segment_texts: dict[int, str]) -> list[Finding]:
+        def remember(stream):
+            for item in stream:
+                if getattr(item, "anchor", None) is not None:
+                    segment_texts[id(item.anchor)] = item.text
+                yield item
+        detections, notices = self.checker._detect(remember(items))
+        return self.checker.policy.judge(detections, notices)
+
+    def _plan(self, findings: list[Finding], segment_texts: dict[int, str]) -> tuple[list[Edit], list[Finding]]:
+        edits, kept = [], []
+        taken: dict[int, list[tuple[int, int]]] = {}
+        for finding in sorted(findings, key=lambda f: (f.location, f.start, -(f.end - f.start))):
+            if finding.entity in (MARKING_ENTITY, UNVERIFIED_ENTITY):
+                if finding.severity != Severity.INFO:
+                    kept.append(finding)
+                continue
+            action = self.profile.action_for(finding.entity, finding.variant, finding.severity.value)
+            if action.kind == "keep":
+                if finding.severity != Severity.INFO:
+                    kept.append(finding)
+                continue
+            spans = taken.setdefault(id(finding.anchor), [])
+            if finding.anchor is not None and any(s < finding.end and finding.start < e for s, e in spans):
+                continue          # overlaps a value already being replaced
+            spans.append((finding.start, finding.end))
+            edits.append(Edit(finding, action.kind, self._replacement(finding, action),
+                              segment_texts.get(id(finding.anchor), finding.text)))
+        return edits, kept
+
+    def _replacement(self, finding: Finding, action: Action) -> str:
+        if action.kind == "drop":
+            return ""
+        if action.kind == "generalise":
+            return operators.generalise_address(finding.text, finding.attrs, action.level)
+        if action.style == "name":
+            return operators.mask_name(finding.text, self.compound_surnames)
+        if action.keep_prefix or action.keep_suffix:
+            return operators.mask_keep(finding.text, action.keep_prefix, action.keep_suffix)
+        return mask_value(finding.text, self.checker.policy.mask_spec(finding.entity))
+
+    # -- write, verify, rename ------------------------------------------------------------------
+    def _write(self, document, result: RedactionResult) -> None:
+        output = result.output
+        handle, temp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=f".tmp{output.suffix}",
+                                             dir=output.parent)
+        os.close(handle)
+        temp = Path(temp_name)
+        try:
+            if result.unchanged:
+                shutil.copyfile(result.input, temp)
+            else:
+                document.save(temp)
+            remaining = self._verify(temp)
+            if remaining:
+                shown = "；".join(f"{f.location} {f.label}（{mask_value(f.text, self.checker.policy.mask_spec(f.entity))}）"
+                                 for f in remaining[:10])
+                raise VerificationFailed(
+                    f"校验未通过：去标识化后的文件中仍有 {len(remaining)} 处必须处理的内容：{shown}。"
+                    "已删除输出文件，请人工处理后再试", code="verification_failed")
+            os.replace(temp, output)
+            result.written = True
+            result.output_sha256 = _sha256(output)
+        finally:
+            if temp.exists():
+                temp.unlink()
+
+    def _verify(self, path: Path) -> list[Finding]:
+        checked = self.checker.check_file(path)
+        if checked.error:
+            raise VerificationFailed(f"校验未通过：无法重新读取输出文件（{checked.error}），已删除输出文件",
+                                     code="verification_failed")
+        return [f for f in checked.findings if f.severity == Severity.BLOCK]
+
+
+def _open(fmt: str, path: Path, limits):
+    if fmt == "docx":
+        from prepub_review.act.redact.docx import DocxDocument
+        return DocxDocument(path, limits)
+    if fmt == "xlsx":
+        from prepub_review.act.redact.xlsx import XlsxDocument
+        return XlsxDocument(path, limits)
+    if fmt == "html":
+        from prepub_review.act.redact.html import HtmlDocument
+        return HtmlDocument(path, limits)
+    from prepub_review.act.redact.text import TextDocument
+    return TextDocument(path, limits)
+
+
+def _refuse_markings(findings: list[Finding]) -> None:
+    marks = [f for f in findings if f.entity == MARKING_ENTITY and f.severity == Severity.BLOCK]
+    if marks:
+        shown = "；".join(f"{f.location}「{f.text}」" for f in marks[:5])
+        raise RedactionRefused(
+            f"拒绝去标识化：文件含密级或不予公开标志（{shown}）。密级标志不能被“涂掉”：该文件须先按规定办理解密，"
+            "或确认标志有误并更正后，再行处理", code="classification_marking")
+
+
+def _check_output(source: Path, output: Path, force: bool) -> None:
+    if output.resolve() == source.resolve():
+        raise ReadError("输出文件不能与原文件相同：去标识化从不修改原文件，请用 -o 指定另一个文件名", code="bad_output")
+    folder = output.parent
+    if not folder.is_dir():
+        raise ReadError(f"输出目录不存在：{folder}", code="bad_output")
+    if not os.access(folder, os.W_OK):
+        raise ReadError(f"输出目录没有写入权限：{folder}", code="bad_output")
+    if output.exists() and not force:
+        raise ReadError(f"输出文件已存在：{output}。如需覆盖，请加 --force", code="output_exists")
+    if output.is_dir():
+        raise ReadError(f"输出路径是一个文件夹：{output}", code="bad_output")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

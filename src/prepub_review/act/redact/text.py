@@ -1,0 +1,59 @@
+"""Writes a redacted .txt/.md/.csv in the encoding (and BOM) it was read in; bytes that did not
+decode are written back unchanged. Edits find their value on the line the reader's anchor names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from prepub_review.act.redact.plan import Cleaning, Edit
+from prepub_review.errors import ReadError
+from prepub_review.read import text as text_reader
+from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.read.text import LineAnchor, detect_encoding
+
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+SEARCH_AHEAD_LINES = 50          # a quoted CSV cell may run over several lines
+
+
+class TextDocument:
+    def __init__(self, path: Path, limits: Limits):
+        self.path, self.limits = path, limits
+        self.encoding = detect_encoding(path)
+        if self.encoding is None:
+            raise ReadError("无法识别文本文件的字符编码，无法去标识化", code="unknown_encoding")
+        self.errors = "surrogateescape" if self.encoding.codec.replace("_", "-").lower() in ("utf-8", "utf8") \
+            else "replace"
+        data = path.read_bytes()[len(self.encoding.bom):]
+        self.lines = LINE.findall(data.decode(self.encoding.codec, errors=self.errors))
+
+    def close(self) -> None:
+        pass
+
+    def segments(self) -> Iterator[ReaderItem]:
+        return text_reader.read(self.path, self.limits, anchors=True)
+
+    def clean(self) -> list[Cleaning]:
+        return []
+
+    def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
+        unplaced = []
+        for edit in sorted(edits, key=lambda e: (getattr(e.finding.anchor, "line", 0), e.finding.start)):
+            anchor = edit.finding.anchor
+            if not isinstance(anchor, LineAnchor) or not self._replace(anchor.line - 1, edit):
+                unplaced.append(edit)
+        return unplaced, []
+
+    def _replace(self, index: int, edit: Edit) -> bool:
+        for number in range(index, min(index + SEARCH_AHEAD_LINES, len(self.lines))):
+            line = self.lines[number]
+            if edit.finding.text in line:
+                self.lines[number] = line.replace(edit.finding.text, edit.replacement, 1)
+                return True
+        return False
+
+    def save(self, out: Path) -> None:
+        text = "".join(self.lines)
+        errors = "surrogateescape" if self.errors == "surrogateescape" else "strict"
+        out.write_bytes(self.encoding.bom + text.encode(self.encoding.codec, errors=errors))

@@ -1,0 +1,141 @@
+"""Writes a redacted .xlsx: each edited cell gets its new value as an inline string (keeping its
+style, so widths, merges and formats stay); shared strings nobody uses any more are emptied, so
+the raw values leave the file; comments and personal properties are cleaned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from prepub_review.act.redact.ooxml_edit import EditablePackage
+from prepub_review.act.redact.plan import Cleaning, Edit, apply_to_text, by_anchor
+from prepub_review.models import Zone
+from prepub_review.read import xlsx as xlsx_reader
+from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.read.ooxml import local_name
+from prepub_review.read.xlsx import KIND_ZH, CellAnchor, S, _s
+
+COMMENT_TYPES = ("comments", "threadedComment", "vmlDrawing")
+
+
+class XlsxDocument:
+    def __init__(self, path: Path, limits: Limits):
+        self.limits = limits
+        self.package = EditablePackage(path, limits, KIND_ZH)
+        self.workbook = (self.package.related("", "officeDocument") or ["xl/workbook.xml"])[0]
+
+    def close(self) -> None:
+        self.package.close()
+
+    def segments(self) -> Iterator[ReaderItem]:
+        return xlsx_reader.read_package(self.package, self.limits, anchors=True)
+
+    def _sheet_parts(self) -> list[str]:
+        rels = self.package.rels(self.workbook)
+        return [rel.target for rel in rels.values()
+                if rel.rel_type in ("worksheet", "xlMacrosheet") and not rel.external and self.package.has(rel.target)]
+
+    # -- cleaning -----------------------------------------------------------------------------
+    def clean(self) -> list[Cleaning]:
+        steps = []
+        comments = 0
+        for sheet in self._sheet_parts():
+            for part in self.package.related(sheet, "comments"):
+                comments += sum(1 for _ in self.package.parse(part).iter(_s("comment")))
+            removed = False
+            for rel_type in COMMENT_TYPES:
+                for part in self.package.related(sheet, rel_type):
+                    self.package.remove_part(part)
+                    removed = True
+            if removed:
+                root = self.package.parse(sheet)
+                for elem in [e for e in root if local_name(e.tag) == "legacyDrawing"]:
+                    root.remove(elem)
+                self.package.dirty.add(sheet)
+        for part in self.package.related(self.workbook, "person"):
+            self.package.remove_part(part)
+        if comments:
+            steps.append(Cleaning("comments", f"删除单元格批注 {comments} 条（含作者）", comments))
+        cleared = self.package.clear_personal_properties()
+        if cleared:
+            steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
+        return steps
+
+    # -- edits ----------------------------------------------------------------------------------
+    def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
+        unplaced, hidden_cells, formulas_dropped = [], 0, False
+        cells_by_part: dict[str, dict[str, etree._Element]] = {}
+        for group in by_anchor(edits).values():
+            finding = group[0].finding
+            anchor = finding.anchor
+            if not isinstance(anchor, CellAnchor):
+                unplaced.extend(group)
+                continue
+            if anchor.part not in cells_by_part:
+                cells_by_part[anchor.part] = {c.get("r"): c for c in self.package.parse(anchor.part).iter(_s("c"))}
+            cell = cells_by_part[anchor.part].get(anchor.ref)
+            if cell is None:
+                unplaced.extend(group)
+                continue
+            new_text = apply_to_text(group[0].segment_text, group)
+            formulas_dropped |= _set_cell_text(cell, new_text)
+            hidden_cells += finding.zone == Zone.HIDDEN
+            self.package.dirty.add(anchor.part)
+        steps = []
+        if cells_by_part:
+            emptied = self._empty_unused_shared_strings()
+            if emptied:
+                steps.append(Cleaning("shared_strings", f"共享字符串表中不再使用的 {emptied} 项已清空（原值不留在文件中）",
+                                      emptied))
+        if formulas_dropped:
+            for part in self.package.related(self.workbook, "calcChain"):
+                self.package.remove_part(part)   # Excel rebuilds it; it must not name removed formulas
+        if hidden_cells:
+            steps.append(Cleaning("hidden_cells", f"隐藏工作表/行/列中的 {hidden_cells} 个单元格已按方案处理",
+                                  hidden_cells))
+        return unplaced, steps
+
+    def _empty_unused_shared_strings(self) -> int:
+        parts = self.package.related(self.workbook, "sharedStrings")
+        if not parts:
+            return 0
+        used: set[int] = set()
+        for sheet in self._sheet_parts():
+            for cell in self.package.parse(sheet).iter(_s("c")):
+                if cell.get("t") == "s":
+                    value = cell.find(_s("v"))
+                    if value is not None and (value.text or "").strip().isdigit():
+                        used.add(int(value.text))
+        root = self.package.parse(parts[0])
+        emptied = 0
+        for index, item in enumerate(root.iter(_s("si"))):
+            if index not in used and "".join(item.itertext()).strip():
+                for child in list(item):
+                    item.remove(child)
+                etree.SubElement(item, _s("t"))
+                emptied += 1
+        if emptied:
+            self.package.dirty.add(parts[0])
+        return emptied
+
+    def save(self, out: Path) -> None:
+        self.package.save(out)
+
+
+def _set_cell_text(cell: etree._Element, text: str) -> bool:
+    """Give a cell a new text value (inline string) or none; keeps its style. True if a formula went."""
+    had_formula = any(local_name(child.tag) == "f" for child in cell)
+    for child in list(cell):
+        cell.remove(child)
+    if text:
+        cell.set("t", "inlineStr")
+        inline = etree.SubElement(cell, f"{{{S}}}is")
+        t = etree.SubElement(inline, f"{{{S}}}t")
+        t.text = text
+        if text != text.strip():
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    elif "t" in cell.attrib:
+        del cell.attrib["t"]
+    return had_formula

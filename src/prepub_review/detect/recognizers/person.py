@@ -1,0 +1,787 @@
+"""PERSON: names of private persons, officials named in their role, and already-masked names.
+
+No segmenter runs on the hot path: jieba's POS tags call 申请人 a name (precision ≈ 0.6) and
+cost 18k chars/s. Instead names are read around cheap triggers found in ONE Aho-Corasick pass:
+
+  label + name        "户主姓名：张三" "家庭成员：王芳、李明" "户主张三" "作者：张三"
+  relation + name     "妻子王芳"
+  name + attribute    "张三，男，68岁" "李四（女，1950年生）" "王五，身份证号…" "张三户" "张三家庭"
+  role + name         "局长饶树声同志" "联系人：何威"  → variant official (naming officials is lawful)
+  list of names       "现将张三、李四、王五等3户…予以公示"  "徐登基、沈娟…为办公室成员"
+  masked name         "张*" "王*明" "欧阳**" "张某某" "李××"  → variant masked
+plus two regex passes: lines that hold nothing but a name (a cell without a header, a letter's
+salutation "杨富："), and blank-separated cells of table rows that a PDF/TXT reader flattened
+("1 司马仁 建设社区 1 610 …").
+
+A name is a surname from rules/surnames.txt (single or compound) and one or two given-name
+characters, or a minority name joined by "·" (阿依古丽·买买提). Which reading is right is
+decided by the boundaries: the trigger fixes one end; the other end must be a clean boundary
+(punctuation, line end, or a word from the `followers` / `openers` lists). Common words that
+begin with a surname character (高度, 张贴, 万元…) are refused by rules/person_stopwords.txt.
+Nothing ever reads across a line break.
+
+Variants: private (a private person, strong evidence: label, attribute, relation, recipient
+list), private_weak (a name-like word with weak evidence: a bare list or a line holding only a
+name), official, masked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from prepub_review.detect.base import Candidate, PrepubRecognizer
+from prepub_review.detect.context import Lexicon, is_cjk, line_end, line_start, normalize_width
+from prepub_review.errors import RulesError
+from prepub_review.rules_loader import (
+    LineDict,
+    RulesSource,
+    check_known_keys,
+    check_type,
+    require,
+    string_list,
+)
+
+RULES_FILE = "person.yaml"
+SURNAMES_FILE = "surnames.txt"
+STOPWORDS_FILE = "person_stopwords.txt"
+
+PRIVATE, PRIVATE_WEAK, OFFICIAL, MASKED = "private", "private_weak", "official", "masked"
+
+# How much a reading is worth when two readings overlap: the stronger evidence wins.
+# A label right before the name ("审核人：张三") outranks an attribute after it ("张三 联系电话…").
+EVIDENCE_MASKED, EVIDENCE_LABEL, EVIDENCE_STRONG, EVIDENCE_CONTEXT, EVIDENCE_WEAK = 5, 4, 3, 2, 1
+SCORES = {PRIVATE: 0.85, PRIVATE_WEAK: 0.5, OFFICIAL: 0.8, MASKED: 0.9}
+
+DOTS = "·•.・‧"                     # "．" is already "." after normalize_width
+LIST_SEPARATORS = "、,;/ \t"
+SENTENCE_ENDS = "。;!?"
+MAX_LABEL_CHARS = 12                 # a field label ("申请人家庭成员姓名") is at most this long
+MAX_LIST_NAMES = 60
+# A minority name: CJK parts joined by a middle dot ("阿依古丽·买买提", "买买提·艾力").
+DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•.・‧][\u4e00-\u9fff]{1,8}){1,3}")
+# A line that may hold nothing but a name, or a letter's salutation "杨富：" (blanks allowed).
+BARE_LINE = re.compile(r"^[ \t]*([^\s:]{2,17})[ \t]*:?[ \t]*$", re.MULTILINE)
+# A CJK cell between blanks, as PDF/TXT tables come out: "1 司马仁 建设社区 1 610", "2、傅敏  3201…".
+ROW_CELL = re.compile(r"(?:(?<=[ \t])|^(?:\d{1,3}[、.]\s*)?)([\u4e00-\u9fff·•]{2,12})(?=[ \t]|$)", re.MULTILINE)
+ROW_MIN_CELLS = 3
+_NUMERALS = "0123456789一二三四五六七八九十两"
+
+
+# --- knowledge from rules/ -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PersonRules:
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    common_surnames: frozenset[str]
+    stop_words: frozenset[str]
+    private_labels: tuple[str, ...]
+    official_labels: tuple[str, ...]
+    relation_words: tuple[str, ...]
+    relation_prefixes: tuple[str, ...]
+    not_name_words: tuple[str, ...]
+    nickname_prefixes: str
+    role_words: tuple[str, ...]
+    appointment_words: tuple[str, ...]
+    openers: frozenset[str]
+    followers: frozenset[str]
+    separated_attributes: tuple[str, ...]
+    attached_attributes: tuple[str, ...]
+    household_words: tuple[str, ...]
+    household_not_before: str
+    gender_words: tuple[str, ...]
+    age_words: tuple[str, ...]
+    weak_attributes: tuple[str, ...]
+    list_end_word: str
+    list_end_units: tuple[str, ...]
+    recipient_context: tuple[str, ...]
+    bad_given: str
+    bad_last: str
+    mask_chars: str
+    mask_not_before: str
+
+
+def load_person_rules(rules: RulesSource) -> PersonRules:
+    data = rules.yaml(RULES_FILE)
+    if not isinstance(data, LineDict):
+        raise RulesError(f"rules/{RULES_FILE}: 应为映射(键: 值)")
+    check_known_keys(data, {"common_surname_count", "name_starts", "labels", "relation_words", "relation_prefixes",
+                            "not_name_words", "nickname_prefixes", "role_words", "appointment_words", "openers", "followers", "attributes", "list_end",
+                            "recipient_context", "bad_given_chars", "bad_last_chars", "mask_chars",
+                            "mask_not_before"})
+
+    def words(mapping: LineDict, key: str) -> tuple[str, ...]:
+        return tuple(normalize_width(w) for w in string_list(mapping, key))
+
+    def chars(key: str) -> str:
+        value = normalize_width(require(data, key, str))
+        if not value:
+            raise RulesError(f"{data.where(key)}: 键「{key}」不能为空")
+        return value
+
+    singles, compounds = _load_surnames(rules)
+    count = require(data, "common_surname_count", int)
+    if not 0 <= count <= len(singles):
+        raise RulesError(f"{data.where('common_surname_count')}: 键「common_surname_count」应在 0 到 {len(singles)}"
+                        f"（姓氏表中单姓的个数）之间，实际为 {count}")
+
+    labels = require(data, "labels", dict)
+    check_known_keys(labels, {"private", "official"})
+    attributes = require(data, "attributes", dict)
+    check_known_keys(attributes, {"separated", "attached", "household", "household_not_before", "gender",
+                                  "age", "weak"})
+    list_end = require(data, "list_end", dict)
+    check_known_keys(list_end, {"word", "units"})
+
+    private_labels, official_labels = words(labels, "private"), words(labels, "official")
+    relation_words, role_words = words(data, "relation_words"), words(data, "role_words")
+    separated, attached = words(attributes, "separated"), words(attributes, "attached")
+    gender, age = words(attributes, "gender"), words(attributes, "age")
+    followers = set(words(data, "followers")) | set(private_labels) | set(official_labels)
+    followers |= set(relation_words) | set(role_words) | set(separated) | set(attached) | set(gender)
+    openers = set(words(data, "openers")) | set(private_labels) | set(official_labels)
+    openers |= set(relation_words) | set(role_words)
+    return PersonRules(
+        surnames=frozenset(singles),
+        compound_surnames=frozenset(compounds) | frozenset(words(data, "name_starts")),
+        common_surnames=frozenset(singles[:count]),
+        stop_words=frozenset(normalize_width(w) for w in rules.words(STOPWORDS_FILE)),
+        private_labels=private_labels,
+        official_labels=official_labels,
+        relation_words=relation_words,
+        relation_prefixes=tuple(sorted(set(relation_words) | set(words(data, "relation_prefixes")), key=len,
+                                       reverse=True)),
+        not_name_words=words(data, "not_name_words"),
+        nickname_prefixes=chars("nickname_prefixes"),
+        role_words=role_words,
+        appointment_words=words(data, "appointment_words"),
+        openers=frozenset(openers),
+        followers=frozenset(followers),
+        separated_attributes=separated,
+        attached_attributes=attached,
+        household_words=words(attributes, "household"),
+        household_not_before="".join(words(attributes, "household_not_before")),
+        gender_words=gender,
+        age_words=age,
+        weak_attributes=words(attributes, "weak"),
+        list_end_word=normalize_width(check_type(list_end, "word", str)),
+        list_end_units=words(list_end, "units"),
+        recipient_context=words(data, "recipient_context"),
+        bad_given=chars("bad_given_chars"),
+        bad_last=chars("bad_last_chars"),
+        mask_chars=chars("mask_chars"),
+        mask_not_before=chars("mask_not_before"),
+    )
+
+
+def _load_surnames(rules: RulesSource) -> tuple[list[str], list[str]]:
+    singles, compounds = [], []
+    for word in rules.words(SURNAMES_FILE):
+        if not all(is_cjk(c) for c in word) or len(word) > 2:
+            raise RulesError(f"rules/{SURNAMES_FILE}: 「{word}」不是一个单姓或两字复姓")
+        (singles if len(word) == 1 else compounds).append(word)
+    if not singles:
+        raise RulesError(f"rules/{SURNAMES_FILE}: 姓氏表为空")
+    return list(dict.fromkeys(singles)), compounds
+
+
+# --- reading names ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    variant: str
+    evidence: int
+    how: str          # what found it: label, relation, attribute, role, list, mask, line, salutation, row
+
+
+class PersonRecognizer(PrepubRecognizer):
+    ENTITY = "PERSON"
+
+    def __init__(self, rules: RulesSource | None = None, **kwargs):
+        self.rules = load_person_rules(rules or RulesSource())
+        r = self.rules
+        triggers: dict[str, set[str]] = {}
+
+        def add(word_list, kind):
+            for word in word_list:
+                triggers.setdefault(word, set()).add(kind)
+
+        add(r.private_labels, "label")
+        add(r.official_labels, "label")
+        add(r.relation_words, "relation")
+        add(r.role_words, "role")
+        add(r.separated_attributes, "separated")
+        add(r.attached_attributes, "attached")
+        add(r.household_words, "household")
+        add(r.weak_attributes, "weak")
+        add((sep + g for g in r.gender_words for sep in ",( \t"), "gender")
+        add(r.age_words, "age")
+        add([r.list_end_word], "list_end")
+        add(["、"], "enumeration")
+        # "马小红：子 沈桂芝" — a one-character relation opening a cell, then the name
+        add((sep + p + " " for p in r.relation_prefixes if len(p) == 1 for sep in ":;"), "relation")
+        add(list(r.mask_chars), "mask")
+        self._triggers = Lexicon({w: frozenset(k) for w, k in triggers.items()})
+        # Words that describe a sentence: roles make a list of names official, recipient words
+        # make it a recipient list. Longest match, so 家庭成员 is not read as the role 成员.
+        context: dict[str, str] = {w: "recipient" for w in r.recipient_context}
+        context.update({w: "private" for w in r.private_labels + r.relation_words})
+        context.update({w: "role" for w in r.role_words + r.official_labels})
+        self._context = Lexicon(context)
+        self._relations = frozenset(r.relation_prefixes)
+        self._inner_blockers = frozenset(r.role_words + r.private_labels + r.official_labels + r.relation_words)
+        self._max_word = max(len(w) for w in r.followers | r.openers | r.stop_words)
+        super().__init__(**kwargs)
+
+    # -- the pass over the text --
+
+    def find(self, text: str) -> Iterator[Candidate]:
+        norm = normalize_width(text)
+        found: list[_Found] = []
+        lists_done_until = -1
+        for start, end, _, kinds in self._triggers.finditer(norm):
+            if "label" in kinds:
+                found += self._after_label(norm, start, end)
+            if "relation" in kinds:
+                found += self._after_relation(norm, start, end)
+            if "role" in kinds:
+                found += self._around_role(norm, start, end)
+            if "separated" in kinds or "attached" in kinds or "gender" in kinds or "age" in kinds:
+                found += self._before_attribute(norm, start, end, kinds)
+            if "household" in kinds:
+                found += self._before_household(norm, start, end)
+            if "weak" in kinds:
+                found += self._before_weak(norm, start)
+            if "list_end" in kinds:
+                found += self._before_list_end(norm, start, end)
+            if "enumeration" in kinds and start >= lists_done_until:
+                names, lists_done_until = self._enumeration(norm, start)
+                found += names
+            if "mask" in kinds:
+                found += self._masked(norm, start)
+        for match in BARE_LINE.finditer(norm):
+            found += self._bare_line(norm, match.start(1), match.end(1))
+        rows: dict[int, str | None] = {}
+        for match in ROW_CELL.finditer(norm):
+            found += self._row_cell(norm, match.start(1), match.end(1), rows)
+        for item in _resolve(found):
+            variant = MASKED if self._has_mask(norm, item.start, item.end) else item.variant
+            yield Candidate(item.start, item.end, variant, SCORES[variant], {"evidence": item.how})
+
+    # -- triggers --
+
+    def _after_label(self, text: str, start: int, end: int) -> list[_Found]:
+        stop = line_end(text, end)
+        pos, colon = _skip_separator(text, end, stop)
+        label = text[_label_start(text, start):end]       # "户主姓名", "联系人姓名", "办公室成员"
+        variant = OFFICIAL if any(w in label for w in self.rules.official_labels) else PRIVATE
+        names = self._read_list(text, pos, stop, loose=colon)
+        return [_Found(s, e, variant, EVIDENCE_LABEL, "label") for s, e in names]
+
+    def _after_relation(self, text: str, start: int, end: int) -> list[_Found]:
+        stop = line_end(text, end)
+        pos = end
+        while pos < stop and text[pos] in ": \t" and pos - end < 3:
+            pos += 1                                       # "孙子 高阳", "妻子：王芳"
+        got = self.name_at(text, pos, stop)
+        return [_Found(pos, got[0], PRIVATE, EVIDENCE_STRONG, "relation")] if got else []
+
+    def _around_role(self, text: str, start: int, end: int) -> list[_Found]:
+        stop = line_end(text, end)
+        found = [_Found(s, e, OFFICIAL, EVIDENCE_STRONG, "role")
+                 for s, e in self._read_list(text, end, stop, loose=False)]
+        ls = line_start(text, start)
+        name_end = start
+        for word in self.rules.appointment_words:        # "张三任组长", "吴丹为办公室成员"
+            if text.endswith(word, ls, start):
+                name_end = start - len(word)
+                break
+        got = self.name_before(text, name_end, ls)
+        if got is None and name_end != start:
+            got = self.name_before(text, start, ls)
+            name_end = start
+        if got is not None:
+            found.append(_Found(got[0], name_end, OFFICIAL, EVIDENCE_STRONG, "role"))
+            found += self._list_leftwards(text, got[0], ls, OFFICIAL, EVIDENCE_STRONG, "role")
+        return found
+
+    def _before_attribute(self, text: str, start: int, end: int, kinds: frozenset[str]) -> list[_Found]:
+        ls = line_start(text, start)
+        if "gender" in kinds:
+            if end < len(text) and is_cjk(text[end]) and text[end] != "性":
+                return []                                  # ",女儿" is not a gender
+            name_end = start                               # the trigger starts with its separator
+        elif "age" in kinds:
+            name_end = start
+            while name_end > ls and text[name_end - 1] in _NUMERALS:
+                name_end -= 1
+            if name_end == start:
+                return []
+            for word_before in ("现年", "今年", "年满"):
+                if text.endswith(word_before, ls, name_end):
+                    name_end -= len(word_before)
+            if name_end > ls and text[name_end - 1] in ",( 、":
+                name_end -= 1
+        elif "separated" in kinds and start > ls and text[start - 1] in ",( 、":
+            name_end = start - 1
+        else:
+            name_end = start
+        got = self.name_before(text, name_end, ls)
+        if got is None:
+            return []
+        strict = "attached" in kinds and "separated" not in kinds and "gender" not in kinds
+        if strict and not got[1]:
+            return []                                      # "张三家庭" needs a clean left boundary
+        found = [_Found(got[0], name_end, PRIVATE, EVIDENCE_STRONG if got[1] else EVIDENCE_CONTEXT,
+                        "attribute")]
+        return found + self._list_leftwards(text, got[0], ls, PRIVATE, EVIDENCE_CONTEXT, "attribute")
+
+    def _before_household(self, text: str, start: int, end: int) -> list[_Found]:
+        if end < len(text) and text[end] in self.rules.household_not_before:
+            return []
+        ls = line_start(text, start)
+        got = self.name_before(text, start, ls)
+        if got is None or not got[1]:
+            return []
+        return [_Found(got[0], start, PRIVATE, EVIDENCE_STRONG, "attribute")] + \
+            self._list_leftwards(text, got[0], ls, PRIVATE, EVIDENCE_CONTEXT, "attribute")
+
+    def _before_weak(self, text: str, start: int) -> list[_Found]:
+        got = self.name_before(text, start, line_start(text, start))
+        if got is None or not got[1]:
+            return []
+        kinds = self._sentence_kinds(text, got[0], start)
+        if "role" in kinds:
+            return [_Found(got[0], start, OFFICIAL, EVIDENCE_CONTEXT, "attribute")]
+        if "recipient" in kinds or "private" in kinds:                 # "张三因病申请低保"
+            return [_Found(got[0], start, PRIVATE, EVIDENCE_CONTEXT, "attribute")]
+        return [_Found(got[0], start, PRIVATE_WEAK, EVIDENCE_WEAK, "attribute")]
+
+    def _before_list_end(self, text: str, start: int, end: int) -> list[_Found]:
+        stop = line_end(text, end)
+        pos = end
+        while pos < stop and text[pos] in _NUMERALS:
+            pos += 1
+        unit = next((u for u in self.rules.list_end_units if text.startswith(u, pos)), None)
+        if unit is None:
+            return []
+        ls = line_start(text, start)
+        got = self.name_before(text, start, ls)
+        if got is None or not got[1]:
+            return []
+        variant = OFFICIAL if text.startswith("同志", pos + len(unit)) else PRIVATE   # "等3名同志"
+        found = [_Found(got[0], start, variant, EVIDENCE_STRONG, "list")]
+        return found + self._list_leftwards(text, got[0], ls, variant, EVIDENCE_STRONG, "list")
+
+    def _enumeration(self, text: str, comma: int) -> tuple[list[_Found], int]:
+        """A list "甲、乙、丙" around the 、 at `comma`; returns its names and where it ends."""
+        ls, le = line_start(text, comma), line_end(text, comma)
+        begin = comma
+        while begin > ls and (is_cjk(text[begin - 1]) or text[begin - 1] in "、" + DOTS + self.rules.mask_chars):
+            begin -= 1
+        finish = comma
+        while finish < le and (is_cjk(text[finish]) or text[finish] in "、" + DOTS + self.rules.mask_chars):
+            finish += 1
+        pieces = _split_pieces(text, begin, finish)
+        if len(pieces) < 2:
+            return [], finish
+        names: list[tuple[int, int]] = []
+        unsure = 0
+        first_start, first_end = pieces[0]
+        got = self.name_before(text, first_end, ls)
+        if got is None or not got[1] or got[0] < first_start:
+            got = self._loose_name_before(text, first_start, first_end, ls)
+            if got is None:
+                return [], finish
+            unsure += 1
+        names.append((got[0], first_end))
+        for p_start, p_end in pieces[1:-1]:
+            got = self.name_at(text, p_start, p_end)
+            if got is None or got[0] != p_end:
+                if self._loose_name_at(text, p_start, p_end) is None or p_end - p_start > 3:
+                    return [], finish
+                unsure += 1                               # an unlisted surname ("亢志强")
+            names.append((p_start, p_end))
+        last_start, last_end = pieces[-1]
+        got = self.name_at(text, last_start, le)
+        if got is None or got[0] > last_end:
+            got = self._loose_name_after(text, last_start, last_end, le)
+            if got is None:
+                return [], finish
+            unsure += 1
+        names.append((last_start, got[0]))
+        if unsure * 3 > len(names):
+            return [], finish
+        variant, evidence = self._list_variant(text, names)
+        if variant is None:
+            return [], finish
+        return [_Found(s, e, variant, evidence, "list") for s, e in names], finish
+
+    def _masked(self, text: str, pos: int) -> list[_Found]:
+        r = self.rules
+        ls = line_start(text, pos)
+        first = pos
+        while first > ls and text[first - 1] in r.mask_chars:
+            first -= 1
+        if first < pos:
+            return []                                      # handled at the first mask character
+        last = pos
+        while last < len(text) and text[last] in r.mask_chars and last - pos < 3:
+            last += 1
+        le = line_end(text, pos)
+        if last < le and text[last] in r.mask_not_before:  # "某些", "XX镇", "某村"
+            return []
+        if text[pos] != "某" and last - pos < 2 and last < le and is_cjk(text[last]) \
+                and self._given_ok(text[last]) and not self._right_boundary(text, last, le):
+            last += 1                                      # "王*明" (but not "王*因病")
+        for surname_len in (2, 1):
+            start = pos - surname_len
+            if start < ls:
+                continue
+            surname = text[start:pos]
+            if surname_len == 2 and surname not in r.compound_surnames:
+                continue
+            if surname_len == 1 and surname not in r.surnames:
+                continue
+            if self._stop_at(text, start, last):
+                return []
+            if not self._clean_left(text, start, ls) and text[pos] in "某Xx":
+                return []                                  # "关于某某", "对于某"
+            return [_Found(start, last, MASKED, EVIDENCE_MASKED, "mask")]
+        return []
+
+    def _bare_line(self, text: str, start: int, end: int) -> list[_Found]:
+        got = self.name_at(text, start, end)
+        if got is None or got[0] != end:
+            return []
+        if text.startswith(":", end, line_end(text, end)) or text[end:line_end(text, end)].strip() == ":":
+            return [_Found(start, end, PRIVATE, EVIDENCE_CONTEXT, "salutation")]     # "杨富：" opens a reply letter
+        return [_Found(start, end, PRIVATE_WEAK, EVIDENCE_WEAK, "line")]
+
+    def _row_cell(self, text: str, start: int, end: int, rows: dict[int, str | None]) -> list[_Found]:
+        """A whole table cell that reads as a name, in a line that looks like a table row."""
+        got = self.name_at(text, start, end)
+        if got is None or got[0] != end:
+            return []
+        ls = line_start(text, start)
+        if ls not in rows:
+            rows[ls] = self._row_kind(text[ls:line_end(text, start)])
+        kind = rows[ls]
+        if kind is None:
+            return []
+        return [_Found(start, end, OFFICIAL if kind == "role" else PRIVATE, EVIDENCE_CONTEXT, "row")]
+
+    def _row_kind(self, line: str) -> str | None:
+        """None unless the line is a table row (3+ blank-separated cells, one of them a number);
+        "role" if it names a role (a staff table), else "row"."""
+        cells = line.split()
+        if len(cells) < ROW_MIN_CELLS or not any(sum(c.isdigit() for c in cell) >= 2 for cell in cells):
+            return None
+        return "role" if any(kind == "role" for *_, kind in self._context.longest(line)) else "row"
+
+    # -- context --
+
+    def _sentence_kinds(self, text: str, start: int, end: int) -> set[str]:
+        ls, le = line_start(text, start), line_end(text, end)
+        s = max((text.rfind(c, ls, start) for c in SENTENCE_ENDS), default=-1)
+        s = ls if s < ls else s + 1
+        ends = [i for i in (text.find(c, end, le) for c in SENTENCE_ENDS) if i >= 0]
+        e = min(ends) if ends else le
+        return {kind for _, _, _, kind in self._context.longest(text[s:e])}
+
+    def _list_variant(self, text: str, names: list[tuple[int, int]]) -> tuple[str | None, int]:
+        """Decide what a bare list of names is from what surrounds it."""
+        first, last = names[0][0], names[-1][1]
+        after = text[last:line_end(text, last)]
+        for word in self.rules.appointment_words:
+            if after.startswith(word) and "role" in {k for *_, k in self._context.longest(after[:20])}:
+                return OFFICIAL, EVIDENCE_CONTEXT
+        before = text[line_start(text, first):first]
+        if any(before.endswith(w) for w in self.rules.role_words):
+            return OFFICIAL, EVIDENCE_CONTEXT
+        kinds = self._sentence_kinds(text, first, last)
+        if "role" in kinds and "private" not in kinds:
+            return OFFICIAL, EVIDENCE_CONTEXT
+        if "recipient" in kinds or "private" in kinds:
+            return PRIVATE, EVIDENCE_CONTEXT
+        lengths = [e - s for s, e in names]
+        if len(names) >= 3 and max(lengths) >= 3:
+            return PRIVATE_WEAK, EVIDENCE_WEAK
+        return None, 0
+
+    def _list_leftwards(self, text: str, start: int, ls: int, variant: str, evidence: int,
+                        how: str) -> list[_Found]:
+        """Names before `start` joined to it by 、 ("张三、李四、王五等3户")."""
+        found = []
+        while start - 1 > ls and text[start - 1] == "、" and len(found) < MAX_LIST_NAMES:
+            got = self.name_before(text, start - 1, ls)
+            if got is None or not got[1]:
+                break
+            found.append(_Found(got[0], start - 1, variant, evidence, how))
+            start = got[0]
+        return found
+
+    # -- name readers --
+
+    def _read_list(self, text: str, pos: int, stop: int, loose: bool) -> list[tuple[int, int]]:
+        """Names from `pos` on: "张三", "张三、李四", "妻子王芳、儿子李明", "王芳（妻子），李明"."""
+        names = []
+        while pos < stop and len(names) < MAX_LIST_NAMES:
+            relation = next((text[pos:pos + n] for n in (3, 2, 1) if text[pos:pos + n] in self._relations), None)
+            if relation and (len(relation) > 1 or text[pos + 1:pos + 2] in (" ", ":", "\t")):
+                pos += len(relation)                       # "妻子王芳", "孙女 令狐宝", "子:李东"
+                while pos < stop and text[pos] in ": \t":
+                    pos += 1
+            got = self.name_at(text, pos, stop)
+            if got is None and loose:
+                got = self._loose_name_at(text, pos, stop)
+            if got is None:
+                break
+            names.append((pos, got[0]))
+            pos = got[0]
+            if pos < stop and text[pos] == "(":
+                close = text.find(")", pos, min(stop, pos + 20))
+                pos = close + 1 if close > 0 else pos
+            if pos < stop and text[pos] in LIST_SEPARATORS:
+                pos += 1
+                while pos < stop and text[pos] in " \t":
+                    pos += 1
+            else:
+                break
+        return names
+
+    def name_at(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
+        """The best name that starts at `start` (not past `stop`): (end, boundary strength)."""
+        if start >= stop or not is_cjk(text[start]):
+            return None
+        dotted = DOTTED_NAME.match(text, start, stop)
+        if dotted:
+            end = self._dotted_end(text, dotted.start(), dotted.end())
+            strength = self._right_boundary(text, end, stop)
+            if strength and not self._stop_at(text, start, end):
+                return end, strength
+        options = []
+        for surname_len in (2, 1):
+            surname = text[start:start + surname_len]
+            if surname_len == 2 and surname not in self.rules.compound_surnames:
+                continue
+            if surname_len == 1 and surname not in self.rules.surnames:
+                continue
+            for given_len in (1, 2):
+                end = start + surname_len + given_len
+                if end > stop:
+                    break
+                if not self._given_ok(text[start + surname_len:end]) or self._stop_at(text, start, end):
+                    continue
+                strength = self._right_boundary(text, end, stop)
+                if strength:
+                    options.append((strength, end - start, end))
+        if not options:
+            return None
+        strength, _, end = max(options)
+        return end, strength
+
+    def _loose_name_at(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
+        """After "姓名：", a whole cell of 2-4 CJK characters is a name even with an unlisted surname."""
+        end = start
+        while end < stop and is_cjk(text[end]) and end - start <= 4:
+            end += 1
+        if not 2 <= end - start <= 4 or (end < stop and text[end] not in LIST_SEPARATORS + "("):
+            return None
+        if not self._given_ok(text[start + 1:end]) or self._stop_at(text, start, end):
+            return None
+        if any(word in text[start:end] for word in self.rules.not_name_words):
+            return None                                   # "申请人姓名：联系电话" (a header row)
+        if end - start == 2 and text[start] in self.rules.nickname_prefixes:
+            return None                                   # "小王", "老李"
+        return end, 3
+
+    def _loose_name_before(self, text: str, piece_start: int, end: int, ls: int) -> tuple[int, bool] | None:
+        """First item of a list with an unlisted surname: 2-3 characters after a clean boundary."""
+        for length in (3, 2):
+            start = end - length
+            if start >= piece_start and self._clean_left(text, start, ls) and self._given_ok(text[start + 1:end]) \
+                    and not self._stop_at(text, start, end):
+                return start, True
+        return None
+
+    def _loose_name_after(self, text: str, start: int, piece_end: int, le: int) -> tuple[int, int] | None:
+        """Last item of a list with an unlisted surname: 2-3 characters before a clean boundary."""
+        for length in (3, 2):
+            end = start + length
+            if end <= piece_end and self._given_ok(text[start + 1:end]) and not self._stop_at(text, start, end):
+                strength = self._right_boundary(text, end, le)
+                if strength >= 2 or (strength == 1 and end < piece_end):
+                    return end, strength
+        return None
+
+    def name_before(self, text: str, end: int, ls: int) -> tuple[int, bool] | None:
+        """The best name that ends at `end`: (start, whether its left boundary is clean)."""
+        r = self.rules
+        candidates: list[int] = []
+        begin = end
+        while begin > ls and end - begin < 20 and (is_cjk(text[begin - 1]) or _inner_dot(text, begin - 1, ls)):
+            begin -= 1
+        dot = next((i for i in range(begin, end) if text[i] in DOTS), None)
+        if dot is not None:
+            if DOTTED_NAME.fullmatch(text, begin, end) and self._dotted_end(text, begin, end) == end:
+                return self._dotted_start(text, begin, dot, ls)
+            return None
+        for length in (4, 3, 2):
+            start = end - length
+            if start < ls:
+                continue
+            if length >= 3 and text[start:start + 2] in r.compound_surnames:
+                given = text[start + 2:end]
+            elif length <= 3 and text[start] in r.surnames:
+                given = text[start + 1:end]
+            else:
+                continue
+            if self._given_ok(given) and not self._stop_at(text, start, end):
+                candidates.append(start)
+        if not candidates:
+            return None
+        clean = [s for s in candidates if self._clean_left(text, s, ls)]
+        if clean:
+            return self._pick_start(text, clean, ls), True
+        common = [s for s in candidates if (text[s] in r.common_surnames or text[s:s + 2] in r.compound_surnames)
+                  and not self._has_mask(text, s, end)]          # not "于某某" from "关于某某"
+        return (common[0], False) if common else None
+
+    def _dotted_start(self, text: str, begin: int, dot: int, ls: int) -> tuple[int, bool]:
+        """Where a minority name "…·…" starts: its first part has 2-5 characters, and like
+        any name it prefers the longest clean start unless that starts with an opener."""
+        clean = [s for s in range(max(begin, dot - 5), dot - 1) if self._clean_left(text, s, ls)]
+        if not clean:
+            return max(begin, dot - 4), False
+        return self._pick_start(text, clean, ls), True
+
+    def _pick_start(self, text: str, starts: list[int], ls: int) -> int:
+        """Of clean starts (longest name first), the longest, unless what it adds in front of a
+        shorter reading belongs to an opener word: "向张三" → 张三, "户主阿依古丽…" → 阿依古丽…."""
+        best = starts[0]
+        for shorter in starts[1:]:
+            if self._opener_ending_at(text, shorter, ls) >= shorter - best:
+                best = shorter
+        return best
+
+    def _opener_ending_at(self, text: str, pos: int, ls: int) -> int:
+        """Length of the longest opener word that ends at `pos` (0 if none)."""
+        for length in range(min(self._max_word, pos - ls), 0, -1):
+            if text[pos - length:pos] in self.rules.openers:
+                return length
+        return 0
+
+    def _dotted_end(self, text: str, start: int, end: int) -> int:
+        """Cut the last part of a dotted name where a follower word begins ("艾力为…", "吐尔逊家庭")."""
+        last_dot = max(text.rfind(d, start, end) for d in DOTS)
+        for pos in range(last_dot + 2, end):
+            if self._right_boundary(text, pos, end + 1) in (1, 2):
+                return pos
+        return end
+
+    # -- small checks --
+
+    def _given_ok(self, given: str) -> bool:
+        r = self.rules
+        if not given or given[-1] in r.bad_last:
+            return False
+        return all((is_cjk(c) or c in r.mask_chars) and c not in r.bad_given for c in given)
+
+    def _stop_at(self, text: str, start: int, end: int) -> bool:
+        """A common word (not a name) starts at `start`, or a role/label word starts inside."""
+        r = self.rules
+        for length in range(2, 5):
+            if text[start:start + length] in r.stop_words:
+                return True
+        for inner in range(start + 1, end):
+            for length in range(2, 5):
+                if text[inner:inner + length] in self._inner_blockers:
+                    return True
+        return False
+
+    def _right_boundary(self, text: str, end: int, stop: int) -> int:
+        """3: punctuation or line end; 2: a follower word of 2+ chars; 1: a 1-char follower; 0: none."""
+        if end >= stop:
+            return 3
+        char = text[end]
+        if not is_cjk(char):
+            return 0 if char in self.rules.mask_chars or char in DOTS else 3
+        for length in range(min(self._max_word, stop - end), 0, -1):
+            if text[end:end + length] in self.rules.followers:
+                return 2 if length >= 2 else 1
+        return 0
+
+    def _clean_left(self, text: str, start: int, ls: int) -> bool:
+        """Nothing name-like continues to the left: line start, punctuation, "9." or an opener word."""
+        if start <= ls:
+            return True
+        char = text[start - 1]
+        if not is_cjk(char):
+            return char not in self.rules.mask_chars and not _inner_dot(text, start - 1, ls)
+        return self._opener_ending_at(text, start, ls) > 0
+
+    def _has_mask(self, text: str, start: int, end: int) -> bool:
+        return any(c in self.rules.mask_chars for c in text[start + 1:end])
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+def _inner_dot(text: str, pos: int, ls: int) -> bool:
+    """A middle dot between two CJK characters ("阿依古丽·买买提"), not "9.张三"."""
+    return text[pos] in DOTS and pos > ls and is_cjk(text[pos - 1]) and pos + 1 < len(text) and is_cjk(text[pos + 1])
+
+
+def _skip_separator(text: str, pos: int, stop: int) -> tuple[int, bool]:
+    """Skip "签字" / ":" / blanks / "为" / "是" after a label; return (position, whether a colon was seen)."""
+    colon = False
+    for word in ("签字", "签名"):                          # "经办人签字：李明"
+        if text.startswith(word, pos):
+            pos += len(word)
+    while pos < stop and text[pos] in " \t":
+        pos += 1
+    if pos < stop and text[pos] == ":":
+        colon = True
+        pos += 1
+        while pos < stop and text[pos] in " \t":
+            pos += 1
+    elif pos < stop and text[pos] in "为是":
+        pos += 1
+    return pos, colon
+
+
+def _label_start(text: str, start: int) -> int:
+    """Where the label that contains the word at `start` begins (after the previous punctuation)."""
+    ls = line_start(text, start)
+    pos = start
+    while pos > ls and start - pos < MAX_LABEL_CHARS and is_cjk(text[pos - 1]):
+        pos -= 1
+    return pos
+
+
+def _split_pieces(text: str, begin: int, finish: int) -> list[tuple[int, int]]:
+    """The items of "甲、乙、丙" as (start, end); [] if an item is empty ("甲、、乙")."""
+    pieces, pos = [], begin
+    for index, char in enumerate(text[begin:finish], begin):
+        if char == "、":
+            pieces.append((pos, index))
+            pos = index + 1
+    pieces.append((pos, finish))
+    return pieces if all(end > start for start, end in pieces) else []
+
+
+def _resolve(found: list[_Found]) -> list[_Found]:
+    """One reading per place: of overlapping readings keep the best evidence, then the longest."""
+    kept: list[_Found] = []
+    taken: set[int] = set()                       # character positions already covered (names are short)
+    for item in sorted(found, key=lambda f: (-f.evidence, -(f.end - f.start), f.start, f.variant != PRIVATE)):
+        span = range(item.start, item.end)
+        if not span or any(pos in taken for pos in span):
+            continue
+        kept.append(item)
+        taken.update(span)
+    return sorted(kept, key=lambda f: f.start)

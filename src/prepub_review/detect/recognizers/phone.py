@@ -1,0 +1,138 @@
+"""PHONE_NUMBER: mobile and landline numbers, an office's published contact numbers, masked values.
+
+Variants (rules/policy/PHONE_NUMBER.yaml):
+  mobile               an 11-digit mobile number (+86/0086/86- prefixes, "138 1234 5678")
+  landline             a number with an area code ("(027)60896800", "0573-88123456-801")
+  institution_contact  a number under a contact label (联系电话, 咨询电话, 传真...) in a line about an
+                       office or as a form field / table column; also 400/800 service numbers.
+                       The policy escalates it when the record is a private person's.
+  masked               already de-identified ("138****5678")
+
+A local number without area code ("电话：88123456") is reported only right after a phone label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from prepub_review.detect.base import Candidate, PrepubRecognizer
+from prepub_review.detect.context import normalize_width
+from prepub_review.detect.recognizers.common import (
+    SEPARATORS,
+    Labels,
+    OfficeContext,
+    Section,
+    glued_to_digits,
+    is_field,
+)
+from prepub_review.errors import RulesError
+from prepub_review.rules_loader import RulesSource
+
+_SEP = r"[ \-\u00a0]?"
+_LOCAL8 = rf"[2-9]\d{{3}}{_SEP}\d{{4}}"
+_LOCAL78 = rf"[2-9]\d{{2,3}}{_SEP}\d{{4}}"
+# Area codes: 010 and 02x have three digits and 8-digit local numbers; 03xx-09xx have four.
+_AREA_AND_LOCAL = rf"(?:(?:10|2\d)\)?{_SEP}{_LOCAL8}|[3-9]\d{{2}}\)?{_SEP}{_LOCAL78})"
+_MASK = r"[*×Xx]"
+
+# The leading lookahead is only for speed: the regex engine rejects most positions with it
+# before trying the lookbehind and the alternatives (8x faster on Chinese prose).
+_PHONE = re.compile(rf"""
+    (?=[\d(+])(?<![0-9A-Za-z+*×])
+    (?:
+        (?P<masked>1\d{{2}}{_SEP}{_MASK}{{4}}{_SEP}\d{{4}}|1\d{{2,6}}{_MASK}{{3,6}}\d{{0,4}})
+      | (?P<mobile>(?:(?:\+|00)?86{_SEP})?1\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}})
+      | (?P<landline>(?:(?:\+|00)86{_SEP}\(?0?|\(?0){_AREA_AND_LOCAL}(?:(?:-|转|分机|ext\.?)\d{{1,5}})?)
+      | (?P<service>[48]00{_SEP}\d{{3}}{_SEP}\d{{4}})
+      | (?P<local>{_LOCAL78})
+    )
+    (?![0-9A-Za-z*×])
+""", re.VERBOSE)
+
+_NON_DIGITS = re.compile(r"\D")
+
+
+class CnPhoneRecognizer(PrepubRecognizer):
+    ENTITY = "PHONE_NUMBER"
+    VARIANTS = ("mobile", "landline", "institution_contact", "masked")
+
+    def __init__(self, rules: RulesSource | None = None, **kwargs):
+        super().__init__(**kwargs)
+        section = Section(rules, "phone", {
+            "label_window", "mobile_prefixes", "contact_labels", "personal_labels", "not_phone_labels",
+            "amount_units", "currency_marks",
+        })
+        self.label_window = section.integer("label_window", 16, 1, 200)
+        self.mobile_prefixes = section.number_ranges("mobile_prefixes")
+        if any(len(p) != 3 for p in self.mobile_prefixes):
+            raise RulesError(f"{section.where('mobile_prefixes')}: 手机号段应为三位数字，如 138 或 130-139")
+        self.labels = Labels({
+            "contact": section.words("contact_labels"),
+            "personal": section.words("personal_labels"),
+            "not_phone": section.words("not_phone_labels"),
+        }, section.where(), negative=frozenset({"not_phone"}))
+        self.amount_units = tuple(section.words("amount_units"))
+        self.currency_marks = tuple(section.words("currency_marks"))
+        self.office = OfficeContext(rules)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """True for a mobile number with a current prefix (country code allowed)."""
+        digits = _NON_DIGITS.sub("", normalize_width(pattern_text))
+        for prefix in ("0086", "86"):
+            if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
+                digits = digits[len(prefix):]
+        return len(digits) == 11 and digits[:3] in self.mobile_prefixes
+
+    def find(self, text: str) -> Iterator[Candidate]:
+        normalized = normalize_width(text)
+        for match in _PHONE.finditer(normalized):
+            candidate = self._judge(normalized, match)
+            if candidate is not None:
+                yield candidate
+
+    def _judge(self, text: str, match: re.Match) -> Candidate | None:
+        kind = match.lastgroup
+        start, end = match.span()
+        value = match.group()
+        formatted = any(c in SEPARATORS for c in value)
+        if formatted and glued_to_digits(text, start, end):
+            return None   # a piece of a longer formatted number (a bank card, a spaced ID)
+        if self._is_amount(text, start, end):
+            return None
+        label = self.labels.nearest_before(text, start, self.label_window)
+        label_kind = label.kind if label else None
+        if label_kind == "not_phone":
+            return None
+        attrs = {"kind": kind, "label": label.word if label else None}
+        if kind == "masked":
+            return Candidate(start, end, "masked", 0.6, attrs) if self._masked_ok(value) else None
+        if kind == "mobile" and not self.validate_result(value):
+            return None
+        if kind == "local" and (label is None or start - label.end > 3):
+            return None   # 7-8 digits without area code: a phone only right after its label
+        plain = not formatted and value[0] not in "(+"
+        office = self.office.around(text, start, end)
+        if kind in ("landline", "service") and plain and label is None and not office:
+            return None   # an unformatted 0xxx... run needs a label or an office around it
+        if label_kind == "contact" and (office or is_field(text, label, start)):
+            return Candidate(start, end, "institution_contact", 0.8, attrs)
+        if kind == "service":
+            return Candidate(start, end, "institution_contact", 0.8, attrs)
+        if kind == "mobile":
+            return Candidate(start, end, "mobile", 0.9, attrs)
+        if label_kind != "personal" and office:
+            return Candidate(start, end, "institution_contact", 0.7, attrs)
+        return Candidate(start, end, "landline", 0.6, attrs)
+
+    def _is_amount(self, text: str, start: int, end: int) -> bool:
+        if text.startswith(self.amount_units, end):
+            return True
+        if end + 1 < len(text) and text[end] == "." and text[end + 1].isdigit():
+            return True
+        before = text[max(0, start - 4):start].rstrip()
+        return before.endswith(self.currency_marks)
+
+    def _masked_ok(self, value: str) -> bool:
+        compact = value.replace(" ", "").replace("-", "").replace("\u00a0", "")
+        return len(compact) == 11 and compact[:3] in self.mobile_prefixes

@@ -1,0 +1,599 @@
+"""Reads a .docx: every place text can hide, walked in the raw WordprocessingML.
+
+python-docx does not expose tracked changes, text boxes, hidden text or footnotes, so the
+XML parts are walked directly (see ooxml.py for the safe zip and XML handling).
+
+Order of output: headers/footers of every section, the body (paragraphs, tables, text boxes),
+footnotes, endnotes, comments, SmartArt text, revision authors, document properties, then a
+notice for every embedded file.
+
+A paragraph's text is built from all of its runs in order, so a number split over runs with
+different formatting is one string. Text that is visible yields one segment; deleted tracked
+changes and hidden text yield their own segments (zones REVISION / HIDDEN). Those extra
+segments are widened over adjacent letters and digits, so digits 7-14 of an ID number that
+were deleted or hidden still show up together with the rest of the number.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+from pathlib import Path
+
+from lxml import etree
+
+from prepub_review.errors import ReadError
+from prepub_review.models import Notice, Segment, Zone
+from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.read.ooxml import NS, OoxmlPackage, embedded_object_notices, guard_reader, read_properties
+
+KIND_ZH = "Word 文档"
+TOP_PARAGRAPHS = 5               # the first non-empty body paragraphs, where 密级/附注 markings sit
+HEADER_CELL_MAX_CHARS = 25       # a header cell is short ...
+HEADER_SEARCH_ROWS = 3           # ... and the header row is among the first rows (after a title row)
+
+W = NS["w"]
+MC = NS["mc"]
+A = NS["a"]
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+
+
+def _w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+W_P, W_R, W_T, W_TBL, W_TR, W_TC = _w("p"), _w("r"), _w("t"), _w("tbl"), _w("tr"), _w("tc")
+W_DEL_TEXT, W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM = _w("delText"), _w("ins"), _w("del"), _w("moveTo"), _w("moveFrom")
+W_PPR, W_RPR, W_TCPR, W_TRPR, W_VAL, W_AUTHOR = _w("pPr"), _w("rPr"), _w("tcPr"), _w("trPr"), _w("val"), _w("author")
+W_TXBX = _w("txbxContent")
+W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
+W_SECT_PR, W_TYPE = _w("sectPr"), _w("type")
+MC_ALTERNATE, MC_CHOICE, MC_FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
+R_ID = f"{{{NS['r']}}}id"
+M_T = f"{{{M}}}t"
+RUN_BREAKS = {_w("tab"): "\t", _w("ptab"): "\t", _w("br"): "\n", _w("cr"): "\n", _w("noBreakHyphen"): "-"}
+RUN_OBJECTS = {_w("drawing"), _w("pict"), _w("object"), MC_ALTERNATE}
+WRAPPERS = {W_SDT, W_SDT_CONTENT, W_CUSTOM_XML, MC_ALTERNATE}
+
+HEADER_VARIANTS = {"default": "", "first": ", 首页", "even": ", 偶数页"}
+OFF_VALUES = {"0", "false", "off", "none"}
+
+
+@guard_reader(KIND_ZH)
+def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
+    """Yield the segments and notices of a .docx/.docm file in document order."""
+    with OoxmlPackage(path, limits, KIND_ZH) as package:
+        yield from _DocxReader(package).items()
+
+
+def read_package(package: OoxmlPackage, *, anchors: bool = False) -> Iterator[ReaderItem]:
+    """The same walk as `read` over an open package; with `anchors`, every visible segment carries
+    a `TextAnchor`: where each character of its text sits in the XML (for the redactor)."""
+    yield from _DocxReader(package, anchors=anchors).items()
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnchor:
+    """Where a visible segment's text lives: (w:t or m:t element, offset of its text in the segment).
+
+    A piece may start before offset 0 or run past the end: the segment text is stripped.
+    """
+
+    pieces: tuple[tuple[etree._Element, int], ...]
+
+
+# -- text of one paragraph ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Text of one run (or part of a run) with what the author did to it."""
+
+    text: str
+    deleted_by: str | None = None     # None: not deleted; "" deleted by an unknown author
+    inserted_by: str | None = None
+    hidden: bool = False
+    element: etree._Element | None = None   # the w:t / m:t holding `text` (None for breaks, tabs)
+
+    @property
+    def visible(self) -> bool:
+        return self.deleted_by is None and not self.hidden
+
+
+@dataclass(frozen=True, slots=True)
+class _RunState:
+    deleted_by: str | None = None
+    inserted_by: str | None = None
+    paragraph_hidden: bool = False
+
+
+def marked_spans(pieces: list[Piece], in_view: Callable[[Piece], bool], is_target: Callable[[Piece], bool],
+                 author_of: Callable[[Piece], str | None], widen: bool) -> list[tuple[str, str]]:
+    """Texts of the target pieces, adjacent ones joined, as (text, author).
+
+    `in_view` picks the version of the paragraph the targets are read in (deleted text is read in
+    the original version, hidden text in the version with hidden text shown). With `widen`, a span
+    grows over neighbouring letters/digits of that version, so a partly deleted or hidden number
+    comes out whole.
+    """
+    parts: list[str] = []
+    spans: list[list] = []            # [start, end, author]
+    pos = 0
+    for piece in pieces:
+        if not in_view(piece):
+            continue
+        if is_target(piece):
+            if spans and spans[-1][1] == pos:
+                spans[-1][1] = pos + len(piece.text)
+            else:
+                spans.append([pos, pos + len(piece.text), author_of(piece)])
+        parts.append(piece.text)
+        pos += len(piece.text)
+    full = "".join(parts)
+    found: list[list] = []
+    for start, end, author in spans:
+        if widen:
+            while start > 0 and _joins(full[start - 1]) and _joins(full[start]):
+                start -= 1
+            while end < len(full) and _joins(full[end]) and _joins(full[end - 1]):
+                end += 1
+        if found and start <= found[-1][1]:
+            found[-1][1] = max(found[-1][1], end)
+        else:
+            found.append([start, end, author])
+    return [(full[s:e].strip(), author or "") for s, e, author in found if full[s:e].strip()]
+
+
+def _joins(char: str) -> bool:
+    """Characters that continue a number or code across a formatting boundary."""
+    return char.isalnum() and (char.isascii() or "０" <= char <= "９" or "Ａ" <= char <= "ｚ")
+
+
+def _on(elem: etree._Element) -> bool:
+    """A w:vanish-style toggle: present without w:val, or with a true value."""
+    return (elem.get(W_VAL) or "true").lower() not in OFF_VALUES
+
+
+def _choose_branch(alternate: etree._Element) -> etree._Element | None:
+    """mc:AlternateContent holds the same content twice: read the first Choice, else the Fallback."""
+    choice = alternate.find(MC_CHOICE)
+    return choice if choice is not None else alternate.find(MC_FALLBACK)
+
+
+def _by(author: str) -> str:
+    return f" (作者 {author})" if author else ""
+
+
+# -- where a block of paragraphs sits -------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Place:
+    """The container being walked: body, a table cell, a header, a note, a comment or a text box."""
+
+    kind: str                      # "body" | "cell" | "other"
+    location: str                  # "" for the body; else the container's location
+    zone: Zone
+    field: str | None = None
+    record: str | None = None
+    tables: itertools.count = dc_field(default_factory=lambda: itertools.count(1))
+
+    def inner(self, location: str, **changes) -> _Place:
+        return replace(self, kind="other", location=location, tables=itertools.count(1), **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    column: int                    # 0-based grid column where the cell starts
+    span: int
+    continues_merge: bool          # a vMerge continuation: the cell above already holds the content
+    element: etree._Element
+
+
+# -- the reader -----------------------------------------------------------------------------------
+
+class _DocxReader:
+    def __init__(self, package: OoxmlPackage, *, anchors: bool = False):
+        self.package = package
+        self.anchors = anchors
+        self.main_part = self._main_part()
+        self.root = package.parse(self.main_part)
+        self.body = self.root.find(_w("body"))
+        if self.body is None:
+            raise ReadError(f"{self.main_part} 中没有正文（w:body），文件不是有效的 Word 文档。", code="corrupt_zip")
+        self.hidden_styles = self._hidden_styles()
+        self.body_paragraphs = 0
+        self.text_boxes = 0
+        self.parsed_roots: list[etree._Element] = [self.root]
+
+    def _main_part(self) -> str:
+        parts = self.package.related("", "officeDocument")
+        if parts:
+            return parts[0]
+        if self.package.has("word/document.xml"):
+            return "word/document.xml"
+        raise ReadError("缺少 word/document.xml，文件不是有效的 Word 文档。", code="corrupt_zip")
+
+    def _parse_related(self, part: str) -> etree._Element:
+        root = self.package.parse(part)
+        self.parsed_roots.append(root)
+        return root
+
+    def items(self) -> Iterator[ReaderItem]:
+        yield from self._headers_and_footers()
+        yield from self._blocks(self.body, _Place(kind="body", location="", zone=Zone.BODY))
+        yield from self._notes("footnotes", "footnote", "脚注")
+        yield from self._notes("endnotes", "endnote", "尾注")
+        yield from self._comments()
+        yield from self._smart_art()
+        yield from self._revision_authors()
+        yield from read_properties(self.package)
+        yield from embedded_object_notices(self.package)
+        yield from self._alt_chunk_notices()
+
+    # -- styles -------------------------------------------------------------------------------
+    def _hidden_styles(self) -> dict[str, bool]:
+        """Style id -> whether text in that style is hidden (w:vanish, following w:basedOn)."""
+        parts = self.package.related(self.main_part, "styles")
+        if not parts:
+            return {}
+        own: dict[str, bool | None] = {}
+        based_on: dict[str, str] = {}
+        for style in self.package.parse(parts[0]).iter(_w("style")):
+            style_id = style.get(_w("styleId"))
+            if not style_id:
+                continue
+            vanish = style.find(f"{W_RPR}/{_w('vanish')}")
+            own[style_id] = _on(vanish) if vanish is not None else None
+            parent = style.find(_w("basedOn"))
+            if parent is not None and parent.get(W_VAL):
+                based_on[style_id] = parent.get(W_VAL)
+        resolved: dict[str, bool] = {}
+        for style_id in own:
+            current, seen = style_id, set()
+            while current in own and own[current] is None and current in based_on and current not in seen:
+                seen.add(current)
+                current = based_on[current]
+            resolved[style_id] = bool(own.get(current))
+        return resolved
+
+    def _style_hidden(self, props: etree._Element | None, style_tag: str) -> bool:
+        if props is None:
+            return False
+        style = props.find(style_tag)
+        return style is not None and self.hidden_styles.get(style.get(W_VAL, ""), False)
+
+    # -- blocks -------------------------------------------------------------------------------
+    def _blocks(self, container: etree._Element, place: _Place) -> Iterator[Segment]:
+        for child in container:
+            if child.tag == W_P:
+                yield from self._paragraph(child, place)
+            elif child.tag == W_TBL:
+                yield from self._table(child, place)
+            elif child.tag == MC_ALTERNATE:
+                branch = _choose_branch(child)
+                if branch is not None:
+                    yield from self._blocks(branch, place)
+            elif child.tag in WRAPPERS or child.tag in (W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM):
+                yield from self._blocks(child, place)
+
+    def _paragraph(self, paragraph: etree._Element, place: _Place) -> Iterator[Segment]:
+        pieces, text_boxes = self.paragraph_pieces(paragraph)
+        location, zone = place.location, place.zone
+        if place.kind == "body" and any(piece.text.strip() for piece in pieces):
+            self.body_paragraphs += 1
+            location = f"第{self.body_paragraphs}段"
+            zone = Zone.TOP if self.body_paragraphs <= TOP_PARAGRAPHS else Zone.BODY
+        joined = "".join(piece.text for piece in pieces if piece.visible)
+        visible = joined.strip()
+        if visible:
+            anchor = self._anchor(pieces, len(joined) - len(joined.lstrip())) if self.anchors else None
+            yield Segment(visible, location, zone, place.field, place.record, anchor=anchor)
+        prefix = f"{location} " if location else ""
+        for text, author in marked_spans(pieces, lambda p: p.inserted_by is None, lambda p: p.deleted_by is not None,
+                                         lambda p: p.deleted_by, widen=True):
+            yield Segment(text, f"{prefix}修订-删除的文字{_by(author)}", Zone.REVISION, place.field, place.record)
+        for text, author in marked_spans(pieces, lambda p: p.deleted_by is None,
+                                         lambda p: p.inserted_by is not None and not p.hidden,
+                                         lambda p: p.inserted_by, widen=False):
+            yield Segment(text, f"{prefix}修订-插入的文字{_by(author)}", Zone.REVISION, place.field, place.record)
+        for text, _ in marked_spans(pieces, lambda p: p.deleted_by is None, lambda p: p.hidden,
+                                    lambda p: None, widen=True):
+            yield Segment(text, f"{prefix}隐藏文字", Zone.HIDDEN, place.field, place.record)
+        for box in text_boxes:
+            self.text_boxes += 1
+            box_location = f"{location} > 文本框{self.text_boxes}" if location else f"文本框{self.text_boxes}"
+            box_zone = Zone.BODY if zone in (Zone.TOP, Zone.BODY) else zone
+            yield from self._blocks(box, place.inner(box_location, zone=box_zone))
+
+    def _anchor(self, pieces: list[Piece], stripped: int) -> TextAnchor:
+        found, pos = [], -stripped
+        for piece in pieces:
+            if not piece.visible:
+                continue
+            if piece.element is not None:
+                found.append((piece.element, pos))
+            pos += len(piece.text)
+        return TextAnchor(tuple(found))
+
+    def paragraph_pieces(self, paragraph: etree._Element) -> tuple[list[Piece], list[etree._Element]]:
+        """All text of a paragraph in order, and the text boxes anchored in it."""
+        props = paragraph.find(W_PPR)
+        state = _RunState(paragraph_hidden=self._style_hidden(props, _w("pStyle")))
+        pieces: list[Piece] = []
+        text_boxes: list[etree._Element] = []
+        self._collect(paragraph, state, pieces, text_boxes)
+        return pieces, text_boxes
+
+    def _collect(self, elem: etree._Element, state: _RunState, pieces: list[Piece],
+                 text_boxes: list[etree._Element]) -> None:
+        for child in elem:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in (W_PPR, W_RPR, W_P, W_TBL):
+                continue
+            if tag == W_R:
+                self._run(child, state, pieces, text_boxes)
+            elif tag in (W_INS, W_MOVE_TO):
+                self._collect(child, replace(state, inserted_by=child.get(W_AUTHOR, "")), pieces, text_boxes)
+            elif tag in (W_DEL, W_MOVE_FROM):
+                self._collect(child, replace(state, deleted_by=child.get(W_AUTHOR, "")), pieces, text_boxes)
+            elif tag == MC_ALTERNATE:
+                branch = _choose_branch(child)
+                if branch is not None:
+                    self._collect(branch, state, pieces, text_boxes)
+            elif tag == W_TXBX:
+                text_boxes.append(child)
+            elif tag == M_T:
+                pieces.append(Piece(child.text or "", state.deleted_by, state.inserted_by, state.paragraph_hidden,
+                                    child))
+            else:   # hyperlink, smartTag, fldSimple, sdt, customXml, math ...
+                self._collect(child, state, pieces, text_boxes)
+
+    def _run(self, run: etree._Element, state: _RunState, pieces: list[Piece],
+             text_boxes: list[etree._Element]) -> None:
+        props = run.find(W_RPR)
+        hidden = state.paragraph_hidden
+        vanish = props.find(_w("vanish")) if props is not None else None
+        if vanish is not None:
+            hidden = _on(vanish)
+        elif self._style_hidden(props, _w("rStyle")):
+            hidden = True
+        for child in run:
+            tag = child.tag
+            deleted_by = state.deleted_by
+            element = None
+            if tag == W_T:
+                text, element = child.text or "", child
+            elif tag == W_DEL_TEXT:
+                text, element = child.text or "", child
+                deleted_by = deleted_by if deleted_by is not None else ""
+            elif tag in RUN_BREAKS:
+                text = RUN_BREAKS[tag]
+            elif tag in RUN_OBJECTS:
+                self._find_text_boxes(child, text_boxes)
+                continue
+            else:
+                continue
+            pieces.append(Piece(text, deleted_by, state.inserted_by, hidden, element))
+
+    def _find_text_boxes(self, elem: etree._Element, found: list[etree._Element]) -> None:
+        if elem.tag == W_TXBX:
+            found.append(elem)
+            return
+        if elem.tag == MC_ALTERNATE:
+            branch = _choose_branch(elem)
+            if branch is not None:
+                self._find_text_boxes(branch, found)
+            return
+        for child in elem:
+            if isinstance(child.tag, str):
+                self._find_text_boxes(child, found)
+
+    def visible_text(self, container: etree._Element) -> str:
+        """Visible text of a cell's own paragraphs (not nested tables), for header detection."""
+        texts = []
+        for paragraph in _own_paragraphs(container):
+            pieces, _ = self.paragraph_pieces(paragraph)
+            texts.append("".join(piece.text for piece in pieces if piece.visible).strip())
+        return " ".join(text for text in texts if text)
+
+    # -- tables -------------------------------------------------------------------------------
+    def _table(self, table: etree._Element, place: _Place) -> Iterator[Segment]:
+        number = next(place.tables)
+        label = f"{place.location} > 表格{number}" if place.location else f"表格{number}"
+        rows = [_row_cells(row) for row in _table_rows(table)]
+        header_rows, fields = self._header(rows)
+        cell_zone = Zone.TABLE if place.zone in (Zone.BODY, Zone.TOP, Zone.TABLE) else place.zone
+        for row_index, cells in enumerate(rows):
+            record = f"{label} 第{row_index + 1}行"
+            in_header = row_index <= max(header_rows, default=-1)
+            for cell in cells:
+                if cell.continues_merge and not self.visible_text(cell.element):
+                    continue
+                cell_field = None if in_header else _field_for(cell, fields)
+                cell_place = _Place(kind="cell", location=f"{record} 第{cell.column + 1}列", zone=cell_zone,
+                                    field=cell_field, record=record)
+                yield from self._blocks(cell.element, cell_place)
+
+    def _header(self, rows: list[list[_Cell]]) -> tuple[list[int], dict[int, str]]:
+        """Which rows form the table's header, and the header text of each grid column."""
+        width = max((cell.column + cell.span for cells in rows for cell in cells), default=0)
+        for index in range(min(HEADER_SEARCH_ROWS, len(rows))):
+            texts = [(cell, self.visible_text(cell.element)) for cell in rows[index]]
+            filled = [(cell, text) for cell, text in texts if text]
+            if len(filled) == 1 and width > 1 and filled[0][0].span >= width:
+                continue    # a title row spanning the table, e.g. "2024年1月低保对象名单"
+            if not _looks_like_header([text for _, text in filled], width):
+                return [], {}
+            header_rows = [index]
+            fields = _column_texts(filled)
+            has_group = any(cell.span > 1 for cell, _ in filled)
+            if has_group and index + 1 < len(rows):
+                below = [(cell, self.visible_text(cell.element)) for cell in rows[index + 1]]
+                below = [(cell, text) for cell, text in below if text]
+                if below and _looks_like_header([text for _, text in below], 2):
+                    header_rows.append(index + 1)
+                    for column, text in _column_texts(below).items():
+                        fields[column] = f"{fields[column]}/{text}" if fields.get(column) else text
+            return header_rows, fields
+        return [], {}
+
+    # -- headers, footers, notes, comments ---------------------------------------------------
+    def _section_properties(self) -> list[etree._Element]:
+        found = []
+        for sect in self.body.iter(W_SECT_PR):
+            parent = sect.getparent()
+            if parent is self.body or (parent.tag == W_PPR and parent.getparent().tag == W_P):
+                found.append(sect)
+        return found
+
+    def _headers_and_footers(self) -> Iterator[Segment]:
+        rels = self.package.rels(self.main_part)
+        done: set[str] = set()
+        for number, sect in enumerate(self._section_properties(), 1):
+            for ref in sect:
+                kind = {_w("headerReference"): "页眉", _w("footerReference"): "页脚"}.get(ref.tag)
+                rel = rels.get(ref.get(R_ID, ""))
+                if kind is None or rel is None or rel.external or rel.target in done or not self.package.has(rel.target):
+                    continue
+                done.add(rel.target)
+                variant = HEADER_VARIANTS.get(ref.get(W_TYPE, "default"), "")
+                yield from self._part_blocks(rel.target, f"{kind}(第{number}节{variant})", Zone.HEADER)
+        for rel in rels.values():       # header/footer parts no section uses are still in the file
+            kind = {"header": "页眉", "footer": "页脚"}.get(rel.rel_type)
+            if kind and not rel.external and rel.target not in done and self.package.has(rel.target):
+                done.add(rel.target)
+                yield from self._part_blocks(rel.target, f"{kind}(未使用)", Zone.HEADER)
+
+    def _part_blocks(self, part: str, location: str, zone: Zone) -> Iterator[Segment]:
+        root = self._parse_related(part)
+        yield from self._blocks(root, _Place(kind="other", location=location, zone=zone))
+
+    def _notes(self, rel_type: str, tag: str, label: str) -> Iterator[Segment]:
+        for part in self.package.related(self.main_part, rel_type):
+            root = self._parse_related(part)
+            number = 0
+            for note in root.iter(_w(tag)):
+                if note.get(W_TYPE, "normal") != "normal":
+                    continue     # separator lines
+                number += 1
+                yield from self._blocks(note, _Place(kind="other", location=f"{label}{number}", zone=Zone.NOTE))
+
+    def _comments(self) -> Iterator[Segment]:
+        authors_seen: set[str] = set()
+        for part in self.package.related(self.main_part, "comments"):
+            root = self._parse_related(part)
+            for number, comment in enumerate(root.iter(_w("comment")), 1):
+                author = (comment.get(W_AUTHOR) or "").strip()
+                place = _Place(kind="other", location=f"批注{number}{_by(author)}", zone=Zone.COMMENT)
+                yield from self._blocks(comment, place)
+                if author and author not in authors_seen:
+                    authors_seen.add(author)
+                    yield Segment(author, f"批注{number} 作者", Zone.PROPERTY, field="批注作者")
+
+    def _smart_art(self) -> Iterator[Segment]:
+        """Text typed into SmartArt graphics (org charts often name people) lives in diagram parts."""
+        parts = sorted(name for name in self.package.names
+                       if name.startswith("word/diagrams/data") and name.endswith(".xml"))
+        for number, part in enumerate(parts, 1):
+            for paragraph in self.package.parse(part).iter(f"{{{A}}}p"):
+                text = "".join(t.text or "" for t in paragraph.iter(f"{{{A}}}t")).strip()
+                if text:
+                    yield Segment(text, f"SmartArt 图形{number}", Zone.BODY)
+
+    def _revision_authors(self) -> Iterator[Segment]:
+        """Names of people who made tracked changes are stored in the file too."""
+        seen: set[str] = set()
+        for root in self.parsed_roots:
+            for elem in root.iter():
+                author = elem.get(W_AUTHOR) if isinstance(elem.tag, str) else None
+                if author and author.strip() and elem.tag != _w("comment") and author.strip() not in seen:
+                    seen.add(author.strip())
+                    yield Segment(author.strip(), "修订记录 作者", Zone.PROPERTY, field="修订作者")
+
+    def _alt_chunk_notices(self) -> Iterator[Notice]:
+        for rel in self.package.rels(self.main_part).values():
+            if rel.rel_type == "aFChunk" and not rel.external:
+                name = rel.target.rsplit("/", 1)[-1]
+                yield Notice(code="embedded_object", location=f"嵌入内容「{name}」",
+                             detail="文档中以“外部内容块”方式嵌入了另一份文档（如网页或 RTF），本工具未检查其内容。"
+                                    "请在 Word 中打开核对，或删除后再发布。")
+
+
+# -- table helpers ---------------------------------------------------------------------------------
+
+def _table_rows(table: etree._Element) -> Iterator[etree._Element]:
+    for child in table:
+        if child.tag == W_TR:
+            yield child
+        elif child.tag in WRAPPERS:
+            yield from _table_rows(child)
+
+
+def _row_cells(row: etree._Element) -> list[_Cell]:
+    """Cells of a row with their grid columns (w:gridBefore, w:gridSpan, w:vMerge)."""
+    column = _int_val(row.find(f"{W_TRPR}/{_w('gridBefore')}"), 0)
+    cells: list[_Cell] = []
+    for tc in _row_tcs(row):
+        props = tc.find(W_TCPR)
+        span = max(1, _int_val(props.find(_w("gridSpan")) if props is not None else None, 1))
+        merge = props.find(_w("vMerge")) if props is not None else None
+        continues = merge is not None and merge.get(W_VAL, "continue") != "restart"
+        h_merge = props.find(_w("hMerge")) if props is not None else None
+        continues = continues or (h_merge is not None and h_merge.get(W_VAL, "continue") != "restart")
+        cells.append(_Cell(column, span, continues, tc))
+        column += span
+    return cells
+
+
+def _row_tcs(row: etree._Element) -> Iterator[etree._Element]:
+    for child in row:
+        if child.tag == W_TC:
+            yield child
+        elif child.tag in WRAPPERS:
+            yield from _row_tcs(child)
+
+
+def _own_paragraphs(container: etree._Element) -> Iterator[etree._Element]:
+    for child in container:
+        if child.tag == W_P:
+            yield child
+        elif child.tag in WRAPPERS:
+            yield from _own_paragraphs(child)
+
+
+def _int_val(elem: etree._Element | None, default: int) -> int:
+    if elem is None:
+        return default
+    try:
+        return int(elem.get(W_VAL, default))
+    except (TypeError, ValueError):
+        return default
+
+
+def _looks_like_header(texts: list[str], width: int) -> bool:
+    """Short, non-numeric labels in at least two columns (or the only column)."""
+    if not texts or (len(texts) < 2 and width > 1):
+        return False
+    return all(len(text) <= HEADER_CELL_MAX_CHARS and not _mostly_digits(text) for text in texts)
+
+
+def _mostly_digits(text: str) -> bool:
+    compact = "".join(text.split())
+    digits = sum(char.isdigit() for char in compact)
+    return bool(compact) and digits * 2 > len(compact)
+
+
+def _column_texts(cells: list[tuple[_Cell, str]]) -> dict[int, str]:
+    columns: dict[int, str] = {}
+    for cell, text in cells:
+        for column in range(cell.column, cell.column + cell.span):
+            columns[column] = " ".join(text.split())
+    return columns
+
+
+def _field_for(cell: _Cell, fields: dict[int, str]) -> str | None:
+    for column in range(cell.column, cell.column + cell.span):
+        if fields.get(column):
+            return fields[column]
+    return None

@@ -1,0 +1,433 @@
+"""HTML pages: the text a browser shows, and what the file publishes without showing it.
+
+Visible text comes out per block element (p, div, li, td…), with a location made of the
+source line and an element path ("第37行 html>body>div#main>table[2]>tr[5]>td[3]").
+Table cells carry their column header as `field` and their row as `record`.
+
+A published page also publishes what a browser hides: comments, display:none blocks,
+hidden inputs, title/alt/data-* attributes, <meta> author, string literals in scripts.
+Those come out too, each in its own zone, because anyone can read the page source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from dataclasses import field as default
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from prepub_review.errors import ReadError
+from prepub_review.models import Segment, Zone
+from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.read.text import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
+
+TOP_BLOCKS = 5
+MAX_DEPTH = 400                  # deeper markup is read flat, without recursion
+MAX_HEADER_CHARS = 30            # a longer first-row cell is not a column header
+BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
+    "tbody", "thead", "tfoot", "tr", "ul", "option", "legend", "textarea", "body", "html", "frameset",
+    "noscript",
+))
+CELL_TAGS = frozenset(("td", "th"))
+SKIP_TAGS = frozenset(("style", "link", "base"))
+HIDDEN_CLASSES = {"hidden", "d-none", "hide", "invisible", "sr-only", "visually-hidden", "display-none",
+                  "is-hidden"}
+HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden"
+    r"|font-size\s*:\s*0(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|!|$)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|!|$)",
+    re.IGNORECASE)
+CSS_HIDDEN_CLASS = re.compile(
+    r"\.([A-Za-z_][\w-]*)\s*(?:,[^{]*)?\{[^}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
+DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+WHITESPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+SCRIPT_STRING = re.compile(r"\"((?:[^\"\\\n]|\\.){1,4000})\"|'((?:[^'\\\n]|\\.){1,4000})'|`([^`]{1,4000})`")
+SCRIPT_KEY_BEFORE = re.compile(r"([\w\u3400-\u9fff$]+)[\"']?\s*[:=]\s*$")
+JS_ESCAPE = re.compile(r"\\u\{?([0-9a-fA-F]{4,5})\}?|\\x([0-9a-fA-F]{2})")
+# GB2312/GBK pages routinely contain characters only GB18030 (their superset) has.
+CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+                   "cp936": "gb18030", "big5": "big5hkscs"}
+
+
+def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
+    _root, items = parse_page(path.read_bytes())
+    yield from items
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlAnchor:
+    """Where a segment's text lives: an element's text nodes (its own text and the text/tails of
+    everything inside it), or one of its attributes; a comment node's text when it is a comment."""
+
+    element: etree._Element
+    attribute: str | None = None
+
+
+def parse_page(data: bytes, *, anchors: bool = False) -> tuple[etree._Element, Iterator[ReaderItem]]:
+    """(parsed tree, its segments); with `anchors`, each segment carries an `HtmlAnchor`."""
+    text, _codec = decode_html(data)
+    try:
+        parser = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, huge_tree=True)
+        root = lxml.html.document_fromstring(XML_DECLARATION.sub("", text, count=1) or "<html></html>",
+                                             parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReadError(f"网页无法解析（{exc}），文件未能审查", code="corrupt_html") from exc
+    fatal = [error for error in parser.error_log if error.level_name == "FATAL"]
+    if fatal:   # libxml2 stopped early (e.g. nesting deeper than 2048): the rest would be lost silently
+        raise ReadError(f"网页结构异常，第{fatal[0].line}行之后的内容无法解析（{fatal[0].message}），"
+                        "文件未能完整审查", code="corrupt_html")
+    return root, _HtmlWalker(root, anchors=anchors).items()
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """(text, codec): BOM, then the declared <meta charset> if it decodes, then detection."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace"), codec
+    declared = DECLARED_CHARSET.search(data[:8192])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        codec = CHARSET_ALIASES.get(name, name)
+        try:
+            return data.decode(codec), codec
+        except (UnicodeDecodeError, LookupError):
+            pass  # a wrong declaration is common; detect instead
+    detected = detect_sample_encoding(data[:HEAD_SAMPLE_BYTES], complete=len(data) <= HEAD_SAMPLE_BYTES)
+    codec = detected.codec if detected else "utf-8"
+    return data.decode(codec, errors="replace"), codec
+
+
+@dataclass
+class _Block:
+    """The block element whose visible text is being collected."""
+
+    path: str
+    line: int
+    zone: Zone
+    field: str | None = None
+    record: str | None = None
+    counts_for_top: bool = True
+    element: etree._Element | None = None
+    pieces: list[str | None] = default(default_factory=list)   # None marks a line break (<br>)
+
+
+class _HtmlWalker:
+    def __init__(self, root: etree._Element, *, anchors: bool = False):
+        self.root = root
+        self.anchors = anchors
+        self.hidden_classes = HIDDEN_CLASSES | _classes_hidden_by_css(root)
+        self.cells: dict[etree._Element, tuple[str | None, str]] = {}
+        self.top_left = TOP_BLOCKS
+
+    def items(self) -> Iterator[ReaderItem]:
+        for sibling in reversed(list(self.root.itersiblings(preceding=True))):
+            yield from self._outside(sibling)
+        page = _Block(path="html", line=self.root.sourceline or 1, zone=Zone.BODY, element=self.root)
+        yield from self._walk(self.root, "html", hidden=False, block=page, in_pre=False, depth=0)
+        yield from self._flush(page)
+        for sibling in self.root.itersiblings():
+            yield from self._outside(sibling)
+
+    def _outside(self, node: etree._Element) -> Iterator[ReaderItem]:
+        if node.tag is etree.Comment:
+            yield from self._with_anchor(_comment(node, "html"), node)
+
+    # -- the tree walk ---------------------------------------------------------------------
+
+    def _walk(self, el: etree._Element, path: str, *, hidden: bool, block: _Block, in_pre: bool,
+              depth: int) -> Iterator[ReaderItem]:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        newly_hidden = not hidden and (self._is_hidden(el, tag) or tag == "template")
+        hidden = hidden or newly_hidden
+        line = el.sourceline or block.line
+        yield from self._attributes(el, tag, path, line, hidden)
+        if tag in SKIP_TAGS:
+            return
+        if tag == "script":
+            yield from self._with_anchor(_script_strings(el, path), el)
+            return
+        if tag == "title":
+            yield from self._with_anchor(_property(_normalize(el.text_content()), "title", path, line), el)
+            return
+        if tag == "br":
+            block.pieces.append(None)
+            return
+        if tag == "table":
+            self.cells.update(_table_cells(el, path))
+        current = block
+        if tag in BLOCK_TAGS or tag in CELL_TAGS or newly_hidden:   # a hidden <span> is a block of its own
+            yield from self._flush(block)
+            current = self._new_block(el, tag, path, line, hidden, block)
+        if el.text:
+            current.pieces.extend(_text_pieces(el.text, in_pre or tag == "pre"))
+        if depth >= MAX_DEPTH:
+            current.pieces.extend(_text_pieces(" ".join(el.itertext()), in_pre))
+        else:
+            yield from self._children(el, path, hidden, current, in_pre or tag == "pre", depth)
+        if current is not block:
+            yield from self._flush(current)
+
+    def _children(self, el: etree._Element, path: str, hidden: bool, block: _Block, in_pre: bool,
+                  depth: int) -> Iterator[ReaderItem]:
+        children = list(el)
+        totals: dict[str, int] = {}
+        for child in children:
+            if isinstance(child.tag, str):
+                totals[child.tag.lower()] = totals.get(child.tag.lower(), 0) + 1
+        seen: dict[str, int] = {}
+        for child in children:
+            if child.tag is etree.Comment:
+                yield from self._with_anchor(_comment(child, path), child)
+            elif isinstance(child.tag, str):
+                tag = child.tag.lower()
+                seen[tag] = seen.get(tag, 0) + 1
+                step = _step(child, tag, seen[tag], totals[tag])
+                yield from self._walk(child, f"{path}>{step}", hidden=hidden, block=block, in_pre=in_pre,
+                                      depth=depth + 1)
+            if child.tail:
+                block.pieces.extend(_text_pieces(child.tail, in_pre))
+
+    def _new_block(self, el: etree._Element, tag: str, path: str, line: int, hidden: bool,
+                   parent: _Block) -> _Block:
+        block = self._block_for(el, tag, path, line, hidden, parent)
+        block.element = el
+        return block
+
+    def _block_for(self, el: etree._Element, tag: str, path: str, line: int, hidden: bool,
+                   parent: _Block) -> _Block:
+        if tag in CELL_TAGS and el in self.cells:
+            field_name, record = self.cells[el]
+            return _Block(path, line, Zone.HIDDEN if hidden else Zone.TABLE, field_name, record)
+        if hidden:
+            return _Block(path, line, Zone.HIDDEN, parent.field, parent.record)
+        # A block inside a table cell (a <p> in a <td>) is still that cell.
+        return _Block(path, line, parent.zone if parent.zone == Zone.TABLE else Zone.BODY,
+                      parent.field, parent.record)
+
+    def _flush(self, block: _Block) -> Iterator[Segment]:
+        pieces, block.pieces = block.pieces, []
+        for line_text in _lines(pieces):
+            zone = block.zone
+            if zone in (Zone.BODY, Zone.TABLE) and self.top_left > 0:
+                self.top_left -= 1
+                if zone == Zone.BODY:
+                    zone = Zone.TOP
+            anchor = HtmlAnchor(block.element) if self.anchors and block.element is not None else None
+            yield Segment(line_text, _location(block.line, block.path), zone, block.field, block.record,
+                          anchor=anchor)
+
+    def _with_anchor(self, segments: Iterator[Segment], node: etree._Element,
+                     attribute: str | None = None) -> Iterator[Segment]:
+        if not self.anchors:
+            yield from segments
+            return
+        for segment in segments:
+            yield replace(segment, anchor=HtmlAnchor(node, attribute))
+
+    # -- what the page publishes without showing it ------------------------------------------
+
+    def _is_hidden(self, el: etree._Element, tag: str) -> bool:
+        if not tag:
+            return False
+        if el.get("hidden") is not None or (tag == "input" and (el.get("type") or "").lower() == "hidden"):
+            return True
+        if HIDDEN_STYLE.search(el.get("style") or ""):
+            return True
+        classes = (el.get("class") or "").lower().split()
+        return any(name in self.hidden_classes for name in classes)
+
+    def _attributes(self, el: etree._Element, tag: str, path: str, line: int,
+                    hidden: bool) -> Iterator[Segment]:
+        for segment in self._attribute_segments(el, tag, path, line, hidden):
+            if not self.anchors:
+                yield segment
+                continue
+            name = segment.field or ""
+            attribute = ("content" if tag == "meta" else
+                         name if name in ("title", "alt") or name.lower().startswith("data-") else "value")
+            yield replace(segment, anchor=HtmlAnchor(el, attribute))
+
+    def _attribute_segments(self, el: etree._Element, tag: str, path: str, line: int,
+                            hidden: bool) -> Iterator[Segment]:
+        if not tag:
+            return
+        if tag == "meta":
+            name = el.get("name") or el.get("property") or el.get("http-equiv") or el.get("itemprop")
+            content = _normalize(el.get("content") or "")
+            if name and content:
+                yield Segment(content, _location(line, path), Zone.PROPERTY, field=name)
+            return
+        for attr in ("title", "alt"):
+            value = _normalize(el.get(attr) or "")
+            if value:
+                yield Segment(value, _location(line, path), Zone.PROPERTY, field=attr)
+        for attr, raw in el.attrib.items():
+            if attr.lower().startswith("data-") and (value := _normalize(raw)):
+                yield Segment(value, _location(line, path), Zone.HIDDEN, field=attr)
+        if tag == "input" and (value := _normalize(el.get("value") or "")):
+            name = el.get("name") or el.get("id") or "value"
+            zone = Zone.HIDDEN if hidden else Zone.BODY
+            yield Segment(value, _location(line, path), zone, field=name)
+
+
+def _property(value: str, name: str, path: str, line: int) -> Iterator[Segment]:
+    if value:
+        yield Segment(value, _location(line, path), Zone.PROPERTY, field=name)
+
+
+def _comment(node: etree._Element, path: str) -> Iterator[Segment]:
+    text = node.text or ""
+    # libxml2 gives a comment the line where it ends.
+    first_line = max(1, (node.sourceline or 1) - text.count("\n"))
+    for offset, raw in enumerate(text.split("\n")):
+        text = _normalize(raw)
+        if text:
+            yield Segment(text, _location(first_line + offset, f"{path} 注释"), Zone.COMMENT)
+
+
+def _script_strings(el: etree._Element, path: str) -> Iterator[Segment]:
+    """String literals with Chinese text or long digit runs; `field` is the key they are assigned to."""
+    code = el.text or ""
+    first_line = el.sourceline or 1
+    for match in SCRIPT_STRING.finditer(code):
+        literal = _unescape_js(next(group for group in match.groups() if group is not None))
+        if not (CJK.search(literal) or sum(ch.isdigit() for ch in literal) >= 6):
+            continue
+        line_start = code.rfind("\n", 0, match.start()) + 1
+        key = SCRIPT_KEY_BEFORE.search(code[line_start:match.start()])
+        line = first_line + code.count("\n", 0, match.start())
+        for offset, raw in enumerate(literal.split("\n")):
+            text = _normalize(raw)
+            if text:
+                yield Segment(text, _location(line + offset, f"{path} 脚本"), Zone.SCRIPT,
+                              field=key.group(1) if key else None)
+
+
+def _unescape_js(literal: str) -> str:
+    return JS_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), literal)
+
+
+def _classes_hidden_by_css(root: etree._Element) -> set[str]:
+    names: set[str] = set()
+    for style in root.iter("style"):
+        names.update(name.lower() for name in CSS_HIDDEN_CLASS.findall(style.text or ""))
+    return names
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+
+def _table_rows(table: etree._Element) -> list[etree._Element]:
+    rows = []
+    for child in table:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(row for row in child if isinstance(row.tag, str) and row.tag.lower() == "tr")
+    return rows
+
+
+def _cells(row: etree._Element) -> list[etree._Element]:
+    return [cell for cell in row if isinstance(cell.tag, str) and cell.tag.lower() in CELL_TAGS]
+
+
+def _span(cell: etree._Element, attr: str) -> int:
+    try:
+        return max(1, min(int((cell.get(attr) or "1").strip()), 1000))
+    except ValueError:
+        return 1
+
+
+def _table_cells(table: etree._Element, table_path: str) -> dict[etree._Element, tuple[str | None, str]]:
+    """For each cell of `table` (not of nested tables): (column header, record id of its row)."""
+    rows = _table_rows(table)
+    columns: list[list[tuple[int, etree._Element]]] = []   # per row: (column index, cell)
+    occupied: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        placed, col = [], 0
+        for cell in _cells(row):
+            while (r, col) in occupied:
+                col += 1
+            placed.append((col, cell))
+            for dr in range(_span(cell, "rowspan")):
+                for dc in range(_span(cell, "colspan")):
+                    occupied.add((r + dr, col + dc))
+            col += _span(cell, "colspan")
+        columns.append(placed)
+    header_index = _header_row(columns)
+    headers: dict[int, str] = {}
+    if header_index is not None:
+        for col, cell in columns[header_index]:
+            text = _normalize(cell.text_content())
+            if 0 < len(text) <= MAX_HEADER_CHARS:
+                headers[col] = text
+    result: dict[etree._Element, tuple[str | None, str]] = {}
+    for r, placed in enumerate(columns):
+        record = f"{table_path} 第{r + 1}行"
+        for col, cell in placed:
+            is_header_row = header_index is not None and r <= header_index
+            result[cell] = (None if is_header_row else headers.get(col), record)
+    return result
+
+
+def _header_row(columns: list[list[tuple[int, etree._Element]]]) -> int | None:
+    """The row holding column headers: the first <th> row, else the first row that is not a title."""
+    for r, placed in enumerate(columns[:3]):
+        if placed and all(cell.tag.lower() == "th" for _, cell in placed) and len(placed) > 1:
+            return r
+    for r, placed in enumerate(columns[:3]):
+        if len(placed) > 1:   # a single cell spanning the table is a title row
+            return r if r + 1 < len(columns) else None
+    return None
+
+
+# -- text helpers ------------------------------------------------------------------------------
+
+
+def _step(el: etree._Element, tag: str, index: int, total: int) -> str:
+    element_id = el.get("id")
+    if element_id:
+        return f"{tag}#{element_id}"
+    return f"{tag}[{index}]" if total > 1 else tag
+
+
+def _location(line: int, path: str) -> str:
+    return f"第{line}行 {path}"
+
+
+def _text_pieces(text: str, in_pre: bool) -> list[str | None]:
+    if not in_pre:
+        return [text]
+    pieces: list[str | None] = []
+    for number, part in enumerate(text.split("\n")):
+        if number:
+            pieces.append(None)
+        pieces.append(part)
+    return pieces
+
+
+def _lines(pieces: list[str | None]) -> Iterator[str]:
+    current: list[str] = []
+    for piece in [*pieces, None]:
+        if piece is None:
+            text = _normalize("".join(current))
+            if text:
+                yield text
+            current = []
+        else:
+            current.append(piece)
+
+
+def _normalize(text: str) -> str:
+    return WHITESPACE.sub(" ", text).strip()

@@ -1,0 +1,148 @@
+"""PDF: the text layer page by page, document properties, annotations, and scanned pages.
+
+A scanned page has no text layer: prepub cannot check it, so it is reported as a
+Notice ("扫描页无文字层，需人工审查") and never counted as clean. Annotations (sticky
+notes, form field values) and the document properties are published with the file,
+so they are read too.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from prepub_review.errors import ReadError
+from prepub_review.models import Notice, Segment, Zone
+from prepub_review.read.base import Limits, ReaderItem
+
+TOP_LINES = 5
+SCAN_TEXT_CHARS = 20            # a page with less text than this and a page-sized image is a scan
+SCAN_IMAGE_SHARE = 0.5          # share of the page area an image must cover to count as a scan
+OUTLINED_TEXT_PATHS = 200       # no text, no image, but this many vector paths: text drawn as outlines
+METADATA_FIELDS = (("Author", "作者"), ("Title", "标题"), ("Subject", "主题"), ("Keywords", "关键词"),
+                   ("Creator", "创建程序"), ("Producer", "生成程序"))
+LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+ANNOTATION_KEYS = (("Contents", Zone.COMMENT, None), ("V", Zone.BODY, "表单字段"))
+
+
+def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
+    document = _open(path)
+    try:
+        yield from _properties(document)
+        for index in range(len(document)):
+            yield from _page(document, index)
+        yield from _attachments(document)
+    except pdfium.PdfiumError as exc:
+        raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
+    finally:
+        document.close()
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReadError("PDF 文件设置了打开密码，无法审查。请去除密码后再审查", code="encrypted") from exc
+        raise ReadError(f"PDF 文件已损坏或格式错误，无法打开（{exc}）。请用原程序重新导出 PDF 后再审查",
+                        code="corrupt_pdf") from exc
+
+
+def _properties(document: pdfium.PdfDocument) -> Iterator[Segment]:
+    for key, label in METADATA_FIELDS:
+        value = _clean(document.get_metadata_value(key))
+        if value:
+            yield Segment(value, f"文档属性 {key}", Zone.PROPERTY, field=label)
+    try:
+        bookmarks = list(document.get_toc())
+    except pdfium.PdfiumError:
+        bookmarks = []
+    for bookmark in bookmarks:
+        title = _clean(bookmark.get_title())
+        if title:
+            yield Segment(title, "书签", Zone.PROPERTY, field="书签")
+
+
+def _page(document: pdfium.PdfDocument, index: int) -> Iterator[ReaderItem]:
+    number = index + 1
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+        finally:
+            textpage.close()
+        lines = [line for line in (_clean(raw) for raw in LINE_BREAK.split(text)) if line]
+        for line_number, line in enumerate(lines, start=1):
+            zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
+            yield Segment(line, f"第{number}页 第{line_number}行", zone)
+        notice = _scan_notice(page, number, sum(len(line) for line in lines))
+        if notice is not None:
+            yield notice
+        yield from _annotations(page, number)
+    finally:
+        page.close()
+
+
+def _scan_notice(page: pdfium.PdfPage, number: int, text_chars: int) -> Notice | None:
+    if text_chars >= SCAN_TEXT_CHARS:
+        return None
+    page_area = max(page.get_width() * page.get_height(), 1.0)
+    image_area, paths = 0.0, 0
+    for obj in page.get_objects():
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = obj.get_bounds()
+            image_area += max(right - left, 0) * max(top - bottom, 0)
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+    location = f"第{number}页"
+    if image_area > 0 and (text_chars == 0 or image_area / page_area >= SCAN_IMAGE_SHARE):
+        return Notice("scanned_page", location, "扫描页无文字层，需人工审查")
+    if text_chars == 0 and paths >= OUTLINED_TEXT_PATHS:
+        return Notice("scanned_page", location, "页面无文字层（文字可能已转为图形），需人工审查")
+    return None
+
+
+def _annotations(page: pdfium.PdfPage, number: int) -> Iterator[Segment]:
+    for index in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, index)
+        if not annotation:
+            continue
+        try:
+            if pdfium_c.FPDFAnnot_GetSubtype(annotation) == pdfium_c.FPDF_ANNOT_POPUP:
+                continue   # a popup repeats its parent's text
+            for key, zone, field in ANNOTATION_KEYS:
+                for line in LINE_BREAK.split(_annotation_string(annotation, key)):
+                    text = _clean(line)
+                    if text:
+                        yield Segment(text, f"第{number}页 批注{index + 1}", zone, field=field)
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annotation)
+
+
+def _annotation_string(annotation, key: str) -> str:
+    size = pdfium_c.FPDFAnnot_GetStringValue(annotation, key.encode("ascii"), None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFAnnot_GetStringValue(annotation, key.encode("ascii"),
+                                      ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+    return buffer.raw[:size - 2].decode("utf-16-le", errors="replace")
+
+
+def _attachments(document: pdfium.PdfDocument) -> Iterator[Notice]:
+    count = document.count_attachments()
+    for index in range(count):
+        name = document.get_attachment(index).get_name()
+        yield Notice("embedded_object", f"附件{index + 1}「{name}」",
+                     "PDF 内嵌附件，附件内容未审查，需人工审查")
+
+
+def _clean(text: str | None) -> str:
+    return CONTROL_CHARS.sub("", text or "").strip()

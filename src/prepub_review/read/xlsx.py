@@ -1,0 +1,483 @@
+"""Reads a .xlsx: every sheet (hidden ones too), hidden rows/columns, comments, properties.
+
+Sheets are streamed with lxml iterparse straight from the (size-checked) zip, so memory stays
+flat and a 50,000-cell sheet takes well under a second. openpyxl is not used for cells: its
+streaming mode does not report hidden columns.
+
+Each non-empty cell yields one segment:
+- location "工作表「名单」 C7", with " (隐藏行)" / " (隐藏列)" and a sheet label such as
+  "工作表「名单」(隐藏工作表)" when the cell is not visible (zone HIDDEN, else TABLE);
+- field = the header text of its column, record = "工作表「名单」 第7行".
+The header row is the first row within the first 10 rows whose cells are mostly short text.
+Numbers are written without exponent or ".0", so an ID typed as a number keeps its digits
+(as many as Excel stored: a number holds at most 15-17 significant digits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from lxml import etree
+
+from prepub_review.errors import ReadError
+from prepub_review.models import Segment, Zone
+from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.read.ooxml import (
+    NS,
+    STRICT_NS,
+    OoxmlPackage,
+    embedded_object_notices,
+    guard_reader,
+    local_name,
+    read_properties,
+    release,
+)
+
+KIND_ZH = "Excel 工作簿"
+HEADER_SEARCH_ROWS = 10
+HEADER_TEXT_SHARE = 0.6          # "mostly text": at least this share of the row's filled cells
+HEADER_CELL_MAX_CHARS = 30
+SHEET_STATES = {"hidden": "(隐藏工作表)", "veryHidden": "(深度隐藏工作表)"}
+SHEET_REL_TYPES = ("worksheet", "xlMacrosheet")
+TEXT_TYPES = {"s", "inlineStr", "str"}
+TRUE_VALUES = {"1", "true"}
+
+S = NS["s"]
+S_URIS = (S, *[uri for uri, mapped in STRICT_NS.items() if mapped == S])
+R_ID = f"{{{NS['r']}}}id"
+A_P, A_T = f"{{{NS['a']}}}p", f"{{{NS['a']}}}t"
+
+# Built-in number formats that show a date or time (incl. the zh-CN ones, ids 27-36 and 50-58).
+DATE_FORMAT_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
+HEADER_FOOTER_TAGS = {"oddHeader": "页眉", "evenHeader": "页眉(偶数页)", "firstHeader": "页眉(首页)",
+                      "oddFooter": "页脚", "evenFooter": "页脚(偶数页)", "firstFooter": "页脚(首页)"}
+HEADER_FOOTER_CODES = re.compile(r'&"[^"]*"|&K[0-9A-Fa-f]{6}|&K\d\d[+-]\d{3}|&\d+|&[LCRPNDTZFAGBIUSEXYH]')
+
+
+def _s(name: str) -> str:
+    return f"{{{S}}}{name}"
+
+
+def _tags(*names: str) -> tuple[str, ...]:
+    return tuple(f"{{{uri}}}{name}" for uri in S_URIS for name in names)
+
+
+@guard_reader(KIND_ZH)
+def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
+    """Yield the segments and notices of a .xlsx/.xlsm file, sheet by sheet, row by row."""
+    with OoxmlPackage(path, limits, KIND_ZH) as package:
+        yield from _XlsxReader(package, limits).items()
+
+
+def read_package(package: OoxmlPackage, limits: Limits, *, anchors: bool = False) -> Iterator[ReaderItem]:
+    """The same walk as `read` over an open package; with `anchors`, each cell's segment carries a
+    `CellAnchor` (for the redactor)."""
+    yield from _XlsxReader(package, limits, anchors=anchors).items()
+
+
+@dataclass(frozen=True, slots=True)
+class CellAnchor:
+    """Where a cell's text lives: the worksheet part and the cell reference ("C7")."""
+
+    part: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class CellValue:
+    column: int          # 1-based
+    text: str
+    is_text: bool        # typed as text (not a number/date): header rows are made of these
+
+
+@dataclass(slots=True)
+class _Row:
+    number: int
+    hidden: bool
+    cells: list[CellValue]
+
+
+@dataclass(slots=True)
+class _Sheet:
+    name: str
+    part: str
+    label: str           # 工作表「名单」 or 工作表「名单」(隐藏工作表)
+    hidden: bool
+    hidden_columns: list[tuple[int, int]] = field(default_factory=list)
+    rows_hidden_by_default: bool = False
+
+
+class _XlsxReader:
+    def __init__(self, package: OoxmlPackage, limits: Limits, *, anchors: bool = False):
+        self.package = package
+        self.anchors = anchors
+        self.limits = limits
+        self.workbook_part = self._workbook_part()
+        self.workbook = package.parse(self.workbook_part)
+        props = self.workbook.find(_s("workbookPr"))
+        self.date1904 = props is not None and (props.get("date1904") or "").lower() in TRUE_VALUES
+        self.shared_strings = self._shared_strings()
+        self.date_styles = self._date_styles()
+        self.cells_read = 0
+        self.authors_seen: set[str] = set()
+
+    def _workbook_part(self) -> str:
+        parts = self.package.related("", "officeDocument")
+        if parts:
+            return parts[0]
+        if self.package.has("xl/workbook.xml"):
+            return "xl/workbook.xml"
+        raise ReadError("缺少 xl/workbook.xml，文件不是有效的 Excel 工作簿。", code="corrupt_zip")
+
+    def items(self) -> Iterator[ReaderItem]:
+        for sheet in self._sheets():
+            yield from self._sheet_items(sheet)
+        yield from self._pivot_caches()
+        yield from self._people()
+        yield from read_properties(self.package)
+        yield from embedded_object_notices(self.package)
+
+    # -- workbook-level parts ------------------------------------------------------------------
+    def _sheets(self) -> Iterator[_Sheet]:
+        rels = self.package.rels(self.workbook_part)
+        for sheet in self.workbook.iter(_s("sheet")):
+            rel = rels.get(sheet.get(R_ID, ""))
+            if rel is None or rel.external or rel.rel_type not in SHEET_REL_TYPES or not self.package.has(rel.target):
+                continue
+            name = sheet.get("name", "")
+            state = sheet.get("state", "visible")
+            yield _Sheet(name=name, part=rel.target, label=f"工作表「{name}」{SHEET_STATES.get(state, '')}",
+                         hidden=state in SHEET_STATES)
+
+    def _shared_strings(self) -> list[str]:
+        parts = self.package.related(self.workbook_part, "sharedStrings")
+        if not parts:
+            return []
+        strings = []
+        for item in self.package.iterparse(parts[0], _tags("si")):
+            strings.append(rich_text(item))
+            release(item)
+        return strings
+
+    def _date_styles(self) -> set[int]:
+        """Indexes of cell styles (cellXfs) whose number format displays a date or time."""
+        parts = self.package.related(self.workbook_part, "styles")
+        if not parts:
+            return set()
+        root = self.package.parse(parts[0])
+        custom = {int(fmt.get("numFmtId", -1)): fmt.get("formatCode", "") for fmt in root.iter(_s("numFmt"))}
+        found = set()
+        cell_xfs = root.find(_s("cellXfs"))
+        for index, xf in enumerate(cell_xfs if cell_xfs is not None else []):
+            try:
+                fmt_id = int(xf.get("numFmtId", 0))
+            except ValueError:
+                continue
+            if fmt_id in custom and is_date_format(custom[fmt_id]) or fmt_id not in custom and fmt_id in DATE_FORMAT_IDS:
+                found.add(index)
+        return found
+
+    # -- one sheet ------------------------------------------------------------------------------
+    def _sheet_items(self, sheet: _Sheet) -> Iterator[Segment]:
+        if sheet.name.strip():      # people name sheets after households too ("张三家")
+            yield Segment(sheet.name.strip(), f"{sheet.label} 名称", Zone.PROPERTY, field="工作表名称")
+        header = _HeaderFinder()
+        previous_row = 0
+        tags = _tags("col", "row", "sheetFormatPr", *HEADER_FOOTER_TAGS)
+        for elem in self.package.iterparse(sheet.part, tags):
+            name = local_name(elem.tag)
+            if name == "col":
+                if _true(elem.get("hidden")) or _zero(elem.get("width")):
+                    sheet.hidden_columns.append((_int(elem.get("min"), 1), _int(elem.get("max"), 1)))
+            elif name == "sheetFormatPr":
+                sheet.rows_hidden_by_default = _true(elem.get("zeroHeight"))
+            elif name == "row":
+                row = self._row(elem, sheet, previous_row)
+                previous_row = row.number
+                release(elem)
+                for ready in header.feed(row):
+                    yield from self._row_segments(sheet, ready, header)
+            elif name in HEADER_FOOTER_TAGS:
+                text = " ".join(HEADER_FOOTER_CODES.sub(" ", elem.text or "").replace("&&", "&").split())
+                if text:
+                    yield Segment(text, f"{sheet.label} {HEADER_FOOTER_TAGS[name]}",
+                                  Zone.HIDDEN if sheet.hidden else Zone.HEADER)
+        for ready in header.finish():
+            yield from self._row_segments(sheet, ready, header)
+        yield from self._comments(sheet)
+        yield from self._drawing_text(sheet)
+
+    def _row(self, elem: etree._Element, sheet: _Sheet, previous_row: int) -> _Row:
+        number = _int(elem.get("r"), previous_row + 1)
+        hidden = _true(elem.get("hidden")) or (_true(elem.get("customHeight")) and _zero(elem.get("ht")))
+        hidden = hidden or (sheet.rows_hidden_by_default and elem.get("ht") is None)
+        cells: list[CellValue] = []
+        column = 0
+        for cell in elem:
+            if local_name(cell.tag) != "c":
+                continue
+            self.cells_read += 1
+            if self.cells_read > self.limits.max_sheet_cells:
+                raise ReadError(f"工作簿单元格过多（超过 {self.limits.max_sheet_cells:,} 个），未完整检查。"
+                                "请拆分后再检查。", code="too_large")
+            ref = cell.get("r")
+            column = column_index(ref) if ref else column + 1
+            value = self._cell_value(cell, column)
+            if value is not None and value.text.strip():
+                cells.append(value)
+        return _Row(number, hidden, cells)
+
+    def _cell_value(self, cell: etree._Element, column: int) -> CellValue | None:
+        cell_type = cell.get("t", "n")
+        raw = None
+        for child in cell:
+            name = local_name(child.tag)
+            if name == "v":
+                raw = child.text or ""
+            elif name == "is":
+                return CellValue(column, rich_text(child).strip(), True)
+        if raw is None or cell_type in ("e", "b"):
+            return None     # empty, an error value (#N/A) or TRUE/FALSE
+        if cell_type == "s":
+            index = _int(raw, -1)
+            text = self.shared_strings[index] if 0 <= index < len(self.shared_strings) else ""
+            return CellValue(column, text.strip(), True)
+        if cell_type in ("str", "inlineStr", "d"):
+            return CellValue(column, raw.strip(), cell_type != "d")
+        style = _int(cell.get("s"), 0)
+        if style in self.date_styles:
+            return CellValue(column, excel_date_text(raw, self.date1904), False)
+        return CellValue(column, number_text(raw), False)
+
+    def _row_segments(self, sheet: _Sheet, row: _Row, header: _HeaderFinder) -> Iterator[Segment]:
+        record = f"{sheet.label} 第{row.number}行"
+        fields = header.fields if header.row_number is not None and row.number > header.row_number else {}
+        for cell in row.cells:
+            column_hidden = any(low <= cell.column <= high for low, high in sheet.hidden_columns)
+            marks = (" (隐藏行)" if row.hidden else "") + (" (隐藏列)" if column_hidden else "")
+            zone = Zone.HIDDEN if sheet.hidden or row.hidden or column_hidden else Zone.TABLE
+            ref = f"{column_letters(cell.column)}{row.number}"
+            anchor = CellAnchor(sheet.part, ref) if self.anchors else None
+            yield Segment(cell.text, f"{sheet.label} {ref}{marks}", zone, fields.get(cell.column), record,
+                          anchor=anchor)
+
+    def _comments(self, sheet: _Sheet) -> Iterator[Segment]:
+        for part in self.package.related(sheet.part, "comments"):
+            root = self.package.parse(part)
+            authors = [(author.text or "").strip() for author in root.iter(_s("author"))]
+            for comment in root.iter(_s("comment")):
+                ref = comment.get("ref", "")
+                index = _int(comment.get("authorId"), -1)
+                author = authors[index] if 0 <= index < len(authors) else ""
+                body = comment.find(_s("text"))
+                text = rich_text(body).strip() if body is not None else ""
+                by = f" (作者 {author})" if author else ""
+                if text:
+                    yield Segment(text, f"{sheet.label} {ref} 批注{by}", Zone.COMMENT)
+                if author and not author.startswith("tc=") and author not in self.authors_seen:
+                    self.authors_seen.add(author)
+                    yield Segment(author, f"{sheet.label} {ref} 批注作者", Zone.PROPERTY, field="批注作者")
+
+    def _drawing_text(self, sheet: _Sheet) -> Iterator[Segment]:
+        """Text boxes and shapes drawn over a sheet."""
+        for part in self.package.related(sheet.part, "drawing"):
+            for paragraph in self.package.parse(part).iter(A_P):
+                text = "".join(t.text or "" for t in paragraph.iter(A_T)).strip()
+                if text:
+                    yield Segment(text, f"{sheet.label} 文本框", Zone.HIDDEN if sheet.hidden else Zone.BODY)
+
+    # -- copies of data outside the sheets ---------------------------------------------------
+    def _pivot_caches(self) -> Iterator[Segment]:
+        """A pivot table keeps a full copy of its source rows, even after the source sheet is deleted."""
+        definitions = sorted(name for name in self.package.names
+                             if name.startswith("xl/pivotCache/pivotCacheDefinition") and name.endswith(".xml"))
+        for number, definition in enumerate(definitions, 1):
+            root = self.package.parse(definition)
+            fields = [(cache_field.get("name", ""), [_item_text(item) for item in _shared_items(cache_field)])
+                      for cache_field in root.iter(_s("cacheField"))]
+            label = f"数据透视表缓存{number}"
+            records = self.package.related(definition, "pivotCacheRecords")
+            if records:
+                yield from self._pivot_records(records[0], label, fields)
+            else:
+                for name, items in fields:
+                    for item in items:
+                        if item.strip():
+                            yield Segment(item.strip(), f"{label} 字段「{name}」", Zone.HIDDEN, field=name or None)
+
+    def _pivot_records(self, part: str, label: str, fields: list[tuple[str, list[str]]]) -> Iterator[Segment]:
+        for number, record in enumerate(self.package.iterparse(part, _tags("r")), 1):
+            location = f"{label} 第{number}条"
+            for index, value in enumerate(record):
+                self.cells_read += 1
+                if self.cells_read > self.limits.max_sheet_cells:
+                    raise ReadError(f"工作簿单元格过多（超过 {self.limits.max_sheet_cells:,} 个），未完整检查。",
+                                    code="too_large")
+                name, items = fields[index] if index < len(fields) else ("", [])
+                if local_name(value.tag) == "x":
+                    position = _int(value.get("v"), -1)
+                    text = items[position] if 0 <= position < len(items) else ""
+                else:
+                    text = _item_text(value)
+                if text.strip():
+                    yield Segment(text.strip(), location, Zone.HIDDEN, field=name or None, record=location)
+            release(record)
+
+    def _people(self) -> Iterator[Segment]:
+        """Names of people who wrote threaded comments."""
+        for part in self.package.related(self.workbook_part, "person"):
+            for person in self.package.parse(part).iter():
+                name = (person.get("displayName") or "").strip() if local_name(person.tag) == "person" else ""
+                if name and name not in self.authors_seen:
+                    self.authors_seen.add(name)
+                    yield Segment(name, "批注人员列表", Zone.PROPERTY, field="批注作者")
+
+
+class _HeaderFinder:
+    """Holds back the first rows until the header row is known, then releases them in order."""
+
+    def __init__(self) -> None:
+        self.pending: list[_Row] = []
+        self.row_number: int | None = None
+        self.fields: dict[int, str] = {}
+        self.searching = True
+
+    def feed(self, row: _Row) -> list[_Row]:
+        if not self.searching:
+            return [row]
+        self.pending.append(row)
+        if looks_like_header(row.cells):
+            self.row_number = row.number
+            self.fields = {cell.column: " ".join(cell.text.split()) for cell in row.cells}
+            return self.finish()
+        if row.number >= HEADER_SEARCH_ROWS or len(self.pending) >= HEADER_SEARCH_ROWS:
+            return self.finish()
+        return []
+
+    def finish(self) -> list[_Row]:
+        self.searching = False
+        ready, self.pending = self.pending, []
+        return ready
+
+
+def looks_like_header(cells: list[CellValue]) -> bool:
+    """At least two filled cells, mostly short text that is not a number."""
+    labels = [cell for cell in cells
+              if cell.is_text and len(cell.text) <= HEADER_CELL_MAX_CHARS and not _mostly_digits(cell.text)]
+    return len(labels) >= 2 and len(labels) >= HEADER_TEXT_SHARE * len(cells)
+
+
+# -- value formatting ---------------------------------------------------------------------------------
+
+def number_text(raw: str) -> str:
+    """'3.30483199001012E+17' -> '330483199001012000'; '12.0' -> '12'; '0.5' -> '0.5'."""
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        return raw.strip()
+    if not value.is_finite():
+        return raw.strip()
+    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 30:
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def excel_date_text(raw: str, date1904: bool) -> str:
+    """A date serial number as ISO text: '32874' -> '1990-01-01'."""
+    try:
+        serial = float(raw)
+    except ValueError:
+        return raw.strip()
+    if date1904:
+        base = dt.datetime(1904, 1, 1)
+    else:
+        base = dt.datetime(1899, 12, 31) if serial < 60 else dt.datetime(1899, 12, 30)   # Lotus leap-day bug
+    try:
+        moment = base + dt.timedelta(days=serial)
+    except OverflowError:
+        return number_text(raw)
+    moment = moment.replace(microsecond=0) + dt.timedelta(seconds=round(moment.microsecond / 1e6))
+    if serial < 1 and serial != 0:
+        return moment.strftime("%H:%M:%S")
+    if moment.time() == dt.time(0):
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def is_date_format(code: str) -> bool:
+    """True if a number format code shows a date or time (y, m, d, h, s outside quotes/brackets)."""
+    cleaned = re.sub(r'"[^"]*"|\\.|_.|\*.', "", code)
+    cleaned = re.sub(r"\[(?![hms]+\])[^\]]*\]", "", cleaned, flags=re.IGNORECASE)
+    cleaned = cleaned.split(";")[0]
+    return bool(re.search(r"[ymdhs]", cleaned, re.IGNORECASE)) and "general" not in cleaned.lower()
+
+
+def rich_text(elem: etree._Element) -> str:
+    """Text of a shared string / inline string / comment, without phonetic (rPh) runs."""
+    return "".join(t.text or "" for t in elem.iter() if local_name(t.tag) == "t"
+                   and local_name(t.getparent().tag) != "rPh")
+
+
+def column_index(ref: str) -> int:
+    """'C7' -> 3, 'AA1' -> 27."""
+    index = 0
+    for char in ref:
+        if "A" <= char <= "Z":
+            index = index * 26 + ord(char) - 64
+        elif "a" <= char <= "z":
+            index = index * 26 + ord(char) - 96
+        else:
+            break
+    return index
+
+
+def column_letters(index: int) -> str:
+    """3 -> 'C', 27 -> 'AA'."""
+    letters = ""
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _shared_items(cache_field: etree._Element) -> list[etree._Element]:
+    items = cache_field.find(_s("sharedItems"))
+    return [item for item in items if isinstance(item.tag, str)] if items is not None else []
+
+
+def _item_text(item: etree._Element) -> str:
+    kind = local_name(item.tag)
+    value = item.get("v", "")
+    if kind == "n":
+        return number_text(value)
+    if kind in ("s", "d"):
+        return value
+    return ""      # booleans, errors, missing values
+
+
+def _mostly_digits(text: str) -> bool:
+    compact = "".join(text.split())
+    return bool(compact) and sum(char.isdigit() for char in compact) * 2 > len(compact)
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").lower() in TRUE_VALUES
+
+
+def _zero(value: str | None) -> bool:
+    try:
+        return value is not None and float(value) == 0
+    except ValueError:
+        return False
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default

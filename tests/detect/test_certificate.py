@@ -1,0 +1,67 @@
+"""CN_CERTIFICATE: passports, travel permits, 台胞证, military IDs -- always by their label."""
+
+from __future__ import annotations
+
+import pytest
+
+from prepub_review.detect.recognizers.certificate import CnCertificateRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> CnCertificateRecognizer:
+    return CnCertificateRecognizer()
+
+
+def found(recognizer, text: str) -> list[tuple[str, str]]:
+    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("护照号码：E12345678", [("E12345678", "passport")]),
+    ("护照：EA1234567", [("EA1234567", "passport")]),
+    ("护照号 G12345678", [("G12345678", "passport")]),
+    ("公务护照：SE1234567", [("SE1234567", "passport")]),
+    ("护照：DE1234567", [("DE1234567", "passport")]),
+    ("持护照（号码e12345678）入境", [("e12345678", "passport")]),
+    ("护照号码：ＥＡ１２３４５６７", [("ＥＡ１２３４５６７", "passport")]),     # full-width
+    ("证件号码：E12345678", [("E12345678", "passport")]),        # generic column, E/G format
+    ("证件号码：G12345678", [("G12345678", "passport")]),
+    ("港澳居民来往内地通行证：H12345678", [("H12345678", "hk_macau_permit")]),
+    ("回乡证号码 M1234567801", [("M1234567801", "hk_macau_permit")]),
+    ("通行证：H12345678", [("H12345678", "hk_macau_permit")]),      # the format decides the type
+    ("往来港澳通行证：C12345678", [("C12345678", "travel_permit")]),
+    ("往来港澳通行证：CA1234567", [("CA1234567", "travel_permit")]),
+    ("台胞证号码：12345678", [("12345678", "taiwan_permit")]),
+    ("台湾居民来往大陆通行证 1234567890", [("1234567890", "taiwan_permit")]),
+    ("军官证号：南字第1234567号", [("南字第1234567号", "military_id")]),
+    ("士兵证 12345678", [("12345678", "military_id")]),
+])
+def test_labelled_certificates(recognizer, text, expected):
+    assert found(recognizer, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "E12345678",                          # no label: too many codes look like this
+    "G12345678次列车",
+    "护照办理须知",
+    "护照：EI1234567",                    # I is not used
+    "护照：E1234567",                     # too short
+    "护照：E123456789",                   # too long
+    "证件号码：DE1234567",                # generic label: only the E/G formats
+    "证件号码：C12345678",
+    "往来港澳通行证：H1234567",
+    "台胞证有效期至20250101",              # a date, not a number
+    "办理护照需要提供身份证：330483199001011234",   # an 18-digit ID is not a certificate
+    "护照\nE12345678",                    # never across lines
+    "护照的申领条件较多，本文件所称证件为E12345678",   # label too far before
+])
+def test_not_certificates(recognizer, text):
+    assert found(recognizer, text) == []
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("E12345678", True), ("EA1234567", True), ("H1234567801", True), ("C12345678", True),
+    ("EI1234567", False), ("12345678", False),
+])
+def test_validate_result(recognizer, value, ok):
+    assert recognizer.validate_result(value) is ok

@@ -1,0 +1,92 @@
+"""PDF: text layer per page and line, properties, annotations, scanned pages, bad PDFs."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+import pytest
+
+from prepub_review.errors import ReadError
+from prepub_review.models import Notice, Segment, Zone
+from prepub_review.read import read_document
+from prepub_review.read.base import Limits
+from prepub_review.read.pdf import read
+from tests.read.make_files import PERSON_ID, PERSON_PHONE, pdf_bytes, write
+
+PAGE_ONE = ["秘密★1年", "关于2023年低保对象的公示", "户主：赵小梅", f"身份证号：{PERSON_ID}", "第五行", "第六行"]
+
+
+def items(tmp_path, data, name="a.pdf"):
+    return list(read(write(tmp_path, name, data), Limits()))
+
+
+def test_lines_per_page_with_locations_and_top(tmp_path):
+    found = [s for s in items(tmp_path, pdf_bytes([PAGE_ONE, [f"联系电话：{PERSON_PHONE}"]]))
+             if s.zone != Zone.PROPERTY]
+    assert [(s.text, s.location, s.zone) for s in found] == [
+        ("秘密★1年", "第1页 第1行", Zone.TOP),
+        ("关于2023年低保对象的公示", "第1页 第2行", Zone.TOP),
+        ("户主：赵小梅", "第1页 第3行", Zone.TOP),
+        (f"身份证号：{PERSON_ID}", "第1页 第4行", Zone.TOP),
+        ("第五行", "第1页 第5行", Zone.TOP),
+        ("第六行", "第1页 第6行", Zone.BODY),
+        (f"联系电话：{PERSON_PHONE}", "第2页 第1行", Zone.BODY),
+    ]
+
+
+def test_document_properties(tmp_path):
+    found = items(tmp_path, pdf_bytes([["正文"]], author="赵小梅", title="低保名单"))
+    assert Segment("赵小梅", "文档属性 Author", Zone.PROPERTY, "作者") in found
+    assert Segment("低保名单", "文档属性 Title", Zone.PROPERTY, "标题") in found
+
+
+def test_scanned_page_is_a_notice_never_clean(tmp_path):
+    found = items(tmp_path, pdf_bytes([["第一页有文字"], "scan", ["第三页有文字"]]))
+    notices = [item for item in found if isinstance(item, Notice)]
+    assert notices == [Notice("scanned_page", "第2页", "扫描页无文字层，需人工审查")]
+
+
+@pytest.mark.parametrize("page", ["logo", "blank"])
+def test_text_with_a_small_image_or_a_blank_page_is_no_scan(tmp_path, page):
+    found = items(tmp_path, pdf_bytes([["正文"], page]))
+    assert not [item for item in found if isinstance(item, Notice)]
+
+
+def test_annotation_text_is_a_comment(tmp_path):
+    found = items(tmp_path, pdf_bytes([["正文"]], annotation=f"请核对赵小梅的电话{PERSON_PHONE}"))
+    assert Segment(f"请核对赵小梅的电话{PERSON_PHONE}", "第1页 批注1", Zone.COMMENT) in found
+
+
+def test_attachment_is_an_embedded_object_notice(tmp_path):
+    document = pdfium.PdfDocument(pdf_bytes([["正文"]]))
+    document.new_attachment("名单.xlsx").set_data(b"not checked")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    found = items(tmp_path, buffer.getvalue())
+    assert [item.code for item in found if isinstance(item, Notice)] == ["embedded_object"]
+
+
+def test_user_password_is_encrypted(tmp_path):
+    with pytest.raises(ReadError) as caught:
+        items(tmp_path, pdf_bytes([["机密内容"]], user_password="pw"))
+    assert caught.value.code == "encrypted"
+
+
+def test_owner_password_only_still_reads(tmp_path):
+    found = items(tmp_path, pdf_bytes([["可以打开"]], owner_password="owner-only"))
+    assert "可以打开" in [s.text for s in found]
+
+
+def test_garbage_after_header_is_corrupt(tmp_path):
+    with pytest.raises(ReadError) as caught:
+        items(tmp_path, b"%PDF-1.4\n" + b"\x00garbage" * 100)
+    assert caught.value.code == "corrupt_pdf"
+
+
+def test_read_document_dispatches_pdf_by_content(tmp_path):
+    path = write(tmp_path, "report.doc", pdf_bytes([["正文"]]))
+    fmt, found = read_document(path, Limits())
+    assert fmt == "pdf"
+    assert "正文" in [s.text for s in found]

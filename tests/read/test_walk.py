@@ -1,0 +1,76 @@
+"""expand_paths: deterministic recursion, unsupported files listed, symlinks never hang."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from prepub_review.read.walk import WalkProblem, expand_paths
+
+
+def touch(root: Path, *names: str) -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+
+
+def rel(root: Path, paths: list[Path]) -> list[str]:
+    return [str(path.relative_to(root)) for path in paths]
+
+
+def test_directory_walk_is_sorted_and_lists_unsupported(tmp_path):
+    touch(tmp_path, "b.docx", "a.PDF", "z/c.xlsx", "y/d.html", "名单.rtf", "notes.pptx", "e.txt",
+          ".git/config.txt", ".hidden.docx", "~$b.docx", "y/.~lock.d.html#", "old.wps", "old.et")
+    result = expand_paths([tmp_path])
+    assert rel(tmp_path, result.files) == ["a.PDF", "b.docx", "e.txt", "old.et", "old.wps", "y/d.html", "z/c.xlsx"]
+    assert rel(tmp_path, result.unsupported) == ["notes.pptx", "名单.rtf"]
+    assert sorted(rel(tmp_path, result.ignored)) == [".git", ".hidden.docx", "y/.~lock.d.html#", "~$b.docx"]
+    assert result.problems == []
+
+
+def test_explicit_files_are_taken_as_given(tmp_path):
+    touch(tmp_path, ".secret.txt", "plan.rtf", "a.docx")
+    result = expand_paths([tmp_path / ".secret.txt", tmp_path / "plan.rtf", tmp_path / "a.docx"])
+    assert rel(tmp_path, result.files) == [".secret.txt", "a.docx"]
+    assert rel(tmp_path, result.unsupported) == ["plan.rtf"]
+
+
+def test_missing_path_is_a_problem(tmp_path):
+    result = expand_paths([tmp_path / "不存在.docx"])
+    assert result.problems == [WalkProblem(tmp_path / "不存在.docx", "not_found", f"找不到文件或文件夹：{tmp_path / '不存在.docx'}")]
+
+
+def test_symlink_loops_end_and_files_come_once(tmp_path):
+    touch(tmp_path, "docs/a.docx", "docs/sub/b.pdf")
+    os.symlink(tmp_path / "docs", tmp_path / "docs/sub/back-to-top")   # a loop
+    os.symlink(tmp_path / "docs/a.docx", tmp_path / "docs/sub/same-file.docx")
+    os.symlink("self-loop", tmp_path / "docs/self-loop")                 # ELOOP
+    os.symlink(tmp_path / "nowhere.docx", tmp_path / "docs/broken.docx")
+    result = expand_paths([tmp_path / "docs", tmp_path / "docs/sub"])
+    assert rel(tmp_path, result.files) == ["docs/a.docx", "docs/sub/b.pdf"]
+    assert [(rel(tmp_path, [p.path])[0], p.code) for p in result.problems] == [
+        ("docs/broken.docx", "broken_link"), ("docs/self-loop", "unreadable")]
+
+
+def test_broken_symlink_argument(tmp_path):
+    os.symlink(tmp_path / "nowhere.pdf", tmp_path / "link.pdf")
+    assert [p.code for p in expand_paths([tmp_path / "link.pdf"]).problems] == ["broken_link"]
+
+
+def test_fifo_is_not_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    assert [p.code for p in expand_paths([tmp_path / "pipe.txt"]).problems] == ["not_a_file"]
+    assert rel(tmp_path, expand_paths([tmp_path]).ignored) == ["pipe.txt"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads everything")
+def test_unreadable_directory_is_a_problem(tmp_path):
+    touch(tmp_path, "locked/a.docx")
+    (tmp_path / "locked").chmod(0)
+    try:
+        assert [p.code for p in expand_paths([tmp_path]).problems] == ["permission_denied"]
+    finally:
+        (tmp_path / "locked").chmod(0o755)
