@@ -25,7 +25,7 @@ def run_prepub(*args: str, cwd: Path | None = None, input: str | None = None, ti
     env = dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1", COLUMNS="200")
     proc = subprocess.run(
         [sys.executable, "-m", "prepub_review", *args], cwd=cwd, input=input, capture_output=True,
-        text=True, timeout=timeout, env=env,
+        text=True, timeout=timeout, env=env, check=False,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
 

@@ -100,7 +100,7 @@ def test_bad_input_is_an_error_with_exit_2(tmp_path, name, content, code):
 def test_missing_path_is_an_error(tmp_path):
     run = run_prepub("check", str(tmp_path / "nope.docx"))
     assert run.code == 2
-    assert "不存在" in run.stdout + run.stderr
+    assert "找不到" in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
 
 

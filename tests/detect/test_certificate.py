@@ -26,6 +26,12 @@ def found(recognizer, text: str) -> list[tuple[str, str]]:
     ("护照号码：ＥＡ１２３４５６７", [("ＥＡ１２３４５６７", "passport")]),     # full-width
     ("证件号码：E12345678", [("E12345678", "passport")]),        # generic column, E/G format
     ("证件号码：G12345678", [("G12345678", "passport")]),
+    ("证件号码：H12345678", [("H12345678", "hk_macau_permit")]),
+    ("证件号：军字第2544348号", [("军字第2544348号", "military_id")]),
+    ("性别：证件号码\n男：E55548637", [("E55548637", "passport")]),   # form: label cell | value cell
+    ("证件号码\nH14495448", [("H14495448", "hk_macau_permit")]),   # the label ends the line above
+    ("护照\nE12345678", [("E12345678", "passport")]),
+    ("性别：证件号码\n男：军字第2544348号", [("军字第2544348号", "military_id")]),
     ("港澳居民来往内地通行证：H12345678", [("H12345678", "hk_macau_permit")]),
     ("回乡证号码 M1234567801", [("M1234567801", "hk_macau_permit")]),
     ("通行证：H12345678", [("H12345678", "hk_macau_permit")]),      # the format decides the type
@@ -49,10 +55,13 @@ def test_labelled_certificates(recognizer, text, expected):
     "护照：E123456789",                   # too long
     "证件号码：DE1234567",                # generic label: only the E/G formats
     "证件号码：C12345678",
+    "证件号码：12345678",                 # 8 digits: a 台胞证 only under its own label
+    "证件号码\n共有E55548637",
     "往来港澳通行证：H1234567",
     "台胞证有效期至20250101",              # a date, not a number
     "办理护照需要提供身份证：330483199001011234",   # an 18-digit ID is not a certificate
-    "护照\nE12345678",                    # never across lines
+    "护照 E12345678\n",                   # the value is the first thing after its label
+    "出入境证件 护照\n已签发E12345678",   # a label above counts only for a value opening the line
     "护照的申领条件较多，本文件所称证件为E12345678",   # label too far before
 ])
 def test_not_certificates(recognizer, text):

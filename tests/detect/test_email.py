@@ -23,6 +23,9 @@ def found(recognizer, text: str) -> list[tuple[str, str]]:
     ("wang_wu-1@mail.example.org", "wang_wu-1@mail.example.org"),
     ("ｚｈａｎｇｓａｎ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｚｈａｎｇｓａｎ＠ｅｘａｍｐｌｅ．ｃｏｍ"),   # full-width
     ("(.zhangsan@example.com)", "zhangsan@example.com"),
+    # a private applicant's mailbox in an office's report: the office only names it
+    ("其中，刘芳通过电子邮箱liufang88@126.com申请公开本人低保审批材料，我局依法答复。", "liufang88@126.com"),
+    ("你于2026年9月8日通过电子邮件（zhou145@139.com）提交的政府信息公开申请收悉。县民政局", "zhou145@139.com"),
 ])
 def test_personal(recognizer, text, expected):
     assert found(recognizer, text) == [(expected, "personal")]
@@ -33,6 +36,7 @@ def test_personal(recognizer, text, expected):
     ("xxgk@mca.gov.cn", "xxgk@mca.gov.cn"),
     ("主办单位：某某县民政局 电子邮箱：mzj2020@163.com", "mzj2020@163.com"),   # office line + label
     ("电子邮箱：mzj2020@163.com", "mzj2020@163.com"),                     # a form field
+    ("我局电子邮箱为mzj2020@163.com，欢迎来信。", "mzj2020@163.com"),       # stated by the office
     ("联系邮箱zhangsan@example.com.cn", None),
 ])
 def test_institution_contact(recognizer, text, expected):

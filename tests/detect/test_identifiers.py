@@ -59,7 +59,7 @@ def analyzer(recognizers):
 
 @pytest.mark.parametrize("text, entity, value, variant", [
     (f"身份证号：{ID}", "CN_ID_CARD", ID, "valid"),
-    ("联系电话：13812345678", "PHONE_NUMBER", "13812345678", "institution_contact"),
+    ("联系电话：0573-88123456", "PHONE_NUMBER", "0573-88123456", "institution_contact"),
     (f"卡号：{CARD}", "BANK_CARD", CARD, "valid"),
     ("联系邮箱zhangsan@example.com.cn", "EMAIL_ADDRESS", "zhangsan@example.com.cn", "institution_contact"),
     ("护照号码：E12345678", "CN_CERTIFICATE", "E12345678", "passport"),
@@ -205,10 +205,10 @@ def test_recipient_row_phone_is_blocked(engine, policy):
     row = [
         Segment("张三", "第2行", Zone.TABLE, field="姓名", record="r2"),
         Segment(ID, "第2行", Zone.TABLE, field="身份证号", record="r2"),
-        Segment("13812345678", "第2行", Zone.TABLE, field="联系电话", record="r2"),
+        Segment("0573-88123456", "第2行", Zone.TABLE, field="联系电话", record="r2"),
     ]
     findings = {f.entity: (f.variant, f.severity) for f in _judge(engine, policy, row)}
-    assert findings["PHONE_NUMBER"] == ("institution_contact", Severity.BLOCK)
+    assert findings["PHONE_NUMBER"] == ("institution_contact", Severity.BLOCK)   # escalated by the row
     assert findings["CN_ID_CARD"] == ("valid", Severity.BLOCK)
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
 from prepub_review.act.present import SEVERITY_LABELS, VERDICT_LABELS, Presenter
@@ -36,6 +35,9 @@ def print_document(console: Console, doc: DocumentResult, presenter: Presenter, 
         head.append("  (" + "，".join(parts) + ")", style="dim")
     console.print(head)
     shown = [f for f in doc.findings if show_info or f.severity is not Severity.INFO]
+    if len(shown) > 5:
+        by_label = Counter(f.label for f in shown)
+        console.print(Text("    " + " · ".join(f"{label} {n}" for label, n in by_label.most_common()), style="dim"))
     for location, group in groupby(shown, key=lambda f: f.location):
         console.print(Text(f"    {location}", style="bold"))
         for finding in group:
@@ -67,6 +69,3 @@ def print_summary(console: Console, documents: Sequence[DocumentResult], skipped
         parts = [f"{VERDICT_LABELS[v]} {verdicts[v]}" for v in Verdict if verdicts[v]]
         console.print(Text(f"共审查 {len(documents)} 个文件：" + "，".join(parts), style="bold"))
 
-
-def escape_path(path: str) -> str:
-    return escape(path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 
 import click
 
@@ -37,9 +36,12 @@ def cli(debug: bool) -> None:
 
 def _register_commands() -> None:
     # Each command lives in its own module; imported here so `prepub --help` lists them all.
-    from prepub_review.cli import check  # noqa: F401
-    from prepub_review.cli import redact  # noqa: F401
-    from prepub_review.cli import audit  # noqa: F401
+    from prepub_review.cli import (
+        audit,  # noqa: F401
+        check,  # noqa: F401
+        redact,  # noqa: F401
+        review,  # noqa: F401
+    )
 
 
 def main() -> None:

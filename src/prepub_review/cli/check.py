@@ -9,6 +9,7 @@ import click
 
 from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
 
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -34,7 +35,7 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
     from prepub_review.act.present import Presenter
     from prepub_review.models import DocumentResult, Verdict
     from prepub_review.pipeline import Checker
-    from prepub_review.read.base import MiB, Limits
+    from prepub_review.read.base import Limits, MiB
     from prepub_review.read.walk import expand_paths
 
     checker = Checker(rules_dir=rules_dir, limits=Limits(max_file_bytes=max_size * MiB))

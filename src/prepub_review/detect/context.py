@@ -38,13 +38,31 @@ def normalize_width(text: str) -> str:
     return result
 
 
+# The bounds of the line last looked up in a long text: recognizers ask for the same line many
+# times, and searching a 200 KB line for its ends at every hit would make them quadratic.
+_last_line: tuple[str, int, int] = ("", 0, 0)
+
+
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the line holding `pos`; end is the position of its "\n" (or the text end)."""
+    global _last_line
+    cached, start, end = _last_line
+    if cached is text and start <= pos <= end:
+        return start, end
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    if len(text) >= _CACHE_MIN_CHARS:
+        _last_line = (text, start, end)
+    return start, end
+
+
 def line_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
+    return line_bounds(text, pos)[0]
 
 
 def line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
+    return line_bounds(text, pos)[1]
 
 
 def before(text: str, start: int, width: int) -> str:

@@ -4,6 +4,10 @@ A scanned page has no text layer: prepub cannot check it, so it is reported as a
 Notice ("扫描页无文字层，需人工审查") and never counted as clean. Annotations (sticky
 notes, form field values) and the document properties are published with the file,
 so they are read too.
+
+With `anchors=True` (for the redactor) each segment also says where its text lives: a page
+line's area in PDF user space, an annotation's place in the page's /Annots array, a property
+key, a bookmark's order. Plain `read()` does not compute them and stays fast.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -31,12 +36,37 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ANNOTATION_KEYS = (("Contents", Zone.COMMENT, None), ("V", Zone.BODY, "表单字段"))
 
 
-def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
+@dataclass(frozen=True, slots=True)
+class PdfLineAnchor:
+    """A text line of a page: `box` = (left, bottom, right, top) of its characters, or None."""
+
+    page: int                  # 0-based
+    line: int                  # 1-based, as in the location
+    box: tuple[float, float, float, float] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PdfAnnotationAnchor:
+    page: int                  # 0-based
+    index: int                 # 0-based place in the page's /Annots array
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPropertyAnchor:
+    key: str                   # document information key, e.g. "Author"
+
+
+@dataclass(frozen=True, slots=True)
+class PdfBookmarkAnchor:
+    index: int                 # 0-based, depth-first order of the outline
+
+
+def read(path: Path, limits: Limits, *, anchors: bool = False) -> Iterator[ReaderItem]:
     document = _open(path)
     try:
-        yield from _properties(document)
+        yield from _properties(document, anchors)
         for index in range(len(document)):
-            yield from _page(document, index)
+            yield from _page(document, index, anchors)
         yield from _attachments(document)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
@@ -54,40 +84,65 @@ def _open(path: Path) -> pdfium.PdfDocument:
                         code="corrupt_pdf") from exc
 
 
-def _properties(document: pdfium.PdfDocument) -> Iterator[Segment]:
+def _properties(document: pdfium.PdfDocument, anchors: bool = False) -> Iterator[Segment]:
     for key, label in METADATA_FIELDS:
         value = _clean(document.get_metadata_value(key))
         if value:
-            yield Segment(value, f"文档属性 {key}", Zone.PROPERTY, field=label)
+            yield Segment(value, f"文档属性 {key}", Zone.PROPERTY, field=label,
+                          anchor=PdfPropertyAnchor(key) if anchors else None)
     try:
         bookmarks = list(document.get_toc())
     except pdfium.PdfiumError:
         bookmarks = []
-    for bookmark in bookmarks:
+    for order, bookmark in enumerate(bookmarks):
         title = _clean(bookmark.get_title())
         if title:
-            yield Segment(title, "书签", Zone.PROPERTY, field="书签")
+            yield Segment(title, "书签", Zone.PROPERTY, field="书签",
+                          anchor=PdfBookmarkAnchor(order) if anchors else None)
 
 
-def _page(document: pdfium.PdfDocument, index: int) -> Iterator[ReaderItem]:
+def _page(document: pdfium.PdfDocument, index: int, anchors: bool = False) -> Iterator[ReaderItem]:
     number = index + 1
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
+            boxes = _line_boxes(textpage, text) if anchors else {}
         finally:
             textpage.close()
-        lines = [line for line in (_clean(raw) for raw in LINE_BREAK.split(text)) if line]
-        for line_number, line in enumerate(lines, start=1):
+        lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
+                 if line]
+        for line_number, (line, start) in enumerate(lines, start=1):
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
-            yield Segment(line, f"第{number}页 第{line_number}行", zone)
-        notice = _scan_notice(page, number, sum(len(line) for line in lines))
+            anchor = PdfLineAnchor(index, line_number, boxes.get(start)) if anchors else None
+            yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=anchor)
+        notice = _scan_notice(page, number, sum(len(line) for line, _start in lines))
         if notice is not None:
             yield notice
-        yield from _annotations(page, number)
+        yield from _annotations(page, number, anchors)
     finally:
         page.close()
+
+
+def _raw_lines(text: str) -> Iterator[re.Match]:
+    """The lines of a page's text (as LINE_BREAK splits them), with their offsets."""
+    return re.finditer(rf"(?:(?!{LINE_BREAK.pattern}).)+", text, re.DOTALL)
+
+
+def _line_boxes(textpage: pdfium.PdfTextPage, text: str) -> dict[int, tuple[float, float, float, float]]:
+    """Line start offset -> the union of its characters' boxes. pdfium's text has one character per
+    character index; if that ever does not hold, no boxes (the redactor then searches the page)."""
+    if len(text) != textpage.count_chars():
+        return {}
+    boxes = {}
+    for raw in _raw_lines(text):
+        found = [textpage.get_charbox(i) for i in range(raw.start(), raw.end()) if not text[i].isspace()]
+        found = [box for box in found if box[2] > box[0] or box[3] > box[1]]    # generated chars have none
+        if found:
+            boxes[raw.start()] = (min(b[0] for b in found), min(b[1] for b in found),
+                                  max(b[2] for b in found), max(b[3] for b in found))
+    return boxes
 
 
 def _scan_notice(page: pdfium.PdfPage, number: int, text_chars: int) -> Notice | None:
@@ -109,7 +164,7 @@ def _scan_notice(page: pdfium.PdfPage, number: int, text_chars: int) -> Notice |
     return None
 
 
-def _annotations(page: pdfium.PdfPage, number: int) -> Iterator[Segment]:
+def _annotations(page: pdfium.PdfPage, number: int, anchors: bool = False) -> Iterator[Segment]:
     for index in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
         annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, index)
         if not annotation:
@@ -121,7 +176,8 @@ def _annotations(page: pdfium.PdfPage, number: int) -> Iterator[Segment]:
                 for line in LINE_BREAK.split(_annotation_string(annotation, key)):
                     text = _clean(line)
                     if text:
-                        yield Segment(text, f"第{number}页 批注{index + 1}", zone, field=field)
+                        anchor = PdfAnnotationAnchor(number - 1, index) if anchors else None
+                        yield Segment(text, f"第{number}页 批注{index + 1}", zone, field=field, anchor=anchor)
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annotation)
 

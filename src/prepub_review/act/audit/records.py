@@ -23,6 +23,7 @@ DECISIONS = {
     "keep": "保留原文",          # kept as is, with a reason (e.g. 公职人员履职信息)
     "edit": "改写",              # the reviewer typed a replacement
     "detected": "仅检出",        # automated run: found, nobody decided
+    "confirm": "确认",           # the reviewer confirmed a marking or content to check by hand
 }
 
 

@@ -2,6 +2,11 @@
 temp file beside the output -> verify it with the same checker -> atomic rename -> summary.
 
 The original is never written to. Nothing is left behind when anything fails.
+
+A format writer (docx.py, xlsx.py, html.py, text.py, pdf.py; legacy.py wraps a LibreOffice
+conversion) offers segments(), clean(), apply(edits), save(path), close(), and may offer
+leftovers(saved_path) -> the edits whose raw value it can still find in the saved file by its own
+means (pdf.py: the text layer and the decompressed streams); those fail verification too.
 """
 
 from __future__ import annotations
@@ -10,12 +15,14 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prepub_review.act.masking import mask_value
 from prepub_review.act.redact import operators
-from prepub_review.act.redact.plan import Cleaning, Edit
+from prepub_review.act.redact.legacy import MODERN_SUFFIXES, target_of
+from prepub_review.act.redact.plan import Cleaning, Edit, FindingKey, Override, finding_keys
 from prepub_review.act.redact.profiles import Action, Profile
 from prepub_review.errors import PrepubError, ReadError
 from prepub_review.models import Finding, Severity
@@ -25,7 +32,8 @@ from prepub_review.read import read_document
 MARKING_ENTITY = "CLASSIFICATION_MARK"
 UNVERIFIED_ENTITY = "UNVERIFIED_CONTENT"
 SUFFIX = ".去标识化"
-OUTPUT_EXTENSIONS = {"docx": None, "xlsx": None, "html": None, "text": None, "csv": None}
+OUTPUT_EXTENSIONS = {"docx": None, "xlsx": None, "html": None, "text": None, "csv": None, "pdf": None}
+LEGACY_FORMATS = ("doc", "xls", "works")    # converted by LibreOffice; the output is .docx/.xlsx
 
 
 class RedactionRefused(PrepubError):
@@ -45,6 +53,8 @@ class RedactionResult:
     edits: list[Edit] = field(default_factory=list)
     cleanings: list[Cleaning] = field(default_factory=list)
     kept: list[Finding] = field(default_factory=list)        # review/block findings the profile keeps
+    kept_by_reviewer: list[Finding] = field(default_factory=list)  # findings an override keeps as they are
+    findings: list[Finding] = field(default_factory=list)    # every judged finding of the read it edited
     unplaced: list[Edit] = field(default_factory=list)
     unchanged: bool = False
     written: bool = False
@@ -53,7 +63,8 @@ class RedactionResult:
 
 
 def default_output(path: Path) -> Path:
-    return path.with_name(f"{path.stem}{SUFFIX}{path.suffix}")
+    """draft.docx -> draft.去标识化.docx; a legacy draft.doc -> draft.去标识化.docx (its output format)."""
+    return path.with_name(f"{path.stem}{SUFFIX}{MODERN_SUFFIXES.get(path.suffix.lower(), path.suffix)}")
 
 
 class Redactor:
@@ -62,22 +73,34 @@ class Redactor:
         self.profile = profile
         self.compound_surnames = frozenset(w for w in checker.rules.words("surnames.txt") if len(w) == 2)
 
-    def redact(self, source: Path, output: Path, *, force: bool = False, dry_run: bool = False) -> RedactionResult:
+    def redact(self, source: Path, output: Path, *, force: bool = False, dry_run: bool = False,
+               overrides: Mapping[FindingKey, Override] | None = None) -> RedactionResult:
+        """`overrides` are a reviewer's decisions (`prepub review`), by finding_keys(); findings
+        without one get the profile's action. A value the reviewer keeps is allowed to remain
+        when the output is verified, and a marking the reviewer keeps does not refuse the run."""
         source, output = Path(source), Path(output)
+        overrides = overrides or {}
         fmt, _items = read_document(source, self.checker.limits)   # the same input checks as `check`
-        if fmt not in OUTPUT_EXTENSIONS:
+        if fmt not in OUTPUT_EXTENSIONS and fmt not in LEGACY_FORMATS:
             raise ReadError(f"本版本暂不支持对此类文件（{fmt}）去标识化；请另存为 .docx/.xlsx/.html/.txt/.csv 后再处理",
                             code="unsupported_format")
         if not dry_run:
             _check_output(source, output, force)
+            if fmt in LEGACY_FORMATS:
+                _check_modern_suffix(output, target_of(fmt))
         result = RedactionResult(source, output, fmt, self.profile.name)
         document = _open(fmt, source, self.checker.limits)
         try:
             result.cleanings = document.clean()
             segment_texts: dict[int, str] = {}
             findings = self._judge(document.segments(), segment_texts)
-            _refuse_markings(findings)
-            result.edits, result.kept = self._plan(findings, segment_texts)
+            result.findings = findings
+            keys = finding_keys(findings)
+            reviewer_keeps = {id(f) for f in findings if getattr(overrides.get(keys[id(f)]), "keep", False)}
+            result.kept_by_reviewer = [f for f in findings if id(f) in reviewer_keeps]
+            to_plan = [f for f in findings if id(f) not in reviewer_keeps]
+            _refuse_markings(to_plan)
+            result.edits, result.kept = self._plan(to_plan, segment_texts, overrides, keys)
             result.unplaced, extra = document.apply(result.edits)
             result.cleanings += extra
             result.input_sha256 = _sha256(source)
@@ -99,7 +122,16 @@ class Redactor:
         detections, notices = self.checker._detect(remember(items))
         return self.checker.policy.judge(detections, notices)
 
-    def _plan(self, findings: list[Finding], segment_texts: dict[int, str]) -> tuple[list[Edit], list[Finding]]:
+    def proposal(self, finding: Finding) -> tuple[Action, str]:
+        """What the profile does with one finding and the text that would replace it ("" = removed)."""
+        action = self.profile.action_for(finding.entity, finding.variant, finding.severity.value)
+        replacement = finding.text if action.kind == "keep" else self._replacement(finding, action)
+        return action, replacement
+
+    def _plan(self, findings: list[Finding], segment_texts: dict[int, str],
+              overrides: Mapping[FindingKey, Override] | None = None,
+              keys: dict[int, FindingKey] | None = None) -> tuple[list[Edit], list[Finding]]:
+        overrides, keys = overrides or {}, keys or {}
         edits, kept = [], []
         taken: dict[int, list[tuple[int, int]]] = {}
         for finding in sorted(findings, key=lambda f: (f.location, f.start, -(f.end - f.start))):
@@ -108,6 +140,9 @@ class Redactor:
                     kept.append(finding)
                 continue
             action = self.profile.action_for(finding.entity, finding.variant, finding.severity.value)
+            override = overrides.get(keys.get(id(finding)))
+            if override is not None and override.replacement is not None:
+                action = Action("replace")
             if action.kind == "keep":
                 if finding.severity != Severity.INFO:
                     kept.append(finding)
@@ -116,8 +151,8 @@ class Redactor:
             if finding.anchor is not None and any(s < finding.end and finding.start < e for s, e in spans):
                 continue          # overlaps a value already being replaced
             spans.append((finding.start, finding.end))
-            edits.append(Edit(finding, action.kind, self._replacement(finding, action),
-                              segment_texts.get(id(finding.anchor), finding.text)))
+            replacement = override.replacement if action.kind == "replace" else self._replacement(finding, action)
+            edits.append(Edit(finding, action.kind, replacement, segment_texts.get(id(finding.anchor), finding.text)))
         return edits, kept
 
     def _replacement(self, finding: Finding, action: Action) -> str:
@@ -143,7 +178,10 @@ class Redactor:
                 shutil.copyfile(result.input, temp)
             else:
                 document.save(temp)
-            remaining = self._verify(temp)
+            remaining = self._verify(temp, allowed={(f.entity, f.text) for f in result.kept_by_reviewer})
+            leftovers = getattr(document, "leftovers", None)
+            if leftovers is not None and not result.unchanged:
+                remaining += [edit.finding for edit in leftovers(temp)]
             if remaining:
                 shown = "；".join(f"{f.location} {f.label}（{mask_value(f.text, self.checker.policy.mask_spec(f.entity))}）"
                                  for f in remaining[:10])
@@ -157,15 +195,22 @@ class Redactor:
             if temp.exists():
                 temp.unlink()
 
-    def _verify(self, path: Path) -> list[Finding]:
+    def _verify(self, path: Path, allowed: set[tuple[str, str]] = frozenset()) -> list[Finding]:
+        """Block-level findings left in the output, except values a reviewer decided to keep."""
         checked = self.checker.check_file(path)
         if checked.error:
             raise VerificationFailed(f"校验未通过：无法重新读取输出文件（{checked.error}），已删除输出文件",
                                      code="verification_failed")
-        return [f for f in checked.findings if f.severity == Severity.BLOCK]
+        return [f for f in checked.findings if f.severity == Severity.BLOCK and (f.entity, f.text) not in allowed]
 
 
 def _open(fmt: str, path: Path, limits):
+    if fmt in LEGACY_FORMATS:
+        from prepub_review.act.redact.legacy import LegacyDocument
+        return LegacyDocument(path, limits, fmt, _open)
+    if fmt == "pdf":
+        from prepub_review.act.redact.pdf import PdfDocument
+        return PdfDocument(path, limits)
     if fmt == "docx":
         from prepub_review.act.redact.docx import DocxDocument
         return DocxDocument(path, limits)
@@ -200,6 +245,15 @@ def _check_output(source: Path, output: Path, force: bool) -> None:
         raise ReadError(f"输出文件已存在：{output}。如需覆盖，请加 --force", code="output_exists")
     if output.is_dir():
         raise ReadError(f"输出路径是一个文件夹：{output}", code="bad_output")
+
+
+check_output = _check_output     # public: `prepub review` checks the output path before the session starts
+
+
+def _check_modern_suffix(output: Path, target: str) -> None:
+    if output.suffix.lower() != f".{target}":
+        raise ReadError(f"旧版文档去标识化后输出为 .{target} 格式，输出文件名请以 .{target} 结尾：{output}",
+                        code="bad_output")
 
 
 def _sha256(path: Path) -> str:

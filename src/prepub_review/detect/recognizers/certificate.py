@@ -2,14 +2,17 @@
 
 Variants (rules/policy/CN_CERTIFICATE.yaml):
   passport          护照: E+8 digits, E+letter (not I/O)+7 digits, G+8 digits, DE/SE/PE+7 digits;
-                    also an E/G number under a generic 证件号码 label
+                    also an E/G number under a generic 证件号码 label (so the permits and
+                    "X字第…号" military IDs below)
   hk_macau_permit   港澳居民来往内地通行证 (回乡证): H/M + 8 or 10 digits
   travel_permit     往来港澳通行证 (mainland residents): C + 8 digits or C + letter + 7 digits
   taiwan_permit     台胞证: 8 digits, or the older 10 characters
   military_id       军官证/士兵证...: "南字第1234567号" or 6-12 letters and digits
 
 These numbers have no check digit and look like many other codes, so a label on the same line,
-shortly before the number, is required ("护照号码：E12345678", a "护照号" table column).
+shortly before the number, is required ("护照号码：E12345678", a "护照号" table column); or a label
+that ends the line above when the number opens its line (a form's label cell). Under a generic
+证件号码 label only the unmistakable formats count (E/G passports, H/M permits, "军字第…号").
 """
 
 from __future__ import annotations
@@ -31,17 +34,25 @@ _FORMATS = {
     "travel_permit": re.compile(rf"C\d{{8}}|C[{_LETTER}]\d{{7}}"),
     "taiwan_permit": re.compile(r"\d{8}|[0-9A-Z]{10}"),
     "military_id": re.compile(r"[\u4e00-\u9fff]{1,2}字第\d{4,10}号|[0-9A-Z]{0,4}\d{6,10}"),
+    "military_book": re.compile(r"[\u4e00-\u9fff]{1,2}字第\d{4,10}号"),
 }
 # Which formats each label kind accepts, in order, and the variant each format reports.
 _ACCEPTS = {
     "passport": [("passport", "passport")],
-    "generic": [("passport_eg", "passport")],
+    # A generic 证件号码 column: only formats no other number has (not 8 digits, not bare codes).
+    "generic": [("passport_eg", "passport"), ("hk_macau_permit", "hk_macau_permit"),
+                ("military_book", "military_id")],
     "hk_macau_permit": [("hk_macau_permit", "hk_macau_permit")],
     "travel_permit": [("travel_permit", "travel_permit"), ("hk_macau_permit", "hk_macau_permit")],
     "taiwan_permit": [("taiwan_permit", "taiwan_permit")],
     "military_id": [("military_id", "military_id")],
 }
 _TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:[\u4e00-\u9fff]{1,2}字第\d{4,10}号|[0-9A-Za-z]{6,12})(?![0-9A-Za-z])")
+
+
+_LABEL_TAIL = " \t\u3000:：(（)）】]"
+_CELL_PREFIX = re.compile(r"[^\d:：\n]{1,20}[:：]")
+_STARTS_VALUE = re.compile(r"[ \t\u3000]*(?:[\u4e00-\u9fff]{1,2}字第|[0-9A-Za-z]{6,12}(?![0-9A-Za-z]))")
 
 
 def _looks_like_date(value: str) -> bool:
@@ -77,8 +88,18 @@ class CnCertificateRecognizer(PrepubRecognizer):
                 yield candidate
 
     def _value_after(self, text: str, label: LabelHit) -> Candidate | None:
-        stop = min(line_end(text, label.end), label.end + self.label_window)
-        for token in _TOKEN.finditer(text, label.end, stop):
+        begin, stop = label.end, min(line_end(text, label.end), label.end + self.label_window)
+        if not text[begin:stop].strip(_LABEL_TAIL) and stop < len(text):
+            # the label ends its line (a form's label cell, a wrapped PDF line): its value opens
+            # the next line, after an engine-written "列名：" prefix at most
+            begin = stop + 1
+            stop = min(line_end(text, begin), begin + self.label_window)
+            prefix = _CELL_PREFIX.match(text, begin, stop)
+            if prefix is not None:
+                begin = prefix.end()
+            if not _STARTS_VALUE.match(text, begin, stop):
+                return None
+        for token in _TOKEN.finditer(text, begin, stop):
             value = token.group().upper()
             for format_name, variant in _ACCEPTS[label.kind]:
                 if _FORMATS[format_name].fullmatch(value) and not _looks_like_date(value):

@@ -156,6 +156,31 @@ class Labels:
             return None
         return best
 
+    def label_above(self, text: str, pos: int, window: int) -> LabelHit | None:
+        """The label that ends the previous line, when the value at `pos` opens its own line.
+
+        Two layouts put a value's label on the line before it: a PDF line wrapped right after
+        the label ("联系人：张三，电话：" / "0571-88123456"), and a form table laid out as label
+        cell | value cell, which the engine writes one cell per line. The value must be the
+        first thing on its line (after an engine-written "列名：" prefix at most), the label the
+        last thing on the previous line (a colon or spaces after it at most). Nothing is matched
+        across the line break; the previous line is only read as context."""
+        if not opens_line(text, pos):
+            return None
+        this_line = line_start(text, pos)
+        if this_line == 0:
+            return None
+        prev_end = this_line - 1
+        begin = max(line_start(text, prev_end), prev_end - window)
+        best: LabelHit | None = None
+        for start, end, word, kind in self._lexicon.finditer(text[begin:prev_end]):
+            start, end = start + begin, end + begin
+            if text[end:prev_end].strip(_FIELD_GAP):
+                continue
+            if best is None or end > best.end or (end == best.end and start < best.start):
+                best = LabelHit(word, kind, start, end)
+        return best
+
     def find_all(self, text: str) -> Iterator[LabelHit]:
         """Every label in `text` (one Aho-Corasick pass), leftmost-longest, non-overlapping."""
         for start, end, word, kind in self._lexicon.longest(text):
@@ -169,15 +194,38 @@ class Labels:
 
 
 def is_field(text: str, label: LabelHit, value_start: int) -> bool:
-    """True if label and value form a field, "联系电话：13812345678": the label is the first thing
-    on its line (a table column, a form field as the engine writes them; not "户主联系电话") and
-    only a colon stands between label and value (not prose such as "邮箱是...")."""
-    prefix = text[line_start(text, label.start):label.start]
+    """True if label and value form a field, "联系电话：13812345678": the label opens a field (see
+    `label_leads`; not "户主联系电话") and only a colon stands between label and value (not prose
+    such as "邮箱是..."). A label on the line above the value (`Labels.label_above`) forms a field
+    when it opens its own line."""
+    if label.end < line_start(text, value_start):
+        return opens_line(text, label.start)
     gap = text[label.end:value_start].strip(_FIELD_GAP)
-    return not prefix.strip(_FIELD_DECORATION) and gap in _FIELD_GAP_WORDS
+    return label_leads(text, label) and gap in _FIELD_GAP_WORDS
+
+
+def opens_line(text: str, pos: int) -> bool:
+    """True if only blanks, or an engine-written cell prefix ("列名：", "王小红："), stand between
+    the start of the line and `pos`."""
+    head = text[line_start(text, pos):pos]
+    return not head.strip(_FIELD_DECORATION) or _CELL_PREFIX.fullmatch(head) is not None
+
+
+def label_leads(text: str, label: LabelHit) -> bool:
+    """True if the label opens a field: first on its line, or right after a sentence end (。；！？)
+    or a wide gap ("审核人：张三    联系电话：…"), as in a form line or a closing sentence of a notice."""
+    if opens_line(text, label.start):
+        return True
+    prefix = text[line_start(text, label.start):label.start]
+    return prefix.rstrip(_FIELD_DECORATION).endswith(_SENTENCE_ENDS) or prefix.endswith(_WIDE_GAPS)
 
 
 _FIELD_DECORATION = " \t\u3000·•*【】[]()（）"
+_SENTENCE_ENDS = ("。", "；", ";", "！", "!", "？", "?")
+_WIDE_GAPS = ("  ", "\t", "\u3000\u3000", " \u3000", "\u3000 ")
+# "列名：" / "王小红：" written by the engine before a cell's text (short, no digits; both colons,
+# since recognizers may pass width-normalized text).
+_CELL_PREFIX = re.compile(r"[^\d:：\n]{1,20}[:：]\s*")
 _FIELD_GAP = " \t\u3000:：(（)）】]"
 _FIELD_GAP_WORDS = {"", "号", "号码", "地址"}
 
@@ -255,3 +303,11 @@ class OfficeContext:
 
     def around(self, text: str, start: int, end: int) -> bool:
         return self._words.any_near(text, start, end, self.window_before, self.window_after) is not None
+
+    def above(self, text: str, pos: int) -> bool:
+        """True if the end of the line before the one holding `pos` is about an office
+        ("联系人：王科长" / "联系电话：13812345678", two lines of one contact block)."""
+        this_line = line_start(text, pos)
+        if this_line == 0:
+            return False
+        return self._words.any_near(text, this_line - 1, this_line - 1, self.window_before, 0) is not None

@@ -2,7 +2,8 @@
 
 Variants (rules/policy/EMAIL_ADDRESS.yaml):
   institution_contact  a government domain (gov.cn), or an address under a mailbox label (电子邮箱,
-                       邮箱...) in a line about an office or as a form field. The policy escalates it
+                       邮箱...) as a form field, or stated ("邮箱：…", "邮箱为…") in a line about
+                       an office. The policy escalates it
                        when the record is a private person's.
   personal             any other address: a private mailbox is personal information
 
@@ -26,6 +27,10 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"(?:{_LABEL}\.)+[A-Za-z]{{2,24}}(?![A-Za-z0-9\-])")
 _ADDRESS = re.compile(rf"[A-Za-z0-9._%+\-]+@(?:{_LABEL}\.)+[A-Za-z]{{2,24}}")
 _MAX_LOCAL = 64
+# Between label and address in a line about an office: the office states its mailbox
+# ("我局电子邮箱：…", "邮箱为…"). Prose that only names a mailbox someone used ("刘芳通过电子邮箱
+# x@126.com申请", "通过电子邮件（x@139.com）提交") does not make it the office's.
+_STATES_VALUE = re.compile(r"[ \t\u3000]*(?:[:：]|为|是)[ \t\u3000:：]*")
 
 
 class CnEmailRecognizer(PrepubRecognizer):
@@ -71,6 +76,7 @@ class CnEmailRecognizer(PrepubRecognizer):
         if any(domain == d or domain.endswith("." + d) for d in self.institution_domains):
             return Candidate(start, end, "institution_contact", 0.9, attrs)
         label = self.labels.nearest_before(text, start, self.label_window)
-        if label is not None and (is_field(text, label, start) or self.office.around(text, start, end)):
+        if label is not None and (is_field(text, label, start) or (
+                _STATES_VALUE.fullmatch(text, label.end, start) and self.office.around(text, start, end))):
             return Candidate(start, end, "institution_contact", 0.8, attrs | {"label": label.word})
         return Candidate(start, end, "personal", 0.9, attrs)

@@ -224,7 +224,6 @@ class PersonRecognizer(PrepubRecognizer):
         add(["、"], "enumeration")
         # "马小红：子 沈桂芝" — a one-character relation opening a cell, then the name
         add((sep + p + " " for p in r.relation_prefixes if len(p) == 1 for sep in ":;"), "relation")
-        add(list(r.mask_chars), "mask")
         self._triggers = Lexicon({w: frozenset(k) for w, k in triggers.items()})
         # Words that describe a sentence: roles make a list of names official, recipient words
         # make it a recipient list. Longest match, so 家庭成员 is not read as the role 成员.
@@ -235,6 +234,9 @@ class PersonRecognizer(PrepubRecognizer):
         self._relations = frozenset(r.relation_prefixes)
         self._inner_blockers = frozenset(r.role_words + r.private_labels + r.official_labels + r.relation_words)
         self._max_word = max(len(w) for w in r.followers | r.openers | r.stop_words)
+        self._official_label = re.compile("|".join(map(re.escape, r.official_labels)))
+        # Masked IDs and phones ("3304**********1234") hold long runs of "*": one hit per run, not per character.
+        self._mask_run = re.compile(f"[{re.escape(r.mask_chars)}]+")
         super().__init__(**kwargs)
 
     # -- the pass over the text --
@@ -243,9 +245,10 @@ class PersonRecognizer(PrepubRecognizer):
         norm = normalize_width(text)
         found: list[_Found] = []
         lists_done_until = -1
+        lists: dict[tuple[int, int, bool], list[tuple[int, int]]] = {}    # several labels end at one place
         for start, end, _, kinds in self._triggers.finditer(norm):
             if "label" in kinds:
-                found += self._after_label(norm, start, end)
+                found += self._after_label(norm, start, end, lists)
             if "relation" in kinds:
                 found += self._after_relation(norm, start, end)
             if "role" in kinds:
@@ -261,25 +264,30 @@ class PersonRecognizer(PrepubRecognizer):
             if "enumeration" in kinds and start >= lists_done_until:
                 names, lists_done_until = self._enumeration(norm, start)
                 found += names
-            if "mask" in kinds:
-                found += self._masked(norm, start)
+        for run in self._mask_run.finditer(norm):
+            found += self._masked(norm, run.start())
         for match in BARE_LINE.finditer(norm):
             found += self._bare_line(norm, match.start(1), match.end(1))
         rows: dict[int, str | None] = {}
-        for match in ROW_CELL.finditer(norm):
-            found += self._row_cell(norm, match.start(1), match.end(1), rows)
+        for ls, le in _lines_with_blanks(norm):          # a table row has blank-separated cells
+            for match in ROW_CELL.finditer(norm, ls, le):
+                found += self._row_cell(norm, match.start(1), match.end(1), rows)
         for item in _resolve(found):
             variant = MASKED if self._has_mask(norm, item.start, item.end) else item.variant
             yield Candidate(item.start, item.end, variant, SCORES[variant], {"evidence": item.how})
 
     # -- triggers --
 
-    def _after_label(self, text: str, start: int, end: int) -> list[_Found]:
+    def _after_label(self, text: str, start: int, end: int,
+                     lists: dict[tuple[int, int, bool], list[tuple[int, int]]]) -> list[_Found]:
         stop = line_end(text, end)
         pos, colon = _skip_separator(text, end, stop)
-        label = text[_label_start(text, start):end]       # "户主姓名", "联系人姓名", "办公室成员"
-        variant = OFFICIAL if any(w in label for w in self.rules.official_labels) else PRIVATE
-        names = self._read_list(text, pos, stop, loose=colon)
+        label_start = _label_start(text, start)           # "户主姓名", "联系人姓名", "办公室成员"
+        variant = OFFICIAL if self._official_label.search(text, label_start, end) else PRIVATE
+        key = (pos, stop, colon)
+        if key not in lists:
+            lists[key] = self._read_list(text, pos, stop, loose=colon)
+        names = lists[key]
         return [_Found(s, e, variant, EVIDENCE_LABEL, "label") for s, e in names]
 
     def _after_relation(self, text: str, start: int, end: int) -> list[_Found]:
@@ -761,6 +769,18 @@ def _label_start(text: str, start: int) -> int:
     while pos > ls and start - pos < MAX_LABEL_CHARS and is_cjk(text[pos - 1]):
         pos -= 1
     return pos
+
+
+_BLANK = re.compile(r"[ \t]")
+
+
+def _lines_with_blanks(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line that holds a blank or tab, in order."""
+    blank = _BLANK.search(text)
+    while blank is not None:
+        end = line_end(text, blank.start())
+        yield line_start(text, blank.start()), end
+        blank = _BLANK.search(text, end)
 
 
 def _split_pieces(text: str, begin: int, finish: int) -> list[tuple[int, int]]:

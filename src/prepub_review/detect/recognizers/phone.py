@@ -3,12 +3,15 @@
 Variants (rules/policy/PHONE_NUMBER.yaml):
   mobile               an 11-digit mobile number (+86/0086/86- prefixes, "138 1234 5678")
   landline             a number with an area code ("(027)60896800", "0573-88123456-801")
-  institution_contact  a number under a contact label (联系电话, 咨询电话, 传真...) in a line about an
-                       office or as a form field / table column; also 400/800 service numbers.
+  institution_contact  a number under a label only offices use (监督电话, 咨询电话, 传真...); a number
+                       under a contact label (联系电话, 电话) in a line about an office, or a landline
+                       under it as a form field / table column; also 400/800 service numbers.
                        The policy escalates it when the record is a private person's.
   masked               already de-identified ("138****5678")
 
 A local number without area code ("电话：88123456") is reported only right after a phone label.
+A label normally stands before the number on its line; when the number opens its line, a label
+ending the previous line counts too (a wrapped PDF line, a form's label cell: Labels.label_above).
 """
 
 from __future__ import annotations
@@ -60,7 +63,8 @@ class CnPhoneRecognizer(PrepubRecognizer):
     def __init__(self, rules: RulesSource | None = None, **kwargs):
         super().__init__(**kwargs)
         section = Section(rules, "phone", {
-            "label_window", "mobile_prefixes", "contact_labels", "personal_labels", "not_phone_labels",
+            "label_window", "mobile_prefixes", "public_labels", "contact_labels", "personal_labels",
+            "not_phone_labels",
             "amount_units", "currency_marks",
         })
         self.label_window = section.integer("label_window", 16, 1, 200)
@@ -68,6 +72,7 @@ class CnPhoneRecognizer(PrepubRecognizer):
         if any(len(p) != 3 for p in self.mobile_prefixes):
             raise RulesError(f"{section.where('mobile_prefixes')}: 手机号段应为三位数字，如 138 或 130-139")
         self.labels = Labels({
+            "public": section.words("public_labels"),
             "contact": section.words("contact_labels"),
             "personal": section.words("personal_labels"),
             "not_phone": section.words("not_phone_labels"),
@@ -86,21 +91,30 @@ class CnPhoneRecognizer(PrepubRecognizer):
 
     def find(self, text: str) -> Iterator[Candidate]:
         normalized = normalize_width(text)
-        for match in _PHONE.finditer(normalized):
+        pos = 0
+        while (match := _PHONE.search(normalized, pos)) is not None:
             candidate = self._judge(normalized, match)
             if candidate is not None:
                 yield candidate
+                pos = match.end()
+            else:   # a refused match may hide a phone that starts inside it ("450 0598-5543816")
+                pos = match.start() + 1
 
     def _judge(self, text: str, match: re.Match) -> Candidate | None:
         kind = match.lastgroup
         start, end = match.span()
         value = match.group()
         formatted = any(c in SEPARATORS for c in value)
-        if formatted and glued_to_digits(text, start, end):
+        if formatted and glued_to_digits(text, start, end) and not self._spaced_mobile(text, match):
             return None   # a piece of a longer formatted number (a bank card, a spaced ID)
         if self._is_amount(text, start, end):
             return None
         label = self.labels.nearest_before(text, start, self.label_window)
+        office = self.office.around(text, start, end)
+        if label is None:
+            label = self.labels.label_above(text, start, self.label_window)
+            if label is not None:   # the label ends the previous line: so may its office context
+                office = office or self.office.around(text, label.start, label.end)
         label_kind = label.kind if label else None
         if label_kind == "not_phone":
             return None
@@ -112,11 +126,15 @@ class CnPhoneRecognizer(PrepubRecognizer):
         if kind == "local" and (label is None or start - label.end > 3):
             return None   # 7-8 digits without area code: a phone only right after its label
         plain = not formatted and value[0] not in "(+"
-        office = self.office.around(text, start, end)
         if kind in ("landline", "service") and plain and label is None and not office:
             return None   # an unformatted 0xxx... run needs a label or an office around it
-        if label_kind == "contact" and (office or is_field(text, label, start)):
+        if label_kind == "public":   # 监督电话, 咨询电话...: only an office publishes one
             return Candidate(start, end, "institution_contact", 0.8, attrs)
+        if label_kind == "contact" and (office or is_field(text, label, start)):
+            # a mobile in a bare "联系电话" field (an applicant's form) is a person's unless an
+            # office shows up around it or on the line above ("联系人：王科长")
+            if kind != "mobile" or office or self.office.above(text, label.start):
+                return Candidate(start, end, "institution_contact", 0.8, attrs)
         if kind == "service":
             return Candidate(start, end, "institution_contact", 0.8, attrs)
         if kind == "mobile":
@@ -124,6 +142,16 @@ class CnPhoneRecognizer(PrepubRecognizer):
         if label_kind != "personal" and office:
             return Candidate(start, end, "institution_contact", 0.7, attrs)
         return Candidate(start, end, "landline", 0.6, attrs)
+
+    @staticmethod
+    def _spaced_mobile(text: str, match: re.Match) -> bool:
+        """True for a mobile written 3-4-4 with spaces that no further group continues on the
+        right ("… 1970 138 1234 5678 …", cells a PDF joined): no card or ID is grouped so."""
+        value = match.group()
+        if match.lastgroup != "mobile" or [len(g) for g in value.split(" ")] != [3, 4, 4]:
+            return False
+        end = match.end()
+        return not (end + 1 < len(text) and text[end] == " " and text[end + 1].isdigit())
 
     def _is_amount(self, text: str, start: int, end: int) -> bool:
         if text.startswith(self.amount_units, end):

@@ -1,0 +1,54 @@
+"""Redacts a legacy .doc/.wps/.xls/.et: LibreOffice converts it (as `check` does, read/legacy.py),
+the modern copy is redacted by the .docx/.xlsx writer, and the output is that modern file.
+
+The conversion itself is reported as a step, so the output is never a byte copy of the legacy
+input under a modern name.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from prepub_review.act.redact.plan import Cleaning, Edit
+from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.read.legacy import CONVERSIONS, convert_legacy
+
+MODERN_SUFFIXES = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"}
+
+
+def target_of(source_format: str) -> str:
+    """"docx" or "xlsx": what a legacy format is converted to."""
+    return CONVERSIONS[source_format][0]
+
+
+class LegacyDocument:
+    def __init__(self, path: Path, limits: Limits, source_format: str, open_modern: Callable):
+        self.suffix = path.suffix.lower() or "旧版文档"
+        self.target = target_of(source_format)
+        self.converted = convert_legacy(path, self.target, limits, source_format=source_format)
+        try:
+            self.modern = open_modern(self.target, self.converted, limits)
+        except BaseException:
+            shutil.rmtree(self.converted.parent, ignore_errors=True)
+            raise
+
+    def close(self) -> None:
+        try:
+            self.modern.close()
+        finally:
+            shutil.rmtree(self.converted.parent, ignore_errors=True)
+
+    def segments(self) -> Iterator[ReaderItem]:
+        return self.modern.segments()
+
+    def clean(self) -> list[Cleaning]:
+        converted = Cleaning("converted", f"已用 LibreOffice 将 {self.suffix} 转换为 .{self.target}，输出为 .{self.target} 格式")
+        return [converted, *self.modern.clean()]
+
+    def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
+        return self.modern.apply(edits)
+
+    def save(self, out: Path) -> None:
+        self.modern.save(out)

@@ -1,0 +1,337 @@
+"""Writes a redacted PDF with PyMuPDF: true removal, not boxes drawn over text.
+
+Each value is found on its line (the area the pdfium reader recorded in its anchor) with
+PyMuPDF's text search, covered by a redaction annotation that carries the replacement, and
+the annotations are applied: the characters leave the content stream, pixels of images
+under them are blanked, vector graphics stay. Annotations and form fields holding personal
+data are deleted, document properties edited, embedded files removed. The file is saved
+with garbage collection and compression, so no deleted object stays behind.
+
+`leftovers()` checks the saved file by means the checker does not have: each replaced value
+must be gone from its line in the text layer as both pdfium and PyMuPDF read it, and a value
+no longer visible anywhere must not be in the file's bytes, its decompressed streams or the
+strings of its content streams. Text the search cannot locate (for example a CID font whose
+codes PyMuPDF cannot map to Unicode) therefore fails verification instead of leaking.
+
+PyMuPDF (AGPL) is imported only here, so only redacting a PDF needs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from prepub_review.act.redact.plan import Cleaning, Edit
+from prepub_review.errors import ReadError
+from prepub_review.read import pdf as pdf_reader
+from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.read.pdf import PdfAnnotationAnchor, PdfBookmarkAnchor, PdfLineAnchor, PdfPropertyAnchor
+
+LINE_MARGIN = 2.0                # points added around a line's area: the two libraries' boxes differ a little
+REPLACEMENT_FONTS = ("helv", "china-s")     # base-14 Helvetica for ASCII, MuPDF's built-in Simplified Chinese
+FONT_PROGRAM_KEYS = ("Length1", "Length2", "Length3")
+FONT_PROGRAM_SUBTYPES = ("/Type1C", "/CIDFontType0C", "/OpenType")
+ENCODINGS = ("utf-8", "utf-16-be", "gb18030")
+MIN_CHECKED_CHARS = 2            # a single character in the bytes of a file says nothing
+XMP_CREATOR = re.compile(r"<dc:creator\b.*?<rdf:li[^>]*>[^<]*\S.*?</dc:creator>", re.DOTALL)
+
+
+def _pymupdf():
+    try:
+        import pymupdf
+    except ImportError as exc:
+        raise ReadError("对 PDF 去标识化需要 PyMuPDF。请安装：pip install 'pymupdf>=1.24,<1.27'",
+                        code="reader_unavailable") from exc
+    return pymupdf
+
+
+class PdfDocument:
+    def __init__(self, path: Path, limits: Limits):
+        self.fitz = _pymupdf()
+        self.path, self.limits = path, limits
+        try:
+            self.doc = self.fitz.open(str(path))
+        except (RuntimeError, ValueError) as exc:
+            raise ReadError(f"PDF 文件已损坏或格式错误，无法去标识化（{exc}）", code="corrupt_pdf") from exc
+        if self.doc.needs_pass:
+            self.doc.close()
+            raise ReadError("PDF 文件设置了打开密码，无法去标识化。请去除密码后再处理", code="encrypted")
+        self.applied: list[Edit] = []
+        self.author = (self.doc.metadata or {}).get("author") or ""
+
+    def close(self) -> None:
+        self.doc.close()
+
+    def segments(self) -> Iterator[ReaderItem]:
+        return pdf_reader.read(self.path, self.limits, anchors=True)
+
+    # -- cleaning -----------------------------------------------------------------------------
+    def clean(self) -> list[Cleaning]:
+        steps = []
+        files = self._remove_embedded_files()
+        if files:
+            steps.append(Cleaning("embedded_files", f"删除 PDF 内嵌附件 {files} 个（附件内容未经审查）", files))
+        cleared = []
+        if self.author.strip():
+            self._set_property("author", "")
+            cleared.append("作者")
+        xmp = self.doc.get_xml_metadata() or ""
+        if xmp and (XMP_CREATOR.search(xmp) or (self.author.strip() and self.author.strip() in xmp)):
+            self.doc.del_xml_metadata()
+            cleared.append("XMP 元数据（含作者）")
+        if cleared:
+            steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
+        return steps
+
+    def _remove_embedded_files(self) -> int:
+        count = 0
+        for name in self.doc.embfile_names():
+            self.doc.embfile_del(name)
+            count += 1
+        for page in self.doc:
+            for annot in list(page.annots(types=[self.fitz.PDF_ANNOT_FILE_ATTACHMENT])):
+                page.delete_annot(annot)
+                count += 1
+        return count
+
+    # -- edits ----------------------------------------------------------------------------------
+    def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
+        unplaced, doomed_annotations, marked = [], {}, {}
+        for edit in edits:
+            anchor = edit.finding.anchor
+            if isinstance(anchor, PdfLineAnchor):
+                placed = self._mark_line(anchor, edit, marked.setdefault(anchor.page, set()))
+            elif isinstance(anchor, PdfAnnotationAnchor):
+                doomed_annotations.setdefault(anchor.page, set()).add(anchor.index)
+                placed = True
+            elif isinstance(anchor, PdfPropertyAnchor):
+                placed = self._edit_property(anchor.key.lower(), edit)
+            elif isinstance(anchor, PdfBookmarkAnchor):
+                placed = self._edit_bookmark(anchor.index, edit)
+            else:
+                placed = False
+            self.applied.append(edit)         # an unplaced edit is checked by leftovers() too
+            if not placed:
+                unplaced.append(edit)
+        for page_index in marked:
+            self._apply_redactions(self.doc[page_index])
+        removed = sum(self._delete_annotations(self.doc[page], indexes) for page, indexes in doomed_annotations.items())
+        steps = [Cleaning("annotations", f"删除含个人信息的批注或表单字段 {removed} 个", removed)] if removed else []
+        xmp = self.doc.get_xml_metadata() or ""
+        if xmp and any(edit.finding.text in xmp for edit in edits):
+            self.doc.del_xml_metadata()
+            steps.append(Cleaning("xmp_metadata", "删除含个人信息的 XMP 元数据", 1))
+        return unplaced, steps
+
+    def _mark_line(self, anchor: PdfLineAnchor, edit: Edit, marked: set) -> bool:
+        page = self.doc[anchor.page]
+        raw = edit.finding.text
+        hits = page.search_for(raw, clip=_clip(page, anchor.box)) if anchor.box else []
+        if not hits:
+            hits = page.search_for(raw)       # the line's area as pdfium saw it may differ; the page then
+        text = edit.replacement or None
+        for number, rect in enumerate(hits):
+            key = tuple(round(v, 1) for v in rect)
+            if key in marked:
+                continue                      # the same place, found for an equal value on the line
+            marked.add(key)
+            fontname = REPLACEMENT_FONTS[0] if (text or "").isascii() else REPLACEMENT_FONTS[1]
+            page.add_redact_annot(rect, text=text if number == 0 else None, fontname=fontname,
+                                  fontsize=_font_size(page, rect), fill=False, cross_out=False)
+        return bool(hits)
+
+    def _apply_redactions(self, page) -> None:
+        fitz = self.fitz
+        # Images: blank only the pixels under the value (a scan under an OCR layer shows it too).
+        # Vector graphics: keep all (table borders, underlines), they hold no text.
+        page.apply_redactions(images=fitz.PDF_REDACT_IMAGE_PIXELS, graphics=fitz.PDF_REDACT_LINE_ART_NONE)
+
+    def _delete_annotations(self, page, indexes: set[int]) -> int:
+        xrefs = page.annot_xrefs()            # in /Annots order, as pdfium counts them
+        doomed = {xrefs[i][0] for i in indexes if i < len(xrefs)}
+        count = 0
+        for widget in list(page.widgets() or []):
+            if widget.xref in doomed:
+                page.delete_widget(widget)
+                doomed.discard(widget.xref)
+                count += 1
+        for xref in doomed:
+            annot = page.load_annot(xref)
+            if annot is not None:
+                page.delete_annot(annot)      # takes its popup with it
+                count += 1
+        return count
+
+    def _edit_property(self, key: str, edit: Edit) -> bool:
+        value = (self.doc.metadata or {}).get(key) or ""
+        if edit.finding.text not in value:
+            return key == "author" and not value      # the author was cleared already
+        self._set_property(key, value.replace(edit.finding.text, edit.replacement))
+        return True
+
+    def _set_property(self, key: str, value: str) -> None:
+        metadata = {k: v for k, v in (self.doc.metadata or {}).items() if k not in ("format", "encryption")}
+        metadata[key] = value
+        self.doc.set_metadata(metadata)
+
+    def _edit_bookmark(self, index: int, edit: Edit) -> bool:
+        toc = self.doc.get_toc(simple=False)
+        if index >= len(toc) or edit.finding.text not in toc[index][1]:
+            return False
+        self.doc.set_toc_item(index, title=toc[index][1].replace(edit.finding.text, edit.replacement))
+        return True
+
+    def save(self, out: Path) -> None:
+        self.doc.save(str(out), garbage=4, deflate=True, clean=True)
+
+    # -- verification ---------------------------------------------------------------------------
+    def leftovers(self, saved: Path) -> list[Edit]:
+        """Edits whose raw value can still be found in the saved file."""
+        checked = [e for e in self.applied
+                   if len(e.finding.text) >= MIN_CHECKED_CHARS and e.finding.text not in e.replacement]
+        if not checked:
+            return []
+        out = self.fitz.open(str(saved))
+        pages = pdfium.PdfDocument(str(saved))
+        try:
+            visible = "\n".join(page.get_text() + "\n" + _pdfium_text(pages[i], None) for i, page in enumerate(out))
+            stored = _stored_bytes(out, saved)
+            left = []
+            for edit in checked:
+                raw, anchor = edit.finding.text, edit.finding.anchor
+                if isinstance(anchor, PdfLineAnchor) and _on_line(out, pages, anchor, raw):
+                    left.append(edit)
+                elif isinstance(anchor, PdfPropertyAnchor) and raw in ((out.metadata or {}).get(anchor.key.lower())
+                                                                       or ""):
+                    left.append(edit)
+                elif raw not in visible and any(_encoded(raw, codec) in blob for blob in stored
+                                                for codec in ENCODINGS if _encoded(raw, codec)):
+                    left.append(edit)         # invisible, yet still stored: hidden leftover
+            return left
+        finally:
+            pages.close()
+            out.close()
+
+
+def _clip(page, box: tuple[float, float, float, float]):
+    """pdfium's line box (PDF user space, y upwards) in PyMuPDF's page coordinates, with a margin."""
+    import pymupdf
+
+    left, bottom, right, top = box
+    rect = pymupdf.Rect(left, bottom, right, top) * page.transformation_matrix
+    rect.normalize()
+    return rect + (-LINE_MARGIN, -LINE_MARGIN, LINE_MARGIN, LINE_MARGIN)
+
+
+def _font_size(page, rect) -> float:
+    """The size of the text being replaced, so the replacement looks like it."""
+    for block in page.get_text("dict", clip=rect).get("blocks", []):
+        for line in block.get("lines", []):
+            for span in line.get("spans", []):
+                if span.get("size"):
+                    return float(span["size"])
+    return max(rect.height * 0.8, 4.0)
+
+
+def _on_line(out, pages: pdfium.PdfDocument, anchor: PdfLineAnchor, raw: str) -> bool:
+    if anchor.page >= len(out):
+        return False
+    page = out[anchor.page]
+    clip = _clip(page, anchor.box) if anchor.box else None
+    if page.search_for(raw, clip=clip):
+        return True
+    return raw in _pdfium_text(pages[anchor.page], anchor.box)
+
+
+def _pdfium_text(page: pdfium.PdfPage, box: tuple[float, float, float, float] | None) -> str:
+    textpage = page.get_textpage()
+    try:
+        if box is None:
+            return textpage.get_text_range()
+        left, bottom, right, top = box
+        return textpage.get_text_bounded(left - LINE_MARGIN, bottom - LINE_MARGIN,
+                                         right + LINE_MARGIN, top + LINE_MARGIN)
+    finally:
+        textpage.close()
+
+
+def _stored_bytes(out, saved: Path) -> list[bytes]:
+    """What the file stores, in the forms a value could hide in: the raw bytes, every object's
+    source and the strings in it, decompressed streams other than images and font programs,
+    and the strings their text operators show."""
+    blobs = [saved.read_bytes()]
+    for xref in range(1, out.xref_length()):
+        source = out.xref_object(xref, compressed=False).encode("latin-1", errors="replace")
+        blobs += [source, pdf_strings(source)]
+        if not out.xref_is_stream(xref) or _is_image_or_font(out, xref):
+            continue
+        data = out.xref_stream(xref) or b""
+        blobs += [data, pdf_strings(data)]
+    return blobs
+
+
+def _is_image_or_font(out, xref: int) -> bool:
+    subtype = out.xref_get_key(xref, "Subtype")[1]
+    if subtype == "/Image" or subtype in FONT_PROGRAM_SUBTYPES:
+        return True
+    return any(out.xref_get_key(xref, key)[0] != "null" for key in FONT_PROGRAM_KEYS)
+
+
+def pdf_strings(data: bytes) -> bytes:
+    """The bytes of every literal `(...)` and hex `<...>` string in PDF source, one after another,
+    so a value shown in pieces ([(3304) -20 (8319)] TJ) is found whole."""
+    found = bytearray()
+    i, size = 0, len(data)
+    while i < size:
+        byte = data[i]
+        if byte == 0x28:                                   # (
+            i = _literal(data, i + 1, found)
+        elif byte == 0x3C and i + 1 < size and data[i + 1] != 0x3C:      # < but not <<
+            end = data.find(b">", i + 1)
+            end = size if end < 0 else end
+            digits = re.sub(rb"[^0-9A-Fa-f]", b"", data[i + 1:end])
+            found += bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+            i = end + 1
+        elif byte == 0x3C:
+            i += 2
+        else:
+            i += 1
+    return bytes(found)
+
+
+ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
+
+
+def _literal(data: bytes, i: int, found: bytearray) -> int:
+    depth, size = 1, len(data)
+    while i < size:
+        byte = data[i]
+        if byte == 0x5C and i + 1 < size:                  # backslash escape
+            following = data[i + 1]
+            if 0x30 <= following <= 0x37:
+                octal = re.match(rb"[0-7]{1,3}", data[i + 1:i + 4]).group()
+                found.append(int(octal, 8) & 0xFF)
+                i += 1 + len(octal)
+                continue
+            found += ESCAPES.get(following, b"" if following in (0x0A, 0x0D) else bytes([following]))
+            i += 2
+            continue
+        if byte == 0x28:
+            depth += 1
+        elif byte == 0x29:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        found.append(byte)
+        i += 1
+    return i
+
+
+def _encoded(raw: str, codec: str) -> bytes:
+    try:
+        return raw.encode(codec)
+    except UnicodeEncodeError:
+        return b""
