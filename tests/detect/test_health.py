@@ -145,8 +145,41 @@ def test_identifier_religion_minor(recognizer, text, expected):
 # --- lines and the engine ----------------------------------------------------------------------
 
 def test_never_crosses_a_line_break(recognizer):
-    text = "李某，男，68岁\n患尿毒症的群众可申请救助\n致贫原因：\n尿毒症\n年龄：\n9"
-    assert found(recognizer, text) == [("尿毒症", "mention"), ("尿毒症", "mention")]
+    text = "李某，男，68岁\n患尿毒症的群众可申请救助\n年龄：\n9"
+    assert found(recognizer, text) == [("尿毒症", "mention")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a form laid out label cell | value cell: the label ends the line above the value
+    ("致贫原因：\n尿毒症", [("尿毒症", "attached")]),
+    ("申请人姓名：申请理由\n王小红：本人患胃癌晚期，家庭收入低于当地低保标准，特申请救助。",
+     [("胃癌", "attached")]),
+    ("申请理由\n本人双下肢瘫痪，特申请救助。", [("瘫痪", "attached")]),
+    ("申请理由：\n因病致贫123户", [("因病致贫", "mention")]),                 # a count, not a person
+    ("备注：\n本年度共为2340名重度残疾人发放护理补贴，各地要做好复核工作。", [("重度残疾人", "mention")]),
+    ("申请理由：同意\n全县尿毒症患者可申请救助", [("尿毒症", "mention")]),   # the label does not end the line
+])
+def test_label_cell_above_the_value(recognizer, text, expected):
+    assert found(recognizer, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("申请理由：本人于2019年确诊为乳腺癌，长期化疗，丈夫常年在外务工收入微薄，两个孩子均在上学，家中无其他收入来源。",
+     "attached"),                                      # a long first-person narrative
+    ("申请理由：根据《社会救助暂行办法》第二十八条规定，对于家庭成员罹患重特大疾病、生活陷入困境的可以申请医疗救助。",
+     "mention"),                                       # a long policy sentence
+])
+def test_long_reason_values(recognizer, text, expected):
+    assert [v for _, v in found(recognizer, text)][-1] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("申请理由 本人患先天性心脏病，家庭收入低于当地低保标准，特申请救助。", "attached"),   # a PDF form row
+    ("致贫原因 因病 因残 因学 其他", "mention"),      # a statistics table's header row
+    ("申请理由 全县尿毒症患者可申请大病救助", "mention"),
+])
+def test_label_and_value_separated_by_a_space(recognizer, text, expected):
+    assert [v for _, v in found(recognizer, text)][-1] == expected
 
 
 def test_full_width_and_half_width_labels(recognizer):

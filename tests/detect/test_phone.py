@@ -61,6 +61,7 @@ def test_mobile(recognizer, text, expected):
     ("+86-10-62345678", "+86-10-62345678"),
     ("张三家中电话0573-88123456", "0573-88123456"),
     ("5 梁义 东升村 1 450 0598-5543816 东升村3组", "0598-5543816"),   # "450 0598" is not a phone
+    ("申请人姓名：联系电话\n王小红：0571-65097178", "0571-65097178"),   # an applicant's form, label cell above
     ("订单号20210101 0573-88123456", "0573-88123456"),     # the 订单号 label belongs to the other number
     (LANDLINE, LANDLINE),
 ])
@@ -75,7 +76,6 @@ def test_landline(recognizer, text, expected):
     ("公示期7天。监督电话：0512-83652457。", "0512-83652457"),    # a closing sentence
     ("梧桐街道公示：公示期7天。联系电话：0512-83652457。", "0512-83652457"),
     ("社会救助科（联系人：张三，电话：\n0571-65097178，邮箱：x@a.gov.cn）", "0571-65097178"),   # wrapped
-    ("申请人姓名：联系电话\n王小红：0571-65097178", "0571-65097178"),   # form: label cell | value cell
     ("联系电话：0573-88123456", "0573-88123456"),
     ("咨询电话:027-60896800", "027-60896800"),
     ("我局设立举报电话0711-3221234，受理群众举报。", "0711-3221234"),
@@ -98,6 +98,9 @@ def test_institution_contact(recognizer, text, expected):
     ("申请人电话：0573-88123456", "landline"),
     ("张三的联系电话是13812345678", "mobile"),          # contact label, but no office around
     ("电话是13812345678", "mobile"),                    # prose, not a field
+    # a reply letter names the bureau, but the number is the recipient's
+    ("送达地址：某县民政局转新民村13幢1单元501，收件人：张三，电话：13812345678", "mobile"),
+    ("送达地址：新民村梧桐苑13幢1单元501，收件人：张三，电话：\n177-0814-7143", "mobile"),
 ])
 def test_person_labels_beat_contact_labels(recognizer, text, expected):
     assert [v for _, v in found(recognizer, text)] == [expected]

@@ -1,9 +1,12 @@
 """The decide stage: turns detections and reader notices into judged findings.
 
 Knowledge lives in rules/policy/<ENTITY>.yaml: per variant of an entity a stable rule id,
-a severity, a Chinese reason, and two overrides -- by zone (a bare "秘密" is a marking only
-in the top lines or a header) and by record (an office phone label in a recipient's table
-row is the recipient's phone). See README "添加规则".
+a severity, a Chinese reason, and overrides -- by zone (a bare "秘密" is a marking only
+in the top lines or a header) and by record: an office phone label in a recipient's table
+row is the recipient's phone (`with_private_person`, raised by `private_person` findings);
+a phone, e-mail or address in a company's row is the company's (`with_organisation`, raised
+by `organisation` findings such as a company name or an organisation's USCC). A private
+person in the record wins over an organisation. See README "添加规则".
 """
 
 from __future__ import annotations
@@ -47,13 +50,25 @@ class VariantRule:
     with_private_person: Severity | None = None
     private_person: bool = False
     reason_with_private_person: str | None = None
+    with_organisation: Severity | None = None
+    organisation: bool = False
+    reason_with_organisation: str | None = None
 
     def escalates(self, record_has_private_person: bool) -> bool:
         return record_has_private_person and self.with_private_person is not None
 
-    def severity_for(self, zone: Zone, record_has_private_person: bool) -> Severity:
+    def yields_to_organisation(self, record_has_private_person: bool, record_is_organisation: bool) -> bool:
+        """True if this finding is an organisation's contact data (its record is an organisation's
+        and holds no private person's data)."""
+        return (record_is_organisation and not record_has_private_person
+                and self.with_organisation is not None)
+
+    def severity_for(self, zone: Zone, record_has_private_person: bool,
+                     record_is_organisation: bool = False) -> Severity:
         if self.escalates(record_has_private_person):
             return self.with_private_person
+        if self.yields_to_organisation(record_has_private_person, record_is_organisation):
+            return self.with_organisation
         return self.zones.get(zone, self.severity)
 
 
@@ -95,20 +110,35 @@ class Policy:
 
     def judge(self, detections: Iterable[Detection], notices: Iterable[Notice] = ()) -> list[Finding]:
         detections = list(detections)
+        org_records = {
+            record_key(d.segment) for d in detections if self.rule_for(d.entity, d.variant).organisation
+        }
         private_records = {
-            record_key(d.segment) for d in detections if self.rule_for(d.entity, d.variant).private_person
+            record_key(d.segment) for d in detections if self._shows_private_person(d, org_records)
         }
         by_segment: dict[int, list[Detection]] = defaultdict(list)
         for det in detections:
             by_segment[id(det.segment)].append(det)
         findings = [
-            self._finding(det, by_segment[id(det.segment)], record_key(det.segment) in private_records)
+            self._finding(det, by_segment[id(det.segment)], record_key(det.segment) in private_records,
+                          record_key(det.segment) in org_records)
             for det in detections
         ]
         findings.extend(self._notice_finding(n) for n in notices)
         return findings
 
-    def _finding(self, det: Detection, neighbours: list[Detection], private_record: bool) -> Finding:
+    def _shows_private_person(self, det: Detection, org_records: set[str]) -> bool:
+        """A private_person finding marks its record as a private person's -- except contact data
+        (a door-level address, a phone) that an organisation's record explains
+        (`with_organisation`): a company's address says nothing about a person. A person's name or
+        ID number in the same record still wins."""
+        rule = self.rule_for(det.entity, det.variant)
+        if not rule.private_person:
+            return False
+        return not (rule.with_organisation is not None and record_key(det.segment) in org_records)
+
+    def _finding(self, det: Detection, neighbours: list[Detection], private_record: bool,
+                 org_record: bool = False) -> Finding:
         rule = self.rule_for(det.entity, det.variant)
         seg = det.segment
         reason = rule.reason
@@ -116,6 +146,10 @@ class Policy:
             reason = rule.reason_with_private_person or (
                 f"与私人信息同在一条记录中（如名单的同一行），应视为个人的{self.label(det.entity)}，"
                 "发布前须删除或去标识化")
+        elif rule.yields_to_organisation(private_record, org_record):
+            reason = rule.reason_with_organisation or (
+                f"与单位名称或单位的统一社会信用代码同在一条记录中（如登记表的同一行），是单位的"
+                f"{self.label(det.entity)}，不是个人信息")
         lo = max(0, det.start - CONTEXT_CHARS)
         hi = min(len(seg.text), det.end + CONTEXT_CHARS)
         spans = tuple(
@@ -124,7 +158,7 @@ class Policy:
         )
         return Finding(
             entity=det.entity, variant=det.variant, rule_id=rule.rule_id,
-            severity=rule.severity_for(seg.zone, private_record),
+            severity=rule.severity_for(seg.zone, private_record, org_record),
             label=self.label(det.entity), reason=reason, text=det.text,
             location=seg.location, zone=seg.zone, start=det.start, end=det.end,
             score=round(det.score, 2), recognizer=det.recognizer, field=seg.field, record=seg.record,
@@ -170,7 +204,8 @@ def parse_entity_policy(data: LineDict) -> EntityPolicy:
 
 def parse_variant(node: LineDict) -> VariantRule:
     check_known_keys(node, {"rule", "severity", "reason", "zones", "with_private_person", "private_person",
-                            "reason_with_private_person"})
+                            "reason_with_private_person", "with_organisation", "organisation",
+                            "reason_with_organisation"})
     require(node, "severity", str)
     zones_node = optional(node, "zones", dict, None)
     zones = {}
@@ -182,14 +217,24 @@ def parse_variant(node: LineDict) -> VariantRule:
     escalate = optional(node, "with_private_person", str, None)
     if escalate is not None:
         escalate = Severity(check_choice(node, "with_private_person", SEVERITIES))
+    for_organisation = optional(node, "with_organisation", str, None)
+    if for_organisation is not None:
+        for_organisation = Severity(check_choice(node, "with_organisation", SEVERITIES))
+    private_person = optional(node, "private_person", bool, False)
+    organisation = optional(node, "organisation", bool, False)
+    if private_person and organisation:
+        raise RulesError(f"{node.where('organisation')}: 一个变体不能同时标为 private_person 和 organisation")
     return VariantRule(
         rule_id=str(require(node, "rule", (str, int))),
         severity=Severity(check_choice(node, "severity", SEVERITIES)),
         reason=require(node, "reason", str),
         zones=zones,
         with_private_person=escalate,
-        private_person=optional(node, "private_person", bool, False),
+        private_person=private_person,
         reason_with_private_person=optional(node, "reason_with_private_person", str, None),
+        with_organisation=for_organisation,
+        organisation=organisation,
+        reason_with_organisation=optional(node, "reason_with_organisation", str, None),
     )
 
 

@@ -29,6 +29,9 @@ TOP_LINES = 5
 SCAN_TEXT_CHARS = 20            # a page with less text than this and a page-sized image is a scan
 SCAN_IMAGE_SHARE = 0.5          # share of the page area an image must cover to count as a scan
 OUTLINED_TEXT_PATHS = 200       # no text, no image, but this many vector paths: text drawn as outlines
+UNMAPPED_MIN_CHARS = 5          # a font without a ToUnicode map yields glyph codes: control characters,
+UNMAPPED_SHARE = 0.05           # U+FFFD; this many, and this share of the visible characters, flag a page
+UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 METADATA_FIELDS = (("Author", "作者"), ("Title", "标题"), ("Subject", "主题"), ("Keywords", "关键词"),
                    ("Creator", "创建程序"), ("Producer", "生成程序"))
 LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
@@ -117,7 +120,7 @@ def _page(document: pdfium.PdfDocument, index: int, anchors: bool = False) -> It
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
             anchor = PdfLineAnchor(index, line_number, boxes.get(start)) if anchors else None
             yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=anchor)
-        notice = _scan_notice(page, number, sum(len(line) for line, _start in lines))
+        notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None:
             yield notice
         yield from _annotations(page, number, anchors)
@@ -161,6 +164,15 @@ def _scan_notice(page: pdfium.PdfPage, number: int, text_chars: int) -> Notice |
         return Notice("scanned_page", location, "扫描页无文字层，需人工审查")
     if text_chars == 0 and paths >= OUTLINED_TEXT_PATHS:
         return Notice("scanned_page", location, "页面无文字层（文字可能已转为图形），需人工审查")
+    return None
+
+
+def _unmapped_notice(text: str, number: int) -> Notice | None:
+    unmapped = len(UNMAPPED.findall(text))
+    visible = sum(1 for char in text if not char.isspace())
+    if unmapped >= UNMAPPED_MIN_CHARS and unmapped >= UNMAPPED_SHARE * visible:
+        return Notice("unmapped_text", f"第{number}页",
+                      "此页文字层无法识别（字体缺少 Unicode 映射，提取出的是乱码），需人工审查")
     return None
 
 

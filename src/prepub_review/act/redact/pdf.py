@@ -26,6 +26,7 @@ import pypdfium2 as pdfium
 
 from prepub_review.act.redact.plan import Cleaning, Edit
 from prepub_review.errors import ReadError
+from prepub_review.models import Notice
 from prepub_review.read import pdf as pdf_reader
 from prepub_review.read.base import Limits, ReaderItem
 from prepub_review.read.pdf import PdfAnnotationAnchor, PdfBookmarkAnchor, PdfLineAnchor, PdfPropertyAnchor
@@ -35,6 +36,7 @@ REPLACEMENT_FONTS = ("helv", "china-s")     # base-14 Helvetica for ASCII, MuPDF
 FONT_PROGRAM_KEYS = ("Length1", "Length2", "Length3")
 FONT_PROGRAM_SUBTYPES = ("/Type1C", "/CIDFontType0C", "/OpenType")
 ENCODINGS = ("utf-8", "utf-16-be", "gb18030")
+UNMAPPED_NOTICE = "unmapped_text"    # read/pdf.py: a page whose text layer yields glyph codes
 MIN_CHECKED_CHARS = 2            # a single character in the bytes of a file says nothing
 XMP_CREATOR = re.compile(r"<dc:creator\b.*?<rdf:li[^>]*>[^<]*\S.*?</dc:creator>", re.DOTALL)
 
@@ -66,7 +68,16 @@ class PdfDocument:
         self.doc.close()
 
     def segments(self) -> Iterator[ReaderItem]:
-        return pdf_reader.read(self.path, self.limits, anchors=True)
+        from prepub_review.act.redact.redactor import VerificationFailed
+
+        for item in pdf_reader.read(self.path, self.limits, anchors=True):
+            if isinstance(item, Notice) and item.code == UNMAPPED_NOTICE:
+                # What cannot be read cannot be found, and what cannot be found cannot be removed.
+                raise VerificationFailed(
+                    f"无法可靠地去标识化：{item.location}的文字层无法识别（字体缺少 Unicode 映射），"
+                    "其中的个人信息既查不出也删不掉。请用原文件重新导出 PDF（如用 Word/WPS“另存为 PDF”），"
+                    "或对原 .docx/.xlsx 去标识化", code="pdf_text_unmapped")
+            yield item
 
     # -- cleaning -----------------------------------------------------------------------------
     def clean(self) -> list[Cleaning]:
@@ -100,6 +111,7 @@ class PdfDocument:
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         unplaced, doomed_annotations, marked = [], {}, {}
+        self.pending: dict[int, list[tuple]] = {}      # page -> replacement texts to write once it is redacted
         for edit in edits:
             anchor = edit.finding.anchor
             if isinstance(anchor, PdfLineAnchor):
@@ -118,6 +130,8 @@ class PdfDocument:
                 unplaced.append(edit)
         for page_index in marked:
             self._apply_redactions(self.doc[page_index])
+            for origin, text, fontname, size in self.pending.get(page_index, []):
+                self.doc[page_index].insert_text(origin, text, fontname=fontname, fontsize=size)
         removed = sum(self._delete_annotations(self.doc[page], indexes) for page, indexes in doomed_annotations.items())
         steps = [Cleaning("annotations", f"删除含个人信息的批注或表单字段 {removed} 个", removed)] if removed else []
         xmp = self.doc.get_xml_metadata() or ""
@@ -132,16 +146,25 @@ class PdfDocument:
         hits = page.search_for(raw, clip=_clip(page, anchor.box)) if anchor.box else []
         if not hits:
             hits = page.search_for(raw)       # the line's area as pdfium saw it may differ; the page then
-        text = edit.replacement or None
         for number, rect in enumerate(hits):
             key = tuple(round(v, 1) for v in rect)
             if key in marked:
                 continue                      # the same place, found for an equal value on the line
             marked.add(key)
-            fontname = REPLACEMENT_FONTS[0] if (text or "").isascii() else REPLACEMENT_FONTS[1]
-            page.add_redact_annot(rect, text=text if number == 0 else None, fontname=fontname,
-                                  fontsize=_font_size(page, rect), fill=False, cross_out=False)
+            # The annotation carries no text: PyMuPDF would shrink it to fit the tight box. The
+            # replacement is written after the removal, on the old baseline at the old size.
+            page.add_redact_annot(rect, fill=False, cross_out=False)
+            if number == 0 and edit.replacement:
+                self.pending.setdefault(anchor.page, []).append(self._replacement_text(page, rect, edit.replacement))
         return bool(hits)
+
+    def _replacement_text(self, page, rect, text: str) -> tuple:
+        fontname = REPLACEMENT_FONTS[0] if text.isascii() else REPLACEMENT_FONTS[1]
+        origin, size = _first_char(page, rect)
+        width = self.fitz.get_text_length(text, fontname=fontname, fontsize=size)
+        if width > rect.width > 0:
+            size *= rect.width / width        # never run into the text that follows
+        return origin, text, fontname, size
 
     def _apply_redactions(self, page) -> None:
         fitz = self.fitz
@@ -199,21 +222,22 @@ class PdfDocument:
         try:
             visible = "\n".join(page.get_text() + "\n" + _pdfium_text(pages[i], None) for i, page in enumerate(out))
             stored = _stored_bytes(out, saved)
-            left = []
-            for edit in checked:
-                raw, anchor = edit.finding.text, edit.finding.anchor
-                if isinstance(anchor, PdfLineAnchor) and _on_line(out, pages, anchor, raw):
-                    left.append(edit)
-                elif isinstance(anchor, PdfPropertyAnchor) and raw in ((out.metadata or {}).get(anchor.key.lower())
-                                                                       or ""):
-                    left.append(edit)
-                elif raw not in visible and any(_encoded(raw, codec) in blob for blob in stored
-                                                for codec in ENCODINGS if _encoded(raw, codec)):
-                    left.append(edit)         # invisible, yet still stored: hidden leftover
-            return left
+            return [edit for edit in checked if _still_there(edit, out, pages, visible, stored)]
         finally:
             pages.close()
             out.close()
+
+
+def _still_there(edit: Edit, out, pages: pdfium.PdfDocument, visible: str, stored: list[bytes]) -> bool:
+    raw, anchor = edit.finding.text, edit.finding.anchor
+    if isinstance(anchor, PdfLineAnchor) and _on_line(out, pages, anchor, raw):
+        return True
+    if isinstance(anchor, PdfPropertyAnchor) and raw in ((out.metadata or {}).get(anchor.key.lower()) or ""):
+        return True
+    if raw in visible:
+        return False          # shown elsewhere on purpose (kept, or not personal there): not a hidden copy
+    encoded = [data for data in (_encoded(raw, codec) for codec in ENCODINGS) if data]
+    return any(data in blob for blob in stored for data in encoded)
 
 
 def _clip(page, box: tuple[float, float, float, float]):
@@ -226,14 +250,17 @@ def _clip(page, box: tuple[float, float, float, float]):
     return rect + (-LINE_MARGIN, -LINE_MARGIN, LINE_MARGIN, LINE_MARGIN)
 
 
-def _font_size(page, rect) -> float:
-    """The size of the text being replaced, so the replacement looks like it."""
-    for block in page.get_text("dict", clip=rect).get("blocks", []):
+def _first_char(page, rect) -> tuple[tuple[float, float], float]:
+    """Baseline origin and font size of the first character inside `rect`, so the replacement
+    sits where the value was and looks like it; the box's bottom left if none is found."""
+    for block in page.get_text("rawdict", clip=rect).get("blocks", []):
         for line in block.get("lines", []):
             for span in line.get("spans", []):
-                if span.get("size"):
-                    return float(span["size"])
-    return max(rect.height * 0.8, 4.0)
+                for char in span.get("chars", []):
+                    x0, y0, x1, y1 = char["bbox"]
+                    if rect.contains(((x0 + x1) / 2, (y0 + y1) / 2)) and span.get("size"):
+                        return tuple(char["origin"]), float(span["size"])
+    return (rect.x0, rect.y1 - rect.height * 0.2), max(rect.height * 0.8, 4.0)
 
 
 def _on_line(out, pages: pdfium.PdfDocument, anchor: PdfLineAnchor, raw: str) -> bool:

@@ -296,13 +296,18 @@ class OfficeContext:
     SECTION = "office_context"
 
     def __init__(self, rules: RulesSource | None):
-        section = Section(rules, self.SECTION, {"words", "window_before", "window_after"})
+        section = Section(rules, self.SECTION, {"words", "person_words", "window_before", "window_after"})
         self.window_before = section.integer("window_before", 60)
         self.window_after = section.integer("window_after", 30)
         self._words = Labels({"office": section.words("words")})
+        self._person_words = Labels({"person": section.words("person_words", [])})
 
     def around(self, text: str, start: int, end: int) -> bool:
-        return self._words.any_near(text, start, end, self.window_before, self.window_after) is not None
+        """An office word near the hit, and no word that says the contact data is a private
+        person's ("收件人：张三，电话：…" in a reply letter that also names the bureau)."""
+        if self._words.any_near(text, start, end, self.window_before, self.window_after) is None:
+            return False
+        return self._person_words.any_near(text, start, end, self.window_before, 0) is None
 
     def above(self, text: str, pos: int) -> bool:
         """True if the end of the line before the one holding `pos` is about an office

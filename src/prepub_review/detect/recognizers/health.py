@@ -4,7 +4,11 @@ A word alone is a mention: "开展重度残疾人护理补贴工作" talks about
 person's sensitive data when it is attached to that person:
   - it sits in a field whose value describes one person ("致贫原因：尿毒症", "残疾等级：二级";
     the engine writes a table cell as "列名：单元格"), or
-  - its line also carries person attributes ("李某，男，68岁，患尿毒症", "户主张三因病…").
+  - its line also carries person attributes ("李某，男，68岁，患尿毒症", "户主张三因病…"), or
+  - it sits in the value under a field label that ends the line above (a form laid out
+    label cell | value cell: "申请理由" / "本人患胃癌晚期，…").
+A reason field's value longer than MAX_REASON_VALUE counts only when it is a personal narrative
+("本人…", "其丈夫…": narrative_pattern), otherwise it is a policy sentence.
 Variants: attached (block), mention (info; the policy escalates it when the same table row holds
 a private person), disability_card, religion, minor. All word lists live in rules/health.yaml.
 
@@ -30,12 +34,16 @@ TERM_CATEGORIES = ("illness", "disability", "condition", "hardship")
 LABEL_GAP = 8            # "致贫原因（病种）：" — characters allowed between a label and its colon
 MAX_HEALTH_VALUE = 30    # a longer "健康状况：…" value is prose; only its terms count
 MAX_REASON_VALUE = 40    # a longer "备注：…" value is a policy sentence, not one person's record
+MAX_BARE_VALUE = 12      # under a label on the line above: "尿毒症", "肢体残疾二级"
 SCORE_ATTACHED = 0.85
 SCORE_MENTION = 0.4
 
 # Where a field value stops inside a line (prose: also at a comma; a cell runs to the line end).
 _VALUE_END_PROSE = re.compile(r"[,;。]|\s{2,}|\t")
 _VALUE_END_CELL = re.compile(r"[;。]|\s{2,}|\t")
+_CELL_PREFIX = re.compile(r"[^\d:\n]{1,20}:\s*")   # "列名:" the engine writes before a cell
+_LABEL_TAIL = " \t:()]】"
+LABEL_TAIL_WINDOW = 16
 _LEADING_NUMBERING = re.compile(r"[\s\d.、()一二三四五六七八九十]*")
 _CHILD_MONTHS = re.compile(r"^\s*(\d{1,2})\s*个月\s*$")
 _PLAIN_AGE = re.compile(r"^\s*(\d{1,3})\s*(?:周岁|岁)?\s*$")
@@ -55,6 +63,7 @@ class HealthRules:
     person: re.Pattern
     age: re.Pattern
     aggregate: re.Pattern
+    narrative: re.Pattern            # a field value that tells one person's own story ("本人患…")
 
 
 def load_health_rules(rules: RulesSource) -> HealthRules:
@@ -63,7 +72,7 @@ def load_health_rules(rules: RulesSource) -> HealthRules:
         raise RulesError(f"rules/{RULES_FILE}: 应为映射(键: 值)")
     check_known_keys(data, {"terms", "disability_types", "grades", "not_health", "fields", "empty_values",
                             "religions", "minor_age_limit", "person_patterns", "age_pattern",
-                            "aggregate_pattern"})
+                            "aggregate_pattern", "narrative_pattern"})
     terms_node = require(data, "terms", dict)
     check_known_keys(terms_node, TERM_CATEGORIES)
     terms: dict[str, str] = {}
@@ -103,6 +112,7 @@ def load_health_rules(rules: RulesSource) -> HealthRules:
         person=compile_patterns(data, "person_patterns"),
         age=age,
         aggregate=compile_patterns(data, "aggregate_pattern"),
+        narrative=compile_patterns(data, "narrative_pattern"),
     )
 
 
@@ -126,6 +136,8 @@ class _Line:
     end: int
     person: bool                       # the line carries person attributes (gender, age, ID…)
     values: list[tuple[int, int, str]] = field(default_factory=list)   # field values: start, end, kind
+    above: tuple[int, int, str] | None = None    # the value under a label that ends the line above
+    above_checked: bool = False
 
 
 class SensitiveHealthRecognizer(PrepubRecognizer):
@@ -186,6 +198,10 @@ class SensitiveHealthRecognizer(PrepubRecognizer):
     def _field(self, norm: str, line: _Line, start: int, end: int, label: str, kind: str) -> Candidate | None:
         value = field_value(norm, line, start, end)
         if value is None:
+            if kind == "reason" and (value := spaced_value(norm, line, start, end)) is not None:
+                # "申请理由 本人患…" (a PDF form row): a narrative only, as a table's header
+                # row "致贫原因 因病 因残 因学" is laid out the same way
+                line.values.append((*value, "reason_narrative"))
             return None
         v_start, v_end = value
         line.values.append((v_start, v_end, kind))
@@ -223,13 +239,53 @@ class SensitiveHealthRecognizer(PrepubRecognizer):
             if v_start <= start and end <= v_end:
                 if kind == "health" and v_end - v_start <= MAX_HEALTH_VALUE:
                     return None  # the whole value is already reported
-                if v_end - v_start > MAX_REASON_VALUE:
+                if v_end - v_start > MAX_REASON_VALUE and not self._narrative(norm, v_start, start):
                     continue
                 if kind in ("health", "reason") and not self._is_count(norm, line, end):
                     return Candidate(start, end, "attached", SCORE_ATTACHED, attrs)
+                if kind == "reason_narrative" and self._narrative(norm, v_start, start):
+                    return Candidate(start, end, "attached", SCORE_ATTACHED, attrs)
+        if self._in_value_from_above(norm, line, start, end):
+            return Candidate(start, end, "attached", SCORE_ATTACHED, attrs)
         if line.person and not self._is_count(norm, line, end):
             return Candidate(start, end, "attached", SCORE_ATTACHED, attrs)
         return Candidate(start, end, "mention", SCORE_MENTION, attrs)
+
+    def _narrative(self, norm: str, v_start: int, term_start: int) -> bool:
+        """True if a long field value tells one person's story before the term ("本人患…")."""
+        return self.rules.narrative.search(norm, v_start, term_start) is not None
+
+    def _in_value_from_above(self, norm: str, line: _Line, start: int, end: int) -> bool:
+        """The term lies in a value under a label cell above, and is no count. The value line may
+        as well be a paragraph under a heading: only a bare value ("尿毒症") or one person's story
+        ("本人患…") counts."""
+        above = self._value_from_above(norm, line)
+        if above is None or not (above[0] <= start and end <= above[1]) or self._is_count(norm, line, end):
+            return False
+        return above[1] - above[0] <= MAX_BARE_VALUE or self._narrative(norm, above[0], start)
+
+    def _value_from_above(self, norm: str, line: _Line) -> tuple[int, int, str] | None:
+        """A form laid out label cell | value cell reaches us one cell per line: "…：申请理由" then
+        "…：本人患胃癌晚期，…". If a health/reason field label ends the line above, this line's
+        value (after an engine-written "列名：" prefix at most) is that field's value."""
+        if line.above_checked:
+            return line.above
+        line.above_checked = True
+        if line.start == 0:
+            return None
+        prev_end = line.start - 1
+        tail = max(line_start(norm, prev_end), prev_end - LABEL_TAIL_WINDOW)
+        kind = None
+        for start, end, word, (what, detail) in self.lexicon.finditer(norm[tail:prev_end]):
+            if what == "field" and detail in ("health", "reason") and not norm[tail + end:prev_end].strip(_LABEL_TAIL):
+                kind = detail
+        if kind is None:
+            return None
+        prefix = _CELL_PREFIX.match(norm, line.start, line.end)
+        v_start = prefix.end() if prefix else line.start
+        stop = _VALUE_END_CELL.search(norm, v_start, line.end)
+        line.above = (v_start, stop.start() if stop else line.end, kind)
+        return line.above
 
     def _with_grade(self, norm: str, line: _Line, start: int, end: int) -> tuple[int, int, str]:
         """Extend a disability term over an adjacent grade: "二级肢体残疾", "肢体残疾（二级）"."""
@@ -269,6 +325,19 @@ def field_value(norm: str, line: _Line, start: int, end: int) -> tuple[int, int]
     while v_end > v_start and norm[v_end - 1].isspace():
         v_end -= 1
     return v_start, v_end
+
+
+def spaced_value(norm: str, line: _Line, start: int, end: int) -> tuple[int, int] | None:
+    """The value after a label that opens its line and is followed by a space, not a colon
+    ("申请理由 本人患…", a PDF form row); it runs to the end of the cell."""
+    if not _LEADING_NUMBERING.fullmatch(norm, line.start, start) or end >= line.end or norm[end] not in " \t":
+        return None
+    v_start = end
+    while v_start < line.end and norm[v_start] in " \t":
+        v_start += 1
+    stop = _VALUE_END_CELL.search(norm, v_start, line.end)
+    v_end = stop.start() if stop else line.end
+    return (v_start, v_end) if v_end > v_start else None
 
 
 def _ascii_bounded(norm: str, start: int, end: int) -> bool:

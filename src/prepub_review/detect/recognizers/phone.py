@@ -111,9 +111,12 @@ class CnPhoneRecognizer(PrepubRecognizer):
             return None
         label = self.labels.nearest_before(text, start, self.label_window)
         office = self.office.around(text, start, end)
+        field = label is not None and is_field(text, label, start)
         if label is None:
+            # the label ends the previous line (a wrapped PDF line, a form's label cell): so may
+            # its office context. An applicant's form is laid out so too: no field status alone.
             label = self.labels.label_above(text, start, self.label_window)
-            if label is not None:   # the label ends the previous line: so may its office context
+            if label is not None:
                 office = office or self.office.around(text, label.start, label.end)
         label_kind = label.kind if label else None
         if label_kind == "not_phone":
@@ -130,11 +133,11 @@ class CnPhoneRecognizer(PrepubRecognizer):
             return None   # an unformatted 0xxx... run needs a label or an office around it
         if label_kind == "public":   # 监督电话, 咨询电话...: only an office publishes one
             return Candidate(start, end, "institution_contact", 0.8, attrs)
-        if label_kind == "contact" and (office or is_field(text, label, start)):
-            # a mobile in a bare "联系电话" field (an applicant's form) is a person's unless an
-            # office shows up around it or on the line above ("联系人：王科长")
-            if kind != "mobile" or office or self.office.above(text, label.start):
-                return Candidate(start, end, "institution_contact", 0.8, attrs)
+        # a mobile in a bare "联系电话" field (an applicant's form) is a person's unless an
+        # office shows up around it or on the line above ("联系人：王科长")
+        if label_kind == "contact" and (office or (field and (
+                kind != "mobile" or self.office.above(text, label.start)))):
+            return Candidate(start, end, "institution_contact", 0.8, attrs)
         if kind == "service":
             return Candidate(start, end, "institution_contact", 0.8, attrs)
         if kind == "mobile":
