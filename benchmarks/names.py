@@ -21,12 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from prepub_review.models import Segment  # noqa: E402
-from prepub_review.pipeline import Checker  # noqa: E402
-from prepub_review.read import read_document  # noqa: E402
-from prepub_review.read.base import Limits  # noqa: E402
-from tests.eval.generate import generate  # noqa: E402
-from tests.eval.scoring import Hit, score  # noqa: E402
+from tests.eval.generate import generate
+from tests.eval.scoring import Hit, score
+
+from prepub_review.models import Segment
+from prepub_review.pipeline import Checker
+from prepub_review.read import read_document
+from prepub_review.read.base import Limits
 
 
 def segment_texts(path: Path) -> list[str]:

@@ -95,6 +95,14 @@ class RulesSource:
             self._parsed[name] = load_yaml_file(path, self.display_name(path))
         return self._parsed[name]
 
+    def mapping(self, name: str, allowed_keys: Iterable[str]) -> LineDict:
+        """A rules file that must be a mapping with only the given keys."""
+        data = self.yaml(name)
+        if not isinstance(data, LineDict):
+            raise RulesError(f"rules/{name}: 应为映射(键: 值)，可用的键：{', '.join(sorted(allowed_keys))}")
+        check_known_keys(data, allowed_keys)
+        return data
+
     def words(self, name: str) -> list[str]:
         """A word list: one entry per line, '#' starts a comment, blank lines ignored."""
         path = self.path(name)

@@ -102,13 +102,15 @@ def resolve_overlaps(placed: list[tuple[int, Detection]]) -> list[Detection]:
     the same entity is dropped; of two hits on the same span the higher score wins.
     Partly overlapping hits are both kept (the policy and the report show both)."""
     placed.sort(key=lambda p: (p[0], p[1].start, -(p[1].end - p[1].start), -p[1].score))
-    kept: list[tuple[int, Detection]] = []
+    kept: list[Detection] = []
+    furthest: dict[tuple[int, str], int] = {}   # (segment, entity) -> end of the kept span reaching furthest
+    spans: set[tuple[int, int, int]] = set()
     for index, det in placed:
-        if any(
-            k_index == index and k.start <= det.start and det.end <= k.end
-            and (k.entity == det.entity or (k.start, k.end) == (det.start, det.end))
-            for k_index, k in kept[-16:]
-        ):
+        key = (index, det.entity)
+        # sorted by start: a kept span of this entity that ends at or after det.end contains it
+        if furthest.get(key, -1) >= det.end or (index, det.start, det.end) in spans:
             continue
-        kept.append((index, det))
-    return [det for _, det in kept]
+        kept.append(det)
+        spans.add((index, det.start, det.end))
+        furthest[key] = max(furthest.get(key, -1), det.end)
+    return kept

@@ -168,10 +168,7 @@ class Conclusion:
 
 
 def load_conclusions(rules: RulesSource) -> dict[str, Conclusion]:
-    data = rules.yaml("audit_conclusions.yaml")
-    if not isinstance(data, LineDict):
-        raise PrepubError("rules/audit_conclusions.yaml 应为映射，包含 conclusions", code="rules_error")
-    check_known_keys(data, {"conclusions"})
+    data = rules.mapping("audit_conclusions.yaml", {"conclusions"})
     conclusions = {}
     for key, node in require(data, "conclusions", dict).items():
         if not isinstance(node, LineDict):

@@ -10,6 +10,7 @@ from lxml import etree
 
 from prepub_review.act.redact.ooxml_edit import EditablePackage
 from prepub_review.act.redact.plan import Cleaning, Edit, by_anchor
+from prepub_review.act.redact.xmltree import remove_keep_tail
 from prepub_review.read import docx as docx_reader
 from prepub_review.read.base import Limits, ReaderItem
 from prepub_review.read.docx import KIND_ZH, MC_CHOICE, MC_FALLBACK, TextAnchor, W, _w
@@ -90,7 +91,7 @@ class DocxDocument:
         for root in self._stories():
             for fallback in list(root.iter(MC_FALLBACK)):
                 if fallback.getparent() is not None and fallback.getparent().find(MC_CHOICE) is not None:
-                    _remove_keep_tail(fallback)
+                    remove_keep_tail(fallback)
                     count += 1
                     self.package.touch(root)
         return count
@@ -108,11 +109,11 @@ class DocxDocument:
                 else:
                     if elem.tag in DELETED and parent.tag not in (_w("rPr"), _w("trPr")):
                         rejected += 1
-                    _remove_keep_tail(elem)
+                    remove_keep_tail(elem)
                 self.package.touch(root)
             for text in [e for e in root.iter(_w("delText"))]:     # a stray w:delText outside w:del
                 rejected += 1
-                _remove_keep_tail(text)
+                remove_keep_tail(text)
                 self.package.touch(root)
         return accepted, rejected
 
@@ -126,7 +127,7 @@ class DocxDocument:
                     if piece.hidden and piece.element is not None and piece.element.getparent() is not None:
                         if piece.text.strip():
                             count += 1
-                        _remove_keep_tail(piece.element)
+                        remove_keep_tail(piece.element)
                         self.package.touch(root)
         return count
 
@@ -169,18 +170,8 @@ def _unwrap(elem: etree._Element) -> None:
     index = parent.index(elem)
     for offset, child in enumerate(list(elem)):
         parent.insert(index + offset, child)
-    _remove_keep_tail(elem)
+    remove_keep_tail(elem)
 
-
-def _remove_keep_tail(elem: etree._Element) -> None:
-    parent = elem.getparent()
-    if elem.tail:
-        previous = elem.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + elem.tail
-        else:
-            parent.text = (parent.text or "") + elem.tail
-    parent.remove(elem)
 
 
 __all__ = ["NS", "DocxDocument", "W"]

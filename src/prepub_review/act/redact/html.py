@@ -10,6 +10,7 @@ import lxml.html
 from lxml import etree
 
 from prepub_review.act.redact.plan import Cleaning, Edit
+from prepub_review.act.redact.xmltree import remove_keep_tail
 from prepub_review.models import Zone
 from prepub_review.read.base import Limits, ReaderItem
 from prepub_review.read.html import BOMS, HtmlAnchor, decode_html, parse_page
@@ -37,7 +38,7 @@ class HtmlDocument:
         removed = 0
         for node in comments:
             if node.getparent() is not None:
-                _remove_keep_tail(node)
+                remove_keep_tail(node)
                 removed += 1
         return [Cleaning("comments", f"删除网页注释 {removed} 处", removed)] if removed else []
 
@@ -50,7 +51,7 @@ class HtmlDocument:
                 continue
             element = anchor.element
             if anchor.attribute is None and edit.finding.zone == Zone.HIDDEN and element.getparent() is not None:
-                _remove_keep_tail(element)         # a hidden block with personal data goes entirely
+                remove_keep_tail(element)         # a hidden block with personal data goes entirely
                 self.removed_hidden += 1
                 continue
             if anchor.attribute is not None:
@@ -91,13 +92,3 @@ def _replace_in_subtree(element: etree._Element, raw: str, replacement: str) -> 
             found = True
     return found
 
-
-def _remove_keep_tail(node: etree._Element) -> None:
-    parent = node.getparent()
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)

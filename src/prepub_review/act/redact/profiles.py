@@ -82,10 +82,7 @@ def load_profile(rules: RulesSource, name: str) -> Profile:
     if name not in known:
         raise RulesError(f"没有名为「{name}」的去标识化方案（可用：{'、'.join(known) or '无'}）。"
                          f"方案文件放在 rules/{PROFILES_DIR}/ 下")
-    data = rules.yaml(f"{PROFILES_DIR}/{name}.yaml")
-    if not isinstance(data, LineDict):
-        raise RulesError(f"rules/{PROFILES_DIR}/{name}.yaml: 应为映射（键: 值）")
-    check_known_keys(data, {"name", "label", "description", "default", "info", "entities"})
+    data = rules.mapping(f"{PROFILES_DIR}/{name}.yaml", {"name", "label", "description", "default", "info", "entities"})
     declared = require(data, "name", str)
     if declared != name:
         raise RulesError(f"{data.where('name')}: 「name」应与文件名一致（{name}），实际为 {declared!r}")

@@ -18,7 +18,7 @@ from prepub_review.act.review.session import (
     Decision,
     Session,
 )
-from prepub_review.rules_loader import LineDict, RulesSource, check_known_keys, string_list
+from prepub_review.rules_loader import RulesSource, string_list
 
 ACCEPT, KEEP, EDIT, ALL_OF_TYPE, BACK, HELP, QUIT = ("y", "enter"), "k", "e", "a", ("b", "left"), ("?", "h"), ("q", "eof")
 CONCLUSION_KEYS = {"1": PUBLISH, "2": PUBLISH_REDACTED, "3": WITHHOLD_SECRET, "4": WITHHOLD_PRIVACY,
@@ -134,10 +134,7 @@ def keep_reasons(rules: RulesSource) -> list[str]:
     """The numbered reasons for keeping a value (rules/review.yaml)."""
     from prepub_review.errors import RulesError
 
-    data = rules.yaml("review.yaml")
-    if not isinstance(data, LineDict):
-        raise RulesError("rules/review.yaml: 应为映射，包含 keep_reasons")
-    check_known_keys(data, {"keep_reasons"})
+    data = rules.mapping("review.yaml", {"keep_reasons"})
     reasons = string_list(data, "keep_reasons")
     if len(reasons) > 8:
         raise RulesError(f"{data.where('keep_reasons')}: 「keep_reasons」最多 8 项（按键 1–9，9 留给“其他”）")

@@ -88,10 +88,7 @@ class AddressRules:
 
 
 def load_address_rules(rules: RulesSource) -> AddressRules:
-    data = rules.yaml(RULES_FILE)
-    if not isinstance(data, LineDict):
-        raise RulesError(f"rules/{RULES_FILE}: 应为映射(键: 值)")
-    check_known_keys(data, {"named_levels", "numbered_levels", "door_levels", "village_and_above",
+    data = rules.mapping(RULES_FILE, {"named_levels", "numbered_levels", "door_levels", "village_and_above",
                             "township_and_above", "labels", "office_words", "office_after", "office_estates",
                             "office_locatives", "prefix_words", "bad_name_chars", "mask_chars"})
 

@@ -13,16 +13,15 @@ recognizer unless its label says 卡号/账号.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from prepub_review.detect.base import Candidate, PrepubRecognizer
+from prepub_review.detect.base import Candidate
 from prepub_review.detect.context import normalize_width
 from prepub_review.detect.recognizers.common import (
     Labels,
     Number,
+    NumberRecognizer,
     Section,
     luhn_ok,
-    split_runs,
 )
 from prepub_review.detect.recognizers.id_card import CnIdCardRecognizer
 from prepub_review.rules_loader import RulesSource
@@ -34,8 +33,10 @@ _MASKED = re.compile(
 _SEPARATORS = str.maketrans("", "", " -\u00a0")
 
 
-class CnBankCardRecognizer(PrepubRecognizer):
+class CnBankCardRecognizer(NumberRecognizer):
     ENTITY = "BANK_CARD"
+    MIN_LEN, MAX_LEN = 12, 25
+    MASKED = _MASKED
     VARIANTS = ("valid", "labelled_account", "masked")
 
     def __init__(self, rules: RulesSource | None = None, **kwargs):
@@ -55,19 +56,6 @@ class CnBankCardRecognizer(PrepubRecognizer):
         digits = normalize_width(pattern_text).translate(_SEPARATORS)
         return (digits.isdigit() and 16 <= len(digits) <= 19 and digits.startswith(self.issuer_prefixes)
                 and luhn_ok(digits))
-
-    def find(self, text: str) -> Iterator[Candidate]:
-        normalized = normalize_width(text)
-        yield from split_runs(normalized, 12, 25, lambda number: self._judge(normalized, number))
-        if "*" in normalized or "×" in normalized:
-            for match in _MASKED.finditer(normalized):
-                candidate = self._judge_masked(normalized, match.start(), match.end())
-                if candidate is not None:
-                    yield candidate
-
-    def _label_kind(self, text: str, start: int) -> str | None:
-        label = self.labels.nearest_before(text, start, self.label_window)
-        return label.kind if label else None
 
     def _judge(self, text: str, number: Number) -> Candidate | None:
         value = number.value

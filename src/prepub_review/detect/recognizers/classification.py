@@ -61,10 +61,7 @@ class ClassificationRules:
 
 
 def load_classification_rules(rules: RulesSource) -> ClassificationRules:
-    data = rules.yaml(RULES_FILE)
-    if not isinstance(data, LineDict):
-        raise RulesError(f"rules/{RULES_FILE}: 应为映射(键: 值)")
-    check_known_keys(data, {"levels", "stars", "status_labels", "markers", "companions", "mention_phrases",
+    data = rules.mapping(RULES_FILE, {"levels", "stars", "status_labels", "markers", "companions", "mention_phrases",
                             "negations", "quotes", "brackets"})
     markers: dict[str, MarkerSpec] = {}
     for group in require(data, "markers", list):

@@ -8,13 +8,14 @@ offsets as the raw text) and looks at raw-text windows only around its hits. Lab
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from prepub_review.detect.base import Candidate
-from prepub_review.detect.context import Lexicon, line_end, line_start
+from prepub_review.detect.base import Candidate, PrepubRecognizer
+from prepub_review.detect.context import Lexicon, line_end, line_start, normalize_width
 from prepub_review.errors import RulesError
 from prepub_review.rules_loader import LineDict, RulesSource, check_known_keys, check_type, string_list
 
@@ -23,7 +24,17 @@ IDENTIFIERS_FILE = "identifiers.yaml"
 # A run of digit groups joined by single separators ("3304 8319 9001 0112 34", "027-60896800"),
 # not glued to a letter or digit on either side (\b does not fire between CJK and digits).
 # An X may close the run (ID check digit). Starts with \d so the regex engine skips text fast.
-DIGIT_RUN = re.compile(r"\d(?<![0-9A-Za-z]\d)\d*(?:[ \-\u00a0]\d+)*[Xx]?(?![0-9A-Za-z])")
+DIGIT_RUN = r"\d(?<![0-9A-Za-z]\d)\d*(?:[ \-\u00a0]\d+)*[Xx]?(?![0-9A-Za-z])"
+
+
+@functools.cache
+def digit_runs(min_len: int) -> re.Pattern:
+    """DIGIT_RUN for runs of at least `min_len` characters: the lookahead lets the regex engine
+    skip the many short numbers (dates, amounts, 3组) without a Python iteration each."""
+    lookahead = r"(?=[\d \-\u00a0]{" + str(min_len - 1) + "})"
+    return re.compile(DIGIT_RUN.replace(r"(?<![0-9A-Za-z]\d)", r"(?<![0-9A-Za-z]\d)" + lookahead, 1))
+
+
 _GROUP = re.compile(r"\d+[Xx]?")
 SEPARATORS = " -\u00a0"
 MAX_GROUPS = 64   # longer runs of space-separated numbers are tables, not one formatted number
@@ -50,7 +61,7 @@ def split_runs(text: str, min_len: int, max_len: int,
     (table cells a PDF joined with spaces) still yields the ID, and "6222 0212 3456 7890 123"
     is one card number, not three short ones.
     """
-    for match in DIGIT_RUN.finditer(text):
+    for match in digit_runs(min_len).finditer(text):
         if match.end() - match.start() < min_len:
             continue
         groups = [(g.start(), g.end()) for g in _GROUP.finditer(text, match.start(), match.end())]
@@ -316,3 +327,35 @@ class OfficeContext:
         if this_line == 0:
             return False
         return self._words.any_near(text, this_line - 1, this_line - 1, self.window_before, 0) is not None
+
+
+class NumberRecognizer(PrepubRecognizer):
+    """Shared shape of the digit-run recognizers (ID numbers, bank cards): every plausible
+    run of MIN_LEN..MAX_LEN digits goes to `_judge`; masked values ("35*************123")
+    found by MASKED go to `_judge_masked`. Subclasses set `labels` and `label_window`."""
+
+    MIN_LEN = 0
+    MAX_LEN = 0
+    MASKED: re.Pattern
+    MASK_MARKERS: tuple[str, ...] = ("*", "×")
+    labels: Labels
+    label_window: int
+
+    def find(self, text: str) -> Iterator[Candidate]:
+        normalized = normalize_width(text)
+        yield from split_runs(normalized, self.MIN_LEN, self.MAX_LEN, lambda n: self._judge(normalized, n))
+        if any(marker in normalized for marker in self.MASK_MARKERS):
+            for match in self.MASKED.finditer(normalized):
+                candidate = self._judge_masked(normalized, match.start(), match.end())
+                if candidate is not None:
+                    yield candidate
+
+    def _label_kind(self, text: str, start: int) -> str | None:
+        label = self.labels.nearest_before(text, start, self.label_window)
+        return label.kind if label else None
+
+    def _judge(self, text: str, number: Number) -> Candidate | None:
+        raise NotImplementedError
+
+    def _judge_masked(self, text: str, start: int, end: int) -> Candidate | None:
+        raise NotImplementedError

@@ -67,10 +67,7 @@ class HealthRules:
 
 
 def load_health_rules(rules: RulesSource) -> HealthRules:
-    data = rules.yaml(RULES_FILE)
-    if not isinstance(data, LineDict):
-        raise RulesError(f"rules/{RULES_FILE}: 应为映射(键: 值)")
-    check_known_keys(data, {"terms", "disability_types", "grades", "not_health", "fields", "empty_values",
+    data = rules.mapping(RULES_FILE, {"terms", "disability_types", "grades", "not_health", "fields", "empty_values",
                             "religions", "minor_age_limit", "person_patterns", "age_pattern",
                             "aggregate_pattern", "narrative_pattern"})
     terms_node = require(data, "terms", dict)

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
-from prepub_review.detect.base import Candidate, PrepubRecognizer
+from prepub_review.detect.base import Candidate
 from prepub_review.detect.context import normalize_width
 from prepub_review.detect.recognizers.common import (
     Labels,
     Number,
+    NumberRecognizer,
     Section,
     is_plausible_date,
-    split_runs,
 )
 from prepub_review.rules_loader import RulesSource
 
@@ -46,8 +45,11 @@ def birth_date_of(number: str) -> tuple[int, int, int]:
     return 1900 + int(number[6:8]), int(number[8:10]), int(number[10:12])
 
 
-class CnIdCardRecognizer(PrepubRecognizer):
+class CnIdCardRecognizer(NumberRecognizer):
     ENTITY = "CN_ID_CARD"
+    MIN_LEN, MAX_LEN = 15, 18
+    MASKED = _MASKED
+    MASK_MARKERS = ("*", "×", "xx", "XX")
     VARIANTS = ("valid", "residence_permit", "legacy_15", "bad_checksum", "masked", "masked_weak")
 
     def __init__(self, rules: RulesSource | None = None, **kwargs):
@@ -86,19 +88,6 @@ class CnIdCardRecognizer(PrepubRecognizer):
         return year >= self.min_birth_year and is_plausible_date(year, month, day, today)
 
     # --- detection -----------------------------------------------------------------------------
-
-    def find(self, text: str) -> Iterator[Candidate]:
-        normalized = normalize_width(text)
-        yield from split_runs(normalized, 15, 18, lambda number: self._judge(normalized, number))
-        if "*" in normalized or "×" in normalized or "xx" in normalized or "XX" in normalized:
-            for match in _MASKED.finditer(normalized):
-                candidate = self._judge_masked(normalized, match.start(), match.end())
-                if candidate is not None:
-                    yield candidate
-
-    def _label_kind(self, text: str, start: int) -> str | None:
-        label = self.labels.nearest_before(text, start, self.label_window)
-        return label.kind if label else None
 
     def _judge(self, text: str, number: Number) -> Candidate | None:
         value = number.value.upper()

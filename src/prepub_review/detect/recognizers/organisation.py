@@ -20,8 +20,7 @@ from collections.abc import Iterator
 
 from prepub_review.detect.base import Candidate, PrepubRecognizer
 from prepub_review.detect.context import Lexicon, is_cjk, line_start, normalize_width
-from prepub_review.errors import RulesError
-from prepub_review.rules_loader import LineDict, RulesSource, check_known_keys, check_type, string_list
+from prepub_review.rules_loader import RulesSource, check_type, string_list
 
 RULES_FILE = "organisation.yaml"
 _NAME_CHARS = frozenset("()·")          # "杭州恒信科技有限公司(西湖分公司)" after width folding
@@ -35,10 +34,7 @@ class OrganisationRecognizer(PrepubRecognizer):
 
     def __init__(self, rules: RulesSource | None = None, **kwargs):
         super().__init__(**kwargs)
-        data = (rules or RulesSource()).yaml(RULES_FILE)
-        if not isinstance(data, LineDict):
-            raise RulesError(f"rules/{RULES_FILE}: 应为映射(键: 值)")
-        check_known_keys(data, {"suffixes", "affiliation_labels", "min_name_chars", "max_name_chars"})
+        data = (rules or RulesSource()).mapping(RULES_FILE, {"suffixes", "affiliation_labels", "min_name_chars", "max_name_chars"})
         self.suffixes = Lexicon(string_list(data, "suffixes"))
         self.affiliation_labels = tuple(string_list(data, "affiliation_labels", []))
         self.min_name_chars = check_type(data, "min_name_chars", int) if "min_name_chars" in data else 2

@@ -104,10 +104,7 @@ class PersonRules:
 
 
 def load_person_rules(rules: RulesSource) -> PersonRules:
-    data = rules.yaml(RULES_FILE)
-    if not isinstance(data, LineDict):
-        raise RulesError(f"rules/{RULES_FILE}: 应为映射(键: 值)")
-    check_known_keys(data, {"common_surname_count", "name_starts", "labels", "relation_words", "relation_prefixes",
+    data = rules.mapping(RULES_FILE, {"common_surname_count", "name_starts", "labels", "relation_words", "relation_prefixes",
                             "not_name_words", "nickname_prefixes", "role_words", "appointment_words", "openers", "followers", "attributes", "list_end",
                             "recipient_context", "bad_given_chars", "bad_last_chars", "mask_chars",
                             "mask_not_before"})
