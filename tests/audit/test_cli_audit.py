@@ -108,3 +108,30 @@ def test_formula_like_names_are_exported_as_text(tmp_path):
     log = AuditLog(tmp_path / "a.sqlite3")
     log.append(record(1, document_name="=HYPERLINK(\"http://x\")"))
     assert "'=HYPERLINK" in to_csv(log.records())
+
+
+def test_redact_audit_appends_a_redact_record_without_raw_values(tmp_path):
+    import random
+
+    import docx
+
+    from tests import synth
+    from tests.conftest import run_prepub
+
+    number = synth.cn_id(random.Random(9))
+    source = tmp_path / "名单.docx"
+    document = docx.Document()
+    document.add_paragraph("临时救助对象公示")
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "户主姓名", "身份证号"
+    table.rows[1].cells[0].text, table.rows[1].cells[1].text = "王建华", number
+    document.save(source)
+    db = tmp_path / "audit.sqlite3"
+    run = run_prepub("redact", str(source), "--audit-db", str(db))
+    assert run.code == 0, run.stderr
+    assert "审查记录第 1 号" in run.stderr
+    shown = run_prepub("audit", "show", "1", "--audit-db", str(db))
+    assert shown.code == 0, shown.stderr
+    assert "去标识化" in shown.stdout and "身份证号" in shown.stdout
+    assert number not in db.read_bytes().decode("latin-1")
+    assert run_prepub("audit", "verify", "--audit-db", str(db)).code == 0

@@ -69,13 +69,10 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
 
 def append_audit_records(results, checker, audit_db: Path | None) -> None:
     """One `check` record per document; the record numbers go to stderr (stdout may be JSON)."""
-    from prepub_review import config
-    from prepub_review.act.audit import AuditLog, ValueKey, check_record
+    from prepub_review.act.audit import check_record, open_for_writing
     from prepub_review.act.audit.build import first_lines
 
-    settings = config.load_config()
-    log = AuditLog(config.audit_db_path(audit_db, settings))
-    value_key = ValueKey.load_or_create(config.audit_key_path(settings))
+    log, value_key = open_for_writing(audit_db)
     digest = checker.rules.digest()
     seqs = []
     for doc in results:

@@ -30,8 +30,11 @@ ACTION_ZH = {"mask": "打码", "drop": "删除", "generalise": "泛化"}
               help="输出格式：text 供人阅读，json 供程序处理。")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
               help="自定义规则目录：同名文件覆盖内置规则。")
+@click.option("--audit", is_flag=True, help="写出后在审查记录库追加一条「去标识化」记录（见 prepub audit）。")
+@click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
+              help="审查记录库路径（隐含 --audit）。")
 def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_run: bool, output_format: str,
-           rules_dir: Path | None) -> None:
+           rules_dir: Path | None, audit: bool, audit_db: Path | None) -> None:
     """生成去标识化副本：按方案处理个人信息，清除批注、修订、隐藏内容和文档属性，原文件不变。"""
     from prepub_review.act.redact.profiles import load_profile
     from prepub_review.act.redact.redactor import (
@@ -58,7 +61,19 @@ def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_
         click.echo(json.dumps(_as_json(result, redactor, dry_run), ensure_ascii=False, indent=2))
     else:
         _print(result, redactor, dry_run)
+    if (audit or audit_db) and result.written:
+        _append_audit_record(result, checker, audit_db)
     sys.exit(EXIT_OK)
+
+
+def _append_audit_record(result, checker, audit_db: Path | None) -> None:
+    from prepub_review.act.audit import open_for_writing, redact_record
+    from prepub_review.act.audit.build import first_lines
+
+    log, value_key = open_for_writing(audit_db)
+    lines = first_lines(result.output, checker.limits)
+    head = log.append(redact_record(result, checker.policy, checker.rules.digest(), value_key, lines))
+    click.echo(f"已写入审查记录第 {head.seq} 号（{log.path}）", err=True)
 
 
 def _fail(exc, output_format: str) -> None:

@@ -21,6 +21,8 @@ from prepub_review.act.audit.build import (
     finding_row,
     finding_rows,
     load_conclusions,
+    open_for_writing,
+    redact_record,
     title_and_number,
 )
 from prepub_review.act.audit.records import DECISIONS, KINDS, AuditRecord, FindingRow
@@ -28,7 +30,26 @@ from prepub_review.act.audit.store import AuditError, AuditLog, Head, StoredReco
 from prepub_review.act.audit.verify import Problem, Verification, parse_head, verify
 
 __all__ = [
-    "DECISIONS", "KINDS", "AuditError", "AuditLog", "AuditRecord", "Conclusion", "FindingRow", "Head",
-    "Problem", "StoredRecord", "ValueKey", "Verification", "check_record", "file_sha256", "finding_row",
-    "finding_rows", "load_conclusions", "parse_head", "title_and_number", "verify",
+    "DECISIONS",
+    "KINDS",
+    "AuditError",
+    "AuditLog",
+    "AuditRecord",
+    "Conclusion",
+    "FindingRow",
+    "Head",
+    "Problem",
+    "StoredRecord",
+    "ValueKey",
+    "Verification",
+    "check_record",
+    "file_sha256",
+    "finding_row",
+    "finding_rows",
+    "load_conclusions",
+    "open_for_writing",
+    "parse_head",
+    "redact_record",
+    "title_and_number",
+    "verify",
 ]

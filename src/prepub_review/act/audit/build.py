@@ -200,3 +200,40 @@ def check_record(doc: DocumentResult, policy: Policy, rules_digest: str, value_k
         rules_digest=rules_digest,
         findings=finding_rows(doc.findings, policy, value_key=value_key),
     )
+
+
+def redact_record(result, policy: Policy, rules_digest: str, value_key: ValueKey | None = None,
+                  lines: Iterable[str] = ()) -> AuditRecord:
+    """The record `prepub redact --audit` appends: what was masked, dropped, kept and cleaned."""
+    title, number = title_and_number(lines)
+    rows = [finding_row(e.finding, policy, "redact", f"按方案「{result.profile}」处理：{e.action}",
+                        value_key, replacement=e.replacement) for e in result.edits]
+    rows += [finding_row(f, policy, "keep", f"按方案「{result.profile}」保留", value_key) for f in result.kept]
+    cleaned = "；".join(c.description for c in result.cleanings)
+    return AuditRecord(
+        kind="redact",
+        document_name=result.input.name,
+        document_path=str(result.input),
+        document_sha256=result.input_sha256 or None,
+        output_sha256=result.output_sha256 or None,
+        reviewer="",
+        conclusion="publish_redacted",
+        conclusion_label="去标识化副本（未经人工审查）",
+        conclusion_reason=f"输出：{result.output.name}" + (f"；清理：{cleaned}" if cleaned else ""),
+        publishes_personal_info=any(e.action == "mask" for e in result.edits) or bool(result.kept),
+        title=title,
+        doc_number=number,
+        tool_version=__version__,
+        rules_digest=rules_digest,
+        findings=tuple(rows),
+    )
+
+
+def open_for_writing(audit_db: Path | None):
+    """(AuditLog, ValueKey) from --audit-db, the environment or the config file (see config.py)."""
+    from prepub_review import config
+    from prepub_review.act.audit.store import AuditLog
+
+    settings = config.load_config()
+    return (AuditLog(config.audit_db_path(audit_db, settings)),
+            ValueKey.load_or_create(config.audit_key_path(settings)))
