@@ -13,7 +13,7 @@ from prepub_review.decide.policy import Policy, verdict_of
 from prepub_review.detect.engine import DetectionEngine
 from prepub_review.detect.registry import build_recognizers
 from prepub_review.errors import PrepubError
-from prepub_review.models import Detection, DocumentResult, Notice, Segment, Verdict
+from prepub_review.models import Detection, DocumentResult, Finding, Notice, Segment, Verdict
 from prepub_review.read import read_document
 from prepub_review.read.base import Limits
 from prepub_review.rules_loader import RulesSource
@@ -35,7 +35,7 @@ class Checker:
         result = DocumentResult(path=str(path))
         try:
             result.format, items = read_document(Path(path), self.limits)
-            detections, notices = self._detect(_counted(items, result))
+            detections, notices = self.detect(_counted(items, result))
         except PrepubError as exc:  # ReadError and friends: a clear message, verdict error
             return _failed(result, exc.message, exc.code)
         except MemoryError:
@@ -48,11 +48,12 @@ class Checker:
         result.verdict = verdict_of(result.findings)
         return result
 
-    def check_text(self, text: str) -> list:
+    def check_text(self, text: str) -> list[Finding]:
         """Judge a bare string (for tests and quick use)."""
         return self.policy.judge(self.engine.detect_text(text))
 
-    def _detect(self, items: Iterable[Segment | Notice]) -> tuple[list[Detection], list[Notice]]:
+    def detect(self, items: Iterable[Segment | Notice]) -> tuple[list[Detection], list[Notice]]:
+        """Run the engine over a reader's items: (detections, notices), detections capped per document."""
         detections: list[Detection] = []
         notices: list[Notice] = []
         for hit in self.engine.detect(items):

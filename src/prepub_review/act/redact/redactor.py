@@ -119,7 +119,7 @@ class Redactor:
                 if getattr(item, "anchor", None) is not None:
                     segment_texts[id(item.anchor)] = item.text
                 yield item
-        detections, notices = self.checker._detect(remember(items))
+        detections, notices = self.checker.detect(remember(items))
         return self.checker.policy.judge(detections, notices)
 
     def proposal(self, finding: Finding) -> tuple[Action, str]:
