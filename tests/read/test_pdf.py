@@ -90,3 +90,25 @@ def test_read_document_dispatches_pdf_by_content(tmp_path):
     fmt, found = read_document(path, Limits())
     assert fmt == "pdf"
     assert "正文" in [s.text for s in found]
+
+
+@pytest.mark.parametrize("split", [12, 6, 17])
+def test_a_number_wrapped_across_two_lines_is_offered_joined(tmp_path, split):
+    # a narrow table cell wraps the ID; the pieces stand on consecutive lines among other cells
+    lines = ["序号 户主姓名 身份证号 金额", f"1 张建国 {PERSON_ID[:split]} 860", f"{PERSON_ID[split:]} 元"]
+    joined = [s for s in items(tmp_path, pdf_bytes([lines])) if s.field == "跨行拼接"]
+    assert [(s.text, s.location) for s in joined] == [(PERSON_ID, "第1页 第2-3行（跨行数字）")]
+
+
+def test_short_numbers_on_consecutive_lines_are_not_joined(tmp_path):
+    lines = ["2025年 主动公开 356 条", "2026年 依申请 12 件 860 元", "统计 1234567 89012"]
+    assert not [s for s in items(tmp_path, pdf_bytes([lines])) if s.field == "跨行拼接"]
+
+
+def test_a_wrapped_id_is_found_by_check(tmp_path):
+    from prepub_review.pipeline import Checker
+
+    lines = ["户主姓名 身份证号", f"张建国 {PERSON_ID[:12]}", PERSON_ID[12:]]
+    result = Checker().check_file(write(tmp_path, "w.pdf", pdf_bytes([lines])))
+    assert result.verdict.value == "block"
+    assert any(f.entity == "CN_ID_CARD" and f.text == PERSON_ID for f in result.findings)

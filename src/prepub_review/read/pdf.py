@@ -37,6 +37,12 @@ METADATA_FIELDS = (("Author", "作者"), ("Title", "标题"), ("Subject", "主�
 LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ANNOTATION_KEYS = (("Contents", Zone.COMMENT, None), ("V", Zone.BODY, "表单字段"))
+# A number wrapped in a narrow table cell comes out as two lines ("320106199308" / "163746").
+# Pieces of consecutive lines whose lengths add up to an ID (15/18) or a card number (16-19)
+# are offered joined, as an extra segment; the recognizers' checksums decide.
+DIGIT_PIECE = re.compile(r"(?<![0-9A-Za-z])\d+[Xx]?(?![0-9A-Za-z])")
+JOINED_LENGTHS = frozenset({15, 16, 17, 18, 19})
+MIN_HEAD_DIGITS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +126,26 @@ def _page(document: pdfium.PdfDocument, index: int, anchors: bool = False) -> It
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
             anchor = PdfLineAnchor(index, line_number, boxes.get(start)) if anchors else None
             yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=anchor)
+        yield from _wrapped_numbers([line for line, _start in lines], number)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None:
             yield notice
         yield from _annotations(page, number, anchors)
     finally:
         page.close()
+
+
+def _wrapped_numbers(lines: list[str], page_number: int) -> Iterator[Segment]:
+    """Digit pieces of two consecutive lines joined, when their lengths add up to an identifier's."""
+    pieces = [[m.group() for m in DIGIT_PIECE.finditer(line)] for line in lines]
+    for line_number in range(1, len(lines)):
+        heads = [p for p in pieces[line_number - 1] if MIN_HEAD_DIGITS <= len(p) < max(JOINED_LENGTHS)
+                 and p[-1].isdigit()]
+        for head in heads:
+            for tail in pieces[line_number]:
+                if len(head) + len(tail) in JOINED_LENGTHS:
+                    yield Segment(head + tail, f"第{page_number}页 第{line_number}-{line_number + 1}行（跨行数字）",
+                                  Zone.BODY, field="跨行拼接")
 
 
 def _raw_lines(text: str) -> Iterator[re.Match]:
