@@ -95,6 +95,28 @@ def found(recognizer, text: str) -> list[tuple[str, str]]:
     ("其中，刘芳通过电子邮箱liufang@126.com申请公开本人低保审批材料", [("刘芳", "private")]),
     ("另有，张建国通过信函申请公开其家庭低保审批材料", [("张建国", "private")]),
     ("村民王秀英来信申请临时救助", [("王秀英", "private")]),
+    # enumerations whose items carry a short note: a count, gender, age, 化名, a relation
+    ("经村民代表评议，拟将以下5户纳入低保：王小明（3人）、李芳（2人）、欧阳建国（1人）、阿依古丽·买买提（4人）。",
+     [("王小明", "private"), ("李芳", "private"), ("欧阳建国", "private"), ("阿依古丽·买买提", "private")]),
+    ("王小明（3人）、李芳（2人）、欧阳建国（1人）",                    # no context: the notes say "persons"
+     [("王小明", "private"), ("李芳", "private"), ("欧阳建国", "private")]),
+    ("王小明（男，68岁）、李芳（女，1950年生）", [("王小明", "private"), ("李芳", "private")]),
+    ("张三（户主）、李四（妻子）、王五（儿子）", [("张三", "private"), ("李四", "private"), ("王五", "private")]),
+    ("司马光（2户）、诸葛亮（化名）", [("司马光", "private"), ("诸葛亮", "private")]),
+    ("同意将王小明（3人）、李芳（2人）纳入临时救助", [("王小明", "private"), ("李芳", "private")]),
+    # name + household size right after it
+    ("拟将以下5户纳入低保：王小明3人、李芳2人。", [("王小明", "private"), ("李芳", "private")]),
+    ("王小明2人、李芳3人、赵强1人", [("王小明", "private"), ("李芳", "private"), ("赵强", "private")]),
+    ("低保对象：王小明3人、李芳2人", [("王小明", "private"), ("李芳", "private")]),
+    # numbered items: name, then a size or an amount followed by a number
+    ("一、王小明，家庭人口3人，月保障金860元；二、李芳，家庭人口2人。", [("王小明", "private"), ("李芳", "private")]),
+    ("1.王小明，保障人口2人，月保障金860元", [("王小明", "private")]),
+    ("（一）赵强，救助金额：3000元。", [("赵强", "private")]),
+    ("其中，王小明，家庭人口3人；李芳，保障人口2人", [("王小明", "private"), ("李芳", "private")]),
+    # a pseudonym is still a name; a note between the name and its attributes
+    ("李小龙（化名），今年9岁，患有白血病。", [("李小龙", "private")]),
+    ("李芳（化名）", [("李芳", "private")]),
+    ("王芳（户主），女，62岁", [("王芳", "private")]),
 ])
 def test_private_persons(recognizer, text, expected):
     assert found(recognizer, text) == expected
@@ -119,6 +141,9 @@ def test_private_persons(recognizer, text, expected):
     ("现将张三、李四等3名同志任命为", [("张三", "official"), ("李四", "official")]),
     ("1 张三 局长 0573-88123456", [("张三", "official")]),
     ("经办人签字：李明", [("李明", "official")]),
+    ("局长王建国（主持工作）、副局长李明出席", [("王建国", "official"), ("李明", "official")]),
+    ("副局长李明（分管社会救助）、刘强（分管社会事务）分别作了部署", [("李明", "official"), ("刘强", "official")]),
+    ("领导小组成员：李明（局长）、刘强（副局长）", [("李明", "official"), ("刘强", "official")]),
 ])
 def test_officials_in_role(recognizer, text, expected):
     assert found(recognizer, text) == expected
@@ -188,6 +213,25 @@ def test_masked_names(recognizer, text, expected):
     "我局通过电子邮箱答复了申请人",
     "全省通过网上申请的有120件",
     "群众可通过电话咨询",
+    "局长王建国同志讲话指出，副局长李明、刘强分别作了部署。",
+    "受理群众来信来访35件次，其中王某反映…",
+    "全市共有低保对象1234户2345人，发放低保金860万元。",
+    "城乡低保标准提高到每人每月860元",
+    # notes and counts on things that are not persons
+    "全市共有城市低保对象1234人、农村低保对象5678人，特困人员454人。",
+    "其中男性120人、女性130人，老年人45人、残疾人33人",
+    "受灾情况：李家湾（12户）、王家坝（8户）、张家沟（3户）。",
+    "受灾情况：李家湾12户、王家坝8户",
+    "城乡低保（2909户）、特困供养（454户）、临时救助（1200人次）",
+    "高新区（5人）、经开区（3人）、临空区（2人）",
+    "鄂州市民政局（3人）、华容区民政局（2人）参加培训",
+    "主要做法：高位推动（一把手负责）、严格审核（三级审核）、动态管理（按月更新）",
+    "周一、周三（上午）、周五接待来访群众",
+    # size/amount words in policy prose: no number after them, or no name before them
+    "对困难家庭实行分类施保，保障金额按差额发放",
+    "按照分类施保原则，保障金额2000元以上的家庭有12户",
+    "发放低保金860万元，保障金额按标准计算，家庭人口较多的优先",
+    "其中，城市低保，保障人数1234人；农村低保，保障人数5678人",
 ])
 def test_not_private_names(recognizer, text):
     assert [v for _, v in found(recognizer, text) if v.startswith("private")] == []
@@ -339,8 +383,17 @@ def test_user_rules_add_a_stop_word(tmp_path):
     assert found(PersonRecognizer(rules), "户主姓名：张三丰") == []
 
 
+def test_user_rules_add_a_counted_attribute(tmp_path):
+    text = "一、张三，分散供养金600元"
+    assert found(PersonRecognizer(), text) == []
+    rules = _override(tmp_path, "person.yaml", ("  counted: [", "  counted: [分散供养金, "))
+    assert found(PersonRecognizer(rules), text) == [("张三", "private")]
+
+
 @pytest.mark.parametrize("name, replace, message", [
     ("person.yaml", ("common_surname_count: 120", "common_surname_count: 9999"), "common_surname_count"),
+    ("person.yaml", ("  max_chars: 20", "  max_chars: 0"), "max_chars"),
+    ("person.yaml", ("  count_units:", "  count_unit:"), "count_unit"),
     ("person.yaml", ("relation_words:", "relation_wordz:"), "relation_wordz"),
     ("person.yaml", ("  official:\n", "  officials:\n"), "officials"),
     ("person.yaml", ('mask_chars: "', 'mask_chars: ["'), "YAML"),

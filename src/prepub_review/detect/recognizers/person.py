@@ -6,8 +6,10 @@ cost 18k chars/s. Instead names are read around cheap triggers found in ONE Aho-
   label + name        "户主姓名：张三" "家庭成员：王芳、李明" "户主张三" "作者：张三"
   relation + name     "妻子王芳"
   name + attribute    "张三，男，68岁" "李四（女，1950年生）" "王五，身份证号…" "张三户" "张三家庭"
+                      "一、王小明，家庭人口3人" "李小龙（化名），今年9岁"
   role + name         "局长饶树声同志" "联系人：何威"  → variant official (naming officials is lawful)
   list of names       "现将张三、李四、王五等3户…予以公示"  "徐登基、沈娟…为办公室成员"
+                      "王小明（3人）、李芳（女，68岁）"  "王小明3人、李芳2人" (items with short notes)
   masked name         "张*" "王*明" "欧阳**" "张某某" "李××"  → variant masked
 plus two regex passes: lines that hold nothing but a name (a cell without a header, a letter's
 salutation "杨富："), and blank-separated cells of table rows that a PDF/TXT reader flattened
@@ -88,12 +90,17 @@ class PersonRules:
     openers: frozenset[str]
     followers: frozenset[str]
     separated_attributes: tuple[str, ...]
+    counted_attributes: tuple[str, ...]
     attached_attributes: tuple[str, ...]
     household_words: tuple[str, ...]
     household_not_before: str
     gender_words: tuple[str, ...]
     age_words: tuple[str, ...]
     weak_attributes: tuple[str, ...]
+    note_max_chars: int
+    note_count_units: tuple[str, ...]
+    attached_count_units: tuple[str, ...]
+    note_person_words: frozenset[str]
     list_end_word: str
     list_end_units: tuple[str, ...]
     recipient_context: tuple[str, ...]
@@ -106,6 +113,7 @@ class PersonRules:
 def load_person_rules(rules: RulesSource) -> PersonRules:
     data = rules.mapping(RULES_FILE, {"common_surname_count", "name_starts", "labels", "relation_words", "relation_prefixes",
                             "not_name_words", "nickname_prefixes", "role_words", "appointment_words", "openers", "followers", "attributes", "list_end",
+                            "list_notes",
                             "recipient_context", "bad_given_chars", "bad_last_chars", "mask_chars",
                             "mask_not_before"})
 
@@ -127,8 +135,13 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
     labels = require(data, "labels", dict)
     check_known_keys(labels, {"private", "official"})
     attributes = require(data, "attributes", dict)
-    check_known_keys(attributes, {"separated", "attached", "household", "household_not_before", "gender",
-                                  "age", "weak"})
+    check_known_keys(attributes, {"separated", "attached", "counted", "household", "household_not_before",
+                                  "gender", "age", "weak"})
+    notes = require(data, "list_notes", dict)
+    check_known_keys(notes, {"max_chars", "count_units", "attached_count_units", "person_words"})
+    note_max_chars = require(notes, "max_chars", int)
+    if not 1 <= note_max_chars <= 40:
+        raise RulesError(f"{notes.where('max_chars')}: 键「max_chars」应在 1 到 40 之间，实际为 {note_max_chars}")
     list_end = require(data, "list_end", dict)
     check_known_keys(list_end, {"word", "units"})
 
@@ -157,12 +170,17 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
         openers=frozenset(openers),
         followers=frozenset(followers),
         separated_attributes=separated,
+        counted_attributes=words(attributes, "counted"),
         attached_attributes=attached,
         household_words=words(attributes, "household"),
         household_not_before="".join(words(attributes, "household_not_before")),
         gender_words=gender,
         age_words=age,
         weak_attributes=words(attributes, "weak"),
+        note_max_chars=note_max_chars,
+        note_count_units=words(notes, "count_units"),
+        attached_count_units=words(notes, "attached_count_units"),
+        note_person_words=frozenset(words(notes, "person_words")),
         list_end_word=normalize_width(check_type(list_end, "word", str)),
         list_end_units=words(list_end, "units"),
         recipient_context=words(data, "recipient_context"),
@@ -213,6 +231,7 @@ class PersonRecognizer(PrepubRecognizer):
         add(r.role_words, "role")
         add(r.separated_attributes, "separated")
         add(r.attached_attributes, "attached")
+        add(r.counted_attributes, "counted")
         add(r.household_words, "household")
         add(r.weak_attributes, "weak")
         add((sep + g for g in r.gender_words for sep in ",( \t"), "gender")
@@ -234,6 +253,11 @@ class PersonRecognizer(PrepubRecognizer):
         self._official_label = re.compile("|".join(map(re.escape, r.official_labels)))
         # Masked IDs and phones ("3304**********1234") hold long runs of "*": one hit per run, not per character.
         self._mask_run = re.compile(f"[{re.escape(r.mask_chars)}]+")
+        # Notes after a name in a list: "3人" right after it; inside "(…)" a count, an age or a birth year.
+        self._attached_count = re.compile(f"[0-9]{{1,2}}(?:{_alternatives(r.attached_count_units)})")
+        self._note_last_chars = frozenset(")" + "".join(u[-1] for u in r.attached_count_units))   # a cheap pre-check
+        self._person_note = re.compile(f"(?:[0-9]{{1,2}}|[{_NUMERALS[10:]}]{{1,3}})(?:{_alternatives(r.note_count_units)})"
+                                       f"|[0-9]{{1,4}}(?:{_alternatives(r.age_words)})")
         super().__init__(**kwargs)
 
     # -- the pass over the text --
@@ -252,6 +276,8 @@ class PersonRecognizer(PrepubRecognizer):
                 found += self._around_role(norm, start, end)
             if "separated" in kinds or "attached" in kinds or "gender" in kinds or "age" in kinds:
                 found += self._before_attribute(norm, start, end, kinds)
+            if "counted" in kinds:
+                found += self._before_counted(norm, start, end)
             if "household" in kinds:
                 found += self._before_household(norm, start, end)
             if "weak" in kinds:
@@ -335,6 +361,9 @@ class PersonRecognizer(PrepubRecognizer):
             name_end = start - 1
         else:
             name_end = start
+        if (name_end < start or "gender" in kinds) and name_end > ls and text[name_end - 1] == ")":
+            # a note between the name and its attribute: "李小龙(化名),今年9岁" "王芳(户主),女"
+            name_end = self._note_start(text, name_end, ls, parenthesised_only=True)
         got = self.name_before(text, name_end, ls)
         if got is None:
             return []
@@ -344,6 +373,22 @@ class PersonRecognizer(PrepubRecognizer):
         found = [_Found(got[0], name_end, PRIVATE, EVIDENCE_STRONG if got[1] else EVIDENCE_CONTEXT,
                         "attribute")]
         return found + self._list_leftwards(text, got[0], ls, PRIVATE, EVIDENCE_CONTEXT, "attribute")
+
+    def _before_counted(self, text: str, start: int, end: int) -> list[_Found]:
+        """"一、王小明，家庭人口3人": the attribute must be followed by a number and the name must
+        stand alone after a clean boundary (a numbered item, punctuation, an opener word)."""
+        stop = line_end(text, end)
+        pos = end
+        while pos < stop and pos - end < 3 and text[pos] in ": \t为是(":
+            pos += 1
+        if pos >= stop or text[pos] not in _NUMERALS:
+            return []
+        ls = line_start(text, start)
+        name_end = start - 1 if start > ls and text[start - 1] in ", " else start
+        got = self.name_before(text, name_end, ls)
+        if got is None or not got[1]:
+            return []
+        return [_Found(got[0], name_end, PRIVATE, EVIDENCE_STRONG, "attribute")]
 
     def _before_household(self, text: str, start: int, end: int) -> list[_Found]:
         if end < len(text) and text[end] in self.rules.household_not_before:
@@ -385,15 +430,34 @@ class PersonRecognizer(PrepubRecognizer):
     def _enumeration(self, text: str, comma: int) -> tuple[list[_Found], int]:
         """A list "甲、乙、丙" around the 、 at `comma`; returns its names and where it ends."""
         ls, le = line_start(text, comma), line_end(text, comma)
+        name_chars = "、" + DOTS + self.rules.mask_chars
         begin = comma
-        while begin > ls and (is_cjk(text[begin - 1]) or text[begin - 1] in "、" + DOTS + self.rules.mask_chars):
+        if comma > ls and text[comma - 1] in self._note_last_chars:
+            begin = self._note_start(text, comma, ls)     # the first item may carry a note: "王小明(3人)、"
+        has_notes = begin < comma
+        while begin > ls and (is_cjk(text[begin - 1]) or text[begin - 1] in name_chars):
             begin -= 1
         finish = comma
-        while finish < le and (is_cjk(text[finish]) or text[finish] in "、" + DOTS + self.rules.mask_chars):
-            finish += 1
+        while finish < le:
+            if is_cjk(text[finish]) or text[finish] in name_chars:
+                finish += 1
+                continue
+            if not (text[finish] == "(" or text[finish].isdigit()) or not is_cjk(text[finish - 1]):
+                break
+            note_end = self._note_end(text, finish, le)
+            if note_end == finish:
+                break
+            finish, has_notes = note_end, True             # an item's note: "、李芳(2人)、", "、李芳2人。"
+            if finish >= le or text[finish] != "、":
+                break
         pieces = _split_pieces(text, begin, finish)
         if len(pieces) < 2:
             return [], finish
+        # Each item is a name, then perhaps a note; names are read without their notes.
+        notes: list[str] = []
+        if has_notes:
+            notes = [text[self._note_start(text, p_end, p_start):p_end] for p_start, p_end in pieces]
+            pieces = [(p_start, p_end - len(note)) for (p_start, p_end), note in zip(pieces, notes)]
         names: list[tuple[int, int]] = []
         unsure = 0
         first_start, first_end = pieces[0]
@@ -421,7 +485,7 @@ class PersonRecognizer(PrepubRecognizer):
         names.append((last_start, got[0]))
         if unsure * 3 > len(names):
             return [], finish
-        variant, evidence = self._list_variant(text, names)
+        variant, evidence = self._list_variant(text, names, notes)
         if variant is None:
             return [], finish
         return [_Found(s, e, variant, evidence, "list") for s, e in names], finish
@@ -488,6 +552,47 @@ class PersonRecognizer(PrepubRecognizer):
             return None
         return "role" if any(kind == "role" for *_, kind in self._context.longest(line)) else "row"
 
+    # -- notes after a name in a list --
+
+    def _note_end(self, text: str, pos: int, stop: int) -> int:
+        """End of a short note that starts at `pos` right after a name ("(3人)" "(女,68岁)" "3人"),
+        or `pos` if there is none."""
+        if pos < stop and text[pos] == "(":
+            close = text.find(")", pos + 1, min(stop, pos + 2 + self.rules.note_max_chars))
+            return close + 1 if close > 0 and "(" not in text[pos + 1:close] else pos
+        count = self._attached_count.match(text, pos, stop)
+        if count and (count.end() >= stop or not is_cjk(text[count.end()])):
+            return count.end()                             # "3人、" but not "3人参加"
+        return pos
+
+    def _note_start(self, text: str, end: int, ls: int, parenthesised_only: bool = False) -> int:
+        """Start of a short note that ends at `end` and follows a CJK character (a name), or `end`."""
+        if end > ls and text[end - 1] == ")":
+            opening = text.rfind("(", max(ls, end - 2 - self.rules.note_max_chars), end - 1)
+            start = opening if opening >= 0 and ")" not in text[opening + 1:end - 1] else end
+        elif parenthesised_only:
+            return end
+        else:
+            start = end
+            for unit in self.rules.attached_count_units:
+                if text.endswith(unit, ls, end):
+                    digits = end - len(unit)
+                    while digits > ls and end - len(unit) - digits < 2 and text[digits - 1].isdigit():
+                        digits -= 1
+                    start = digits if digits < end - len(unit) else end
+                    break
+        return start if start < end and start > ls and is_cjk(text[start - 1]) else end
+
+    def _is_person_note(self, note: str) -> bool:
+        """Whether a note describes a person: "(3人)" "(2户)" "(68岁)" "(女,1950年生)" "(化名)" "3人"."""
+        if note.startswith("(") and note.endswith(")"):
+            note = note[1:-1]
+        for part in re.split(r"[,;、 ]", note):
+            if part in self.rules.note_person_words or part in self.rules.gender_words \
+                    or part in self._relations or self._person_note.fullmatch(part):
+                return True
+        return False
+
     # -- context --
 
     def _sentence_kinds(self, text: str, start: int, end: int) -> set[str]:
@@ -498,8 +603,8 @@ class PersonRecognizer(PrepubRecognizer):
         e = min(ends) if ends else le
         return {kind for _, _, _, kind in self._context.longest(text[s:e])}
 
-    def _list_variant(self, text: str, names: list[tuple[int, int]]) -> tuple[str | None, int]:
-        """Decide what a bare list of names is from what surrounds it."""
+    def _list_variant(self, text: str, names: list[tuple[int, int]], notes: list[str]) -> tuple[str | None, int]:
+        """Decide what a bare list of names is from what surrounds it and from the items' notes."""
         first, last = names[0][0], names[-1][1]
         after = text[last:line_end(text, last)]
         for word in self.rules.appointment_words:
@@ -513,6 +618,8 @@ class PersonRecognizer(PrepubRecognizer):
             return OFFICIAL, EVIDENCE_CONTEXT
         if "recipient" in kinds or "private" in kinds:
             return PRIVATE, EVIDENCE_CONTEXT
+        if any(notes) and 2 * sum(self._is_person_note(note) for note in notes) >= len(names):
+            return PRIVATE, EVIDENCE_CONTEXT               # "王小明(3人)、李芳(女,68岁)"
         lengths = [e - s for s, e in names]
         if len(names) >= 3 and max(lengths) >= 3:
             return PRIVATE_WEAK, EVIDENCE_WEAK
@@ -548,9 +655,8 @@ class PersonRecognizer(PrepubRecognizer):
                 break
             names.append((pos, got[0]))
             pos = got[0]
-            if pos < stop and text[pos] == "(":
-                close = text.find(")", pos, min(stop, pos + 20))
-                pos = close + 1 if close > 0 else pos
+            if pos < stop and (text[pos] == "(" or text[pos].isdigit()):
+                pos = self._note_end(text, pos, stop)      # "王芳(妻子)," "王小明3人、"
             if pos < stop and text[pos] in LIST_SEPARATORS:
                 pos += 1
                 while pos < stop and text[pos] in " \t":
@@ -735,6 +841,11 @@ class PersonRecognizer(PrepubRecognizer):
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """A regex alternation of `words`, longest first."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
 
 def _inner_dot(text: str, pos: int, ls: int) -> bool:
     """A middle dot between two CJK characters ("阿依古丽·买买提"), not "9.张三"."""
