@@ -1,6 +1,6 @@
 """Throughput of the identifier recognizers on ~1 MB of synthetic Chinese prose (not a test).
 
-    python -m tests.detect.bench_identifiers
+    python benchmarks/identifiers.py
 
 Text: Faker zh_CN sentences with numbers (years, amounts, counts) and, every ~40 lines, an
 identifier (ID, phone, card, e-mail, passport, USCC, plate). Chunks of 64 KB, as the engine packs.
@@ -9,8 +9,11 @@ identifier (ID, phone, card, e-mail, passport, USCC, plate). Chunks of 64 KB, as
 from __future__ import annotations
 
 import random
+import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests import synth
 
 from prepub_review.detect.context import normalize_width
