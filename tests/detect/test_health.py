@@ -263,3 +263,22 @@ def test_bad_rules_name_file_and_key(tmp_path, replace, message):
     with pytest.raises(RulesError) as err:
         SensitiveHealthRecognizer(_override(tmp_path, replace))
     assert "health.yaml" in str(err.value) and message in str(err.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("李小龙（化名），今年9岁，患有白血病。", {("9岁", "minor"), ("白血病", "attached")}),
+    ("王芳（化名）因病致贫", {("因病致贫", "attached")}),
+])
+def test_this_years_age_and_an_alias_mark_a_person_line(text, expected):
+    from prepub_review.detect.recognizers.health import SensitiveHealthRecognizer
+
+    recognizer = SensitiveHealthRecognizer()
+    found = {(text[r.start:r.end], r.recognition_metadata["prepub_variant"]) for r in recognizer.analyze(text)}
+    assert expected <= found
+
+
+@pytest.mark.parametrize("text", ["今年以来，全市新增低保对象120户。", "今年60岁以上老人补贴提高。"])
+def test_this_year_in_policy_prose_is_no_person(text):
+    from prepub_review.detect.recognizers.health import SensitiveHealthRecognizer
+
+    assert SensitiveHealthRecognizer().analyze(text) == []
