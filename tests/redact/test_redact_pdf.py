@@ -225,3 +225,18 @@ def test_font_without_unicode_map_is_refused(tmp_path, redactor, lo_pdf):
     with pytest.raises(VerificationFailed, match="文字层无法识别"):
         redactor.redact(tmp_path / "unmapped.pdf", tmp_path / "out.pdf")
     assert not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.parametrize("split", [12, 7])
+def test_an_id_wrapped_over_two_lines_is_removed_from_both(tmp_path, redactor, split):
+    number = synth.cn_id(random.Random(split))
+    source = tmp_path / "wrapped.pdf"
+    source.write_bytes(pdf_bytes([["序号 户主姓名 身份证号 金额", f"1 张建国 {number[:split]} 860", f"{number[split:]} 元"]]))
+    output = tmp_path / "out.pdf"
+    result = redactor.redact(source, output)
+    assert result.written
+    layers = text_layers(output)
+    assert number[:split] not in layers and number[split:] not in layers
+    assert number[split:].encode() not in stored(output)
+    assert "860" in layers                       # the amount on the same line stays
+    assert Checker().check_file(output).verdict.value == "pass"

@@ -55,6 +55,16 @@ class PdfLineAnchor:
 
 
 @dataclass(frozen=True, slots=True)
+class PdfWrappedAnchor:
+    """A number wrapped over two lines: its first `head_len` characters end `head`, the rest
+    stand on `tail`, the next line."""
+
+    head: PdfLineAnchor
+    tail: PdfLineAnchor
+    head_len: int
+
+
+@dataclass(frozen=True, slots=True)
 class PdfAnnotationAnchor:
     page: int                  # 0-based
     index: int                 # 0-based place in the page's /Annots array
@@ -122,11 +132,12 @@ def _page(document: pdfium.PdfDocument, index: int, anchors: bool = False) -> It
             textpage.close()
         lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
                  if line]
-        for line_number, (line, start) in enumerate(lines, start=1):
+        line_anchors = [PdfLineAnchor(index, n, boxes.get(start)) if anchors else None
+                        for n, (_line, start) in enumerate(lines, start=1)]
+        for line_number, (line, _start) in enumerate(lines, start=1):
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
-            anchor = PdfLineAnchor(index, line_number, boxes.get(start)) if anchors else None
-            yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=anchor)
-        yield from _wrapped_numbers([line for line, _start in lines], number)
+            yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=line_anchors[line_number - 1])
+        yield from _wrapped_numbers([line for line, _start in lines], number, line_anchors)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None:
             yield notice
@@ -135,17 +146,20 @@ def _page(document: pdfium.PdfDocument, index: int, anchors: bool = False) -> It
         page.close()
 
 
-def _wrapped_numbers(lines: list[str], page_number: int) -> Iterator[Segment]:
+def _wrapped_numbers(lines: list[str], page_number: int,
+                     line_anchors: list[PdfLineAnchor | None]) -> Iterator[Segment]:
     """Digit pieces of two consecutive lines joined, when their lengths add up to an identifier's."""
     pieces = [[m.group() for m in DIGIT_PIECE.finditer(line)] for line in lines]
     for line_number in range(1, len(lines)):
         heads = [p for p in pieces[line_number - 1] if MIN_HEAD_DIGITS <= len(p) < max(JOINED_LENGTHS)
                  and p[-1].isdigit()]
+        head_anchor, tail_anchor = line_anchors[line_number - 1], line_anchors[line_number]
         for head in heads:
             for tail in pieces[line_number]:
                 if len(head) + len(tail) in JOINED_LENGTHS:
+                    anchor = PdfWrappedAnchor(head_anchor, tail_anchor, len(head)) if head_anchor else None
                     yield Segment(head + tail, f"第{page_number}页 第{line_number}-{line_number + 1}行（跨行数字）",
-                                  Zone.BODY, field="跨行拼接")
+                                  Zone.BODY, field="跨行拼接", anchor=anchor)
 
 
 def _raw_lines(text: str) -> Iterator[re.Match]:

@@ -29,7 +29,13 @@ from prepub_review.errors import ReadError
 from prepub_review.models import Notice
 from prepub_review.read import pdf as pdf_reader
 from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.pdf import PdfAnnotationAnchor, PdfBookmarkAnchor, PdfLineAnchor, PdfPropertyAnchor
+from prepub_review.read.pdf import (
+    PdfAnnotationAnchor,
+    PdfBookmarkAnchor,
+    PdfLineAnchor,
+    PdfPropertyAnchor,
+    PdfWrappedAnchor,
+)
 
 LINE_MARGIN = 2.0                # points added around a line's area: the two libraries' boxes differ a little
 REPLACEMENT_FONTS = ("helv", "china-s")     # base-14 Helvetica for ASCII, MuPDF's built-in Simplified Chinese
@@ -115,7 +121,10 @@ class PdfDocument:
         for edit in edits:
             anchor = edit.finding.anchor
             if isinstance(anchor, PdfLineAnchor):
-                placed = self._mark_line(anchor, edit, marked.setdefault(anchor.page, set()))
+                placed = self._mark_line(anchor, edit.finding.text, edit.replacement,
+                                         marked.setdefault(anchor.page, set()))
+            elif isinstance(anchor, PdfWrappedAnchor):
+                placed = self._mark_wrapped(anchor, edit, marked)
             elif isinstance(anchor, PdfAnnotationAnchor):
                 doomed_annotations.setdefault(anchor.page, set()).add(anchor.index)
                 placed = True
@@ -140,9 +149,19 @@ class PdfDocument:
             steps.append(Cleaning("xmp_metadata", "删除含个人信息的 XMP 元数据", 1))
         return unplaced, steps
 
-    def _mark_line(self, anchor: PdfLineAnchor, edit: Edit, marked: set) -> bool:
+    def _mark_wrapped(self, anchor: PdfWrappedAnchor, edit: Edit, marked: dict) -> bool:
+        """A number wrapped over two lines: its head on the first, its tail on the next line."""
+        finding = edit.finding
+        cut = min(max(anchor.head_len - finding.start, 0), len(finding.text))
+        head, tail = finding.text[:cut], finding.text[cut:]
+        head_ok = not head or self._mark_line(anchor.head, head, edit.replacement,
+                                              marked.setdefault(anchor.head.page, set()))
+        tail_ok = not tail or self._mark_line(anchor.tail, tail, "" if head else edit.replacement,
+                                              marked.setdefault(anchor.tail.page, set()))
+        return head_ok and tail_ok
+
+    def _mark_line(self, anchor: PdfLineAnchor, raw: str, replacement: str, marked: set) -> bool:
         page = self.doc[anchor.page]
-        raw = edit.finding.text
         hits = page.search_for(raw, clip=_clip(page, anchor.box)) if anchor.box else []
         if not hits:
             hits = page.search_for(raw)       # the line's area as pdfium saw it may differ; the page then
@@ -154,8 +173,8 @@ class PdfDocument:
             # The annotation carries no text: PyMuPDF would shrink it to fit the tight box. The
             # replacement is written after the removal, on the old baseline at the old size.
             page.add_redact_annot(rect, fill=False, cross_out=False)
-            if number == 0 and edit.replacement:
-                self.pending.setdefault(anchor.page, []).append(self._replacement_text(page, rect, edit.replacement))
+            if number == 0 and replacement:
+                self.pending.setdefault(anchor.page, []).append(self._replacement_text(page, rect, replacement))
         return bool(hits)
 
     def _replacement_text(self, page, rect, text: str) -> tuple:
