@@ -75,13 +75,28 @@ def landline(rng: random.Random) -> str:
     return f"{area}-{rng.randrange(2, 9)}" + "".join(str(rng.randrange(10)) for _ in range(digits - 1))
 
 
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
 def uscc(rng: random.Random, prefix: str = "91") -> str:
     """统一社会信用代码 with a valid check character."""
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-    body = prefix + rng.choice(REGIONS) + "".join(rng.choice(alphabet) for _ in range(9))
-    total = sum(alphabet.index(c) * w for c, w in zip(body, weights))
-    return body + alphabet[(31 - total % 31) % 31]
+    body = prefix + rng.choice(REGIONS) + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    return body + uscc_check_char(body)
+
+
+def uscc_that_is_also_an_id() -> str:
+    """An all-digit 统一社会信用代码 whose check character also makes it a valid ID number."""
+    for seq in range(1000):
+        first17 = f"11010519900101{seq:03d}"
+        if id_check_digit(first17) == uscc_check_char(first17):
+            return first17 + id_check_digit(first17)
+    raise AssertionError("no such code")
 
 
 def faker(seed: int = 0):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests import synth
+from tests.detect.helpers import found
 
 from prepub_review.decide.policy import parse_entity_policy
 from prepub_review.detect.engine import DetectionEngine
@@ -22,10 +23,6 @@ EXAMPLES = Path("/work/shared/examples")
 @pytest.fixture(scope="module")
 def recognizer() -> AddressRecognizer:
     return AddressRecognizer()
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 # --- door-level addresses of persons -------------------------------------------------------------

@@ -6,6 +6,7 @@ import random
 
 import pytest
 from tests import synth
+from tests.detect.helpers import found
 
 from prepub_review.detect.recognizers.bank_card import CnBankCardRecognizer
 from prepub_review.detect.recognizers.common import luhn_ok
@@ -35,10 +36,6 @@ def grouped(value: str, sep: str = " ") -> str:
 @pytest.fixture(scope="module")
 def recognizer() -> CnBankCardRecognizer:
     return CnBankCardRecognizer()
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 @pytest.mark.parametrize("text, expected", [

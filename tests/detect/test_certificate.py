@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.detect.helpers import found
 
 from prepub_review.detect.recognizers.certificate import CnCertificateRecognizer
 
@@ -10,10 +11,6 @@ from prepub_review.detect.recognizers.certificate import CnCertificateRecognizer
 @pytest.fixture(scope="module")
 def recognizer() -> CnCertificateRecognizer:
     return CnCertificateRecognizer()
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.detect.helpers import found
 
 from prepub_review.decide.policy import parse_entity_policy
 from prepub_review.detect.base import ATTRS_KEY, VARIANT_KEY
@@ -26,10 +27,6 @@ def recognizer() -> ClassificationMarkRecognizer:
 @pytest.fixture(scope="module")
 def policy():
     return parse_entity_policy(RulesSource().yaml("policy/CLASSIFICATION_MARK.yaml"))
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 # --- C1: 密级★期限 ------------------------------------------------------------------------------

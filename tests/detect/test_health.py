@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests import synth
+from tests.detect.helpers import found
 
 from prepub_review.decide.policy import parse_entity_policy
 from prepub_review.detect.base import VARIANT_KEY
@@ -27,10 +28,6 @@ def recognizer() -> SensitiveHealthRecognizer:
 @pytest.fixture(scope="module")
 def policy():
     return parse_entity_policy(RulesSource().yaml("policy/SENSITIVE_HEALTH.yaml"))
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 # --- attached to a person: a field value or a line with person attributes ---------------------

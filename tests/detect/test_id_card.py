@@ -7,9 +7,9 @@ import random
 
 import pytest
 from tests import synth
+from tests.detect.helpers import found
 
 from prepub_review.detect.recognizers.id_card import CnIdCardRecognizer, id_check_char
-from prepub_review.detect.recognizers.uscc import uscc_check_char
 
 RNG = random.Random(20240611)
 ID = synth.cn_id(RNG, region="330483", birth=dt.date(1990, 1, 1))
@@ -19,16 +19,7 @@ PERMIT_HK = synth.cn_id(RNG, region="810000")
 PERMIT_TW = synth.cn_id(RNG, region="830000")
 
 
-def _uscc_that_is_also_an_id() -> str:
-    """An all-digit 统一社会信用代码 whose check character also makes it a valid ID number."""
-    for seq in range(1000):
-        first17 = f"11010519900101{seq:03d}"
-        if id_check_char(first17) == uscc_check_char(first17):
-            return first17 + id_check_char(first17)
-    raise AssertionError("no such code")
-
-
-USCC_DIGITS = _uscc_that_is_also_an_id()
+USCC_DIGITS = synth.uscc_that_is_also_an_id()
 
 
 def full_width(value: str) -> str:
@@ -42,10 +33,6 @@ def spaced(value: str, sep: str = " ") -> str:
 @pytest.fixture(scope="module")
 def recognizer() -> CnIdCardRecognizer:
     return CnIdCardRecognizer()
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 @pytest.mark.parametrize("text, expected", [

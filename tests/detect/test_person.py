@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests import synth
+from tests.detect.helpers import found
 
 from prepub_review.decide.policy import parse_entity_policy
 from prepub_review.detect.base import VARIANT_KEY
@@ -23,10 +24,6 @@ EXAMPLES = Path("/work/shared/examples")
 @pytest.fixture(scope="module")
 def recognizer() -> PersonRecognizer:
     return PersonRecognizer()
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 # --- private persons --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import random
 
 import pytest
 from tests import synth
+from tests.detect.helpers import found
 
 from prepub_review.detect.recognizers.phone import CnPhoneRecognizer
 
@@ -19,10 +20,6 @@ CARD = synth.bank_card(RNG)
 @pytest.fixture(scope="module")
 def recognizer() -> CnPhoneRecognizer:
     return CnPhoneRecognizer()
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -6,8 +6,8 @@ import random
 
 import pytest
 from tests import synth
+from tests.detect.helpers import found
 
-from prepub_review.detect.recognizers.id_card import id_check_char
 from prepub_review.detect.recognizers.uscc import CnUsccRecognizer, uscc_check_char
 
 RNG = random.Random(31)
@@ -17,24 +17,12 @@ INDIVIDUAL = synth.uscc(RNG, "92")
 BAD = ORG[:-1] + ("0" if ORG[-1] != "0" else "1")
 
 
-def _uscc_that_is_also_an_id() -> str:
-    for seq in range(1000):
-        first17 = f"11010519900101{seq:03d}"
-        if id_check_char(first17) == uscc_check_char(first17):
-            return first17 + id_check_char(first17)
-    raise AssertionError("no such code")
-
-
-BOTH = _uscc_that_is_also_an_id()
+BOTH = synth.uscc_that_is_also_an_id()
 
 
 @pytest.fixture(scope="module")
 def recognizer() -> CnUsccRecognizer:
     return CnUsccRecognizer()
-
-
-def found(recognizer, text: str) -> list[tuple[str, str]]:
-    return [(text[c.start:c.end], c.variant) for c in recognizer.find(text)]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -401,7 +401,7 @@ class _DocxReader:
     def _table(self, table: etree._Element, place: _Place) -> Iterator[Segment]:
         number = next(place.tables)
         label = f"{place.location} > 表格{number}" if place.location else f"表格{number}"
-        rows = [_row_cells(row) for row in _table_rows(table)]
+        rows = [_row_cells(row) for row in _children(table, W_TR)]
         header_rows, fields = self._header(rows)
         cell_zone = Zone.TABLE if place.zone in (Zone.BODY, Zone.TOP, Zone.TABLE) else place.zone
         for row_index, cells in enumerate(rows):
@@ -522,19 +522,20 @@ class _DocxReader:
 
 # -- table helpers ---------------------------------------------------------------------------------
 
-def _table_rows(table: etree._Element) -> Iterator[etree._Element]:
-    for child in table:
-        if child.tag == W_TR:
+def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Children with `tag`, looking through wrappers (w:sdt, w:customXml...) around them."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in WRAPPERS:
-            yield from _table_rows(child)
+            yield from _children(child, tag)
 
 
 def _row_cells(row: etree._Element) -> list[_Cell]:
     """Cells of a row with their grid columns (w:gridBefore, w:gridSpan, w:vMerge)."""
     column = _int_val(row.find(f"{W_TRPR}/{_w('gridBefore')}"), 0)
     cells: list[_Cell] = []
-    for tc in _row_tcs(row):
+    for tc in _children(row, W_TC):
         props = tc.find(W_TCPR)
         span = max(1, _int_val(props.find(_w("gridSpan")) if props is not None else None, 1))
         merge = props.find(_w("vMerge")) if props is not None else None
@@ -544,14 +545,6 @@ def _row_cells(row: etree._Element) -> list[_Cell]:
         cells.append(_Cell(column, span, continues, tc))
         column += span
     return cells
-
-
-def _row_tcs(row: etree._Element) -> Iterator[etree._Element]:
-    for child in row:
-        if child.tag == W_TC:
-            yield child
-        elif child.tag in WRAPPERS:
-            yield from _row_tcs(child)
 
 
 def _own_paragraphs(container: etree._Element) -> Iterator[etree._Element]:
