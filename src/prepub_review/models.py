@@ -23,6 +23,23 @@ class Zone(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Locator:
+    """Where a segment sits, structured: the key machines use (SARIF, approvals, edits).
+
+    The Chinese `location` string is for people and is never used as a key.
+    `part` names the kind of place ("body", "table", "sheet", "page", "comment", "revision",
+    "property", "header", "note", "hidden", "line", ...); `path` is its format-specific address
+    (e.g. ("表格", 1, 3, 2) for table 1 row 3 column 2, or ("Sheet1", "B7")); `line`/`column` are
+    1-based positions in the source file where the format has them (text, CSV, HTML).
+    """
+
+    part: str
+    path: tuple[str | int, ...] = ()
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One piece of text a reader found, with a location a person can find again.
 
@@ -37,6 +54,7 @@ class Segment:
     zone: Zone = Zone.BODY
     field: str | None = None
     record: str | None = None
+    locator: Locator | None = dataclasses.field(default=None, compare=False)
     # Where the text lives in the file (format-specific), set only when a reader is asked for
     # anchors: the redactor edits the document through it. Not part of equality or repr.
     anchor: object | None = dataclasses.field(default=None, compare=False, repr=False)
@@ -110,6 +128,8 @@ class Finding:
     context: str = ""  # raw excerpt of the segment around the finding; masked before showing
     context_spans: tuple[tuple[int, int, str], ...] = ()  # (start, end, entity) of every finding in it
     attrs: dict = dataclasses.field(default_factory=dict, compare=False)   # the recognizer's extra facts
+    locator: Locator | None = dataclasses.field(default=None, compare=False)
+    fingerprint: str = dataclasses.field(default="", compare=False)  # see fingerprint.py
     anchor: object | None = dataclasses.field(default=None, compare=False, repr=False)  # segment's anchor
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from prepub_review.errors import RulesError
+from prepub_review.fingerprint import DEFAULT_KEY, fingerprint, nearby_han
 from prepub_review.models import SEVERITY_RANK, Detection, Finding, Notice, Segment, Severity, Verdict, Zone
 from prepub_review.rules_loader import (
     LineDict,
@@ -81,8 +82,9 @@ class EntityPolicy:
 
 
 class Policy:
-    def __init__(self, entities: dict[str, EntityPolicy]):
+    def __init__(self, entities: dict[str, EntityPolicy], fingerprint_key: bytes = DEFAULT_KEY):
         self.entities = entities
+        self.fingerprint_key = fingerprint_key
 
     @classmethod
     def load(cls, rules: RulesSource) -> Policy:
@@ -156,6 +158,8 @@ class Policy:
             (max(n.start, lo) - lo, min(n.end, hi) - lo, n.entity)
             for n in neighbours if n.start < hi and n.end > lo
         )
+        before, after = nearby_han(seg.text, det.start, det.end,
+                                   ((n.start, n.end) for n in neighbours if n is not det))
         return Finding(
             entity=det.entity, variant=det.variant, rule_id=rule.rule_id,
             severity=rule.severity_for(seg.zone, private_record, org_record),
@@ -163,6 +167,8 @@ class Policy:
             location=seg.location, zone=seg.zone, start=det.start, end=det.end,
             score=round(det.score, 2), recognizer=det.recognizer, field=seg.field, record=seg.record,
             context=seg.text[lo:hi], context_spans=spans, attrs=det.attrs, anchor=seg.anchor,
+            locator=seg.locator,
+            fingerprint=fingerprint(self.fingerprint_key, det.entity, det.text, seg.field, before, after),
         )
 
     def _notice_finding(self, notice: Notice) -> Finding:
@@ -171,6 +177,8 @@ class Policy:
             entity=UNVERIFIED_ENTITY, variant=notice.code, rule_id=rule.rule_id, severity=rule.severity,
             label=self.label(UNVERIFIED_ENTITY), reason=notice.detail or rule.reason, text="",
             location=notice.location, zone=Zone.BODY, start=0, end=0, score=1.0, recognizer="reader",
+            fingerprint=fingerprint(self.fingerprint_key, UNVERIFIED_ENTITY, notice.code, None,
+                                    notice.location, notice.detail),
         )
 
 
