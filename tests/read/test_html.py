@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from prepub_review.models import Segment, Zone
-from prepub_review.read import read_document
-from prepub_review.read.base import Limits
-from prepub_review.read.html import decode_html, read
+from prepub_review.formats.document import read_document
+from prepub_review.formats.base import Limits
+from prepub_review.formats.html.reader import decode_html, read
 from tests.read.make_files import PERSON_ID, PERSON_PHONE, write
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from prepub_review.act.redact.plan import Cleaning, Edit
-from prepub_review.act.redact.xmltree import remove_keep_tail
+from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.xmltree import remove_keep_tail
 from prepub_review.models import Zone
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.html import BOMS, HtmlAnchor, decode_html, parse_page
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.html.reader import BOMS, HtmlAnchor, decode_html, parse_page
 
 
 class HtmlDocument:
@@ -92,3 +92,7 @@ def _replace_in_subtree(element: etree._Element, raw: str, replacement: str) -> 
             found = True
     return found
 
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> HtmlDocument:
+    return HtmlDocument(path, limits)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from prepub_review.read.base import Limits
-from prepub_review.read.ooxml import NS, OoxmlPackage, qn
+from prepub_review.formats.base import Limits
+from prepub_review.formats.ooxml.package import NS, OoxmlPackage, qn
 
 CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
