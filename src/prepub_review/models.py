@@ -143,3 +143,5 @@ class DocumentResult:
     findings: list[Finding] = field(default_factory=list)
     segments_read: int = 0
     characters_read: int = 0
+    first_lines: list[str] = field(default_factory=list, repr=False)   # body text, for title and 文号
+    segments: list[Segment] = field(default_factory=list, repr=False)  # kept only when asked (redact)

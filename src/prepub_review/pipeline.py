@@ -1,6 +1,9 @@
 """Wires the stages for one document: read -> detect -> decide.
 
-The CLI (and later redact/review) call `Checker`; no stage calls another stage directly.
+The CLI calls `Checker`; no stage calls another stage directly. `check_file` opens a file
+read-only; `check_document` checks a document `redact`/`review` opened for editing, so the
+findings (each with its segment's anchor, a Locator and a fingerprint) point into the very
+document that is then edited: one read per command.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from prepub_review.decide.policy import Policy, verdict_of
 from prepub_review.detect.engine import DetectionEngine
 from prepub_review.detect.registry import build_recognizers
 from prepub_review.errors import PrepubError
-from prepub_review.models import Detection, DocumentResult, Finding, Notice, Segment, Verdict
-from prepub_review.formats.document import read_document
+from prepub_review.models import Detection, DocumentResult, Finding, Notice, Segment, Verdict, Zone
 from prepub_review.formats.base import Limits
+from prepub_review.formats.document import Document, open_document
 from prepub_review.rules_loader import RulesSource
 
 logger = logging.getLogger("prepub")
 MAX_DETECTIONS = 50_000  # per document; beyond this a document is surely blocked anyway
+FIRST_LINES = 15         # lines of body text kept for the audit record's title and 文号
 
 
 class Checker:
@@ -32,10 +36,20 @@ class Checker:
         self.engine = DetectionEngine(build_recognizers(self.rules))
 
     def check_file(self, path: Path) -> DocumentResult:
-        result = DocumentResult(path=str(path))
         try:
-            result.format, items = read_document(Path(path), self.limits)
-            detections, notices = self.detect(_counted(items, result))
+            document = open_document(Path(path), self.limits)
+        except PrepubError as exc:
+            return _failed(DocumentResult(path=str(path)), exc.message, exc.code)
+        with document:
+            return self.check_document(document)
+
+    def check_document(self, document: Document, *, keep_segments: bool = False) -> DocumentResult:
+        """Check an open document (its items are read now); with `keep_segments` the result holds
+        the segments read (for the redactor: the whole text of each edited segment)."""
+        path = document.path
+        result = DocumentResult(path=str(path), format=document.format)
+        try:
+            detections, notices = self.detect(_counted(document.items(), result, keep_segments))
         except PrepubError as exc:  # ReadError and friends: a clear message, verdict error
             return _failed(result, exc.message, exc.code)
         except MemoryError:
@@ -74,9 +88,16 @@ def _failed(result: DocumentResult, message: str, code: str) -> DocumentResult:
     return result
 
 
-def _counted(items: Iterable[Segment | Notice], result: DocumentResult) -> Iterator[Segment | Notice]:
+def _counted(items: Iterable[Segment | Notice], result: DocumentResult,
+             keep_segments: bool) -> Iterator[Segment | Notice]:
+    """The items, counted; the first lines of the body text (for a record's title and 文号) and,
+    if asked, every segment are kept on the result."""
     for item in items:
         if isinstance(item, Segment):
             result.segments_read += 1
             result.characters_read += len(item.text)
+            if len(result.first_lines) < FIRST_LINES and item.zone in (Zone.TOP, Zone.BODY):
+                result.first_lines.extend(item.text.splitlines()[:FIRST_LINES - len(result.first_lines)])
+            if keep_segments:
+                result.segments.append(item)
         yield item

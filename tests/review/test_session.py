@@ -29,9 +29,10 @@ def setup(tmp_path_factory):
     checker = Checker()
     redactor = Redactor(checker, load_profile(checker.rules, "assistance-recipients"))
     draft = recipients_docx(folder)
-    findings = checker.check_file(draft.path).findings
-    preview = redactor.redact(draft.path, folder / "preview.docx", dry_run=True)
-    return checker, redactor, draft, findings, preview, folder
+    document, checked = redactor.open_checked(draft.path)
+    with document:
+        preview = redactor.plan(document, checked)
+    return checker, redactor, draft, checked.findings, preview, folder
 
 
 @pytest.fixture
@@ -130,6 +131,25 @@ def test_context_highlights_the_masked_value(session, setup):
     assert item.finding.text not in text.plain
 
 
+def test_the_screen_shows_a_masked_value_as_it_will_be_published(session, setup):
+    screen, _ = screen_for(setup[0])
+    name = session.items[0]                                  # PERSON, proposal mask → 张*明
+    assert name.proposal.kind == "mask"
+    text = screen.context(name)
+    span = text.spans[0]
+    assert text.plain[span.start:span.end] == name.proposal.replacement == "张*明"
+    address = session.items[3]                               # generalised: the village stays
+    assert screen.value(address) == address.proposal.replacement == "和平村"
+
+
+def test_an_already_masked_value_is_shown_as_itself():
+    from prepub_review.act.masking import shown_masked
+    from prepub_review.decide.policy import MaskSpec
+
+    assert shown_masked("158****4567", MaskSpec(3, 4)) == "158****4567"
+    assert shown_masked("15812344567", MaskSpec(3, 4)) == "158****4567"
+
+
 # --- conclusions -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("decisions,conclusion,publishes", [
@@ -191,10 +211,10 @@ def test_a_reviewers_replacement_is_verified_too(session, setup, tmp_path):
     assert not (tmp_path / "bad.docx").exists()
 
 
-def test_override_of_an_unknown_key_changes_nothing(setup, tmp_path):
+def test_override_of_an_unknown_index_changes_nothing(setup, tmp_path):
     _, redactor, draft, *_ = setup
     result = redactor.redact(draft.path, tmp_path / "o.docx",
-                             overrides={("PERSON", "nowhere", "x", 1): Override(keep=True)})
+                             overrides={10_000: Override(keep=True)})
     assert len(result.edits) == 8 and not result.kept_by_reviewer
 
 

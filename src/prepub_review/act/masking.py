@@ -11,10 +11,17 @@ import math
 from prepub_review.decide.policy import MaskSpec
 
 MASK_CHAR = "*"
+MASKED_ALREADY = frozenset("*＊×●")    # a value holding these was masked by its author: show it as it is
 
 
 def _significant(char: str) -> bool:
     return char.isalnum()  # true for CJK ideographs, full-width digits and letters
+
+
+def shown_masked(value: str, spec: MaskSpec) -> str:
+    """How a report shows a value: masked by `spec`, except a value its author already masked,
+    which shows as itself (a published 158****4567 is not shown again as 15*******67)."""
+    return value if not MASKED_ALREADY.isdisjoint(value) else mask_value(value, spec)
 
 
 def mask_value(value: str, spec: MaskSpec) -> str:
@@ -47,7 +54,7 @@ def mask_spans(text: str, spans: list[tuple[int, int, MaskSpec]]) -> str:
             continue
         start = max(start, pos)
         out.append(text[pos:start])
-        out.append(mask_value(text[start:end], spec))
+        out.append(shown_masked(text[start:end], spec))
         pos = end
     out.append(text[pos:])
     return "".join(out)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prepub_review.act.masking import mask_spans, mask_value
+from prepub_review.act.masking import mask_spans, shown_masked
 from prepub_review.decide.policy import Policy
 from prepub_review.models import Finding, Severity, Verdict
 
@@ -25,7 +25,7 @@ class Presenter:
     def value(self, finding: Finding) -> str:
         if self.reveal:
             return finding.text
-        return mask_value(finding.text, self.policy.mask_spec(finding.entity))
+        return shown_masked(finding.text, self.policy.mask_spec(finding.entity))
 
     def context(self, finding: Finding) -> str:
         if self.reveal:

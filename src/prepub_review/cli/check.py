@@ -70,13 +70,12 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
 def append_audit_records(results, checker, audit_db: Path | None) -> None:
     """One `check` record per document; the record numbers go to stderr (stdout may be JSON)."""
     from prepub_review.act.audit import check_record, open_for_writing
-    from prepub_review.act.audit.build import first_lines
 
     log, value_key = open_for_writing(audit_db)
     digest = checker.rules.digest()
     seqs = []
     for doc in results:
-        lines = first_lines(Path(doc.path), checker.limits) if doc.error is None else []
+        lines = doc.first_lines if doc.error is None else []     # read with the check, not again
         seqs.append(log.append(check_record(doc, checker.policy, digest, value_key, lines)).seq)
     if seqs:
         numbers = "、".join(map(str, seqs)) if len(seqs) <= 10 else f"{seqs[0]} … {seqs[-1]}"

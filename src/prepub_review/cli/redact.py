@@ -15,7 +15,7 @@ import click
 
 from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
 
-ACTION_ZH = {"mask": "打码", "drop": "删除", "generalise": "泛化"}
+ACTION_ZH = {"mask": "打码", "drop": "删除", "generalise": "泛化", "replace": "改写"}
 
 
 @cli.command()
@@ -106,9 +106,9 @@ def _print(result, redactor, dry_run: bool) -> None:
     if counts:
         out.print("处理的个人信息：" + "，".join(f"{label}{ACTION_ZH[action]} {n} 处"
                                          for (label, action), n in counts.items()))
-    for edit in result.edits:
-        replacement = edit.replacement or "（删除）"
-        out.print(f"  {edit.finding.location}  {edit.finding.label} {_shown(redactor, edit.finding)} → {replacement}")
+    for edit in result.edits:     # what is published, not a display mask of the original
+        published = f" → {edit.replacement}" if edit.replacement else "（删除）"
+        out.print(f"  {edit.finding.location}  {edit.finding.label} {ACTION_ZH[edit.action]}{published}")
     for step in result.cleanings:
         out.print(f"清理：{step.description}")
     for finding in result.kept:

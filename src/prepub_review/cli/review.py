@@ -42,15 +42,14 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     """逐项审查一个文件的发现项，作出审查结论并写入保密审查记录；去标识化后公开时生成去标识化副本。"""
     from prepub_review import config
     from prepub_review.act.audit import AuditLog, ValueKey, file_sha256, load_conclusions, title_and_number
-    from prepub_review.act.audit.build import first_lines
-    from prepub_review.act.present import Presenter
     from prepub_review.act.redact.profiles import load_profile
     from prepub_review.act.redact.redactor import Redactor, default_output
     from prepub_review.act.review import decisions_file
     from prepub_review.act.review.finish import ReviewContext
     from prepub_review.act.review.interactive import keep_reasons
-    from prepub_review.act.review.screen import Screen
     from prepub_review.act.review.session import Decision, Session, build_items
+    from prepub_review.act.present import Presenter
+    from prepub_review.act.review.screen import Screen
     from prepub_review.pipeline import Checker
 
     if decisions_path and accept_all:
@@ -74,63 +73,80 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     reasons = keep_reasons(checker.rules)
 
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    doc = checker.check_file(file)
+    target = output or default_output(file)
+    document, doc, cannot_redact = _open(redactor, file)      # the one read of the draft
+    with document:
+        plan, cannot_redact = _plan(redactor, document, doc, target, force, cannot_redact)
+        session = Session(build_items(doc.findings, redactor, plan))
+        title, number = title_and_number(doc.first_lines)
+        context = ReviewContext(document=file, document_sha256=file_sha256(file), reviewer=reviewer,
+                                approver=approver, started_utc=started, rules_digest=checker.rules.digest(),
+                                profile_label=profile.label, title=title, doc_number=number)
+        presenter = Presenter(checker.policy, reveal=reveal)
+        screen = Screen(console(sys.stdout), presenter)
+        screen.say(f"审查文件：{file}    审查人：{reviewer}    方案：{profile.label}（{profile.name}）", "bold")
+        screen.say(f"共 {len(session.items)} 项需要逐项审查" + (f"（另有 {_info_count(doc)} 项提示级信息不需决定）"
+                                                         if _info_count(doc) else ""))
+        finisher = _Finisher(session, context, checker.policy, value_key, log, screen, conclusions, (document, doc))
+
+        if interactive:
+            concluded = _interactive(session, screen, reasons, conclusions, cannot_redact, finisher)
+        elif accept_all:
+            session.decide_all(Decision("redact", by="accept_all"))
+            screen.summary(session)
+            key = session.suggested_conclusion()
+            concluded = key, session.suggested_reason(key)
+        else:
+            for warning in decisions_file.apply(decisions, session):
+                click.echo(f"提示：{warning}", err=True)
+            screen.summary(session)
+            key = decisions_file.conclusion_key(decisions.conclusion, session, conclusions)
+            concluded = key, decisions.reason or session.suggested_reason(key)
+        conclusion_key, reason = concluded
+        if conclusion_key == "publish_redacted" and cannot_redact:
+            _error(f"不能去标识化后公开：{cannot_redact}。未生成文件，未写入审查记录", EXIT_FINDINGS)
+        sys.exit(finisher.finish(conclusion_key, reason, redactor, target, force))
+
+
+def _open(redactor, file: Path):
+    """(document, its check, why no copy can be written or None): opened for editing once; a
+    document the writer cannot open is still reviewed (read-only), but cannot be published redacted."""
+    from prepub_review.errors import PrepubError
+    from prepub_review.formats.document import open_document
+
+    try:
+        document, doc = redactor.open_checked(file)
+        return document, doc, None
+    except PrepubError as exc:
+        if exc.code not in ("unsupported_format", "reader_unavailable", "pdf_text_unmapped"):
+            _error(f"无法审查 {file}：{exc.message}", EXIT_ERROR)
+        cannot_redact = exc.message
+    document = open_document(file, redactor.checker.limits)
+    doc = redactor.checker.check_document(document)
     if doc.error:
         _error(f"无法审查 {file}：{doc.error}", EXIT_ERROR)
-    target = output or default_output(file)
-    preview, cannot_redact = _preview(redactor, file, target, force)
-    session = Session(build_items(doc.findings, redactor, preview))
-    title, number = title_and_number(first_lines(file, checker.limits))
-    context = ReviewContext(document=file, document_sha256=file_sha256(file), reviewer=reviewer, approver=approver,
-                            started_utc=started, rules_digest=checker.rules.digest(), profile_label=profile.label,
-                            title=title, doc_number=number)
-    presenter = Presenter(checker.policy, reveal=reveal)
-    screen = Screen(console(sys.stdout), presenter)
-    screen.say(f"审查文件：{file}    审查人：{reviewer}    方案：{profile.label}（{profile.name}）", "bold")
-    screen.say(f"共 {len(session.items)} 项需要逐项审查" + (f"（另有 {_info_count(doc)} 项提示级信息不需决定）"
-                                                     if _info_count(doc) else ""))
-    finisher = _Finisher(session, context, checker.policy, value_key, log, screen, conclusions)
-
-    if interactive:
-        concluded = _interactive(session, screen, reasons, conclusions, cannot_redact, finisher)
-    elif accept_all:
-        session.decide_all(Decision("redact", by="accept_all"))
-        screen.summary(session)
-        key = session.suggested_conclusion()
-        concluded = key, session.suggested_reason(key)
-    else:
-        for warning in decisions_file.apply(decisions, session):
-            click.echo(f"提示：{warning}", err=True)
-        screen.summary(session)
-        key = decisions_file.conclusion_key(decisions.conclusion, session, conclusions)
-        concluded = key, decisions.reason or session.suggested_reason(key)
-    conclusion_key, reason = concluded
-    if conclusion_key == "publish_redacted" and cannot_redact:
-        _error(f"不能去标识化后公开：{cannot_redact}。未生成文件，未写入审查记录", EXIT_FINDINGS)
-    sys.exit(finisher.finish(conclusion_key, reason, redactor, target, force))
+    return document, doc, cannot_redact
 
 
 def _info_count(doc) -> int:
     return sum(1 for f in doc.findings if f.severity.value == "info")
 
 
-def _preview(redactor, file: Path, target: Path, force: bool):
-    """The redactor's dry run (for the proposals) and, if no copy can be written, why not."""
+def _plan(redactor, document, doc, target: Path, force: bool, cannot_redact: str | None):
+    """The Redactor's plan for the proposals (None if no copy can be written), and why not."""
     from prepub_review.act.redact.redactor import check_output
-    from prepub_review.errors import RedactionRefused
     from prepub_review.errors import PrepubError
 
+    if cannot_redact is not None:
+        return None, cannot_redact
+    refusal = getattr(document, "cannot_edit", lambda: None)()
+    if refusal is not None:
+        return None, refusal.message
     try:
-        preview = redactor.redact(file, target, dry_run=True)
-    except RedactionRefused:
-        return None, None        # a marking: the reviewer decides on it; refused again at writing if confirmed
-    except PrepubError as exc:   # e.g. a format the redactor cannot write
-        return None, exc.message
-    try:
-        check_output(file, target, force)
+        check_output(document.path, target, force)
     except PrepubError as exc:
         _error(exc.message, EXIT_ERROR)
-    return preview, None
+    return redactor.plan(document, doc), None
 
 
 def _interactive(session, screen, reasons, conclusions, cannot_redact, finisher) -> tuple[str, str]:
@@ -165,9 +181,10 @@ def _interactive(session, screen, reasons, conclusions, cannot_redact, finisher)
 class _Finisher:
     """Writes the copy (on 去标识化后公开) and the record; or the partial record on request."""
 
-    def __init__(self, session, context, policy, value_key, log, screen, conclusions):
+    def __init__(self, session, context, policy, value_key, log, screen, conclusions, edit):
         self.session, self.context, self.policy = session, context, policy
         self.value_key, self.log, self.screen, self.conclusions = value_key, log, screen, conclusions
+        self.edit = edit      # (the open document, its check): what a redacted copy is written from
 
     def offer_partial(self, keys, interrupted: bool) -> None:
         from prepub_review.act.review.finish import review_record
@@ -194,9 +211,9 @@ class _Finisher:
             _error(f"rules/audit_conclusions.yaml 中没有结论「{conclusion_key}」", EXIT_ERROR)
         output_sha256 = None
         if conclusion_key == "publish_redacted":
+            document, doc = self.edit
             try:
-                result = redactor.redact(self.context.document, target, force=force,
-                                         overrides=self.session.overrides())
+                result = redactor.write(document, doc, target, force=force, overrides=self.session.overrides())
             except (RedactionRefused, VerificationFailed) as exc:
                 _error(f"{exc.message}。未写入审查记录", EXIT_FINDINGS)
             output_sha256 = result.output_sha256

@@ -1,7 +1,22 @@
-"""Opening a document: the input checks every command shares, then the format's reader.
+"""Opening a document: the input checks every command shares, then the format's own document.
 
-`read_document(path, limits)` checks size and permissions, sniffs the real format from
-the content (see sniff.py) and hands the file to that format's reader (registry.py).
+`open_document(path, limits)` checks size and permissions, sniffs the real format from the
+content (see sniff.py), and opens the file ONCE with that format's package (registry.py):
+
+- read-only (`prepub check`): `items()` streams the reader's segments and notices;
+- `editable=True` (`prepub redact`, `prepub review`): the format's writer opens the file, and the
+  same open document is read (`items()`), checked, cleaned, edited and saved. A legacy .doc/.xls is
+  converted by LibreOffice once, when it is opened.
+
+Every Segment carries an anchor (where its text lives in the file) and a structured Locator.
+
+An editable document offers, besides `format`, `items()` and `close()`:
+    cleaned(place) -> bool          will clean() remove this segment's / finding's text?
+    clean() -> [Cleaning]           remove comments, revisions, hidden text, personal properties
+    apply(edits) -> (unplaced edits, extra cleanings)
+    save(path)
+    cannot_edit() -> PrepubError | None   (optional) why no safe copy can be written
+    leftovers(saved) -> [Edit]      (optional) edits whose raw value the writer still finds in `saved`
 
 Whatever goes wrong surfaces as a ReadError with a stable `code` and a Chinese message:
 a document that could not be read completely gets the verdict `error`, never `pass`.
@@ -9,27 +24,86 @@ a document that could not be read completely gets the verdict `error`, never `pa
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import dataclasses
 import stat as stat_module
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from prepub_review.errors import ReadError
+from prepub_review.errors import PrepubError, ReadError
 from prepub_review.formats import registry
-from prepub_review.formats.base import Limits, MiB, Reader, ReaderItem
+from prepub_review.formats.base import Limits, MiB, ReaderItem
 from prepub_review.formats.sniff import sniff
+from prepub_review.models import Locator, Segment
 
-__all__ = ["Limits", "read_document"]
+__all__ = ["Document", "Limits", "open_document", "read_document"]
+
+
+class Document:
+    """One open document of a known format. `items()` may be called once per opening."""
+
+    def __init__(self, fmt: str, path: Path, inner: Any, items: Callable[[], Iterator[ReaderItem]]):
+        self.format = fmt
+        self.path = path
+        self.inner = inner            # the format's editable document (writer.py), or None when read-only
+        self._items = items
+
+    @property
+    def editable(self) -> bool:
+        return self.inner is not None
+
+    def items(self) -> Iterator[ReaderItem]:
+        """Segments (each with a Locator; where a reader has no finer address, the kind of place)
+        and notices, in document order."""
+        with _read_errors(self.path, registry.spec_of(self.format).kind_zh):
+            for item in self._items():
+                if isinstance(item, Segment) and item.locator is None:
+                    item = dataclasses.replace(item, locator=Locator(item.zone.value))
+                yield item
+
+    def __getattr__(self, name: str) -> Any:      # clean, apply, save, cleaned, leftovers...
+        if self.inner is None:
+            raise AttributeError(f"{name}: document opened read-only")
+        return getattr(self.inner, name)
+
+    def close(self) -> None:
+        if self.inner is not None:
+            self.inner.close()
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_document(path: Path, limits: Limits, *, editable: bool = False) -> Document:
+    """The document at `path`, opened once; ReadError for bad input (before anything is parsed
+    for size, permission, encryption and format problems; while reading for deeper ones)."""
+    path = Path(path)
+    _check_file(path, limits)
+    found = _sniffed(path)
+    spec = registry.spec_of(found)
+    if not editable:
+        reader = registry.load(found).read
+        return Document(found, path, None, lambda: reader(path, limits, **_source(spec, found)))
+    with _read_errors(path, spec.kind_zh):
+        inner = registry.open_editable(found, path, limits)
+    return Document(found, path, inner, inner.items)
 
 
 def read_document(path: Path, limits: Limits) -> tuple[str, Iterator[ReaderItem]]:
-    """(format name, iterator of segments and notices) for one file, or ReadError.
+    """(format name, iterator of segments and notices) for one file, read-only."""
+    document = open_document(path, limits)
+    return document.format, document.items()
 
-    Size, permission and format problems raise at once; problems deeper in the file
-    raise while iterating.
-    """
-    path = Path(path)
-    _check_file(path, limits)
+
+def _source(spec: registry.FormatSpec, found: str) -> dict[str, str]:
+    return {"source_format": found} if spec.converts_to else {}
+
+
+def _sniffed(path: Path) -> str:
     try:
         found = sniff(path)
     except PermissionError as exc:
@@ -43,10 +117,7 @@ def read_document(path: Path, limits: Limits) -> tuple[str, Iterator[ReaderItem]
                         code="encrypted")
     if found == "text" and path.suffix.lower() == ".csv":
         found = "csv"
-    reader = registry.load(found).read
-    if registry.spec_of(found).converts_to:
-        reader = functools.partial(reader, source_format=found)
-    return found, _guarded(reader, path, limits, registry.spec_of(found).kind_zh)
+    return found
 
 
 def _check_file(path: Path, limits: Limits) -> None:
@@ -68,11 +139,12 @@ def _check_file(path: Path, limits: Limits) -> None:
             "如确需审查，请用选项 --max-size 调高上限", code="too_large")
 
 
-def _guarded(reader: Reader, path: Path, limits: Limits, kind_zh: str) -> Iterator[ReaderItem]:
-    """The reader's items; any unexpected failure becomes a ReadError that names it."""
+@contextlib.contextmanager
+def _read_errors(path: Path, kind_zh: str) -> Iterator[None]:
+    """Any unexpected failure while opening or reading becomes a ReadError that names it."""
     try:
-        yield from reader(path, limits)
-    except ReadError:
+        yield
+    except PrepubError:
         raise
     except PermissionError as exc:
         raise _permission_denied(path) from exc

@@ -1,12 +1,13 @@
-"""Orchestrates one redaction: open for editing -> clean -> detect -> decide -> plan -> write a
-temp file beside the output -> verify it with the same checker -> atomic rename -> summary.
+"""Orchestrates one redaction over a document opened once for editing:
+open (formats.open_document) -> check it (the same Checker as `prepub check`) -> plan (profile,
+reviewer's overrides) -> clean -> apply the edits -> save to a temp file beside the output ->
+verify the temp file with the same checker -> atomic rename -> summary.
 
-The original is never written to. Nothing is left behind when anything fails.
-
-A format writer (docx.py, xlsx.py, html.py, text.py, pdf.py; legacy.py wraps a LibreOffice
-conversion) offers segments(), clean(), apply(edits), save(path), close(), and may offer
-leftovers(saved_path) -> the edits whose raw value it can still find in the saved file by its own
-means (pdf.py: the text layer and the decompressed streams); those fail verification too.
+`prepub redact` does all of it in `redact()`; `prepub review` opens and checks the document once
+(`open_checked`), shows the plan as proposals (`plan`), and then `write`s the same open document.
+Edits refer to the findings directly; a reviewer's overrides are keyed by the finding's index in
+the checked document's findings. The original is never written to; nothing is left behind when
+anything fails. The output gets the input's permission bits.
 """
 
 from __future__ import annotations
@@ -21,17 +22,38 @@ from pathlib import Path
 
 from prepub_review.act.masking import mask_value
 from prepub_review.act.redact import operators
-from prepub_review.act.redact.plan import Cleaning, Edit, FindingKey, Override, finding_keys
+from prepub_review.act.redact.plan import Override
 from prepub_review.act.redact.profiles import Action, Profile
 from prepub_review.errors import ReadError, RedactionRefused, VerificationFailed
-from prepub_review.models import Finding, Severity
-from prepub_review.pipeline import Checker
 from prepub_review.formats import registry
-from prepub_review.formats.document import read_document
+from prepub_review.formats.document import Document, open_document
+from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.models import DocumentResult, Finding, Severity
+from prepub_review.pipeline import Checker
 
 MARKING_ENTITY = "CLASSIFICATION_MARK"
 UNVERIFIED_ENTITY = "UNVERIFIED_CONTENT"
 SUFFIX = ".去标识化"
+
+
+@dataclass
+class Plan:
+    """What the profile (and a reviewer's overrides) will do with the findings of one document."""
+
+    edits: list[Edit] = field(default_factory=list)
+    kept: list[Finding] = field(default_factory=list)              # review/block findings the profile keeps
+    kept_by_reviewer: list[Finding] = field(default_factory=list)  # findings an override keeps as they are
+    cleaned: list[Finding] = field(default_factory=list)           # in content clean() removes
+    covered: list[Finding] = field(default_factory=list)           # inside a value already being replaced
+    edit_of: dict[int, Edit] = field(default_factory=dict)         # finding index -> its edit
+    fate: dict[int, str] = field(default_factory=dict)  # finding index -> edit|kept|reviewer|cleaned|covered|info
+
+
+    def keep(self, index: int, finding: Finding) -> None:
+        """The value stays as it is; review/block ones are listed for a person to look at."""
+        if finding.severity != Severity.INFO:
+            self.kept.append(finding)
+        self.fate[index] = "kept"
 
 
 @dataclass
@@ -44,7 +66,7 @@ class RedactionResult:
     cleanings: list[Cleaning] = field(default_factory=list)
     kept: list[Finding] = field(default_factory=list)        # review/block findings the profile keeps
     kept_by_reviewer: list[Finding] = field(default_factory=list)  # findings an override keeps as they are
-    findings: list[Finding] = field(default_factory=list)    # every judged finding of the read it edited
+    findings: list[Finding] = field(default_factory=list)    # every judged finding of the document it edited
     unplaced: list[Edit] = field(default_factory=list)
     unchanged: bool = False
     written: bool = False
@@ -53,8 +75,12 @@ class RedactionResult:
 
 
 def default_output(path: Path) -> Path:
-    """draft.docx -> draft.去标识化.docx; a legacy draft.doc -> draft.去标识化.docx (its output format)."""
-    return path.with_name(f"{path.stem}{SUFFIX}{registry.converted_suffix(path.suffix) or path.suffix}")
+    """draft.docx -> draft.去标识化.docx. A legacy draft.doc is written as .docx and keeps its own
+    suffix in the name, draft.doc.去标识化.docx, so it never collides with the copy of a draft.docx."""
+    converted = registry.converted_suffix(path.suffix)
+    if converted:
+        return path.with_name(f"{path.name}{SUFFIX}{converted}")
+    return path.with_name(f"{path.stem}{SUFFIX}{path.suffix}")
 
 
 class Redactor:
@@ -63,88 +89,103 @@ class Redactor:
         self.profile = profile
         self.compound_surnames = frozenset(w for w in checker.rules.words("surnames.txt") if len(w) == 2)
 
+    # -- open once --------------------------------------------------------------------------------
+    def open_checked(self, source: Path) -> tuple[Document, DocumentResult]:
+        """The document opened for editing (the caller closes it) and its check, read once."""
+        document = open_document(Path(source), self.checker.limits, editable=True)
+        try:
+            checked = self.checker.check_document(document, keep_segments=True)
+        except BaseException:
+            document.close()
+            raise
+        if checked.error:
+            document.close()
+            raise ReadError(checked.error, code=checked.error_code)
+        return document, checked
+
     def redact(self, source: Path, output: Path, *, force: bool = False, dry_run: bool = False,
-               overrides: Mapping[FindingKey, Override] | None = None) -> RedactionResult:
-        """`overrides` are a reviewer's decisions (`prepub review`), by finding_keys(); findings
-        without one get the profile's action. A value the reviewer keeps is allowed to remain
-        when the output is verified, and a marking the reviewer keeps does not refuse the run."""
-        source, output = Path(source), Path(output)
-        overrides = overrides or {}
-        fmt, _items = read_document(source, self.checker.limits)   # the same input checks as `check`
-        spec = registry.spec_of(fmt)
-        if not spec.writable:
-            raise ReadError(f"本版本暂不支持对此类文件（{fmt}）去标识化；请另存为 .docx/.xlsx/.html/.txt/.csv 后再处理",
-                            code="unsupported_format")
+               overrides: Mapping[int, Override] | None = None) -> RedactionResult:
+        """`prepub redact`: open and check `source` once, then write() it."""
+        document, checked = self.open_checked(source)
+        with document:
+            return self.write(document, checked, output, force=force, dry_run=dry_run, overrides=overrides)
+
+    def write(self, document: Document, checked: DocumentResult, output: Path, *, force: bool = False,
+              dry_run: bool = False, overrides: Mapping[int, Override] | None = None) -> RedactionResult:
+        """Clean and edit the open document and write it to `output` (verified, atomic).
+
+        `overrides` are a reviewer's decisions (`prepub review`) by finding index; findings without
+        one get the profile's action. A value the reviewer keeps may remain when the output is
+        verified, and a marking the reviewer keeps does not refuse the run."""
+        source, output = document.path, Path(output)
+        spec = registry.spec_of(document.format)
         if not dry_run:
             _check_output(source, output, force)
             if spec.converts_to:
                 _check_modern_suffix(output, spec.converts_to)
-        result = RedactionResult(source, output, fmt, self.profile.name)
-        document = registry.open_editable(fmt, source, self.checker.limits)
-        try:
-            result.cleanings = document.clean()
-            segment_texts: dict[int, str] = {}
-            findings = self._judge(document.segments(), segment_texts)
-            result.findings = findings
-            keys = finding_keys(findings)
-            reviewer_keeps = {id(f) for f in findings if getattr(overrides.get(keys[id(f)]), "keep", False)}
-            result.kept_by_reviewer = [f for f in findings if id(f) in reviewer_keeps]
-            to_plan = [f for f in findings if id(f) not in reviewer_keeps]
-            _refuse_markings(to_plan)
-            result.edits, result.kept = self._plan(to_plan, segment_texts, overrides, keys)
-            result.unplaced, extra = document.apply(result.edits)
-            result.cleanings += extra
-            result.input_sha256 = _sha256(source)
-            result.unchanged = not result.edits and not result.cleanings
-            if dry_run:
-                return result
+        refusal = getattr(document, "cannot_edit", lambda: None)()
+        if refusal is not None:
+            raise refusal
+        plan = self.plan(document, checked, overrides)
+        _refuse_markings(plan.kept)       # a marking neither cleaned away nor kept by the reviewer
+        result = RedactionResult(source, output, document.format, self.profile.name, edits=plan.edits, kept=plan.kept,
+                                 kept_by_reviewer=plan.kept_by_reviewer, findings=checked.findings)
+        result.cleanings = document.clean()
+        result.unplaced, extra = document.apply(result.edits)
+        result.cleanings += extra
+        result.input_sha256 = _sha256(source)
+        result.unchanged = not result.edits and not result.cleanings
+        if not dry_run:
             self._write(document, result)
-        finally:
-            document.close()
         return result
 
-    # -- detect and decide: the checker's engine and policy ----------------------------------
-    def _judge(self, items, segment_texts: dict[int, str]) -> list[Finding]:
-        def remember(stream):
-            for item in stream:
-                if getattr(item, "anchor", None) is not None:
-                    segment_texts[id(item.anchor)] = item.text
-                yield item
-        detections, notices = self.checker.detect(remember(items))
-        return self.checker.policy.judge(detections, notices)
-
+    # -- decide: what the profile does with each finding -----------------------------------------
     def proposal(self, finding: Finding) -> tuple[Action, str]:
         """What the profile does with one finding and the text that would replace it ("" = removed)."""
         action = self.profile.action_for(finding.entity, finding.variant, finding.severity.value)
         replacement = finding.text if action.kind == "keep" else self._replacement(finding, action)
         return action, replacement
 
-    def _plan(self, findings: list[Finding], segment_texts: dict[int, str],
-              overrides: Mapping[FindingKey, Override] | None = None,
-              keys: dict[int, FindingKey] | None = None) -> tuple[list[Edit], list[Finding]]:
-        overrides, keys = overrides or {}, keys or {}
-        edits, kept = [], []
-        taken: dict[int, list[tuple[int, int]]] = {}
-        for finding in sorted(findings, key=lambda f: (f.location, f.start, -(f.end - f.start))):
+    def plan(self, document: Document, checked: DocumentResult,
+             overrides: Mapping[int, Override] | None = None) -> Plan:
+        """The edits for the checked findings (pure: the document is not changed)."""
+        overrides = overrides or {}
+        texts = {segment.anchor: segment.text for segment in checked.segments if segment.anchor is not None}
+        plan = Plan()
+        taken: dict[object, list[tuple[int, int]]] = {}
+        order = sorted(range(len(checked.findings)), key=lambda i: _reading_key(checked.findings[i]))
+        for index in order:
+            finding = checked.findings[index]
+            override = overrides.get(index)
+            if override is not None and override.keep:
+                plan.kept_by_reviewer.append(finding)
+                plan.fate[index] = "reviewer"
+                continue
+            if document.cleaned(finding):
+                plan.cleaned.append(finding)
+                plan.fate[index] = "cleaned"
+                continue
             if finding.entity in (MARKING_ENTITY, UNVERIFIED_ENTITY):
-                if finding.severity != Severity.INFO:
-                    kept.append(finding)
+                plan.keep(index, finding)
                 continue
             action = self.profile.action_for(finding.entity, finding.variant, finding.severity.value)
-            override = overrides.get(keys.get(id(finding)))
             if override is not None and override.replacement is not None:
                 action = Action("replace")
             if action.kind == "keep":
-                if finding.severity != Severity.INFO:
-                    kept.append(finding)
+                plan.keep(index, finding)
                 continue
-            spans = taken.setdefault(id(finding.anchor), [])
+            spans = taken.setdefault(finding.anchor, [])
             if finding.anchor is not None and any(s < finding.end and finding.start < e for s, e in spans):
-                continue          # overlaps a value already being replaced
+                plan.covered.append(finding)       # overlaps a value already being replaced
+                plan.fate[index] = "covered"
+                continue
             spans.append((finding.start, finding.end))
             replacement = override.replacement if action.kind == "replace" else self._replacement(finding, action)
-            edits.append(Edit(finding, action.kind, replacement, segment_texts.get(id(finding.anchor), finding.text)))
-        return edits, kept
+            edit = Edit(finding, action.kind, replacement, texts.get(finding.anchor, finding.text))
+            plan.edits.append(edit)
+            plan.edit_of[index] = edit
+            plan.fate[index] = "edit"
+        return plan
 
     def _replacement(self, finding: Finding, action: Action) -> str:
         if action.kind == "drop":
@@ -179,6 +220,7 @@ class Redactor:
                 raise VerificationFailed(
                     f"校验未通过：去标识化后的文件中仍有 {len(remaining)} 处必须处理的内容：{shown}。"
                     "已删除输出文件，请人工处理后再试", code="verification_failed")
+            shutil.copymode(result.input, temp)        # a web server must be able to serve it as it did the input
             os.replace(temp, output)
             result.written = True
             result.output_sha256 = _sha256(output)
@@ -193,6 +235,11 @@ class Redactor:
             raise VerificationFailed(f"校验未通过：无法重新读取输出文件（{checked.error}），已删除输出文件",
                                      code="verification_failed")
         return [f for f in checked.findings if f.severity == Severity.BLOCK and (f.entity, f.text) not in allowed]
+
+
+def _reading_key(finding: Finding) -> tuple:
+    """Findings of one segment in order of position, the longer of two starting together first."""
+    return (finding.location, finding.start, -(finding.end - finding.start))
 
 
 def _refuse_markings(findings: list[Finding]) -> None:

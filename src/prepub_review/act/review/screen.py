@@ -18,6 +18,7 @@ from prepub_review.act.review.session import (
 )
 from prepub_review.decide.policy import CONTEXT_CHARS
 
+PUBLISHED_AS_REPLACED = {"mask", "generalise"}   # proposals whose replacement still shows the value
 SEVERITY_STYLE = {"block": "bold red", "review": "yellow", "info": "dim"}
 KEYS_LINE = "按键：y/回车 采纳建议  k 保留原文  e 改写  a 本类全部采纳  b 上一项  ? 帮助  q 退出"
 HELP = [
@@ -60,12 +61,22 @@ class Screen:
             out.print(Text("已决定：", style="bold").append(describe(item, decision)))
         out.print(Text(KEYS_LINE, style="dim"))
 
+    def value(self, item: ReviewItem) -> str:
+        """The value as it will be published when the proposal masks or generalises it (what the
+        reviewer sees is what gets published); otherwise masked for display, raw with --reveal."""
+        if not self.presenter.reveal and item.proposal.kind in PUBLISHED_AS_REPLACED and item.proposal.replacement:
+            return item.proposal.replacement
+        return self.presenter.value(item.finding)
+
     def context(self, item: ReviewItem) -> Text:
         """The text around the value (masked unless --reveal), the value itself highlighted."""
         finding = item.finding
-        shown = self.presenter.context(finding).replace("\r", " ").replace("\n", " ")
+        around = self.presenter.context(finding).replace("\r", " ").replace("\n", " ")
         start = finding.start - max(0, finding.start - CONTEXT_CHARS)
-        end = min(start + (finding.end - finding.start), len(shown))
+        end = min(start + (finding.end - finding.start), len(around))
+        value = self.value(item)
+        shown = around[:start] + value + around[end:]
+        end = start + len(value)
         text = Text(shown)
         text.stylize("bold reverse", start, end)
         return text
@@ -99,7 +110,7 @@ class Screen:
         exceptions = [(i, d) for i, d in session.decided() if d.kind != "redact"]
         for item, decision in exceptions:
             line = Text(f"  第 {item.number} 项  {item.finding.location}  {item.finding.label} ")
-            line.append(self.presenter.value(item.finding))
+            line.append(self.presenter.value(item.finding))    # kept or rewritten: not the proposal
             line.append(f"：{describe(item, decision)}")
             self.console.print(line)
 

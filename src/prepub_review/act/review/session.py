@@ -1,8 +1,9 @@
 """A review session: the items to decide, the reviewer's decisions, and what they add up to.
 
 Pure logic (no terminal, no files), so the key loop, --decisions and --accept-all share it.
-Each item carries the profile's proposal, computed by the same Redactor that later writes the
-file, so "采纳建议" means exactly what `prepub redact` would do with that finding.
+Each item carries the profile's proposal, taken from the Redactor's plan for the very document
+that is later written (opened once), so "采纳建议" means exactly what `prepub redact` would do
+with that finding. An item names its finding by its index among the document's findings.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from prepub_review.act.redact.plan import FindingKey, Override, finding_keys
-from prepub_review.act.redact.redactor import MARKING_ENTITY, UNVERIFIED_ENTITY, RedactionResult, Redactor
+from prepub_review.act.redact.plan import Override
+from prepub_review.act.redact.redactor import MARKING_ENTITY, UNVERIFIED_ENTITY, Plan, Redactor
 from prepub_review.models import Finding, Severity
 
 # What the profile would do with a finding (Proposal.kind), in Chinese.
@@ -49,7 +50,7 @@ class Proposal:
 class ReviewItem:
     number: int                     # 1-based, as shown: 第 N 项
     finding: Finding
-    key: FindingKey
+    finding_index: int              # its index among the checked document's findings (the Redactor's key)
     proposal: Proposal
     index: int                      # 1-based among the items of the same entity at the same location
 
@@ -62,39 +63,37 @@ class Decision:
     by: str = "reviewer"            # reviewer | type (accept all of a type) | file | accept_all
 
 
-def build_items(findings: list[Finding], redactor: Redactor, preview: RedactionResult | None) -> list[ReviewItem]:
+def build_items(findings: list[Finding], redactor: Redactor, plan: Plan | None) -> list[ReviewItem]:
     """The block/review findings of the draft, in reading order, each with the profile's proposal.
 
-    `preview` is a dry run of the redactor on the same file (None when it refused or cannot
-    redact this format); a finding it did not see sits in content the redaction cleans away.
+    `plan` is the Redactor's plan for the same open document (None when no copy can be written,
+    e.g. the document holds a marking the reviewer has not decided on yet or a PDF whose text
+    cannot be read): then the proposal is the profile's action alone.
     """
-    keys = finding_keys(findings)
-    preview_keys = finding_keys(preview.findings) if preview is not None else {}
-    edits = {preview_keys[id(e.finding)]: e for e in preview.edits} if preview is not None else {}
-    seen = set(preview_keys.values())
-    shown = [f for f in findings if f.severity != Severity.INFO]     # the checker's order: reading order
     items, per_place = [], Counter()
-    for number, finding in enumerate(shown, start=1):
-        key = keys[id(finding)]
+    shown = [(index, f) for index, f in enumerate(findings) if f.severity != Severity.INFO]   # reading order
+    for number, (index, finding) in enumerate(shown, start=1):
         per_place[(finding.entity, finding.location)] += 1
-        proposal = _proposal(finding, key, redactor, preview, edits, seen)
-        items.append(ReviewItem(number, finding, key, proposal, per_place[(finding.entity, finding.location)]))
+        proposal = _proposal(index, finding, redactor, plan)
+        items.append(ReviewItem(number, finding, index, proposal, per_place[(finding.entity, finding.location)]))
     return items
 
 
-def _proposal(finding, key, redactor, preview, edits, seen) -> Proposal:
+def _proposal(index: int, finding: Finding, redactor: Redactor, plan: Plan | None) -> Proposal:
     if finding.entity == MARKING_ENTITY:
         return Proposal("withhold")
     if finding.entity == UNVERIFIED_ENTITY:
         return Proposal("manual")
     action, replacement = redactor.proposal(finding)
-    if preview is None:
-        return Proposal(action.kind, None if action.kind == "keep" else replacement)
-    if key in edits:
-        return Proposal(edits[key].action, edits[key].replacement)
-    if key in seen:
-        return Proposal("keep") if action.kind == "keep" else Proposal("covered")
-    return Proposal("clean")
+    fate = plan.fate.get(index) if plan is not None else None
+    if fate == "edit":
+        edit = plan.edit_of[index]
+        return Proposal(edit.action, edit.replacement)
+    if fate == "cleaned":
+        return Proposal("clean")
+    if fate == "covered":
+        return Proposal("covered")
+    return Proposal(action.kind, None if action.kind == "keep" else replacement)
 
 
 @dataclass
@@ -146,14 +145,14 @@ class Session:
     def decided(self) -> list[tuple[ReviewItem, Decision]]:
         return [(item, self.decisions[item.number]) for item in self.items if item.number in self.decisions]
 
-    def overrides(self) -> dict[FindingKey, Override]:
-        """The decisions as the Redactor takes them; taking the proposal needs no override."""
+    def overrides(self) -> dict[int, Override]:
+        """The decisions as the Redactor takes them (by finding index); taking the proposal needs none."""
         overrides = {}
         for item, decision in self.decided():
             if decision.kind == "keep":
-                overrides[item.key] = Override(keep=True)
+                overrides[item.finding_index] = Override(keep=True)
             elif decision.kind == "replace":
-                overrides[item.key] = Override(replacement=decision.replacement or "")
+                overrides[item.finding_index] = Override(replacement=decision.replacement or "")
         return overrides
 
     def suggested_conclusion(self) -> str:

@@ -9,7 +9,8 @@ notice for every embedded file.
 
 A paragraph's text is built from all of its runs in order, so a number split over runs with
 different formatting is one string. Text that is visible yields one segment; deleted tracked
-changes and hidden text yield their own segments (zones REVISION / HIDDEN). Those extra
+changes and hidden text yield their own segments (zones REVISION / HIDDEN); a tracked insertion
+is part of the visible text and is reported there only, once. Those extra
 segments are widened over adjacent letters and digits, so digits 7-14 of an ID number that
 were deleted or hidden still show up together with the rest of the number.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Notice, Segment, Zone
+from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.ooxml.package import NS, OoxmlPackage, embedded_object_notices, guard_reader, read_properties
 
@@ -65,13 +66,13 @@ OFF_VALUES = {"0", "false", "off", "none"}
 def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
     """Yield the segments and notices of a .docx/.docm file in document order."""
     with OoxmlPackage(path, limits, KIND_ZH) as package:
-        yield from DocxWalker(package).items()
+        yield from package_items(package, limits)
 
 
-def read_package(package: OoxmlPackage, *, anchors: bool = False) -> Iterator[ReaderItem]:
-    """The same walk as `read` over an open package; with `anchors`, every visible segment carries
-    a `TextAnchor`: where each character of its text sits in the XML (for the redactor)."""
-    yield from DocxWalker(package, anchors=anchors).items()
+def package_items(package: OoxmlPackage, limits: Limits) -> Iterator[ReaderItem]:
+    """The same walk as `read` over an open package (the writer's): every visible segment carries
+    a `TextAnchor`, where each character of its text sits in the XML."""
+    yield from DocxWalker(package).items()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +178,15 @@ class _Place:
     field: str | None = None
     record: str | None = None
     tables: itertools.count = dc_field(default_factory=lambda: itertools.count(1))
+    address: tuple[str | int, ...] = ()   # structured: ("表格", 1, 3, 2) = table 1, row 3, column 2
 
     def inner(self, location: str, **changes) -> _Place:
         return replace(self, kind="other", location=location, tables=itertools.count(1), **changes)
+
+    def locator(self, body_paragraph: int) -> Locator:
+        if self.kind == "body":
+            return Locator("body", ("段", body_paragraph))
+        return Locator("table" if self.kind == "cell" else self.zone.value, self.address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +200,8 @@ class _Cell:
 # -- the reader -----------------------------------------------------------------------------------
 
 class DocxWalker:
-    def __init__(self, package: OoxmlPackage, *, anchors: bool = False):
+    def __init__(self, package: OoxmlPackage):
         self.package = package
-        self.anchors = anchors
         self.main_part = self._main_part()
         self.root = package.parse(self.main_part)
         self.body = self.root.find(w_tag("body"))
@@ -287,16 +293,16 @@ class DocxWalker:
         joined = "".join(piece.text for piece in pieces if piece.visible)
         visible = joined.strip()
         if visible:
-            anchor = self._anchor(pieces, len(joined) - len(joined.lstrip())) if self.anchors else None
-            yield Segment(visible, location, zone, place.field, place.record, anchor=anchor)
+            anchor = self._anchor(pieces, len(joined) - len(joined.lstrip()))
+            yield Segment(visible, location, zone, place.field, place.record, anchor=anchor,
+                          locator=place.locator(self.body_paragraphs))
         prefix = f"{location} " if location else ""
         for text, author in marked_spans(pieces, lambda p: p.inserted_by is None, lambda p: p.deleted_by is not None,
                                          lambda p: p.deleted_by, widen=True):
             yield Segment(text, f"{prefix}修订-删除的文字{_by(author)}", Zone.REVISION, place.field, place.record)
-        for text, author in marked_spans(pieces, lambda p: p.deleted_by is None,
-                                         lambda p: p.inserted_by is not None and not p.hidden,
-                                         lambda p: p.inserted_by, widen=False):
-            yield Segment(text, f"{prefix}修订-插入的文字{_by(author)}", Zone.REVISION, place.field, place.record)
+        # A tracked insertion is not a segment of its own: it is part of the visible text above (what
+        # is published once the revision is accepted) and is judged there, with its sentence as context,
+        # so it is reported once. Its author is reported with the revision authors.
         for text, _ in marked_spans(pieces, lambda p: p.deleted_by is None, lambda p: p.hidden,
                                     lambda p: None, widen=True):
             yield Segment(text, f"{prefix}隐藏文字", Zone.HIDDEN, place.field, place.record)
@@ -412,7 +418,8 @@ class DocxWalker:
                     continue
                 cell_field = None if in_header else _field_for(cell, fields)
                 cell_place = _Place(kind="cell", location=f"{record} 第{cell.column + 1}列", zone=cell_zone,
-                                    field=cell_field, record=record)
+                                    field=cell_field, record=record,
+                                    address=(*place.address, "表格", number, row_index + 1, cell.column + 1))
                 yield from self._blocks(cell.element, cell_place)
 
     def _header(self, rows: list[list[_Cell]]) -> tuple[list[int], dict[int, str]]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from prepub_review.formats.ooxml.editable import EditablePackage
+from prepub_review.formats.ooxml.editable import EditablePackage, is_cleared_property
+from prepub_review.models import Zone
 from prepub_review.formats.edits import Cleaning, Edit, by_anchor
 from prepub_review.formats.xmltree import remove_keep_tail
 from prepub_review.formats.docx import reader as docx_reader
@@ -16,6 +17,8 @@ from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.docx.reader import KIND_ZH, MC_CHOICE, MC_FALLBACK, TextAnchor, W, w_tag
 from prepub_review.formats.ooxml.package import NS
 
+CLEANED_ZONES = frozenset({Zone.COMMENT, Zone.REVISION, Zone.HIDDEN})
+CLEANED_FIELDS = frozenset({"批注作者", "修订作者"})
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 STORY_TYPES = ("officeDocument", "header", "footer", "footnotes", "endnotes")
 COMMENT_MARKS = {w_tag("commentRangeStart"), w_tag("commentRangeEnd"), w_tag("commentReference")}
@@ -36,8 +39,13 @@ class DocxDocument:
     def close(self) -> None:
         self.package.close()
 
-    def segments(self) -> Iterator[ReaderItem]:
-        return docx_reader.read_package(self.package, anchors=True)
+    def items(self) -> Iterator[ReaderItem]:
+        return docx_reader.package_items(self.package, self.package.limits)
+
+    def cleaned(self, place) -> bool:
+        """Comments, tracked changes (deleted text, revision authors), hidden text and personal
+        properties leave the document in clean()."""
+        return place.zone in CLEANED_ZONES or place.field in CLEANED_FIELDS or is_cleared_property(place)
 
     def _stories(self) -> list[etree._Element]:
         parts = [self.main]

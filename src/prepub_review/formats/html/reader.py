@@ -21,7 +21,7 @@ import lxml.html
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Segment, Zone
+from prepub_review.models import Locator, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.text.reader import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
 
@@ -69,10 +69,12 @@ class HtmlAnchor:
 
     element: etree._Element
     attribute: str | None = None
+    order: int = 0          # place in reading order: one element may hold several segments (lines)
 
 
-def parse_page(data: bytes, *, anchors: bool = False) -> tuple[etree._Element, Iterator[ReaderItem]]:
-    """(parsed tree, its segments); with `anchors`, each segment carries an `HtmlAnchor`."""
+def parse_page(data: bytes) -> tuple[etree._Element, Iterator[ReaderItem]]:
+    """(parsed tree, its segments); each segment carries an `HtmlAnchor` into that tree and a
+    Locator (its source line)."""
     text, _codec = decode_html(data)
     try:
         parser = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, huge_tree=True)
@@ -84,7 +86,22 @@ def parse_page(data: bytes, *, anchors: bool = False) -> tuple[etree._Element, I
     if fatal:   # libxml2 stopped early (e.g. nesting deeper than 2048): the rest would be lost silently
         raise ReadError(f"网页结构异常，第{fatal[0].line}行之后的内容无法解析（{fatal[0].message}），"
                         "文件未能完整审查", code="corrupt_html")
-    return root, _HtmlWalker(root, anchors=anchors).items()
+    return root, _placed(_HtmlWalker(root).items())
+
+
+def _placed(items: Iterator[ReaderItem]) -> Iterator[ReaderItem]:
+    for order, item in enumerate(items):
+        if isinstance(item, Segment):
+            anchor = replace(item.anchor, order=order) if item.anchor is not None else None
+            item = replace(item, anchor=anchor, locator=_locator(item))
+        yield item
+
+
+def _locator(segment: Segment) -> Locator:
+    """Every HTML location is "第N行 <element path>"; the Locator holds them apart."""
+    line, _, path = segment.location.partition("行 ")
+    number = int(line[1:]) if line[1:].isdigit() else None
+    return Locator(segment.zone.value, (path,) if path else (), line=number)
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -120,9 +137,8 @@ class _Block:
 
 
 class _HtmlWalker:
-    def __init__(self, root: etree._Element, *, anchors: bool = False):
+    def __init__(self, root: etree._Element):
         self.root = root
-        self.anchors = anchors
         self.hidden_classes = HIDDEN_CLASSES | _classes_hidden_by_css(root)
         self.cells: dict[etree._Element, tuple[str | None, str]] = {}
         self.top_left = TOP_BLOCKS
@@ -220,15 +236,12 @@ class _HtmlWalker:
                 self.top_left -= 1
                 if zone == Zone.BODY:
                     zone = Zone.TOP
-            anchor = HtmlAnchor(block.element) if self.anchors and block.element is not None else None
+            anchor = HtmlAnchor(block.element) if block.element is not None else None
             yield Segment(line_text, _location(block.line, block.path), zone, block.field, block.record,
                           anchor=anchor)
 
     def _with_anchor(self, segments: Iterator[Segment], node: etree._Element,
                      attribute: str | None = None) -> Iterator[Segment]:
-        if not self.anchors:
-            yield from segments
-            return
         for segment in segments:
             yield replace(segment, anchor=HtmlAnchor(node, attribute))
 
@@ -247,9 +260,6 @@ class _HtmlWalker:
     def _attributes(self, el: etree._Element, tag: str, path: str, line: int,
                     hidden: bool) -> Iterator[Segment]:
         for segment in self._attribute_segments(el, tag, path, line, hidden):
-            if not self.anchors:
-                yield segment
-                continue
             name = segment.field or ""
             attribute = ("content" if tag == "meta" else
                          name if name in ("title", "alt") or name.lower().startswith("data-") else "value")

@@ -21,14 +21,18 @@ class HtmlDocument:
         data = path.read_bytes()
         _text, self.codec = decode_html(data)
         self.bom = next((bom for bom, _codec in BOMS if data.startswith(bom)), b"")
-        self.root, self._items = parse_page(data, anchors=True)
+        self.root, self._items = parse_page(data)
         self.removed_hidden = 0
 
     def close(self) -> None:
         pass
 
-    def segments(self) -> Iterator[ReaderItem]:
+    def items(self) -> Iterator[ReaderItem]:
         return self._items
+
+    def cleaned(self, place) -> bool:
+        """HTML comments leave the page in clean()."""
+        return place.zone == Zone.COMMENT
 
     def clean(self) -> list[Cleaning]:
         tree = self.root.getroottree()

@@ -45,10 +45,15 @@ def read(path: Path, limits: Limits, *, source_format: str | None = None) -> Ite
     source_format = source_format or sniff(path)
     target = _conversion(source_format)[0]
     reader = importlib.import_module(f"prepub_review.formats.{target}.reader").read
-    prefix = f"(由 {path.suffix.lower() or '旧版文档'} 转换) "
+    prefix = converted_prefix(path)
     with converted_copy(path, target, limits, source_format=source_format) as converted:
         for item in reader(converted, limits):
             yield dataclasses.replace(item, location=prefix + item.location)
+
+
+def converted_prefix(path: Path) -> str:
+    """What every location of a converted document starts with: "(由 .doc 转换) "."""
+    return f"(由 {path.suffix.lower() or '旧版文档'} 转换) "
 
 
 @contextlib.contextmanager

@@ -11,12 +11,22 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.formats.base import Limits
-from prepub_review.formats.ooxml.package import NS, OoxmlPackage, qn
+from prepub_review.formats.ooxml.package import CORE_PROPERTIES, NS, OoxmlPackage, qn
+from prepub_review.models import Zone
 
 CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PERSONAL_CORE = (("dc", "creator"), ("cp", "lastModifiedBy"))
 PERSONAL_APP = ("Company", "Manager")
+KEPT_PROPERTY_LABELS = frozenset(label for _p, name, label in CORE_PROPERTIES
+                                 if (_p, name) not in PERSONAL_CORE)   # title, subject... stay
+
+
+def is_cleared_property(place) -> bool:
+    """Is this segment/finding a document property clear_personal_properties() empties (author,
+    last modified by, company, manager, every custom property)?"""
+    return place.zone == Zone.PROPERTY and place.location.startswith("文档属性") \
+        and place.field not in KEPT_PROPERTY_LABELS
 
 
 class EditablePackage(OoxmlPackage):

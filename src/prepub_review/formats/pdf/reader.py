@@ -5,9 +5,9 @@ Notice ("扫描页无文字层，需人工审查") and never counted as clean. A
 notes, form field values) and the document properties are published with the file,
 so they are read too.
 
-With `anchors=True` (for the redactor) each segment also says where its text lives: a page
+Each segment also says where its text lives (its anchor, for the writer): a page
 line's area in PDF user space, an annotation's place in the page's /Annots array, a property
-key, a bookmark's order. Plain `read()` does not compute them and stays fast.
+key, a bookmark's order; and a structured Locator (page and line).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Notice, Segment, Zone
+from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
 
 TOP_LINES = 5
@@ -80,12 +80,12 @@ class PdfBookmarkAnchor:
     index: int                 # 0-based, depth-first order of the outline
 
 
-def read(path: Path, limits: Limits, *, anchors: bool = False) -> Iterator[ReaderItem]:
+def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
     document = _open(path)
     try:
-        yield from _properties(document, anchors)
+        yield from _properties(document)
         for index in range(len(document)):
-            yield from _page(document, index, anchors)
+            yield from _page(document, index)
         yield from _attachments(document)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
@@ -103,12 +103,12 @@ def _open(path: Path) -> pdfium.PdfDocument:
                         code="corrupt_pdf") from exc
 
 
-def _properties(document: pdfium.PdfDocument, anchors: bool = False) -> Iterator[Segment]:
+def _properties(document: pdfium.PdfDocument) -> Iterator[Segment]:
     for key, label in METADATA_FIELDS:
         value = _clean(document.get_metadata_value(key))
         if value:
             yield Segment(value, f"文档属性 {key}", Zone.PROPERTY, field=label,
-                          anchor=PdfPropertyAnchor(key) if anchors else None)
+                          anchor=PdfPropertyAnchor(key), locator=Locator("property", (key,)))
     try:
         bookmarks = list(document.get_toc())
     except pdfium.PdfiumError:
@@ -117,31 +117,32 @@ def _properties(document: pdfium.PdfDocument, anchors: bool = False) -> Iterator
         title = _clean(bookmark.get_title())
         if title:
             yield Segment(title, "书签", Zone.PROPERTY, field="书签",
-                          anchor=PdfBookmarkAnchor(order) if anchors else None)
+                          anchor=PdfBookmarkAnchor(order), locator=Locator("bookmark", (order + 1,)))
 
 
-def _page(document: pdfium.PdfDocument, index: int, anchors: bool = False) -> Iterator[ReaderItem]:
+def _page(document: pdfium.PdfDocument, index: int) -> Iterator[ReaderItem]:
     number = index + 1
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
-            boxes = _line_boxes(textpage, text) if anchors else {}
+            boxes = _line_boxes(textpage, text)
         finally:
             textpage.close()
         lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
                  if line]
-        line_anchors = [PdfLineAnchor(index, n, boxes.get(start)) if anchors else None
+        line_anchors = [PdfLineAnchor(index, n, boxes.get(start))
                         for n, (_line, start) in enumerate(lines, start=1)]
         for line_number, (line, _start) in enumerate(lines, start=1):
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
-            yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=line_anchors[line_number - 1])
+            yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=line_anchors[line_number - 1],
+                          locator=Locator("page", (number, line_number)))
         yield from _wrapped_numbers([line for line, _start in lines], number, line_anchors)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None:
             yield notice
-        yield from _annotations(page, number, anchors)
+        yield from _annotations(page, number)
     finally:
         page.close()
 
@@ -159,7 +160,8 @@ def _wrapped_numbers(lines: list[str], page_number: int,
                 if len(head) + len(tail) in JOINED_LENGTHS:
                     anchor = PdfWrappedAnchor(head_anchor, tail_anchor, len(head)) if head_anchor else None
                     yield Segment(head + tail, f"第{page_number}页 第{line_number}-{line_number + 1}行（跨行数字）",
-                                  Zone.BODY, field="跨行拼接", anchor=anchor)
+                                  Zone.BODY, field="跨行拼接", anchor=anchor,
+                                  locator=Locator("page", (page_number, line_number, line_number + 1)))
 
 
 def _raw_lines(text: str) -> Iterator[re.Match]:
@@ -210,7 +212,7 @@ def _unmapped_notice(text: str, number: int) -> Notice | None:
     return None
 
 
-def _annotations(page: pdfium.PdfPage, number: int, anchors: bool = False) -> Iterator[Segment]:
+def _annotations(page: pdfium.PdfPage, number: int) -> Iterator[Segment]:
     for index in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
         annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, index)
         if not annotation:
@@ -222,7 +224,7 @@ def _annotations(page: pdfium.PdfPage, number: int, anchors: bool = False) -> It
                 for line in LINE_BREAK.split(_annotation_string(annotation, key)):
                     text = _clean(line)
                     if text:
-                        anchor = PdfAnnotationAnchor(number - 1, index) if anchors else None
+                        anchor = PdfAnnotationAnchor(number - 1, index)
                         yield Segment(text, f"第{number}页 批注{index + 1}", zone, field=field, anchor=anchor)
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annotation)

@@ -26,7 +26,7 @@ import pypdfium2 as pdfium
 
 from prepub_review.formats.edits import Cleaning, Edit
 from prepub_review.errors import ReadError, VerificationFailed
-from prepub_review.models import Notice
+from prepub_review.models import Notice, Zone
 from prepub_review.formats.pdf import reader as pdf_reader
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.pdf.reader import (
@@ -68,21 +68,30 @@ class PdfDocument:
             self.doc.close()
             raise ReadError("PDF 文件设置了打开密码，无法去标识化。请去除密码后再处理", code="encrypted")
         self.applied: list[Edit] = []
+        self.unmapped: str | None = None     # location of a page whose text layer cannot be read
         self.author = (self.doc.metadata or {}).get("author") or ""
 
     def close(self) -> None:
         self.doc.close()
 
-    def segments(self) -> Iterator[ReaderItem]:
-
-        for item in pdf_reader.read(self.path, self.limits, anchors=True):
-            if isinstance(item, Notice) and item.code == UNMAPPED_NOTICE:
-                # What cannot be read cannot be found, and what cannot be found cannot be removed.
-                raise VerificationFailed(
-                    f"无法可靠地去标识化：{item.location}的文字层无法识别（字体缺少 Unicode 映射），"
-                    "其中的个人信息既查不出也删不掉。请用原文件重新导出 PDF（如用 Word/WPS“另存为 PDF”），"
-                    "或对原 .docx/.xlsx 去标识化", code="pdf_text_unmapped")
+    def items(self) -> Iterator[ReaderItem]:
+        for item in pdf_reader.read(self.path, self.limits):
+            if isinstance(item, Notice) and item.code == UNMAPPED_NOTICE and self.unmapped is None:
+                self.unmapped = item.location
             yield item
+
+    def cannot_edit(self) -> VerificationFailed | None:
+        """What cannot be read cannot be found, and what cannot be found cannot be removed."""
+        if self.unmapped is None:
+            return None
+        return VerificationFailed(
+            f"无法可靠地去标识化：{self.unmapped}的文字层无法识别（字体缺少 Unicode 映射），"
+            "其中的个人信息既查不出也删不掉。请用原文件重新导出 PDF（如用 Word/WPS“另存为 PDF”），"
+            "或对原 .docx/.xlsx 去标识化", code="pdf_text_unmapped")
+
+    def cleaned(self, place) -> bool:
+        """The author property is emptied in clean()."""
+        return place.zone == Zone.PROPERTY and place.field == "作者"
 
     # -- cleaning -----------------------------------------------------------------------------
     def clean(self) -> list[Cleaning]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Notice, Segment, Zone
+from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
 
 HEAD_SAMPLE_BYTES = 256 * 1024
@@ -139,26 +139,30 @@ def _is_odd_char(ch: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class LineAnchor:
-    """Where a segment's text starts: its physical line (1-based; a quoted CSV cell may run on)."""
+    """Where a segment's text starts: its physical line (1-based; a quoted CSV cell may run on),
+    and its place in reading order (several segments may start on one line: cells, pieces)."""
 
     line: int
+    order: int
 
 
-def read(path: Path, limits: Limits, *, anchors: bool = False) -> Iterator[ReaderItem]:
-    """Lines of a .txt/.md file, or rows of a .csv file (by extension).
-
-    With `anchors`, each segment carries a `LineAnchor` (for the redactor)."""
-    items = _read_items(path)
-    if not anchors:
-        yield from items
-        return
-    for item in items:
-        yield item if isinstance(item, Notice) else replace(item, anchor=_line_anchor(item))
+def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
+    """Lines of a .txt/.md file, or rows of a .csv file (by extension); each segment carries a
+    `LineAnchor` (for the writer) and a Locator (line, and column for a table cell)."""
+    for order, item in enumerate(_read_items(path)):
+        if isinstance(item, Notice):
+            yield item
+        else:
+            yield replace(item, anchor=LineAnchor(item.locator.line, order))
 
 
-def _line_anchor(segment: Segment) -> LineAnchor:
-    # Every text/CSV location starts with "第N行" (N = the physical line where the line or row starts).
-    return LineAnchor(int(segment.location[1:segment.location.index("行")]))
+def _line_segment(text: str, number: int, zone: Zone) -> Segment:
+    return Segment(text, f"第{number}行", zone, locator=Locator("line", (), line=number))
+
+
+def _cell_segment(text: str, number: int, column: int, field: str | None) -> Segment:
+    return Segment(text, f"第{number}行 第{column}列", Zone.TABLE, field=field, record=f"第{number}行",
+                   locator=Locator("cell", (number, column), line=number, column=column))
 
 
 def _read_items(path: Path) -> Iterator[ReaderItem]:
@@ -198,7 +202,7 @@ def _read_lines(path: Path, encoding: DetectedEncoding, *, markdown: bool) -> It
                 yield from cells
                 continue
             for piece in _pieces(text):
-                yield Segment(piece, f"第{number}行", zone)
+                yield _line_segment(piece, number, zone)
     if bad_lines:
         yield _decode_notice(encoding, bad_lines)
 
@@ -259,14 +263,10 @@ class _MarkdownTable:
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if self.header is None:
             self.pending_header = (cells, number)
-            return [Segment(cell, f"第{number}行 第{col}列", Zone.TABLE, record=f"第{number}行")
-                    for col, cell in enumerate(cells, start=1) if cell]
-        return [
-            Segment(cell, f"第{number}行 第{col}列", Zone.TABLE,
-                    field=self.header[col - 1] if col <= len(self.header) and self.header[col - 1] else None,
-                    record=f"第{number}行")
-            for col, cell in enumerate(cells, start=1) if cell
-        ]
+            return [_cell_segment(cell, number, col, None) for col, cell in enumerate(cells, start=1) if cell]
+        return [_cell_segment(cell, number, col,
+                              self.header[col - 1] if col <= len(self.header) and self.header[col - 1] else None)
+                for col, cell in enumerate(cells, start=1) if cell]
 
 
 def _read_csv(path: Path, encoding: DetectedEncoding) -> Iterator[ReaderItem]:
@@ -286,11 +286,10 @@ def _read_csv(path: Path, encoding: DetectedEncoding) -> Iterator[ReaderItem]:
                 cells = [cell.strip() for cell in row]
                 if not any(cells):
                     continue
-                record = f"第{line}行"
                 for col, cell in enumerate(cells, start=1):
                     field = header[col - 1] if header and col <= len(header) and header[col - 1] else None
                     for piece in _pieces(cell):
-                        yield Segment(piece, f"第{line}行 第{col}列", Zone.TABLE, field=field, record=record)
+                        yield _cell_segment(piece, line, col, field)
                 if header is None:
                     header = [" ".join(_pieces(cell)) for cell in cells]
         except csv.Error as exc:

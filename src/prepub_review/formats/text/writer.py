@@ -31,8 +31,11 @@ class TextDocument:
     def close(self) -> None:
         pass
 
-    def segments(self) -> Iterator[ReaderItem]:
-        return text_reader.read(self.path, self.limits, anchors=True)
+    def items(self) -> Iterator[ReaderItem]:
+        return text_reader.read(self.path, self.limits)
+
+    def cleaned(self, place) -> bool:
+        return False
 
     def clean(self) -> list[Cleaning]:
         return []

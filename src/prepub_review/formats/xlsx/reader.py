@@ -25,7 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Segment, Zone
+from prepub_review.models import Locator, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.ooxml.package import (
     NS,
@@ -74,10 +74,10 @@ def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
         yield from _XlsxReader(package, limits).items()
 
 
-def read_package(package: OoxmlPackage, limits: Limits, *, anchors: bool = False) -> Iterator[ReaderItem]:
-    """The same walk as `read` over an open package; with `anchors`, each cell's segment carries a
+def package_items(package: OoxmlPackage, limits: Limits) -> Iterator[ReaderItem]:
+    """The same walk as `read` over an open package (the writer's); each cell's segment carries a
     `CellAnchor` (for the redactor)."""
-    yield from _XlsxReader(package, limits, anchors=anchors).items()
+    yield from _XlsxReader(package, limits).items()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +113,8 @@ class _Sheet:
 
 
 class _XlsxReader:
-    def __init__(self, package: OoxmlPackage, limits: Limits, *, anchors: bool = False):
+    def __init__(self, package: OoxmlPackage, limits: Limits):
         self.package = package
-        self.anchors = anchors
         self.limits = limits
         self.workbook_part = self._workbook_part()
         self.workbook = package.parse(self.workbook_part)
@@ -262,9 +261,8 @@ class _XlsxReader:
             marks = (" (隐藏行)" if row.hidden else "") + (" (隐藏列)" if column_hidden else "")
             zone = Zone.HIDDEN if sheet.hidden or row.hidden or column_hidden else Zone.TABLE
             ref = f"{column_letters(cell.column)}{row.number}"
-            anchor = CellAnchor(sheet.part, ref) if self.anchors else None
             yield Segment(cell.text, f"{sheet.label} {ref}{marks}", zone, fields.get(cell.column), record,
-                          anchor=anchor)
+                          anchor=CellAnchor(sheet.part, ref), locator=Locator("sheet", (sheet.name, ref)))
 
     def _comments(self, sheet: _Sheet) -> Iterator[Segment]:
         for part in self.package.related(sheet.part, "comments"):

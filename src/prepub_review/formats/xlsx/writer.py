@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from prepub_review.formats.ooxml.editable import EditablePackage
+from prepub_review.formats.ooxml.editable import EditablePackage, is_cleared_property
 from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor
 from prepub_review.models import Zone
 from prepub_review.formats.xlsx import reader as xlsx_reader
@@ -29,8 +29,12 @@ class XlsxDocument:
     def close(self) -> None:
         self.package.close()
 
-    def segments(self) -> Iterator[ReaderItem]:
-        return xlsx_reader.read_package(self.package, self.limits, anchors=True)
+    def items(self) -> Iterator[ReaderItem]:
+        return xlsx_reader.package_items(self.package, self.limits)
+
+    def cleaned(self, place) -> bool:
+        """Cell comments (with their authors) and personal properties leave the workbook in clean()."""
+        return place.zone == Zone.COMMENT or place.field == "批注作者" or is_cleared_property(place)
 
     def _sheet_parts(self) -> list[str]:
         rels = self.package.rels(self.workbook)
