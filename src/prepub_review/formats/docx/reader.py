@@ -28,12 +28,11 @@ from lxml import etree
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.ooxml.package import NS, OoxmlPackage, embedded_object_notices, guard_reader, read_properties
 
 KIND_ZH = "Word 文档"
 TOP_PARAGRAPHS = 5               # the first non-empty body paragraphs, where 密级/附注 markings sit
-HEADER_CELL_MAX_CHARS = 25       # a header cell is short ...
-HEADER_SEARCH_ROWS = 3           # ... and the header row is among the first rows (after a title row)
 
 W = NS["w"]
 MC = NS["mc"]
@@ -423,27 +422,10 @@ class DocxWalker:
                 yield from self._blocks(cell.element, cell_place)
 
     def _header(self, rows: list[list[_Cell]]) -> tuple[list[int], dict[int, str]]:
-        """Which rows form the table's header, and the header text of each grid column."""
+        """Which rows form the table's header, and the header text of each grid column (tables.py)."""
         width = max((cell.column + cell.span for cells in rows for cell in cells), default=0)
-        for index in range(min(HEADER_SEARCH_ROWS, len(rows))):
-            texts = [(cell, self.visible_text(cell.element)) for cell in rows[index]]
-            filled = [(cell, text) for cell, text in texts if text]
-            if len(filled) == 1 and width > 1 and filled[0][0].span >= width:
-                continue    # a title row spanning the table, e.g. "2024年1月低保对象名单"
-            if not _looks_like_header([text for _, text in filled], width):
-                return [], {}
-            header_rows = [index]
-            fields = _column_texts(filled)
-            has_group = any(cell.span > 1 for cell, _ in filled)
-            if has_group and index + 1 < len(rows):
-                below = [(cell, self.visible_text(cell.element)) for cell in rows[index + 1]]
-                below = [(cell, text) for cell, text in below if text]
-                if below and _looks_like_header([text for _, text in below], 2):
-                    header_rows.append(index + 1)
-                    for column, text in _column_texts(below).items():
-                        fields[column] = f"{fields[column]}/{text}" if fields.get(column) else text
-            return header_rows, fields
-        return [], {}
+        return find_header([[HeaderCell(cell.column, self.visible_text(cell.element), cell.span) for cell in cells]
+                            for cells in rows[:HEADER_SEARCH_ROWS + 1]], width)
 
     # -- headers, footers, notes, comments ---------------------------------------------------
     def _section_properties(self) -> list[etree._Element]:
@@ -569,27 +551,6 @@ def _int_val(elem: etree._Element | None, default: int) -> int:
         return int(elem.get(W_VAL, default))
     except (TypeError, ValueError):
         return default
-
-
-def _looks_like_header(texts: list[str], width: int) -> bool:
-    """Short, non-numeric labels in at least two columns (or the only column)."""
-    if not texts or (len(texts) < 2 and width > 1):
-        return False
-    return all(len(text) <= HEADER_CELL_MAX_CHARS and not _mostly_digits(text) for text in texts)
-
-
-def _mostly_digits(text: str) -> bool:
-    compact = "".join(text.split())
-    digits = sum(char.isdigit() for char in compact)
-    return bool(compact) and digits * 2 > len(compact)
-
-
-def _column_texts(cells: list[tuple[_Cell, str]]) -> dict[int, str]:
-    columns: dict[int, str] = {}
-    for cell, text in cells:
-        for column in range(cell.column, cell.column + cell.span):
-            columns[column] = " ".join(text.split())
-    return columns
 
 
 def _field_for(cell: _Cell, fields: dict[int, str]) -> str | None:

@@ -23,11 +23,11 @@ from lxml import etree
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.text.reader import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
 
 TOP_BLOCKS = 5
 MAX_DEPTH = 400                  # deeper markup is read flat, without recursion
-MAX_HEADER_CHARS = 30            # a longer first-row cell is not a column header
 BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "div",
     "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -375,31 +375,18 @@ def _table_cells(table: etree._Element, table_path: str) -> dict[etree._Element,
                     occupied.add((r + dr, col + dc))
             col += _span(cell, "colspan")
         columns.append(placed)
-    header_index = _header_row(columns)
-    headers: dict[int, str] = {}
-    if header_index is not None:
-        for col, cell in columns[header_index]:
-            text = _normalize(cell.text_content())
-            if 0 < len(text) <= MAX_HEADER_CHARS:
-                headers[col] = text
+    header_rows, headers = find_header([[HeaderCell(col, _normalize(cell.text_content()), _span(cell, "colspan"),
+                                                    marked=cell.tag.lower() == "th") for col, cell in placed]
+                                        for placed in columns[:HEADER_SEARCH_ROWS + 1]],
+                                       max((col + _span(cell, "colspan") for placed in columns for col, cell in placed),
+                                           default=0))
     result: dict[etree._Element, tuple[str | None, str]] = {}
     for r, placed in enumerate(columns):
         record = f"{table_path} 第{r + 1}行"
         for col, cell in placed:
-            is_header_row = header_index is not None and r <= header_index
+            is_header_row = bool(header_rows) and r <= max(header_rows)
             result[cell] = (None if is_header_row else headers.get(col), record)
     return result
-
-
-def _header_row(columns: list[list[tuple[int, etree._Element]]]) -> int | None:
-    """The row holding column headers: the first <th> row, else the first row that is not a title."""
-    for r, placed in enumerate(columns[:3]):
-        if placed and all(cell.tag.lower() == "th" for _, cell in placed) and len(placed) > 1:
-            return r
-    for r, placed in enumerate(columns[:3]):
-        if len(placed) > 1:   # a single cell spanning the table is a title row
-            return r if r + 1 < len(columns) else None
-    return None
 
 
 # -- text helpers ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from charset_normalizer import from_bytes
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.tables import HeaderCell, HeaderFinder
 
 HEAD_SAMPLE_BYTES = 256 * 1024
 TOP_LINES = 5                       # non-empty lines that count as the top of the document
@@ -272,7 +273,7 @@ class _MarkdownTable:
 def _read_csv(path: Path, encoding: DetectedEncoding) -> Iterator[ReaderItem]:
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     dialect = _csv_dialect(path, encoding)
-    header: list[str] | None = None
+    header: HeaderFinder[tuple[int, list[str]]] = HeaderFinder(_header_cells)
     bad_lines: list[int] = []
     with open_text(path, encoding, newline="") as stream:
         rows = csv.reader(stream, dialect)
@@ -284,19 +285,28 @@ def _read_csv(path: Path, encoding: DetectedEncoding) -> Iterator[ReaderItem]:
                 if any("\ufffd" in cell for cell in row):
                     bad_lines.append(line)
                 cells = [cell.strip() for cell in row]
-                if not any(cells):
-                    continue
-                for col, cell in enumerate(cells, start=1):
-                    field = header[col - 1] if header and col <= len(header) and header[col - 1] else None
-                    for piece in _pieces(cell):
-                        yield _cell_segment(piece, line, col, field)
-                if header is None:
-                    header = [" ".join(_pieces(cell)) for cell in cells]
+                if any(cells):
+                    for ready in header.feed((line, cells)):
+                        yield from _csv_row(ready, header)
         except csv.Error as exc:
             raise ReadError(f"CSV 文件第{start_line}行格式错误（{exc}），文件未能完整审查",
                             code="corrupt_csv") from exc
+    for ready in header.finish():
+        yield from _csv_row(ready, header)
     if bad_lines:
         yield _decode_notice(encoding, bad_lines)
+
+
+def _header_cells(row: tuple[int, list[str]]) -> list[HeaderCell]:
+    return [HeaderCell(col, " ".join(_pieces(cell))) for col, cell in enumerate(row[1], start=1) if cell]
+
+
+def _csv_row(row: tuple[int, list[str]], header: HeaderFinder) -> Iterator[Segment]:
+    line, cells = row
+    fields = header.fields if header.header is not None and line > header.header[0] else {}
+    for col, cell in enumerate(cells, start=1):
+        for piece in _pieces(cell):
+            yield _cell_segment(piece, line, col, fields.get(col))
 
 
 def _csv_dialect(path: Path, encoding: DetectedEncoding) -> type[csv.Dialect] | csv.Dialect:

@@ -8,7 +8,7 @@ Each non-empty cell yields one segment:
 - location "工作表「名单」 C7", with " (隐藏行)" / " (隐藏列)" and a sheet label such as
   "工作表「名单」(隐藏工作表)" when the cell is not visible (zone HIDDEN, else TABLE);
 - field = the header text of its column, record = "工作表「名单」 第7行".
-The header row is the first row within the first 10 rows whose cells are mostly short text.
+The header row is found by formats/tables.py (the same rule for every table format).
 Numbers are written without exponent or ".0", so an ID typed as a number keeps its digits
 (as many as Excel stored: a number holds at most 15-17 significant digits).
 """
@@ -27,6 +27,7 @@ from lxml import etree
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.tables import HeaderCell, HeaderFinder
 from prepub_review.formats.ooxml.package import (
     NS,
     STRICT_NS,
@@ -39,9 +40,6 @@ from prepub_review.formats.ooxml.package import (
 )
 
 KIND_ZH = "Excel 工作簿"
-HEADER_SEARCH_ROWS = 10
-HEADER_TEXT_SHARE = 0.6          # "mostly text": at least this share of the row's filled cells
-HEADER_CELL_MAX_CHARS = 30
 SHEET_STATES = {"hidden": "(隐藏工作表)", "veryHidden": "(深度隐藏工作表)"}
 SHEET_REL_TYPES = ("worksheet", "xlMacrosheet")
 TEXT_TYPES = {"s", "inlineStr", "str"}
@@ -185,7 +183,7 @@ class _XlsxReader:
     def _sheet_items(self, sheet: _Sheet) -> Iterator[Segment]:
         if sheet.name.strip():      # people name sheets after households too ("张三家")
             yield Segment(sheet.name.strip(), f"{sheet.label} 名称", Zone.PROPERTY, field="工作表名称")
-        header = _HeaderFinder()
+        header: HeaderFinder[_Row] = HeaderFinder(_header_cells)
         previous_row = 0
         tags = _tags("col", "row", "sheetFormatPr", *HEADER_FOOTER_TAGS)
         for elem in self.package.iterparse(sheet.part, tags):
@@ -253,9 +251,9 @@ class _XlsxReader:
             return CellValue(column, excel_date_text(raw, self.date1904), False)
         return CellValue(column, number_text(raw), False)
 
-    def _row_segments(self, sheet: _Sheet, row: _Row, header: _HeaderFinder) -> Iterator[Segment]:
+    def _row_segments(self, sheet: _Sheet, row: _Row, header: HeaderFinder[_Row]) -> Iterator[Segment]:
         record = f"{sheet.label} 第{row.number}行"
-        fields = header.fields if header.row_number is not None and row.number > header.row_number else {}
+        fields = header.fields if header.header is not None and row.number > header.header.number else {}
         for cell in row.cells:
             column_hidden = any(low <= cell.column <= high for low, high in sheet.hidden_columns)
             marks = (" (隐藏行)" if row.hidden else "") + (" (隐藏列)" if column_hidden else "")
@@ -336,38 +334,8 @@ class _XlsxReader:
                     yield Segment(name, "批注人员列表", Zone.PROPERTY, field="批注作者")
 
 
-class _HeaderFinder:
-    """Holds back the first rows until the header row is known, then releases them in order."""
-
-    def __init__(self) -> None:
-        self.pending: list[_Row] = []
-        self.row_number: int | None = None
-        self.fields: dict[int, str] = {}
-        self.searching = True
-
-    def feed(self, row: _Row) -> list[_Row]:
-        if not self.searching:
-            return [row]
-        self.pending.append(row)
-        if looks_like_header(row.cells):
-            self.row_number = row.number
-            self.fields = {cell.column: " ".join(cell.text.split()) for cell in row.cells}
-            return self.finish()
-        if row.number >= HEADER_SEARCH_ROWS or len(self.pending) >= HEADER_SEARCH_ROWS:
-            return self.finish()
-        return []
-
-    def finish(self) -> list[_Row]:
-        self.searching = False
-        ready, self.pending = self.pending, []
-        return ready
-
-
-def looks_like_header(cells: list[CellValue]) -> bool:
-    """At least two filled cells, mostly short text that is not a number."""
-    labels = [cell for cell in cells
-              if cell.is_text and len(cell.text) <= HEADER_CELL_MAX_CHARS and not _mostly_digits(cell.text)]
-    return len(labels) >= 2 and len(labels) >= HEADER_TEXT_SHARE * len(cells)
+def _header_cells(row: _Row) -> list[HeaderCell]:
+    return [HeaderCell(cell.column, cell.text, is_text=cell.is_text) for cell in row.cells]
 
 
 # -- value formatting ---------------------------------------------------------------------------------
@@ -456,11 +424,6 @@ def _item_text(item: etree._Element) -> str:
     if kind in ("s", "d"):
         return value
     return ""      # booleans, errors, missing values
-
-
-def _mostly_digits(text: str) -> bool:
-    compact = "".join(text.split())
-    return bool(compact) and sum(char.isdigit() for char in compact) * 2 > len(compact)
 
 
 def _true(value: str | None) -> bool:

@@ -1,0 +1,112 @@
+"""The one table-header detector, used by every table format (docx, xlsx, html, csv, Markdown).
+
+A table's header row is the first row, among the first HEADER_SEARCH_ROWS, whose filled cells are
+mostly short labels (text that is not a number). A title row ("2024年1月低保对象名单": one filled
+cell in a wider table) is therefore passed over. When the header row groups columns (a cell
+spanning several) and the row below is also made of labels, the two rows form the header and a
+column's field reads "组/子" (e.g. "联系方式/手机").
+
+Each cell's field (the header text of its column) becomes context for the detectors, so one
+table gets the same column context whatever format it was saved in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+HEADER_SEARCH_ROWS = 10          # the header row is among the first rows (after titles and notes)
+HEADER_CELL_MAX_CHARS = 30       # a header cell is short
+HEADER_LABEL_SHARE = 0.6         # "mostly labels": at least this share of the row's filled cells
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderCell:
+    column: int                  # first grid column the cell covers (any origin, consistent per table)
+    text: str
+    span: int = 1                # grid columns covered
+    is_text: bool = True         # typed as text (a spreadsheet number or date is not a label)
+    marked: bool = False         # marked as a header by the format itself (HTML <th>)
+
+
+def is_label(cell: HeaderCell) -> bool:
+    text = " ".join(cell.text.split())
+    if not text or len(text) > HEADER_CELL_MAX_CHARS:
+        return False
+    return cell.marked or (cell.is_text and not mostly_digits(text))
+
+
+def mostly_digits(text: str) -> bool:
+    compact = "".join(text.split())
+    digits = sum(char.isdigit() for char in compact)
+    return bool(compact) and digits * 2 > len(compact)
+
+
+def looks_like_header(cells: Sequence[HeaderCell], width: int) -> bool:
+    """At least two labels (one in a one-column table), and mostly labels."""
+    filled = [cell for cell in cells if cell.text.strip()]
+    labels = [cell for cell in filled if is_label(cell)]
+    return bool(labels) and len(labels) >= min(2, max(width, 1)) and len(labels) >= HEADER_LABEL_SHARE * len(filled)
+
+
+def column_fields(cells: Sequence[HeaderCell]) -> dict[int, str]:
+    """Grid column -> the header text over it."""
+    fields: dict[int, str] = {}
+    for cell in cells:
+        text = " ".join(cell.text.split())
+        if 0 < len(text) <= HEADER_CELL_MAX_CHARS:
+            for column in range(cell.column, cell.column + cell.span):
+                fields[column] = text
+    return fields
+
+
+def find_header(rows: Sequence[Sequence[HeaderCell]], width: int | None = None) -> tuple[list[int], dict[int, str]]:
+    """(indexes of the header rows, grid column -> field) of a table; ([], {}) without a header."""
+    if width is None:
+        width = max((cell.column + cell.span for row in rows for cell in row), default=0) \
+            - min((cell.column for row in rows for cell in row), default=0)
+    for index in range(min(HEADER_SEARCH_ROWS, len(rows))):
+        if not looks_like_header(rows[index], width):
+            continue
+        fields = column_fields(rows[index])
+        if any(cell.span > 1 for cell in rows[index]) and index + 1 < len(rows) \
+                and looks_like_header(rows[index + 1], 2):
+            for column, text in column_fields(rows[index + 1]).items():
+                fields[column] = f"{fields[column]}/{text}" if fields.get(column) else text
+            return [index, index + 1], fields
+        return [index], fields
+    return [], {}
+
+
+Row = TypeVar("Row")
+
+
+class HeaderFinder(Generic[Row]):
+    """find_header for rows that arrive one by one (xlsx, csv): holds back the first rows until
+    the header row is known, then releases them in order. `cells_of(row)` gives a row's cells."""
+
+    def __init__(self, cells_of) -> None:
+        self.cells_of = cells_of
+        self.pending: list[Row] = []
+        self.header: Row | None = None           # the header row, once found
+        self.fields: dict[int, str] = {}
+        self.searching = True
+
+    def feed(self, row: Row) -> list[Row]:
+        if not self.searching:
+            return [row]
+        self.pending.append(row)
+        cells = self.cells_of(row)
+        if looks_like_header(cells, 2):          # the width is unknown yet: a title row is one cell
+            self.header = row
+            self.fields = column_fields(cells)
+            return self.finish()
+        if len(self.pending) >= HEADER_SEARCH_ROWS:
+            return self.finish()
+        return []
+
+    def finish(self) -> list[Row]:
+        self.searching = False
+        ready, self.pending = self.pending, []
+        return ready

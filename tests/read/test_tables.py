@@ -1,0 +1,80 @@
+"""One table-header detector (formats/tables.py) for every table format: the same table gets the
+same column context (each cell's field) as .docx, .xlsx, .html and .csv."""
+
+from __future__ import annotations
+
+import docx
+import openpyxl
+import pytest
+
+from prepub_review.formats.base import Limits
+from prepub_review.formats.document import read_document
+from prepub_review.formats.tables import HeaderCell, find_header
+from prepub_review.models import Segment
+
+TITLE = "2024年1月低保对象名单"
+HEADER = ["序号", "姓名", "身份证号", "2024年补助"]      # one header holds digits: still a header row
+ROWS = [["1", "赵小梅", "330483199001011234", "620"], ["2", "钱大军", "33048319850203431X", "580"]]
+
+
+def as_docx(folder):
+    document = docx.Document()
+    table = document.add_table(rows=2 + len(ROWS), cols=len(HEADER))
+    title = table.rows[0].cells[0].merge(table.rows[0].cells[-1])
+    title.text = TITLE
+    for row, values in zip(table.rows[1:], [HEADER, *ROWS]):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    document.save(folder / "t.docx")
+    return folder / "t.docx"
+
+
+def as_xlsx(folder):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([TITLE])
+    sheet.append(HEADER)
+    for values in ROWS:
+        sheet.append(values)          # numbers as text, as offices type IDs
+    workbook.save(folder / "t.xlsx")
+    return folder / "t.xlsx"
+
+
+def as_html(folder):
+    cells = lambda values: "".join(f"<td>{v}</td>" for v in values)
+    body = (f'<tr><td colspan="{len(HEADER)}">{TITLE}</td></tr><tr>{cells(HEADER)}</tr>'
+            + "".join(f"<tr>{cells(values)}</tr>" for values in ROWS))
+    (folder / "t.html").write_text(f"<html><body><table>{body}</table></body></html>", encoding="utf-8")
+    return folder / "t.html"
+
+
+def as_csv(folder):
+    lines = [TITLE, ",".join(HEADER), *(",".join(values) for values in ROWS)]
+    (folder / "t.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "t.csv"
+
+
+def fields(path) -> dict[str, str | None]:
+    _fmt, items = read_document(path, Limits())
+    return {s.text: s.field for s in items if isinstance(s, Segment) and s.text in {v for r in ROWS for v in r}}
+
+
+def test_the_same_table_gets_the_same_column_context_in_every_format(tmp_path):
+    expected = {value: header for values in ROWS for value, header in zip(values, HEADER)}
+    found = {maker.__name__: fields(maker(tmp_path)) for maker in (as_docx, as_xlsx, as_html, as_csv)}
+    for name, got in found.items():
+        assert got == expected, name
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([[HeaderCell(0, "说明：本表由民政局编制")], [HeaderCell(0, "姓名"), HeaderCell(1, "电话")]], [1]),
+    ([[HeaderCell(0, "赵小梅"), HeaderCell(1, "13812345678")]], []),            # a data row is no header
+    ([[HeaderCell(0, "姓名", marked=True), HeaderCell(1, "123", marked=True)]], [0]),   # <th> row
+    ([[HeaderCell(0, "姓名"), HeaderCell(1, "联系方式", span=2)],
+      [HeaderCell(1, "手机"), HeaderCell(2, "邮箱")]], [0, 1]),                     # grouped header
+])
+def test_find_header(rows, expected):
+    found, fields = find_header(rows)
+    assert found == expected
+    if expected == [0, 1]:
+        assert fields == {0: "姓名", 1: "联系方式/手机", 2: "联系方式/邮箱"}
