@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from prepub_review.entities import UNVERIFIED_CONTENT
 from prepub_review.errors import RulesError
 from prepub_review.fingerprint import DEFAULT_KEY, fingerprint, nearby_han
 from prepub_review.models import SEVERITY_RANK, Detection, Finding, Notice, Segment, Severity, Verdict, Zone
@@ -27,7 +28,7 @@ from prepub_review.rules_loader import (
     require,
 )
 
-UNVERIFIED_ENTITY = "UNVERIFIED_CONTENT"
+UNVERIFIED_ENTITY = UNVERIFIED_CONTENT
 CONTEXT_CHARS = 24
 SEVERITIES = [s.value for s in Severity]
 ZONES = [z.value for z in Zone]

@@ -22,7 +22,7 @@ from prepub_review.act.audit.records import AuditRecord, FindingRow
 from prepub_review.act.masking import mask_value
 from prepub_review.act.present import VERDICT_LABELS
 from prepub_review.decide.policy import Policy
-from prepub_review.detect.context import normalize_width
+from prepub_review.text import normalize_width
 from prepub_review.errors import PrepubError
 from prepub_review.models import DocumentResult, Finding
 from prepub_review.rules_loader import LineDict, RulesSource, check_known_keys, require

@@ -24,6 +24,7 @@ from prepub_review.act.masking import mask_value
 from prepub_review.act.redact import operators
 from prepub_review.act.redact.plan import Override
 from prepub_review.act.redact.profiles import Action, Profile
+from prepub_review.entities import CLASSIFICATION_MARK, UNVERIFIED_CONTENT
 from prepub_review.errors import ReadError, RedactionRefused, VerificationFailed
 from prepub_review.formats import registry
 from prepub_review.formats.document import Document, open_document
@@ -31,8 +32,6 @@ from prepub_review.formats.edits import Cleaning, Edit
 from prepub_review.models import DocumentResult, Finding, Severity
 from prepub_review.pipeline import Checker
 
-MARKING_ENTITY = "CLASSIFICATION_MARK"
-UNVERIFIED_ENTITY = "UNVERIFIED_CONTENT"
 SUFFIX = ".去标识化"
 
 
@@ -165,7 +164,7 @@ class Redactor:
                 plan.cleaned.append(finding)
                 plan.fate[index] = "cleaned"
                 continue
-            if finding.entity in (MARKING_ENTITY, UNVERIFIED_ENTITY):
+            if finding.entity in (CLASSIFICATION_MARK, UNVERIFIED_CONTENT):
                 plan.keep(index, finding)
                 continue
             action = self.profile.action_for(finding.entity, finding.variant, finding.severity.value)
@@ -243,7 +242,7 @@ def _reading_key(finding: Finding) -> tuple:
 
 
 def _refuse_markings(findings: list[Finding]) -> None:
-    marks = [f for f in findings if f.entity == MARKING_ENTITY and f.severity == Severity.BLOCK]
+    marks = [f for f in findings if f.entity == CLASSIFICATION_MARK and f.severity == Severity.BLOCK]
     if marks:
         shown = "；".join(f"{f.location}「{f.text}」" for f in marks[:5])
         raise RedactionRefused(

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from prepub_review.detect.context import normalize_width
+from prepub_review.text import normalize_width
 
 ESCAPES = {b"\x1b[D": "left", b"\x1bOD": "left", b"\x1b[C": "right", b"\x1bOC": "right"}
 

@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from prepub_review.act.redact.plan import Override
-from prepub_review.act.redact.redactor import MARKING_ENTITY, UNVERIFIED_ENTITY, Plan, Redactor
+from prepub_review.act.redact.redactor import Plan, Redactor
+from prepub_review.entities import CLASSIFICATION_MARK, UNVERIFIED_CONTENT
 from prepub_review.models import Finding, Severity
 
 # What the profile would do with a finding (Proposal.kind), in Chinese.
@@ -80,9 +81,9 @@ def build_items(findings: list[Finding], redactor: Redactor, plan: Plan | None) 
 
 
 def _proposal(index: int, finding: Finding, redactor: Redactor, plan: Plan | None) -> Proposal:
-    if finding.entity == MARKING_ENTITY:
+    if finding.entity == CLASSIFICATION_MARK:
         return Proposal("withhold")
-    if finding.entity == UNVERIFIED_ENTITY:
+    if finding.entity == UNVERIFIED_CONTENT:
         return Proposal("manual")
     action, replacement = redactor.proposal(finding)
     fate = plan.fate.get(index) if plan is not None else None
@@ -204,7 +205,7 @@ def changes(item: ReviewItem, decision: Decision) -> bool:
 
 
 def is_personal(item: ReviewItem) -> bool:
-    return item.finding.entity not in (MARKING_ENTITY, UNVERIFIED_ENTITY)
+    return item.finding.entity not in (CLASSIFICATION_MARK, UNVERIFIED_CONTENT)
 
 
 def counts_by_label(session: Session) -> list[tuple[str, Counter]]:
