@@ -15,7 +15,6 @@ nearby words share a fingerprint: deciding one decides the other, which is what 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import unicodedata
@@ -64,4 +63,4 @@ def _blank(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
 
 def fingerprint(key: bytes, entity: str, value: str, field: str | None, before: str, after: str) -> str:
     material = "\x1f".join((entity, normalise_value(value), field or "", before, after))
-    return hmac.new(key, material.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(key, material.encode("utf-8"), "sha256").hex()[:32]   # one-shot: no HMAC object
