@@ -1,7 +1,7 @@
 """`--format json`: exactly one JSON object on stdout. Keys are stable English; see README.
 
 The object is written on one line, without indentation: json's C encoder handles only the
-unindented form, and on a large corpus the indented dump took ~40 % of the whole run.
+unindented form; over a 5 MB corpus the indented dump took ~15 % of the whole run (sampled).
 """
 
 from __future__ import annotations
