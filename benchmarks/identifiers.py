@@ -71,7 +71,7 @@ def main() -> None:
             normalizing += time.perf_counter() - start
             for recognizer in recognizers:
                 start = time.perf_counter()
-                hits[recognizer.name] += len(recognizer.analyze(chunk, None, None))
+                hits[recognizer.name] += sum(1 for _ in recognizer.find(chunk))   # as the engine calls it
                 spent[recognizer.name] += time.perf_counter() - start
     rows = [("normalize_width (shared)", normalizing / rounds, 0)]
     rows += [(name, seconds / rounds, hits[name] // rounds) for name, seconds in spent.items()]

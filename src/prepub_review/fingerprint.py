@@ -15,8 +15,8 @@ nearby words share a fingerprint: deciding one decides the other, which is what 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -31,29 +31,36 @@ def normalise_value(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
+_LAST_SENTENCE = re.compile("[^" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]*\\Z")
 
 
 def nearby_han(text: str, start: int, end: int, other_spans: Iterable[tuple[int, int]]) -> tuple[str, str]:
     """The NEARBY_HAN Han characters before `start` and after `end` in the same sentence,
     skipping every span in `other_spans` (other detected values in the same text)."""
     lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)   # bounded work on long lines
-    removed = [False] * (hi - lo)
-    for s, e in other_spans:
-        for i in range(max(lo, s), min(hi, e)):
-            removed[i - lo] = True
-
-    def kept(i: int) -> bool:
-        return not removed[i - lo] and _is_han(text[i])
-
-    first = max((i + 1 for i in range(lo, start) if text[i] in SENTENCE_ENDS), default=lo)
-    last = next((i for i in range(end, hi) if text[i] in SENTENCE_ENDS), hi)
-    before = [text[i] for i in range(first, start) if kept(i)][-NEARBY_HAN:]
-    after = [text[i] for i in range(end, last) if kept(i)][:NEARBY_HAN]
+    first = _LAST_SENTENCE.search(text, lo, start).start()
+    stop = _SENTENCE_END.search(text, end, hi)
+    last = stop.start() if stop else hi
+    other = [(s, e) for s, e in other_spans if s < last and e > first]
+    before = _HAN.findall(_blank(text, first, start, other))[-NEARBY_HAN:]
+    after = _HAN.findall(_blank(text, end, last, other))[:NEARBY_HAN]
     return "".join(before), "".join(after)
+
+
+def _blank(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
+    """text[lo:hi] with every span's characters replaced by spaces (same length)."""
+    pieces, pos = [], lo
+    for s, e in sorted(spans):
+        s, e = max(s, pos), min(e, hi)
+        if s < e:
+            pieces += (text[pos:s], " " * (e - s))
+            pos = e
+    pieces.append(text[pos:hi])
+    return "".join(pieces)
 
 
 def fingerprint(key: bytes, entity: str, value: str, field: str | None, before: str, after: str) -> str:
     material = "\x1f".join((entity, normalise_value(value), field or "", before, after))
-    return hmac.new(key, material.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(key, material.encode("utf-8"), "sha256").hex()[:32]   # one-shot: no HMAC object

@@ -11,8 +11,8 @@ validation error names file, line and key: "rules/policy.yaml 第12行: 键 seve
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,8 @@ from prepub_review.errors import RulesError
 
 
 def shipped_rules_dir() -> Path:
-    return Path(str(resources.files("prepub_review.rules")))
+    # find_spec, not importlib.resources: that imports tempfile, shutil and bz2 (~15 ms of every start).
+    return Path(importlib.util.find_spec("prepub_review.rules").submodule_search_locations[0])
 
 
 class LineDict(dict):

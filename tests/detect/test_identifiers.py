@@ -1,4 +1,4 @@
-"""The identifier recognizers together: real presidio recognizers, listed in rules/recognizers.yaml,
+"""The identifier recognizers together: wrapped as presidio recognizers, listed in rules/recognizers.yaml,
 covered by policy files, validated rules, and end to end through the engine and the policy."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from prepub_review.detect.recognizers.uscc import CnUsccRecognizer
 from prepub_review.detect.registry import build_recognizers
 from prepub_review.errors import RulesError
 from prepub_review.models import Segment, Severity, Zone
+from prepub_review.presidio import as_presidio
 from prepub_review.rules_loader import RulesSource, shipped_rules_dir
 
 CLASSES = (CnIdCardRecognizer, CnPhoneRecognizer, CnBankCardRecognizer, CnEmailRecognizer,
@@ -51,7 +52,7 @@ def analyzer(recognizers):
     }).create_engine()
     registry = RecognizerRegistry(supported_languages=["zh"])
     for recognizer in recognizers:
-        registry.add_recognizer(recognizer)
+        registry.add_recognizer(as_presidio(recognizer))
     return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=["zh"])
 
 

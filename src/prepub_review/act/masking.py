@@ -7,6 +7,7 @@ Only letters, digits and CJK characters count as characters of the value; separa
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from prepub_review.decide.policy import MaskSpec
 
@@ -24,6 +25,7 @@ def shown_masked(value: str, spec: MaskSpec) -> str:
     return value if not MASKED_ALREADY.isdisjoint(value) else mask_value(value, spec)
 
 
+@lru_cache(maxsize=16384)   # a pure function; a report masks the same names and numbers many times
 def mask_value(value: str, spec: MaskSpec) -> str:
     if not value:
         return value
@@ -41,6 +43,8 @@ def mask_value(value: str, spec: MaskSpec) -> str:
             suffix -= 1
         else:
             prefix -= 1
+    if count == len(value):   # no separators: the common case, by slicing
+        return value[:prefix] + MASK_CHAR * (count - prefix - suffix) + value[count - suffix:]
     hidden = set(positions[prefix:count - suffix])
     return "".join(MASK_CHAR if i in hidden else ch for i, ch in enumerate(value))
 

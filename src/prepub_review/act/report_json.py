@@ -1,4 +1,8 @@
-"""`--format json`: exactly one JSON object on stdout. Keys are stable English; see README."""
+"""`--format json`: exactly one JSON object on stdout. Keys are stable English; see README.
+
+The object is written on one line, without indentation: json's C encoder handles only the
+unindented form; over a 5 MB corpus the indented dump took ~15 % of the whole run (sampled).
+"""
 
 from __future__ import annotations
 
@@ -57,4 +61,4 @@ def render(documents: Sequence[DocumentResult], skipped: Sequence[dict], present
         "skipped": list(skipped),
         "summary": {"documents": len(documents), **{v: verdicts[v] for v in ("pass", "review", "block", "error")}},
     }
-    return json.dumps(report, ensure_ascii=False, indent=2)
+    return json.dumps(report, ensure_ascii=False)

@@ -1,22 +1,20 @@
-"""The base of every prepub recognizer: a presidio EntityRecognizer for raw Chinese text.
+"""The base of every prepub recognizer: a plain class that decides on raw Chinese text.
 
-presidio's AnalyzerEngine is not used on the hot path (its context enhancer needs
-lemmas that a blank Chinese pipeline lacks, and it is slow on long text); instead
-each recognizer looks at the raw characters around a hit itself. The classes stay
-real presidio recognizers, so they can be added to anyone's AnalyzerEngine:
+Each recognizer looks at the raw characters around a hit itself (no NLP pipeline, no
+lemmas), so importing one costs no more than its regular expressions. They are not
+presidio classes: presidio imports spaCy, which would cost pre-commit most of a second
+on every run. `prepub_review.presidio` wraps any of them as a presidio EntityRecognizer
+for anyone's AnalyzerEngine:
 
-    registry.add_recognizer(CnIdCardRecognizer())
+    registry.add_recognizer(as_presidio(CnIdCardRecognizer()))
 
-Subclasses implement `find(text)` yielding Candidates; `analyze()` turns them into
-presidio RecognizerResults whose `recognition_metadata` carries prepub's variant.
+Subclasses set ENTITY and implement `find(text)` yielding Candidates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 VARIANT_KEY = "prepub_variant"
 ATTRS_KEY = "prepub_attrs"
@@ -32,45 +30,23 @@ class Candidate:
     entity: str | None = None   # only for recognizers that support several entities
 
 
-class PrepubRecognizer(EntityRecognizer):
-    """A presidio recognizer that decides on raw text windows (no NLP artefacts needed)."""
+class PrepubRecognizer:
+    """A recognizer that decides on raw text windows; `find` is all the engine calls."""
 
     ENTITY: str = ""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("supported_entities", [self.ENTITY])
-        kwargs.setdefault("supported_language", "zh")
-        super().__init__(**kwargs)
-
-    def load(self) -> None:  # presidio hook; lexicons are loaded in __init__
-        pass
+    def __init__(self, name: str | None = None, supported_entities: list[str] | None = None,
+                 supported_language: str = "zh"):
+        self.name = name or type(self).__name__
+        self.supported_entities = list(supported_entities or [self.ENTITY])
+        self.supported_language = supported_language
 
     def find(self, text: str) -> Iterator[Candidate]:
         raise NotImplementedError
 
-    def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list[RecognizerResult]:
-        wanted = set(entities) if entities else None
-        results = []
-        for cand in self.find(text):
-            entity = cand.entity or self.ENTITY
-            if wanted is not None and entity not in wanted:
-                continue
-            explanation = AnalysisExplanation(
-                recognizer=self.name, original_score=cand.score, textual_explanation=cand.variant
-            )
-            results.append(
-                RecognizerResult(
-                    entity_type=entity,
-                    start=cand.start,
-                    end=cand.end,
-                    score=cand.score,
-                    analysis_explanation=explanation,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        VARIANT_KEY: cand.variant,
-                        ATTRS_KEY: cand.attrs,
-                    },
-                )
-            )
-        return results
+    def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts=None) -> list:
+        """presidio's call, for code that used these as presidio recognizers: a list of
+        presidio RecognizerResults (imports presidio on first use; the engine never calls it)."""
+        from prepub_review.presidio import as_presidio
+
+        return as_presidio(self).analyze(text, entities, nlp_artifacts)

@@ -13,9 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-
-from prepub_review.detect.base import ATTRS_KEY, VARIANT_KEY
+from prepub_review.detect.base import Candidate, PrepubRecognizer
 from prepub_review.models import Detection, Notice, Segment
 
 LABEL_SEPARATOR = "："
@@ -23,7 +21,7 @@ DEFAULT_CHUNK_CHARS = 64 * 1024
 
 
 class DetectionEngine:
-    def __init__(self, recognizers: Sequence[EntityRecognizer], chunk_chars: int = DEFAULT_CHUNK_CHARS):
+    def __init__(self, recognizers: Sequence[PrepubRecognizer], chunk_chars: int = DEFAULT_CHUNK_CHARS):
         self.recognizers = list(recognizers)
         self.chunk_chars = chunk_chars
 
@@ -52,8 +50,12 @@ class DetectionEngine:
         text, line_starts, text_starts, text_ends = pack(segments)
         placed: list[tuple[int, Detection]] = []
         for recognizer in self.recognizers:
-            for result in recognizer.analyze(text, recognizer.supported_entities, None):
-                hit = _to_detection(result, recognizer, segments, line_starts, text_starts, text_ends)
+            wanted = recognizer.supported_entities
+            for cand in recognizer.find(text):
+                entity = cand.entity or recognizer.ENTITY
+                if entity not in wanted:
+                    continue
+                hit = _to_detection(cand, entity, recognizer, segments, line_starts, text_starts, text_ends)
                 if hit is not None:
                     placed.append(hit)
         return resolve_overlaps(placed)
@@ -74,26 +76,25 @@ def pack(segments: list[Segment]) -> tuple[str, list[int], list[int], list[int]]
     return "\n".join(parts), line_starts, text_starts, text_ends
 
 
-def _to_detection(result: RecognizerResult, recognizer: EntityRecognizer, segments: list[Segment],
+def _to_detection(cand: Candidate, entity: str, recognizer: PrepubRecognizer, segments: list[Segment],
                   line_starts: list[int], text_starts: list[int],
                   text_ends: list[int]) -> tuple[int, Detection] | None:
-    index = bisect_right(line_starts, result.start) - 1
-    if index < 0 or result.end > text_ends[index]:
+    index = bisect_right(line_starts, cand.start) - 1
+    if index < 0 or cand.end > text_ends[index]:
         return None  # runs past the end of its segment
-    start = max(result.start, text_starts[index])
-    if start >= result.end:
+    start = max(cand.start, text_starts[index])
+    if start >= cand.end:
         return None  # lies inside the label only
-    metadata = result.recognition_metadata or {}
     base = text_starts[index]
     return index, Detection(
-        entity=result.entity_type,
-        variant=metadata.get(VARIANT_KEY, "default"),
+        entity=entity,
+        variant=cand.variant,
         start=start - base,
-        end=result.end - base,
-        score=float(result.score),
+        end=cand.end - base,
+        score=float(cand.score),
         segment=segments[index],
-        recognizer=metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name),
-        attrs=dict(metadata.get(ATTRS_KEY) or {}),
+        recognizer=recognizer.name,
+        attrs=dict(cand.attrs),
     )
 
 
