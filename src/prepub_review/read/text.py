@@ -44,6 +44,17 @@ LEGACY_CODECS = ("gb18030", "big5")  # decode nearly any bytes: the text must al
 COMMON_CHAR_LEADS = (("gb2312", frozenset(range(0xA1, 0xA4)) | frozenset(range(0xB0, 0xD8))),
                      ("big5", frozenset(range(0xA1, 0xC7))))
 COMMON_SHARE = 0.7          # real text, even a roster of rare names, stays far above; random bytes ~0.3
+ALLOWED_CONTROLS = set("\t\n\r\f\v\x1a")   # \x1a: DOS end-of-file marker
+MARKDOWN_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+# Longest BOM first: the UTF-32-LE BOM begins with the UTF-16-LE one.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +70,6 @@ TEXT_EVIDENCE = Evidence()
 # A file whose name promises a binary document (.docx, .pdf, ...) and holds text is unusual; one
 # that holds random bytes is not: no control characters, and a GB18030/Big5 reading of some length.
 STRICT_EVIDENCE = Evidence(tolerate_odd_chars=False, common_share=0.9, legacy_min_chars=4)
-ALLOWED_CONTROLS = set("\t\n\r\f\v\x1a")   # \x1a: DOS end-of-file marker
-MARKDOWN_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-
-# Longest BOM first: the UTF-32-LE BOM begins with the UTF-16-LE one.
-BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 @dataclass(frozen=True, slots=True)
