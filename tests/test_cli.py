@@ -1,4 +1,5 @@
-"""The `prepub check` command end to end, through a real process."""
+"""The `prepub check` command: end to end through a real process (run_prepub_process) for the
+terminal report and a usage error, in this process through click's CliRunner (run_prepub) for the rest."""
 
 import random
 
@@ -6,7 +7,7 @@ import docx
 import pytest
 
 from tests import synth
-from tests.conftest import run_prepub
+from tests.conftest import run_prepub, run_prepub_process
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def recipient_docx(tmp_path_factory):
 
 def test_block_document_exits_1_and_masks_values(recipient_docx):
     path, ids = recipient_docx
-    run = run_prepub("check", str(path))
+    run = run_prepub_process("check", str(path))
     assert run.code == 1, run.stderr
     assert "不得发布" in run.stdout
     assert "身份证号" in run.stdout
@@ -97,6 +98,21 @@ def test_bad_input_is_an_error_with_exit_2(tmp_path, name, content, code):
     assert "Traceback" not in run.stderr
 
 
+def test_random_bytes_named_docx_are_an_error_and_a_cut_text_is_reviewed(tmp_path):
+    junk = tmp_path / "下载失败.docx"
+    junk.write_bytes(random.Random(1).randbytes(12))
+    cut = tmp_path / "名单.txt"
+    cut.write_bytes("低保对象名单公示\n户主：赵小梅\n".encode()[:-2])
+    run = run_prepub("check", "--format", "json", str(junk), str(cut))
+    assert run.code == 2
+    by_name = {d["path"].rsplit("/", 1)[-1]: d for d in run.json()["documents"]}
+    assert by_name["下载失败.docx"]["verdict"] == "error"
+    assert by_name["下载失败.docx"]["error_code"] == "unknown_format"
+    assert "内容不是 Word 文档" in by_name["下载失败.docx"]["error"]
+    assert by_name["名单.txt"]["verdict"] == "review"
+    assert any("文件末尾不完整" in f["reason"] for f in by_name["名单.txt"]["findings"])
+
+
 def test_missing_path_is_an_error(tmp_path):
     run = run_prepub("check", str(tmp_path / "nope.docx"))
     assert run.code == 2
@@ -115,7 +131,7 @@ def test_directory_lists_unsupported_files(tmp_path, recipient_docx):
 
 
 def test_usage_error_is_chinese_and_exit_2():
-    run = run_prepub("check", "--no-such-option", "x")
+    run = run_prepub_process("check", "--no-such-option", "x")
     assert run.code == 2
     assert "用法错误" in run.stderr
     assert "Traceback" not in run.stderr

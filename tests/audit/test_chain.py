@@ -8,7 +8,7 @@ import pytest
 from prepub_review.act.audit import AuditError, AuditLog, parse_head, verify
 from prepub_review.act.audit.records import GENESIS_HASH, record_hash
 from tests.audit.helpers import raw_sql, record
-from tests.conftest import run_prepub
+from tests.conftest import run_prepub, run_prepub_process
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_not_an_audit_database_is_a_clear_error(tmp_path):
 
 def test_cli_verify_exit_codes_and_diagnosis(log):
     db = str(log.path)
-    run = run_prepub("audit", "verify", "--audit-db", db)
+    run = run_prepub_process("audit", "verify", "--audit-db", db)
     assert run.code == 0 and "审查记录链完整：共 5 条记录" in run.stdout
     head = run_prepub("audit", "head", "--audit-db", db)
     assert head.code == 0 and head.stdout.strip().splitlines()[-1] == str(log.head())

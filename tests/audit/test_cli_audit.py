@@ -1,4 +1,5 @@
-"""`prepub check --audit` and `prepub audit list/show/export`, through real processes."""
+"""`prepub check --audit` and `prepub audit list/show/export`: check and redact through real processes,
+the rest in this process (run_prepub: the same entry point under click's CliRunner)."""
 
 import csv
 import io
@@ -11,7 +12,7 @@ import pytest
 from prepub_review.act.audit import AuditLog, verify
 from tests import synth
 from tests.audit.helpers import db_bytes, record
-from tests.conftest import run_prepub
+from tests.conftest import run_prepub, run_prepub_process
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def checked(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:   # the key file goes to a private config dir
         patch.setenv("XDG_CONFIG_HOME", str(base / "config"))
         patch.delenv("PREPUB_AUDIT_KEY", raising=False)
-        run = run_prepub("check", "--format", "json", "--audit", "--audit-db", str(db), str(block), str(clean))
+        run = run_prepub_process("check", "--format", "json", "--audit", "--audit-db", str(db), str(block), str(clean))
     return base, db, raw_id, run
 
 
@@ -116,8 +117,6 @@ def test_redact_audit_appends_a_redact_record_without_raw_values(tmp_path):
     import docx
 
     from tests import synth
-    from tests.conftest import run_prepub
-
     number = synth.cn_id(random.Random(9))
     source = tmp_path / "名单.docx"
     document = docx.Document()
@@ -127,7 +126,7 @@ def test_redact_audit_appends_a_redact_record_without_raw_values(tmp_path):
     table.rows[1].cells[0].text, table.rows[1].cells[1].text = "王建华", number
     document.save(source)
     db = tmp_path / "audit.sqlite3"
-    run = run_prepub("redact", str(source), "--audit-db", str(db))
+    run = run_prepub_process("redact", str(source), "--audit-db", str(db))
     assert run.code == 0, run.stderr
     assert "审查记录第 1 号" in run.stderr
     shown = run_prepub("audit", "show", "1", "--audit-db", str(db))

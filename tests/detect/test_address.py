@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests import synth
-from tests.detect.helpers import found
+from tests.detect.helpers import example, found
 
 from prepub_review.decide.policy import parse_entity_policy
 from prepub_review.detect.engine import DetectionEngine
@@ -17,7 +17,6 @@ from prepub_review.errors import RulesError
 from prepub_review.models import Segment, Severity, Zone
 from prepub_review.rules_loader import RulesSource, shipped_rules_dir
 
-EXAMPLES = Path("/work/shared/examples")
 
 
 @pytest.fixture(scope="module")
@@ -169,17 +168,13 @@ def test_precision_on_generated_addresses(recognizer):
 
 @pytest.mark.parametrize("name", ["real-annual-report-ezhou-2013.txt", "real-annual-report-tongxiang-2017.txt"])
 def test_real_reports_have_no_door_level_address(recognizer, name):
-    path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip("example reports not available")
+    path = example(name)
     hits = found(recognizer, path.read_text(encoding="utf-8"))
     assert all(variant == "institution" for _, variant in hits)
 
 
 def test_real_report_office_address_is_institution(recognizer):
-    path = EXAMPLES / "real-annual-report-ezhou-2013.txt"
-    if not path.exists():
-        pytest.skip("example reports not available")
+    path = example("real-annual-report-ezhou-2013.txt")
     assert ("鄂州市凤凰北路21号", "institution") in found(recognizer, path.read_text(encoding="utf-8"))
 
 

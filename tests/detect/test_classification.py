@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.detect.helpers import found
+from tests.detect.helpers import each_example, found
 
 from prepub_review.decide.policy import parse_entity_policy
 from prepub_review.detect.base import ATTRS_KEY, VARIANT_KEY
@@ -15,7 +15,6 @@ from prepub_review.errors import RulesError
 from prepub_review.models import Segment, Severity, Zone
 from prepub_review.rules_loader import RulesSource, shipped_rules_dir
 
-EXAMPLES = Path("/work/shared/examples")
 BLOCKING_ZONES = (Zone.BODY, Zone.TOP, Zone.TABLE)
 
 
@@ -231,7 +230,7 @@ def test_policy_rules(policy, variant, rule, severity):
     assert (policy.variants[variant].rule_id, policy.variants[variant].severity) == (rule, severity)
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", each_example(), ids=lambda p: p.name)
 def test_real_reports_have_no_marking(recognizer, policy, path):
     """Both reports talk about 保密审查 and 国家秘密 throughout; none of it is a marking."""
     text = path.read_text(encoding="utf-8")

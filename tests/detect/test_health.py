@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests import synth
-from tests.detect.helpers import found
+from tests.detect.helpers import each_example, found
 
 from prepub_review.decide.policy import parse_entity_policy
 from prepub_review.detect.base import VARIANT_KEY
@@ -17,7 +17,6 @@ from prepub_review.errors import RulesError
 from prepub_review.models import Segment, Severity, Zone
 from prepub_review.rules_loader import RulesSource, shipped_rules_dir
 
-EXAMPLES = Path("/work/shared/examples")
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +225,7 @@ def test_policy_severities(policy):
     assert policy.variants["minor"].rule_id == "P8"
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", each_example(), ids=lambda p: p.name)
 def test_real_reports_have_nothing_to_block(recognizer, policy, path):
     text = path.read_text(encoding="utf-8")
     for cand in recognizer.find(text):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from tests import synth
+from tests.detect.helpers import example
 
 from prepub_review.decide.policy import Policy, parse_entity_policy
 from prepub_review.detect.base import VARIANT_KEY
@@ -34,7 +35,6 @@ from prepub_review.rules_loader import RulesSource, shipped_rules_dir
 CLASSES = (CnIdCardRecognizer, CnPhoneRecognizer, CnBankCardRecognizer, CnEmailRecognizer,
            CnCertificateRecognizer, CnUsccRecognizer, CnLicensePlateRecognizer)
 ENTITIES = {cls.ENTITY for cls in CLASSES}
-EXAMPLES = Path("/work/shared/examples")
 RNG = random.Random(11)
 ID = synth.cn_id(RNG)
 CARD = synth.bank_card(RNG)
@@ -230,10 +230,9 @@ def test_masked_recipient_list_passes(engine, policy):
     assert findings and all(f.severity == Severity.INFO for f in findings)
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared examples not available")
 @pytest.mark.parametrize("name", ["real-annual-report-ezhou-2013.txt", "real-annual-report-tongxiang-2017.txt"])
 def test_real_annual_reports_have_nothing_to_block(engine, policy, name):
-    lines = (EXAMPLES / name).read_text(encoding="utf-8").splitlines()
+    lines = example(name).read_text(encoding="utf-8").splitlines()
     segments = [Segment(line, f"第{i}行") for i, line in enumerate(lines, 1) if line.strip()]
     findings = _judge(engine, policy, segments)
     assert [f for f in findings if f.severity != Severity.INFO] == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests import synth
-from tests.detect.helpers import found
+from tests.detect.helpers import example, found
 
 from prepub_review.decide.policy import parse_entity_policy
 from prepub_review.detect.base import VARIANT_KEY
@@ -18,7 +18,6 @@ from prepub_review.errors import RulesError
 from prepub_review.models import Segment, Severity, Zone
 from prepub_review.rules_loader import RulesSource, shipped_rules_dir
 
-EXAMPLES = Path("/work/shared/examples")
 
 
 @pytest.fixture(scope="module")
@@ -295,18 +294,14 @@ def test_each_template_finds_every_name(recognizer, template_index):
 
 @pytest.mark.parametrize("name", ["real-annual-report-ezhou-2013.txt", "real-annual-report-tongxiang-2017.txt"])
 def test_real_reports_have_no_private_person(recognizer, name):
-    path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip("example reports not available")
+    path = example(name)
     text = path.read_text(encoding="utf-8")
     variants = {v for _, v in found(recognizer, text)}
     assert variants <= {"official", "masked"}
 
 
 def test_real_report_officials_are_found_as_officials(recognizer):
-    path = EXAMPLES / "real-annual-report-tongxiang-2017.txt"
-    if not path.exists():
-        pytest.skip("example reports not available")
+    path = example("real-annual-report-tongxiang-2017.txt")
     names = {t for t, v in found(recognizer, path.read_text(encoding="utf-8")) if v == "official"}
     assert {"章坚健", "徐登基", "沈娟", "徐斌", "桂迎菊", "吴丹"} <= names
 

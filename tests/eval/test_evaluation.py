@@ -90,9 +90,10 @@ def test_set_is_large_varied_and_labelled(eval_set):
 
 def test_generation_is_deterministic(eval_set, tmp_path):
     out, manifest = eval_set
-    again = gen.generate(tmp_path)
-    assert again == manifest
-    for name in manifest["documents"]:
+    again = gen.generate(tmp_path, rounds=1)     # the first round of the same seed: half the cost
+    first_round = {name: doc for name, doc in manifest["documents"].items() if name.rsplit(".", 1)[0].endswith("-0")}
+    assert again["documents"] == first_round and again["seed"] == manifest["seed"]
+    for name in first_round:
         if name.endswith((".txt", ".csv", ".html")):
             assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 

@@ -90,3 +90,15 @@ def test_office_contacts_in_the_footer_are_not_flagged(checker):
     result = checker.check_file(SAMPLES / "低保公示-城南街道-2026年10月.docx")
     flagged = [(f.entity, f.text) for f in result.findings if str(f.zone) == "header" and str(f.severity) in ACTED_ON]
     assert flagged == []
+
+
+def test_checking_the_samples_folder_checks_the_samples_only():
+    """The README's first command: every sample with its promised verdict, the samples' own
+    description (README.md, left out by samples/.prepubignore) not among them; exit 1 by design."""
+    from tests.conftest import run_prepub
+
+    run = run_prepub("check", "--format", "json", "samples/", cwd=REPO)
+    assert run.code == 1, run.stderr
+    verdicts = {d["path"].removeprefix("samples/"): d["verdict"] for d in run.json()["documents"]}
+    assert verdicts == EXPECTED
+    assert run.json()["skipped"] == []

@@ -72,3 +72,18 @@ def xlsx_with_sheets(path: Path, sheets: dict[str, str], shared: list[str] | Non
         parts[f"xl/worksheets/sheet{i}.xml"] = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {S_NS}>{body}</worksheet>'
     parts.update(extra or {})
     return write_parts(path, parts)
+
+
+def roster_xlsx(path: Path, rows: int, columns: int = 10) -> Path:
+    """A one-sheet roster 「名单」: a header row 列1…列N, then `rows` rows of a shared-string name
+    (column A) and 18-digit numbers (the other columns). The xlsx test and benchmark share it."""
+    from prepub_review.formats.xlsx.reader import column_letters
+
+    header = '<row r="1">' + "".join(f'<c r="{column_letters(c)}1" t="inlineStr"><is><t>列{c}</t></is></c>'
+                                     for c in range(1, columns + 1)) + "</row>"
+    body = "".join(
+        f'<row r="{i}"><c r="A{i}" t="s"><v>{i - 2}</v></c>'
+        + "".join(f'<c r="{column_letters(c)}{i}"><v>{330483199001011234 + c}</v></c>' for c in range(2, columns + 1))
+        + "</row>" for i in range(2, rows + 2))
+    return xlsx_with_sheets(path, {"名单": f"<sheetData>{header}{body}</sheetData>"},
+                            shared=[f"名字{i}" for i in range(rows)])

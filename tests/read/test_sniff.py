@@ -144,3 +144,71 @@ def random_bytes(count: int) -> bytes:
 
     rng = random.Random(7)
     return bytes([0x00, 0x13, 0x88, 0xfe]) + bytes(rng.randrange(256) for _ in range(count))
+
+
+# --- junk is never text; a text cut short still is (issue 7) ---------------------------------------
+
+def junk_samples(count: int, sizes: range, seed: int) -> list[bytes]:
+    """Random byte strings like a broken download or a mislabelled binary (no zero byte, the
+    easy case, in half of them)."""
+    import random
+
+    rng = random.Random(seed)
+    samples = []
+    for i in range(count):
+        size = rng.choice(sizes)
+        low = 1 if i % 2 else 0
+        samples.append(bytes(rng.randrange(low, 256) for _ in range(size)))
+    return samples
+
+
+@pytest.mark.parametrize("name", ["a.docx", "a.xlsx", "a.pdf", "a.doc"])
+def test_random_bytes_named_as_a_document_are_never_text(tmp_path, name):
+    accepted = []
+    for data in junk_samples(400, range(6, 200), seed=len(name) + ord(name[2])):
+        try:
+            accepted.append(sniff(write(tmp_path, name, data)))
+        except ReadError as error:
+            assert error.code == "unknown_format"
+            assert f"文件扩展名为 {name[1:]}，但内容不是" in error.message
+    assert accepted == []
+
+
+def test_random_bytes_named_txt_are_not_text(tmp_path):
+    accepted = []
+    for data in junk_samples(400, range(16, 300), seed=3):
+        try:
+            accepted.append((sniff(write(tmp_path, "a.txt", data)), data))
+        except ReadError as error:
+            assert error.code == "unknown_format"
+    assert accepted == []
+
+
+def test_binary_with_a_few_text_runs_is_not_text(tmp_path):
+    [noise] = junk_samples(1, range(600, 601), seed=5)
+    data = noise[:200] + "户主赵小梅 联系电话".encode() + noise[200:400] + b"Microsoft Word" + noise[400:]
+    with pytest.raises(ReadError) as caught:
+        sniff(write(tmp_path, "a.docx", data))
+    assert caught.value.code == "unknown_format"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+@pytest.mark.parametrize("name", ["a.txt", "a.csv", "a.docx"])
+def test_text_cut_mid_character_is_still_text(tmp_path, encoding, name):
+    data = (GB_TEXT + "\n联系人：赵小梅\n").encode(encoding)[:-3]   # the last character loses a byte
+    assert sniff(write(tmp_path, name, data)) == "text"
+
+
+@pytest.mark.parametrize("text", [
+    "户主：赵小梅",
+    "关于二〇二三年城乡最低生活保障对象的公示\n户主 张三 家庭人口 3 人\n",
+    "臺灣省社會救助對象名冊，戶長陳大文，聯絡電話",
+])
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "big5"])
+def test_short_legacy_encoded_text_is_text(tmp_path, text, encoding):
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        pytest.skip(f"{encoding} cannot hold this text")
+    assert sniff(write(tmp_path, "a.txt", data)) == "text"
+    assert sniff(write(tmp_path, "a.doc", data)) == "text"   # old systems export text as .doc

@@ -147,3 +147,30 @@ def test_markdown_pipe_table(tmp_path):
     assert Segment(PERSON_ID, "第5行 第2列", Zone.TABLE, "身份证号", "第5行") in found
     assert Segment("赵小梅", "第5行 第1列", Zone.TABLE, "姓名", "第5行") in found
     assert found[-1].text == "结束" and found[-1].field is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_text_cut_mid_character_is_read_with_a_notice_about_its_end(tmp_path, encoding):
+    lines = ["关于低保对象的公示", f"户主赵小梅，联系电话{PERSON_PHONE}", "公示期七天"]
+    data = "\n".join(lines).encode(encoding)[:-1]          # the last 天 loses a byte
+    found = segments(write(tmp_path, "a.txt", data))
+    texts = [item.text for item in found if isinstance(item, Segment)]
+    assert texts[:2] == lines[:2] and texts[2].startswith("公示期七")
+    [notice] = [item for item in found if isinstance(item, Notice)]
+    assert notice.code == "decode_errors" and notice.location == "第3行"
+    assert "文件末尾不完整" in notice.detail and "截断" in notice.detail
+
+
+def test_a_cut_csv_is_read_with_a_notice_about_its_end(tmp_path):
+    data = f"姓名,电话\n赵小梅,{PERSON_PHONE}\n李四,备注说明".encode("gbk")[:-1]
+    found = segments(write(tmp_path, "名单.csv", data))
+    assert [s.text for s in found if isinstance(s, Segment)][:4] == ["姓名", "电话", "赵小梅", PERSON_PHONE]
+    [notice] = [item for item in found if isinstance(item, Notice)]
+    assert notice.location == "第3行" and "文件末尾不完整" in notice.detail
+
+
+def test_bad_bytes_inside_and_at_the_end_give_both_notices(tmp_path):
+    head = ("民政局公示内容" * 10 + "\n").encode() * 2000      # > 256 KB of clean UTF-8
+    data = head + b"bad \xff byte\n" + "末行".encode()[:-1]
+    notices = [item for item in segments(write(tmp_path, "a.txt", data)) if isinstance(item, Notice)]
+    assert [(n.location, "文件末尾不完整" in n.detail) for n in notices] == [("第2001行", False), ("第2002行", True)]

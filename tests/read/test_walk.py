@@ -74,3 +74,22 @@ def test_unreadable_directory_is_a_problem(tmp_path):
         assert [p.code for p in expand_paths([tmp_path]).problems] == ["permission_denied"]
     finally:
         (tmp_path / "locked").chmod(0o755)
+
+
+def test_prepubignore_leaves_out_what_it_names_below_its_folder(tmp_path):
+    # A name matches at any depth below the folder; a pattern with "/" is relative to the folder.
+    touch(tmp_path, "README.md", "a.docx", "sub/README.md", "sub/b.docx", "drafts/x.docx", "drafts/y.txt",
+          "other/b.docx")
+    (tmp_path / ".prepubignore").write_text("# 说明文件不是待发布的文件\nREADME.md\n\ndrafts/*.docx\n",
+                                            encoding="utf-8")
+    (tmp_path / "sub" / ".prepubignore").write_text("b.docx\n", encoding="utf-8")
+    result = expand_paths([tmp_path])
+    assert rel(tmp_path, result.files) == ["a.docx", "drafts/y.txt", "other/b.docx"]
+    assert sorted(rel(tmp_path, result.ignored)) == [
+        ".prepubignore", "README.md", "drafts/x.docx", "sub/.prepubignore", "sub/README.md", "sub/b.docx"]
+
+
+def test_a_file_named_on_the_command_line_is_checked_even_if_ignored(tmp_path):
+    touch(tmp_path, "README.md")
+    (tmp_path / ".prepubignore").write_text("README.md\n", encoding="utf-8")
+    assert rel(tmp_path, expand_paths([tmp_path / "README.md"]).files) == ["README.md"]

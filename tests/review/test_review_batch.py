@@ -1,4 +1,6 @@
-"""`prepub review --accept-all` and `--decisions FILE`: the same flow without a terminal."""
+"""`prepub review --accept-all` and `--decisions FILE`: the same flow without a terminal.
+
+The first test runs review and redact as real processes; the rest run in this process."""
 
 from __future__ import annotations
 
@@ -9,12 +11,19 @@ import zipfile
 import pytest
 
 from prepub_review.act.audit import AuditLog, file_sha256
+from tests.conftest import run_prepub
 from tests.review.helpers import command, env, marked_docx, recipients_docx
 
 TIMEOUT = 60
 
 
-def run(tmp_path, *args: str):
+def run(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`prepub review ARGS` in this process (CliRunner), with the clean environment of env()."""
+    done = run_prepub("review", *args, env=env(tmp_path))
+    return subprocess.CompletedProcess(["prepub", "review", *args], done.code, done.stdout, done.stderr)
+
+
+def run_process(tmp_path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command(*args), check=False, env=env(tmp_path), capture_output=True, text=True, timeout=TIMEOUT,
                           stdin=subprocess.DEVNULL)
 
@@ -32,7 +41,7 @@ def document_xml(path) -> str:
 def test_accept_all_writes_what_redact_writes(tmp_path):
     draft = recipients_docx(tmp_path)
     out = tmp_path / "out.docx"
-    proc = run(tmp_path, str(draft.path), "--accept-all", "-o", str(out))
+    proc = run_process(tmp_path, str(draft.path), "--accept-all", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "审查汇总" in proc.stdout and "已写入审查记录：第 1 号" in proc.stdout
     redacted = subprocess.run([sys.executable, "-m", "prepub_review", "redact", str(draft.path), "-o",

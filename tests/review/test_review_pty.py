@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import zipfile
 
 import pexpect
 import pytest
 
 from prepub_review.act.audit import AuditLog, file_sha256
+from tests.conftest import run_prepub
 from tests.review.helpers import command, env, recipients_docx
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\r")
@@ -214,15 +214,15 @@ def test_back_from_the_conclusion_and_withhold(tmp_path, draft):
     assert stored.record.publishes_personal_info == 0
 
 
+# --- without a terminal (in this process: stdin is not a tty under CliRunner) ---------------------
+
 def test_reviewer_name_is_required(tmp_path, draft):
-    proc = subprocess.run(command(str(draft.path), "--accept-all"), check=False, env=env(tmp_path, reviewer=None),
-                          capture_output=True, text=True, timeout=TIMEOUT)
-    assert proc.returncode == 2 and "须指明审查人" in proc.stderr and "PREPUB_REVIEWER" in proc.stderr
+    run = run_prepub("review", str(draft.path), "--accept-all", env=env(tmp_path, reviewer=None))
+    assert run.code == 2 and "须指明审查人" in run.stderr and "PREPUB_REVIEWER" in run.stderr
     assert records(tmp_path) == []
 
 
 def test_interactive_needs_a_terminal(tmp_path, draft):
-    proc = subprocess.run(command(str(draft.path)), check=False, env=env(tmp_path), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=TIMEOUT)
-    assert proc.returncode == 2 and "--decisions" in proc.stderr
+    run = run_prepub("review", str(draft.path), env=env(tmp_path))
+    assert run.code == 2 and "--decisions" in run.stderr
 

@@ -37,6 +37,8 @@ EXPECTED_KIND = {
     ".txt": "文本文件", ".md": "文本文件", ".csv": "CSV 表格",
 }
 
+TEXT_EXTENSIONS = (".html", ".htm", ".txt", ".md", ".csv")
+
 # Zip containers we recognise but do not read: (member or mimetype marker, Chinese name).
 OTHER_ZIP_KINDS = (
     ("ppt/presentation.xml", "PowerPoint 演示文稿(.pptx)"),
@@ -83,7 +85,7 @@ def sniff(path: Path) -> str:
             , code="unsupported_format")
     if _looks_like_html(head):
         return "html"
-    if detect_encoding(path) is not None:
+    if detect_encoding(path, strict=_promises_binary(path)) is not None:
         return "text"
     raise ReadError(_unknown_message(path), code="unknown_format")
 
@@ -180,6 +182,11 @@ def _biff_encrypted(ole: olefile.OleFileIO, stream_name: str) -> bool:
             return False
         offset += 4 + length
     return False
+
+
+def _promises_binary(path: Path) -> bool:
+    """The name says Word, Excel or PDF: text inside needs stronger evidence than in a .txt."""
+    return path.suffix.lower() in EXPECTED_KIND and path.suffix.lower() not in TEXT_EXTENSIONS
 
 
 def _ext_label(path: Path) -> str:

@@ -3,7 +3,10 @@
 Directories are walked recursively in sorted (deterministic) order. Files whose
 extension prepub does not read are listed in `unsupported` -- never dropped silently --
 so a clerk sees that "名单.rtf" was not reviewed. Hidden folders (.git), hidden files
-and Office lock files (~$报告.docx) are not documents and go to `ignored`.
+and Office lock files (~$报告.docx) are not documents and go to `ignored`, and so does what
+a `.prepubignore` file names (one pattern a line, `#` comments; a bare name such as
+`README.md` or `*.md` matches at any depth below that folder, a pattern with "/" such as
+`drafts/*.docx` is relative to it). A path named on the command line is always reviewed.
 
 A directory symlink is followed once: the walk remembers every real directory it
 entered, so symlink loops end. A broken symlink or a missing path is a `problem`.
@@ -11,6 +14,7 @@ entered, so symlink loops end. A broken symlink or a missing path is a `problem`
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from collections.abc import Iterable
@@ -18,6 +22,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prepub_review.formats.registry import SUPPORTED_EXTENSIONS
+
+IGNORE_FILE = ".prepubignore"
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreRules:
+    """The patterns of one .prepubignore, for the paths below `folder`."""
+
+    folder: Path
+    patterns: tuple[str, ...]
+
+    def match(self, path: Path) -> bool:
+        relative = path.relative_to(self.folder).as_posix()
+        return any(fnmatch.fnmatchcase(relative if "/" in pattern else path.name, pattern.strip("/"))
+                   for pattern in self.patterns)
+
+
+def read_ignore_rules(folder: Path) -> IgnoreRules | None:
+    try:
+        lines = (folder / IGNORE_FILE).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    patterns = tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    return IgnoreRules(folder, patterns) if patterns else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +103,19 @@ class _Walker:
             self._problem(path, "not_a_file", f"不是普通文件（设备、管道或套接字）：{path}")
 
     def _walk(self, top: Path, top_info: os.stat_result) -> None:
-        stack = [(top, top_info)]
+        stack: list[tuple[Path, os.stat_result, tuple[IgnoreRules, ...]]] = [(top, top_info, ())]
         while stack:
-            directory, info = stack.pop()
+            directory, info, inherited = stack.pop()
             if (info.st_dev, info.st_ino) in self.seen_dirs:
                 continue   # reached again through a symlink: walk each real directory once
             self.seen_dirs.add((info.st_dev, info.st_ino))
+            own = read_ignore_rules(directory)
+            rules = (*inherited, own) if own else inherited
             subdirs = []
             for entry in self._entries(directory):
                 entry_path = directory / entry.name
-                if entry.name.startswith(".") or is_lock_or_temp(entry.name):
+                if entry.name.startswith(".") or is_lock_or_temp(entry.name) \
+                        or any(rule.match(entry_path) for rule in rules):
                     self.result.ignored.append(entry_path)
                     continue
                 try:
@@ -96,7 +127,7 @@ class _Walker:
                     self._os_problem(entry_path, exc)
                     continue
                 if stat.S_ISDIR(entry_info.st_mode):
-                    subdirs.append((entry_path, entry_info))
+                    subdirs.append((entry_path, entry_info, rules))
                 elif stat.S_ISREG(entry_info.st_mode):
                     self._file(entry_path, entry_info)
                 else:

@@ -5,6 +5,11 @@ text"), GBK/GB18030 (older Windows tools) and sometimes Big5. Detection order:
 BOM -> strict UTF-8 -> charset-normalizer limited to the plausible encodings (it
 mistakes short GBK for cp949 otherwise) -> strict GB18030.
 
+GB18030 and Big5 decode almost any short run of bytes, so a guess in either must also read
+like Chinese: most of its non-ASCII characters common ones (GB2312 level 1, Big5 frequent
+characters, CJK punctuation). A file that ends inside a character (cut short in a download
+or a copy) is still text: the reader shows the cut as � and says so in a notice.
+
 Files are read through an incremental decoder, one line at a time, so a 100 MB
 file needs little memory. `detect_encoding` is public: whoever rewrites a text
 file (the redactor) must write the same encoding and BOM back.
@@ -14,9 +19,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +39,12 @@ HEAD_SAMPLE_BYTES = 256 * 1024
 TOP_LINES = 5                       # non-empty lines that count as the top of the document
 MAX_SEGMENT_CHARS = 100_000         # a "line" longer than this is cut into pieces
 CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
+LEGACY_CODECS = ("gb18030", "big5")  # decode nearly any bytes: the text must also read as Chinese
+# Lead bytes of the common characters: GB2312 rows 1-3 (punctuation, numbers, full-width forms)
+# and level 1 (3755 hanzi); Big5 symbols and frequent characters (A140-C67E).
+COMMON_CHAR_LEADS = (("gb2312", frozenset(range(0xA1, 0xA4)) | frozenset(range(0xB0, 0xD8))),
+                     ("big5", frozenset(range(0xA1, 0xC7))))
+COMMON_SHARE = 0.7          # real text, even a roster of rare names, stays far above; random bytes ~0.3
 ALLOWED_CONTROLS = set("\t\n\r\f\v\x1a")   # \x1a: DOS end-of-file marker
 MARKDOWN_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -43,6 +56,21 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much a byte string must look like text to be read as text."""
+
+    tolerate_odd_chars: bool = True     # a few control/unassigned characters (1 in 200, at least 1)
+    common_share: float = COMMON_SHARE  # of the non-ASCII characters of a GB18030/Big5 reading
+    legacy_min_chars: int = 1           # non-ASCII characters a GB18030/Big5 reading must have
+
+
+TEXT_EVIDENCE = Evidence()
+# A file whose name promises a binary document (.docx, .pdf, ...) and holds text is unusual; one
+# that holds random bytes is not: no control characters, and a GB18030/Big5 reading of some length.
+STRICT_EVIDENCE = Evidence(tolerate_odd_chars=False, common_share=0.9, legacy_min_chars=4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,35 +89,38 @@ class DetectedEncoding:
         return self.codec.upper() + ("（带 BOM）" if self.bom else "")
 
 
-def detect_encoding(path: Path) -> DetectedEncoding | None:
-    """The encoding of a text file, or None if the file does not look like text."""
+def detect_encoding(path: Path, *, strict: bool = False) -> DetectedEncoding | None:
+    """The encoding of a text file, or None if the file does not look like text.
+
+    `strict` asks for stronger evidence (a file named .docx or .pdf that holds text is unusual;
+    one that holds random bytes is not)."""
     with open(path, "rb") as stream:
         sample = stream.read(HEAD_SAMPLE_BYTES)
         complete = len(sample) < HEAD_SAMPLE_BYTES
         if not complete and sample.isascii():
             # An ASCII head says nothing about the rest; sample where non-ASCII text starts.
             sample += _first_non_ascii_window(stream)
-    return detect_sample_encoding(sample, complete=complete)
+    return detect_sample_encoding(sample, complete=complete, evidence=STRICT_EVIDENCE if strict else TEXT_EVIDENCE)
 
 
-def detect_sample_encoding(sample: bytes, *, complete: bool = True) -> DetectedEncoding | None:
+def detect_sample_encoding(sample: bytes, *, complete: bool = True,
+                           evidence: Evidence = TEXT_EVIDENCE) -> DetectedEncoding | None:
     """The encoding of `sample` (the head of a file; `complete` if it is the whole file)."""
     for bom, codec in BOMS:
         if sample.startswith(bom):
             found = DetectedEncoding(codec, bom)
-            return found if _is_plausible_text(sample[len(bom):], codec, complete) else None
+            return found if _is_plausible_text(sample[len(bom):], codec, complete, evidence) else None
     if b"\x00" in sample:
         codec = _utf16_without_bom(sample)
-        return DetectedEncoding(codec) if codec and _is_plausible_text(sample, codec, complete) else None
-    if _is_plausible_text(sample, "utf-8", complete):
+        plausible = codec and _is_plausible_text(sample, codec, complete, evidence)
+        return DetectedEncoding(codec) if plausible else None
+    if _is_plausible_text(sample, "utf-8", complete, evidence):
         return DetectedEncoding("utf-8")
     best = from_bytes(sample[:HEAD_SAMPLE_BYTES], cp_isolation=CANDIDATE_ENCODINGS).best()
-    if best is not None:
-        codec = codecs.lookup(best.encoding).name
-        if _is_plausible_text(sample, codec, complete):
+    guesses = [codecs.lookup(best.encoding).name] if best is not None else []
+    for codec in dict.fromkeys([*guesses, "gb18030"]):
+        if _is_plausible_text(sample, codec, complete, evidence):
             return DetectedEncoding(codec)
-    if _is_plausible_text(sample, "gb18030", complete):
-        return DetectedEncoding("gb18030")
     return None
 
 
@@ -116,17 +147,53 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def _is_plausible_text(data: bytes, codec: str, complete: bool) -> bool:
-    """Decodes strictly (a sample may end mid-character) and has few control/unassigned chars."""
-    try:
-        decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-        text = decoder.decode(data, final=complete)
-    except (UnicodeDecodeError, LookupError):
+def _is_plausible_text(data: bytes, codec: str, complete: bool, evidence: Evidence) -> bool:
+    """Decodes strictly and has few control/unassigned chars; a GB18030 or Big5 reading must
+    also be mostly common characters."""
+    text = _decode_strictly(data, codec, complete)
+    if text is None:
         return False
     if not text:
         return True
     odd_chars = sum(1 for ch in text if _is_odd_char(ch))
-    return odd_chars <= max(1, len(text) // 200)
+    if odd_chars > (max(1, len(text) // 200) if evidence.tolerate_odd_chars else 0):
+        return False
+    return codec not in LEGACY_CODECS or _reads_as_chinese(text, evidence)
+
+
+def _decode_strictly(data: bytes, codec: str, complete: bool) -> str | None:
+    """`data` decoded, or None if it does not decode. A sample (not `complete`) may end
+    mid-character, and so may a whole file cut short: then the text before the cut, if any."""
+    try:
+        decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+        text = decoder.decode(data, final=False)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if complete:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return text or None
+    return text
+
+
+def _reads_as_chinese(text: str, evidence: Evidence) -> bool:
+    counts = Counter(text)   # by distinct character: bounded memory, one lookup each
+    others = {ch: n for ch, n in counts.items() if not ch.isascii()}
+    total = sum(others.values())
+    common = sum(n for ch, n in others.items() if _is_common_char(ch))
+    return total >= evidence.legacy_min_chars and common >= evidence.common_share * total
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_common_char(ch: str) -> bool:
+    for codec, leads in COMMON_CHAR_LEADS:
+        try:
+            if ch.encode(codec)[0] in leads:
+                return True
+        except UnicodeEncodeError:
+            continue
+    return False
 
 
 def _is_odd_char(ch: str) -> bool:
@@ -187,9 +254,11 @@ def open_text(path: Path, encoding: DetectedEncoding, *, newline: str | None = N
 def _read_lines(path: Path, encoding: DetectedEncoding, *, markdown: bool) -> Iterator[ReaderItem]:
     table = _MarkdownTable() if markdown else None
     bad_lines: list[int] = []
+    last_line = ""
     non_empty = 0
     with open_text(path, encoding) as stream:
         for number, line in _physical_lines(stream):
+            last_line = line
             if "\ufffd" in line:
                 bad_lines.append(number)
             text = line.strip()
@@ -204,8 +273,7 @@ def _read_lines(path: Path, encoding: DetectedEncoding, *, markdown: bool) -> It
                 continue
             for piece in _pieces(text):
                 yield _line_segment(piece, number, zone)
-    if bad_lines:
-        yield _decode_notice(encoding, bad_lines)
+    yield from _decode_notices(encoding, bad_lines, cut_short=_ends_cut(last_line))
 
 
 def _physical_lines(stream: io.TextIOWrapper) -> Iterator[tuple[int, str]]:
@@ -231,14 +299,29 @@ def _pieces(text: str) -> Iterator[str]:
             yield piece.strip()
 
 
-def _decode_notice(encoding: DetectedEncoding, bad_lines: list[int]) -> Notice:
-    shown = "、".join(f"第{n}行" for n in bad_lines[:5]) + ("等" if len(bad_lines) > 5 else "")
-    return Notice(
-        code="decode_errors",
-        location=shown,
-        detail=f"按 {encoding.label} 解码时有 {len(bad_lines)} 行含无法识别的字符（已显示为 �），"
-               "这些位置的内容未能核查，需人工审查",
-    )
+def _ends_cut(last_text: str) -> bool:
+    """The file's last character did not decode: it ends inside a character (cut short)."""
+    return last_text.rstrip("\r\n").endswith("\ufffd")
+
+
+def _decode_notices(encoding: DetectedEncoding, bad_lines: list[int], *, cut_short: bool) -> Iterator[Notice]:
+    """A notice for the lines that did not decode; one of its own when the file was cut short."""
+    inside = bad_lines[:-1] if cut_short else bad_lines
+    if inside:
+        shown = "、".join(f"第{n}行" for n in inside[:5]) + ("等" if len(inside) > 5 else "")
+        yield Notice(
+            code="decode_errors",
+            location=shown,
+            detail=f"按 {encoding.label} 解码时有 {len(inside)} 行含无法识别的字符（已显示为 �），"
+                   "这些位置的内容未能核查，需人工审查",
+        )
+    if cut_short:
+        yield Notice(
+            code="decode_errors",
+            location=f"第{bad_lines[-1]}行",
+            detail="文件末尾不完整：最后一个字符只剩部分字节（已显示为 �），文件可能在下载或复制时被截断，"
+                   "末尾的内容未能核查。请与原件核对，确认文件完整后再发布",
+        )
 
 
 class _MarkdownTable:
@@ -275,11 +358,13 @@ def _read_csv(path: Path, encoding: DetectedEncoding) -> Iterator[ReaderItem]:
     dialect = _csv_dialect(path, encoding)
     header: HeaderFinder[tuple[int, list[str]]] = HeaderFinder(_header_cells)
     bad_lines: list[int] = []
+    last_cell = ""
     with open_text(path, encoding, newline="") as stream:
         rows = csv.reader(stream, dialect)
         start_line = 1
         try:
             for row in rows:
+                last_cell = row[-1] if row else ""
                 line = start_line
                 start_line = rows.line_num + 1
                 if any("\ufffd" in cell for cell in row):
@@ -293,8 +378,7 @@ def _read_csv(path: Path, encoding: DetectedEncoding) -> Iterator[ReaderItem]:
                             code="corrupt_csv") from exc
     for ready in header.finish():
         yield from _csv_row(ready, header)
-    if bad_lines:
-        yield _decode_notice(encoding, bad_lines)
+    yield from _decode_notices(encoding, bad_lines, cut_short=_ends_cut(last_cell))
 
 
 def _header_cells(row: tuple[int, list[str]]) -> list[HeaderCell]:
