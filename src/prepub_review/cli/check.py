@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
+from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console, write_utf8
 
 
 @cli.command()
@@ -55,7 +55,7 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
     results.extend(unreadable)
     skipped = [{"path": str(p), "reason": "格式不支持，未审查"} for p in walked.unsupported]
     if output_format == "json":
-        click.echo(report_json.render(results, skipped, presenter))
+        write_utf8(report_json.render(results, skipped, presenter) + "\n")
     else:
         for doc in unreadable:
             report_terminal.print_document(out, doc, presenter, show_info)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
+from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console, write_utf8
 
 ACTION_ZH = {"mask": "打码", "drop": "删除", "generalise": "泛化"}
 
@@ -58,7 +58,7 @@ def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_
         _fail(exc, output_format)
         sys.exit(EXIT_ERROR)
     if output_format == "json":
-        click.echo(json.dumps(_as_json(result, redactor, dry_run), ensure_ascii=False, indent=2))
+        write_utf8(json.dumps(_as_json(result, redactor, dry_run), ensure_ascii=False, indent=2) + "\n")
     else:
         _print(result, redactor, dry_run)
     if (audit or audit_db) and result.written:
@@ -78,7 +78,7 @@ def _append_audit_record(result, checker, audit_db: Path | None) -> None:
 
 def _fail(exc, output_format: str) -> None:
     if output_format == "json":
-        click.echo(json.dumps({"ok": False, "error": exc.message, "error_code": exc.code}, ensure_ascii=False))
+        write_utf8(json.dumps({"ok": False, "error": exc.message, "error_code": exc.code}, ensure_ascii=False) + "\n")
     click.echo(f"错误：{exc.message}", err=True)
 
 
