@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console, write_utf8
+from prepub_review.cli import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    allow_sqlite_on_share,
+    audit_db_options,
+    cli,
+    console,
+    write_utf8,
+)
 
 
 @cli.command()
@@ -25,11 +34,10 @@ from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console, 
               help="单个文件大小上限（MB），超过则报错而不审查。")
 @click.option("--no-progress", is_flag=True, help="不显示进度条。")
 @click.option("--audit", is_flag=True, help="为每个文件追加一条审查记录（见 prepub audit）。")
-@click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
-              help="审查记录库路径（隐含 --audit；默认见 prepub audit --help）。")
+@audit_db_options
 def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: str, show_info: bool,
           quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
-          audit_db: Path | None) -> None:
+          audit_db: str | None) -> None:
     """审查文件或目录（递归），报告不得公开的个人信息和密级标志。"""
     from prepub_review.act import report_json, report_terminal
     from prepub_review.act.present import Presenter
@@ -67,12 +75,12 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
     sys.exit(exit_code(results, fail_on))
 
 
-def append_audit_records(results, checker, audit_db: Path | None) -> None:
+def append_audit_records(results, checker, audit_db: str | None) -> None:
     """One `check` record per document; the record numbers go to stderr (stdout may be JSON)."""
     from prepub_review.act.audit import check_record, open_for_writing
     from prepub_review.act.audit.build import first_lines
 
-    log, value_key = open_for_writing(audit_db)
+    log, value_key = open_for_writing(audit_db, allow_sqlite_on_share())
     digest = checker.rules.digest()
     seqs = []
     for doc in results:
@@ -80,7 +88,7 @@ def append_audit_records(results, checker, audit_db: Path | None) -> None:
         seqs.append(log.append(check_record(doc, checker.policy, digest, value_key, lines)).seq)
     if seqs:
         numbers = "、".join(map(str, seqs)) if len(seqs) <= 10 else f"{seqs[0]} … {seqs[-1]}"
-        click.echo(f"已写入 {len(seqs)} 条审查记录（第 {numbers} 号，{log.path}）", err=True)
+        click.echo(f"已写入 {len(seqs)} 条审查记录（第 {numbers} 号，{log.location}）", err=True)
 
 
 def exit_code(results, fail_on: str) -> int:

@@ -229,11 +229,20 @@ def redact_record(result, policy: Policy, rules_digest: str, value_key: ValueKey
     )
 
 
-def open_for_writing(audit_db: Path | None):
-    """(AuditLog, ValueKey) from --audit-db, the environment or the config file (see config.py)."""
+def open_log(audit_db: Path | str | None, *, create: bool = True, allow_share: bool = False):
+    """The AuditLog named by --audit-db, the environment or the config file (see config.py).
+
+    A SQLite file on a network share is refused unless `allow_share` or the config allows it."""
     from prepub_review import config
     from prepub_review.act.audit.store import AuditLog
 
     settings = config.load_config()
-    return (AuditLog(config.audit_db_path(audit_db, settings)),
-            ValueKey.load_or_create(config.audit_key_path(settings)))
+    return AuditLog(config.audit_db_path(audit_db, settings), create=create,
+                    allow_share=allow_share or settings.allow_sqlite_on_share)
+
+
+def open_for_writing(audit_db: Path | str | None, allow_share: bool = False):
+    """(AuditLog, ValueKey): where records go, and the key for their value hashes."""
+    from prepub_review import config
+
+    return open_log(audit_db, allow_share=allow_share), ValueKey.load_or_create(config.audit_key_path())

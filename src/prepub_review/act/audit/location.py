@@ -13,17 +13,14 @@ import re
 from pathlib import Path, PureWindowsPath
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+from prepub_review.config import is_postgres_url  # noqa: F401  (re-exported: where the trail lives)
+
 # Linux filesystem types that live on another machine (/proc/mounts, third field).
 NETWORK_FILESYSTEMS = {
     "nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "lustre", "gpfs",
     "fuse.sshfs", "fuse.glusterfs", "fuse.ceph", "davfs", "fuse.davfs2", "fuse.rclone", "ncpfs", "coda",
 }
 _PASSWORD_SETTING = re.compile(r"(password\s*=\s*)(?:'[^']*'|\S+)", re.IGNORECASE)
-
-
-def is_postgres_url(target: object) -> bool:
-    return isinstance(target, str) and target.lower().startswith(POSTGRES_SCHEMES)
 
 
 def mask_dsn(dsn: str) -> str:
