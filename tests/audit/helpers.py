@@ -1,8 +1,7 @@
-"""Shared by the audit tests: synthetic records and raw access to a database file."""
+"""Shared by the audit tests: synthetic records and the bytes of a database file."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from prepub_review.act.audit import AuditRecord, FindingRow
@@ -21,18 +20,6 @@ def record(i: int, findings: int = 2, **changes) -> AuditRecord:
     }
     fields.update(changes)
     return AuditRecord(**fields)
-
-
-def raw_sql(db: Path, *statements: str) -> None:
-    """Tamper the way an attacker with file access would: plain sqlite3, triggers dropped first."""
-    conn = sqlite3.connect(db, isolation_level=None)
-    try:
-        for name in ("records_no_update", "records_no_delete", "findings_no_update", "findings_no_delete"):
-            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-        for statement in statements:
-            conn.execute(statement)
-    finally:
-        conn.close()
 
 
 def db_bytes(db: Path) -> bytes:

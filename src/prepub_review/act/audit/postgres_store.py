@@ -122,10 +122,16 @@ class PostgresAuditLog(AuditLog):
     def _ensure_schema(self, conn, create: bool) -> None:
         version = self._schema_version(conn)
         if version is None and create:
-            with self._write_transaction(conn):   # the same lock: racing creators take turns
-                if self._schema_version(conn) is None:
-                    for statement in SCHEMA:
-                        conn.execute(statement)
+            # Racing creators take turns on the same lock, held for the session: the transaction
+            # that follows starts after the lock, so it sees the catalog a previous creator committed.
+            conn.execute("SELECT pg_advisory_lock(%s, %s)", LOCK_KEYS)
+            try:
+                with conn.transaction():
+                    if self._schema_version(conn) is None:
+                        for statement in SCHEMA:
+                            conn.execute(statement)
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s, %s)", LOCK_KEYS)
             version = SCHEMA_VERSION
         if version is None:
             raise AuditError(f"审查记录库 {self.location} 中没有 prepub 审查记录（尚未写入任何记录，或数据库有误）")
