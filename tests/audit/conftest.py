@@ -81,6 +81,15 @@ class Backend:
                  for name, when in {**TRIGGERS, **TRUNCATE_TRIGGERS}.items()] if drop_triggers else []
         superuser_sql(target, "SET search_path TO prepub_audit", *drops, *statements)
 
+    def stored_bytes(self, target: str) -> bytes:
+        """Everything the database holds, as an attacker who copies it would see it."""
+        if self.name == "sqlite":
+            return b"".join(p.read_bytes() for p in (Path(target), Path(target + "-wal")) if p.exists())
+        rows = superuser_sql(target, "SELECT string_agg(r::text, chr(10)) FROM ("
+                             "SELECT t::text AS r FROM prepub_audit.records t UNION ALL "
+                             "SELECT f::text FROM prepub_audit.findings f) x")
+        return (rows[0][0] or "").encode("utf-8")
+
     def refused_error(self) -> type[Exception]:
         if self.name == "sqlite":
             return sqlite3.DatabaseError
@@ -93,18 +102,19 @@ class Backend:
             superuser_sql(self.dsn, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
+def make_backend(name: str, tmp_path: Path) -> Backend:
+    return Backend(name, tmp_path, dsn=postgres_dsn() if name == "postgres" else None, databases=[])
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request, tmp_path):
-    if request.param == "sqlite":
-        yield Backend("sqlite", tmp_path)
-        return
-    made = Backend("postgres", tmp_path, dsn=postgres_dsn(), databases=[])
+    made = make_backend(request.param, tmp_path)
     yield made
     made.cleanup()
 
 
 @pytest.fixture
 def pg_backend(tmp_path):
-    made = Backend("postgres", tmp_path, dsn=postgres_dsn(), databases=[])
+    made = make_backend("postgres", tmp_path)
     yield made
     made.cleanup()

@@ -128,9 +128,14 @@ def show(audit_db: str | None, seq: int) -> None:
 
 
 def print_fields(out, fields) -> None:
-    """Name and value, one per line; long values wrap under themselves, never cut."""
+    """Name and value, one per line; in a terminal long values wrap under themselves, never cut."""
     from rich.table import Table
+    from rich.text import Text
 
+    if not out.is_terminal:
+        for name, value in fields:
+            out.print(Text(f"{name}：{value}"))
+        return
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
