@@ -77,15 +77,15 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
 
 def append_audit_records(results, checker, audit_db: str | None) -> None:
     """One `check` record per document; the record numbers go to stderr (stdout may be JSON)."""
-    from prepub_review.act.audit import check_record, open_for_writing
+    from prepub_review.act.audit import check_record, load_title_marks, open_for_writing
     from prepub_review.act.audit.build import first_lines
 
     log, value_key = open_for_writing(audit_db, allow_sqlite_on_share())
-    digest = checker.rules.digest()
+    digest, marks = checker.rules.digest(), load_title_marks(checker.rules)
     seqs = []
     for doc in results:
         lines = first_lines(Path(doc.path), checker.limits) if doc.error is None else []
-        seqs.append(log.append(check_record(doc, checker.policy, digest, value_key, lines)).seq)
+        seqs.append(log.append(check_record(doc, checker.policy, digest, value_key, lines, marks)).seq)
     if seqs:
         numbers = "、".join(map(str, seqs)) if len(seqs) <= 10 else f"{seqs[0]} … {seqs[-1]}"
         click.echo(f"已写入 {len(seqs)} 条审查记录（第 {numbers} 号，{log.location}）", err=True)

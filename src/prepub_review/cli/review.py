@@ -48,7 +48,14 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
            rules_dir: Path | None) -> None:
     """逐项审查一个文件的发现项，作出审查结论并写入保密审查记录；去标识化后公开时生成去标识化副本。"""
     from prepub_review import config
-    from prepub_review.act.audit import ValueKey, file_sha256, load_conclusions, open_log, title_and_number
+    from prepub_review.act.audit import (
+        ValueKey,
+        file_sha256,
+        load_conclusions,
+        load_title_marks,
+        open_log,
+        title_and_number,
+    )
     from prepub_review.act.audit.build import first_lines
     from prepub_review.act.present import Presenter
     from prepub_review.act.redact.profiles import load_profile
@@ -87,7 +94,7 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     target = output or default_output(file)
     preview, cannot_redact = _preview(redactor, file, target, force)
     session = Session(build_items(doc.findings, redactor, preview))
-    title, number = title_and_number(first_lines(file, checker.limits))
+    title, number = title_and_number(first_lines(file, checker.limits), marks=load_title_marks(checker.rules))
     context = ReviewContext(document=file, document_sha256=file_sha256(file), reviewer=reviewer, approver=approver,
                             started_utc=started, rules_digest=checker.rules.digest(), profile_label=profile.label,
                             title=title, doc_number=number)
