@@ -64,15 +64,8 @@ def network_share(path: Path | str, mounts: str | None = None) -> str | None:
             mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
-    fstype = _filesystem_of(_existing_ancestor(Path(path)), mounts)
+    fstype = _filesystem_of(os.path.realpath(path), mounts)   # symlinks followed as far as they exist
     return fstype if fstype in NETWORK_FILESYSTEMS else None
-
-
-def _existing_ancestor(path: Path) -> str:
-    path = Path(os.path.abspath(path))
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return os.path.realpath(path)
 
 
 def _filesystem_of(path: str, mounts: str) -> str | None:
