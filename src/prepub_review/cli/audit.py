@@ -12,15 +12,8 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    allow_sqlite_on_share,
-    audit_db_options,
-    cli,
-    console,
-    write_utf8,
-)
+from prepub_review.cli import EXIT_FINDINGS, cli, console, write_utf8
+from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_options
 
 since_option = click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
                             help="只列出该日期（本地时间，YYYY-MM-DD）及以后的记录。")

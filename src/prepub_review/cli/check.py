@@ -7,16 +7,8 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_OK,
-    allow_sqlite_on_share,
-    audit_db_options,
-    cli,
-    console,
-    write_utf8,
-)
+from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console, write_utf8
+from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_options
 
 
 @cli.command()

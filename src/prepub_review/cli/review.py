@@ -14,15 +14,8 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_OK,
-    allow_sqlite_on_share,
-    audit_db_options,
-    cli,
-    console,
-)
+from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
+from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_options
 
 EXIT_INTERRUPTED = 130
 

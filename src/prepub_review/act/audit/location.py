@@ -13,8 +13,6 @@ import re
 from pathlib import Path, PureWindowsPath
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from prepub_review.config import is_postgres_url  # noqa: F401  (re-exported: where the trail lives)
-
 # Linux filesystem types that live on another machine (/proc/mounts, third field).
 NETWORK_FILESYSTEMS = {
     "nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "lustre", "gpfs",

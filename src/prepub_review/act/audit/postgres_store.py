@@ -86,21 +86,19 @@ class PostgresAuditLog(AuditLog):
     def trigger_names(self) -> list[str]:
         return [*TRIGGERS, *TRUNCATE_TRIGGERS]
 
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator:
+    def _connect(self):
         psycopg, dict_row = _driver()
         try:
-            conn = psycopg.connect(self.dsn, autocommit=True, row_factory=dict_row,
+            return psycopg.connect(self.dsn, autocommit=True, row_factory=dict_row,
                                    connect_timeout=CONNECT_TIMEOUT_S, application_name="prepub")
         except psycopg.Error as exc:
-            raise AuditError(f"无法连接审查记录库 {self.location}：{self._plain(exc)}") from None
-        try:
-            conn.execute(f"SET search_path TO {SCHEMA_NAME}")
-            yield conn
-        except psycopg.Error as exc:
-            raise AuditError(f"审查记录库 {self.location} 无法读写：{self._plain(exc)}") from None
-        finally:
-            conn.close()
+            raise AuditError(f"无法连接审查记录库 {self.location}：{self._describe(exc)}") from None
+
+    def _configure(self, conn) -> None:
+        conn.execute(f"SET search_path TO {SCHEMA_NAME}")
+
+    def _driver_errors(self) -> type[Exception]:
+        return _driver()[0].Error
 
     @contextlib.contextmanager
     def _write_transaction(self, conn) -> Iterator[None]:
@@ -145,7 +143,8 @@ class PostgresAuditLog(AuditLog):
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row["value"]) if row else None
 
-    def _plain(self, exc: Exception) -> str:
+    def _describe(self, exc: Exception) -> str:
+        """The driver's first line, without the DSN's password."""
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return scrub_secret(first_line, self.dsn)
 

@@ -77,21 +77,19 @@ class SqliteAuditLog(AuditLog):
         with self._connection() as conn:
             self._ensure_schema(conn, create)
 
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
             raise AuditError(f"无法打开审查记录库 {self.path}：{exc}") from None
-        try:
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = FULL")   # a committed record survives a power cut
-            yield conn
-        except sqlite3.DatabaseError as exc:
-            raise AuditError(f"审查记录库 {self.path} 无法读写：{exc}") from None
-        finally:
-            conn.close()
+
+    def _configure(self, conn: sqlite3.Connection) -> None:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")   # a committed record survives a power cut
+
+    def _driver_errors(self) -> type[Exception]:
+        return sqlite3.DatabaseError
 
     @contextlib.contextmanager
     def _write_transaction(self, conn: sqlite3.Connection) -> Iterator[None]:

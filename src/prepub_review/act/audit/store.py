@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prepub_review import __version__
-from prepub_review.act.audit.location import is_postgres_url
 from prepub_review.act.audit.records import (
     FINDING_COLUMNS,
     GENESIS_HASH,
@@ -31,6 +30,7 @@ from prepub_review.act.audit.records import (
     record_hash,
     validate,
 )
+from prepub_review.config import is_postgres_url
 from prepub_review.errors import PrepubError
 
 SCHEMA_VERSION = 1
@@ -197,7 +197,28 @@ class AuditLog:
     def _now(self, conn) -> datetime:
         return datetime.now(UTC).replace(microsecond=0)
 
-    def _connection(self) -> contextlib.AbstractContextManager:
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator:
+        """An open connection for one operation; the driver's errors become a plain AuditError."""
+        conn = self._connect()
+        try:
+            self._configure(conn)
+            yield conn
+        except self._driver_errors() as exc:
+            raise AuditError(f"审查记录库 {self.location} 无法读写：{self._describe(exc)}") from None
+        finally:
+            conn.close()
+
+    def _describe(self, exc: Exception) -> str:
+        return str(exc)
+
+    def _connect(self):
+        raise NotImplementedError
+
+    def _configure(self, conn) -> None:
+        raise NotImplementedError
+
+    def _driver_errors(self) -> type[Exception] | tuple[type[Exception], ...]:
         raise NotImplementedError
 
     def _write_transaction(self, conn) -> contextlib.AbstractContextManager:
