@@ -79,7 +79,8 @@ def _append_audit_record(result, checker, audit_db: str | None) -> None:
 
 def _fail(exc, output_format: str) -> None:
     if output_format == "json":
-        write_utf8(json.dumps({"ok": False, "error": exc.message, "error_code": exc.code}, ensure_ascii=False) + "\n")
+        failure = {"ok": False, "error": exc.message, "error_code": exc.code}
+        write_utf8(json.dumps(failure, ensure_ascii=False) + "\n")
     click.echo(f"错误：{exc.message}", err=True)
 
 
