@@ -1,9 +1,6 @@
-"""Shared by the audit tests: synthetic records and raw access to a database file."""
+"""Shared by the audit tests: synthetic records."""
 
 from __future__ import annotations
-
-import sqlite3
-from pathlib import Path
 
 from prepub_review.act.audit import AuditRecord, FindingRow
 
@@ -20,21 +17,22 @@ def record(i: int, findings: int = 2, **changes) -> AuditRecord:
         "legal_basis": "《政府信息公开条例》第十五条、第三十七条", "publishes_personal_info": True, "findings": rows,
     }
     fields.update(changes)
+    if "findings_override" in fields:
+        fields["findings"] = fields.pop("findings_override")
+        fields["conclusion_reason"] = "去标识化后公开，理由见逐项记录"
     return AuditRecord(**fields)
 
 
-def raw_sql(db: Path, *statements: str) -> None:
-    """Tamper the way an attacker with file access would: plain sqlite3, triggers dropped first."""
-    conn = sqlite3.connect(db, isolation_level=None)
-    try:
-        for name in ("records_no_update", "records_no_delete", "findings_no_update", "findings_no_delete"):
-            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-        for statement in statements:
-            conn.execute(statement)
-    finally:
-        conn.close()
-
-
-def db_bytes(db: Path) -> bytes:
-    """The database file and its WAL, as they sit on disk."""
-    return b"".join(p.read_bytes() for p in (db, db.with_name(db.name + "-wal")) if p.exists())
+def decided_record(i: int) -> AuditRecord:
+    """A reviewed record with one item of each decision: kept with a reason, rewritten, redacted."""
+    rows = (
+        FindingRow(entity="PERSON", label="姓名", rule_id="P5", severity="block", location="第3段",
+                   masked_value="张*明", decision="keep", reason="公职人员履职信息"),
+        FindingRow(entity="PHONE_NUMBER", label="电话号码", rule_id="P2", severity="block",
+                   location="表格1 第2行 第8列", masked_value="138****5678", decision="edit",
+                   reason="审查人改写", replacement="（略）"),
+        FindingRow(entity="CN_ID_CARD", label="身份证号", rule_id="P1", severity="block",
+                   location="表格1 第2行 第3列", masked_value="330483********1234", decision="redact",
+                   reason="按方案打码"),
+    )
+    return record(i, findings=0, findings_override=rows)

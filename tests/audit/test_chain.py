@@ -1,4 +1,5 @@
-"""The hash chain: every way of tampering with the file is caught and named (real SQLite files)."""
+"""The hash chain: every way of tampering is caught and named, on both back ends (a real SQLite
+file, a real PostgreSQL server: see conftest.py)."""
 
 import sqlite3
 from itertools import pairwise
@@ -7,13 +8,15 @@ import pytest
 
 from prepub_review.act.audit import AuditError, AuditLog, parse_head, verify
 from prepub_review.act.audit.records import GENESIS_HASH, record_hash
-from tests.audit.helpers import raw_sql, record
+from tests.audit.helpers import record
 from tests.conftest import run_prepub, run_prepub_process
 
 
 @pytest.fixture
-def log(tmp_path):
-    log = AuditLog(tmp_path / "audit.sqlite3")
+def log(backend):
+    log = AuditLog(backend.new_target())
+    log.target = log.location if backend.name == "sqlite" else log.dsn
+    log.tamper = lambda *statements: backend.raw_sql(log.target, *statements)
     for i in range(1, 6):
         log.append(record(i))
     return log
@@ -46,12 +49,20 @@ def test_each_record_links_to_the_previous(log):
     "UPDATE findings SET masked_value = 'x' WHERE record_seq = 1",
     "DELETE FROM findings WHERE record_seq = 1",
 ])
-def test_triggers_refuse_update_and_delete(log, statement):
-    conn = sqlite3.connect(log.path)
-    with pytest.raises(sqlite3.DatabaseError, match="只能追加"):
-        conn.execute(statement)
-    conn.close()
+def test_triggers_refuse_update_and_delete(log, backend, statement):
+    with pytest.raises(backend.refused_error(), match="只能追加"):
+        backend.raw_sql(log.target, statement, drop_triggers=False)
     assert verify(log).ok
+
+
+def test_postgres_triggers_refuse_truncate(pg_backend):
+    target = pg_backend.new_target()
+    log = AuditLog(target)
+    log.append(record(1))
+    for table in ("findings", "records"):
+        with pytest.raises(pg_backend.refused_error(), match="只能追加"):
+            pg_backend.raw_sql(target, f"TRUNCATE {table} CASCADE", drop_triggers=False)
+    assert verify(log).ok and verify(log).count == 1
 
 
 @pytest.mark.parametrize("statements, seq, detail", [
@@ -64,7 +75,7 @@ def test_triggers_refuse_update_and_delete(log, statement):
      1, "原有发现项 2 条，现存 3 条"),
 ])
 def test_changed_content_is_named(log, statements, seq, detail):
-    raw_sql(log.path, *statements)
+    log.tamper(*statements)
     found = problem(log)
     assert (found.seq, found.kind) == (seq, "changed")
     assert detail in found.detail
@@ -77,14 +88,14 @@ def test_changed_content_is_named(log, statements, seq, detail):
 ])
 def test_missing_record_is_named(log, deleted, expected_seq, detail):
     ids = ", ".join(map(str, deleted))
-    raw_sql(log.path, f"DELETE FROM findings WHERE record_seq IN ({ids})", f"DELETE FROM records WHERE seq IN ({ids})")
+    log.tamper(f"DELETE FROM findings WHERE record_seq IN ({ids})", f"DELETE FROM records WHERE seq IN ({ids})")
     found = problem(log)
     assert (found.seq, found.kind) == (expected_seq, "missing")
     assert detail in found.detail
 
 
 def test_swapped_sequence_numbers_are_named_reordered(log):
-    raw_sql(log.path,
+    log.tamper(
             "UPDATE records SET seq = -3 WHERE seq = 3", "UPDATE records SET seq = 3 WHERE seq = 4",
             "UPDATE records SET seq = 4 WHERE seq = -3",
             "UPDATE findings SET record_seq = -3 WHERE record_seq = 3",
@@ -100,7 +111,7 @@ def test_rewritten_and_rehashed_record_breaks_the_next_link(log):
     columns, findings = next(row for row in log.raw_rows() if row[0]["seq"] == 3)
     columns["reviewer"] = "审查员乙"
     new_hash = record_hash(3, columns["prev_hash"], columns, findings)
-    raw_sql(log.path, f"UPDATE records SET reviewer = '审查员乙', hash = '{new_hash}' WHERE seq = 3")
+    log.tamper(f"UPDATE records SET reviewer = '审查员乙', hash = '{new_hash}' WHERE seq = 3")
     found = problem(log)
     assert (found.seq, found.kind) == (4, "reordered")
     assert "前一条记录被改写后重新计算了哈希" in found.detail
@@ -108,7 +119,7 @@ def test_rewritten_and_rehashed_record_breaks_the_next_link(log):
 
 def test_truncated_tail_needs_the_saved_head(log):
     saved = str(log.head())
-    raw_sql(log.path, "DELETE FROM findings WHERE record_seq = 5", "DELETE FROM records WHERE seq = 5")
+    log.tamper("DELETE FROM findings WHERE record_seq = 5", "DELETE FROM records WHERE seq = 5")
     assert verify(log).ok  # a clean cut of the tail is invisible without the saved head...
     found = problem(log, saved)  # ...and caught with it
     assert (found.seq, found.kind) == (5, "head_mismatch")
@@ -118,7 +129,7 @@ def test_truncated_tail_needs_the_saved_head(log):
 
 
 def test_deleted_tail_record_with_findings_left_behind_is_missing(log):
-    raw_sql(log.path, "DELETE FROM records WHERE seq = 5")
+    log.tamper("DELETE FROM records WHERE seq = 5")
     found = problem(log)
     assert (found.seq, found.kind) == (5, "missing")
 
@@ -134,14 +145,14 @@ def test_saved_head_with_wrong_hash_is_a_mismatch(log):
     assert (found.seq, found.kind) == (3, "head_mismatch")
 
 
-def test_empty_log_verifies_and_has_genesis_head(tmp_path):
-    log = AuditLog(tmp_path / "empty.sqlite3")
+def test_empty_log_verifies_and_has_genesis_head(backend):
+    log = AuditLog(backend.new_target("empty"))
     assert log.head().seq == 0 and verify(log).ok and verify(log, f"0:{GENESIS_HASH}").ok
     assert verify(log, "1:" + "ab" * 32).problem.kind == "head_mismatch"
 
 
 def test_dropped_triggers_are_reported_as_a_warning(log):
-    raw_sql(log.path)
+    log.tamper()
     result = verify(log)
     assert result.ok and "触发器已被删除" in result.warnings[0]
 
@@ -177,19 +188,19 @@ def test_not_an_audit_database_is_a_clear_error(tmp_path):
 # --- through the real command ------------------------------------------------------------------
 
 def test_cli_verify_exit_codes_and_diagnosis(log):
-    db = str(log.path)
+    db = log.target
     run = run_prepub_process("audit", "verify", "--audit-db", db)
     assert run.code == 0 and "审查记录链完整：共 5 条记录" in run.stdout
     head = run_prepub("audit", "head", "--audit-db", db)
     assert head.code == 0 and head.stdout.strip().splitlines()[-1] == str(log.head())
     saved = head.stdout.strip().splitlines()[-1]
 
-    raw_sql(log.path, "DELETE FROM findings WHERE record_seq = 5", "DELETE FROM records WHERE seq = 5")
+    log.tamper("DELETE FROM findings WHERE record_seq = 5", "DELETE FROM records WHERE seq = 5")
     assert run_prepub("audit", "verify", "--audit-db", db).code == 0
     run = run_prepub("audit", "verify", "--audit-db", db, "--head", saved)
     assert run.code == 1 and "链尾被截断" in run.stdout and "problem: head_mismatch seq=5" in run.stdout
 
-    raw_sql(log.path, "UPDATE records SET document_name = '另一文件.docx' WHERE seq = 2")
+    log.tamper("UPDATE records SET document_name = '另一文件.docx' WHERE seq = 2")
     run = run_prepub("audit", "verify", "--audit-db", db)
     assert run.code == 1
     assert "第 2 号记录：内容被改动" in run.stdout and "problem: changed seq=2" in run.stdout
@@ -207,3 +218,18 @@ def test_cli_usage_and_io_errors_exit_2(tmp_path, args):
     assert run.code == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stderr and run.stderr.strip()
     assert not (tmp_path / "missing.sqlite3").exists()  # reading never creates a database
+
+
+def test_postgres_database_without_a_trail_is_a_clear_error(pg_backend):
+    target = pg_backend.new_target()
+    with pytest.raises(AuditError, match="没有 prepub 审查记录"):
+        AuditLog(target, create=False)
+    run = run_prepub("audit", "list", "--audit-db", target)
+    assert run.code == 2 and "没有 prepub 审查记录" in run.stderr
+
+
+def test_postgres_server_unreachable_is_a_clear_error_without_the_password():
+    dsn = "postgresql://clerk:Secret-Pw-77@127.0.0.1:1/nowhere?connect_timeout=2"
+    run = run_prepub("audit", "head", "--audit-db", dsn)
+    assert run.code == 2 and "无法连接审查记录库" in run.stderr and "Traceback" not in run.stderr
+    assert "Secret-Pw-77" not in run.stdout + run.stderr and "clerk:***@127.0.0.1" in run.stderr

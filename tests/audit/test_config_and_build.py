@@ -98,3 +98,30 @@ def test_conclusions_file_errors_name_the_line(tmp_path):
     (tmp_path / "audit_conclusions.yaml").write_text("conclusions:\n  publish:\n    lable: x\n", encoding="utf-8")
     with pytest.raises(PrepubError, match="第3行: 未知的键「lable」"):
         load_conclusions(RulesSource(tmp_path))
+
+
+def test_title_marks_come_from_rules_and_a_unit_can_add_its_own(tmp_path):
+    from prepub_review.act.audit import load_title_marks
+
+    lines = ["机要资料", "关于做好2026年低保工作的通知"]
+    assert title_and_number(lines)[0] == "机要资料"                    # not a mark in the shipped rules
+    shipped = (RulesSource().path("audit_title.yaml")).read_text(encoding="utf-8")
+    (tmp_path / "audit_title.yaml").write_text(shipped.replace("head_marks: [", "head_marks: [机要, "), encoding="utf-8")
+    marks = load_title_marks(RulesSource(tmp_path))
+    assert title_and_number(lines, marks=marks)[0] == "关于做好2026年低保工作的通知"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("head_marks: [绝密]\nhead_mark_max_chars: 12\nnot_title_endings: [文件]\nnot_title_symbols: []\nextra: 1\n",
+     "第5行: 未知的键「extra」"),
+    ("head_marks: 绝密\nhead_mark_max_chars: 12\nnot_title_endings: [文件]\nnot_title_symbols: [★]\n",
+     "第1行: 键「head_marks」应为非空字符串列表"),
+    ("head_marks: [绝密]\nhead_mark_max_chars: 0\nnot_title_endings: [文件]\nnot_title_symbols: [★]\n", "第2行"),
+])
+def test_title_marks_file_errors_name_the_line(tmp_path, text, message):
+    from prepub_review.act.audit import load_title_marks
+    from prepub_review.errors import PrepubError
+
+    (tmp_path / "audit_title.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(PrepubError, match=message):
+        load_title_marks(RulesSource(tmp_path))

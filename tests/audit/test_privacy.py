@@ -9,7 +9,7 @@ import pytest
 
 from prepub_review.act.audit import AuditLog, ValueKey, finding_rows, verify
 from tests import synth
-from tests.audit.helpers import db_bytes, record
+from tests.audit.helpers import record
 
 
 @pytest.fixture(scope="module")
@@ -18,18 +18,18 @@ def raw_values():
     return {"id": synth.cn_id(rng), "phone": synth.mobile(rng)}
 
 
-def test_raw_id_number_never_appears_in_the_file(tmp_path, checker, raw_values):
+def test_raw_id_number_never_appears_in_the_database(tmp_path, backend, checker, raw_values):
     text = f"户主：李桂芬，身份证号：{raw_values['id']}，联系电话：{raw_values['phone']}"
     findings = checker.check_text(text)
     assert {f.entity for f in findings} >= {"CN_ID_CARD", "PHONE_NUMBER"}
     key = ValueKey.load_or_create(tmp_path / "keys" / "audit.key")
     rows = finding_rows(findings, checker.policy, decision="redact", value_key=key)
-    db = tmp_path / "audit.sqlite3"
+    db = backend.new_target()
     log = AuditLog(db)
     log.append(dataclasses.replace(record(1, findings=0), findings=rows))
     assert verify(log).ok
 
-    stored = db_bytes(db)
+    stored = backend.stored_bytes(db)
     for raw in raw_values.values():
         for form in (raw, raw.encode().hex(), hashlib.sha256(raw.encode()).hexdigest(),
                      hashlib.md5(raw.encode()).hexdigest()):

@@ -1,4 +1,5 @@
-"""Several writers at once lose nothing; a writer killed with SIGKILL leaves a verifiable database."""
+"""Several writers at once lose nothing; a writer killed with SIGKILL leaves a verifiable database.
+Each test runs against both back ends (a SQLite file, a real PostgreSQL server: conftest.py)."""
 
 import os
 import signal
@@ -13,31 +14,31 @@ from tests.audit.helpers import record
 from tests.conftest import ROOT
 
 WRITER = """
-import sys, pathlib, time
+import sys, time
 from prepub_review.act.audit import AuditLog
 from tests.audit.helpers import record
-db, writer, count, start = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+db, writer, count, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 time.sleep(max(0.0, start - time.time()))   # all writers start together
 for i in range(count):
     AuditLog(db).append(record(writer * 1000 + i, findings=3, reviewer=f"审查员{writer}"))
 """
 
 KILLED_MID_TRANSACTION = """
-import sys, pathlib, time
-from prepub_review.act.audit.store import AuditLog, _write_transaction
+import sys, time
+from prepub_review.act.audit import AuditLog
 from tests.audit.helpers import record
-log = AuditLog(pathlib.Path(sys.argv[1]))
-with log._connection() as conn, _write_transaction(conn):
+log = AuditLog(sys.argv[1])
+with log._connection() as conn, log._write_transaction(conn):
     log._append_locked(conn, record(99, findings=20000))   # written, not yet committed
     print("written", flush=True)
     time.sleep(120)
 """
 
 ENDLESS_WRITER = """
-import sys, pathlib
+import sys
 from prepub_review.act.audit import AuditLog
 from tests.audit.helpers import record
-log = AuditLog(pathlib.Path(sys.argv[1]))
+log = AuditLog(sys.argv[1])
 for i in range(10_000):
     log.append(record(i, findings=3000))
 """
@@ -48,8 +49,8 @@ def spawn(script: str, *args) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_concurrent_writers_lose_nothing(tmp_path):
-    db = tmp_path / "shared" / "audit.sqlite3"   # not created yet: the writers race to create it too
+def test_concurrent_writers_lose_nothing(backend):
+    db = backend.new_target("shared/audit")   # not created yet: the writers race to create it too
     writers, each = 6, 8
     start = time.time() + 2.0
     procs = [spawn(WRITER, db, w, each, start) for w in range(1, writers + 1)]
@@ -67,8 +68,8 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     assert all(len(s.record.findings) == 3 for s in stored)
 
 
-def test_killed_in_the_middle_of_a_write_leaves_nothing_half_written(tmp_path):
-    db = tmp_path / "audit.sqlite3"
+def test_killed_in_the_middle_of_a_write_leaves_nothing_half_written(backend):
+    db = backend.new_target()
     log = AuditLog(db)
     for i in range(3):
         log.append(record(i))
@@ -86,8 +87,8 @@ def test_killed_in_the_middle_of_a_write_leaves_nothing_half_written(tmp_path):
 
 
 @pytest.mark.parametrize("wait_for_records", [1, 3])
-def test_killed_at_an_arbitrary_moment_leaves_a_verifiable_chain(tmp_path, wait_for_records):
-    db = tmp_path / "audit.sqlite3"
+def test_killed_at_an_arbitrary_moment_leaves_a_verifiable_chain(backend, wait_for_records):
+    db = backend.new_target()
     AuditLog(db)
     child = spawn(ENDLESS_WRITER, db)
     deadline = time.time() + 60
@@ -105,3 +106,25 @@ def test_killed_at_an_arbitrary_moment_leaves_a_verifiable_chain(tmp_path, wait_
     assert result.ok, result.problem
     assert result.count >= wait_for_records
     assert all(len(s.record.findings) == 3000 for s in log.records())
+
+
+HOLD_WRITE_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")                 # a writer's lock on a brand-new (not yet WAL) file
+conn.execute("CREATE TABLE IF NOT EXISTS other_program (x)")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("ROLLBACK")
+"""
+
+
+def test_creating_a_database_waits_for_another_writer_instead_of_failing(tmp_path):
+    """Issue 7: switching a new file to WAL answered "database is locked" at once, outside the busy
+    timeout, while another process held a lock on it (as racing creators do)."""
+    db = tmp_path / "new.sqlite3"
+    holder = spawn(HOLD_WRITE_LOCK, db, 1.5)
+    assert holder.stdout.readline().strip() == "locked", holder.stderr.read()
+    log = AuditLog(db)                               # must wait for the lock, then create the schema
+    holder.communicate(timeout=30)
+    assert log.append(record(1)).seq == 1 and verify(log).ok

@@ -19,8 +19,8 @@ TIMEOUT = 30
 class Terminal:
     """A spawned `prepub review` whose screen is read as plain text (colours and styles removed)."""
 
-    def __init__(self, args: list[str], environment: dict):
-        self.child = pexpect.spawn(args[0], args[1:], env=environment, encoding="utf-8",
+    def __init__(self, args: list[str], environment: dict, encoding: str = "utf-8"):
+        self.child = pexpect.spawn(args[0], args[1:], env=environment, encoding=encoding,
                                    dimensions=(50, 200), timeout=TIMEOUT)
         self.raw = ""
         self.seen = 0          # plain-text position up to which `wait` has matched

@@ -8,6 +8,8 @@ Exit codes (like ruff/gitleaks, stable):
 
 from __future__ import annotations
 
+import codecs
+import io
 import logging
 import sys
 
@@ -17,6 +19,59 @@ from prepub_review import __version__
 from prepub_review.errors import PrepubError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+# --- any console, any locale --------------------------------------------------------------------
+# People read Chinese in whatever encoding their console has (UTF-8, GBK/cp936, Big5, ASCII): text
+# is encoded in it, and a character it lacks never stops the program. Symbols fall back to the
+# first spelling the encoding has; anything else becomes "?". Machine output (JSON, SARIF, CSV) is
+# always UTF-8 bytes, whatever the console: see `write_utf8`.
+SYMBOL_FALLBACKS = {
+    "✓": ("√", "[OK]"), "✔": ("√", "[OK]"), "✗": ("×", "[X]"), "✘": ("×", "[X]"),
+    "⚠": ("!",), "•": ("·", "*"), "·": ("-",), "…": ("...",), "—": ("--",), "–": ("-",),
+    "→": ("->",), "←": ("<-",), "★": ("*",), "☆": ("*",), "〔": ("[",), "〕": ("]",),
+    "「": ("\"",), "」": ("\"",), "：": (":",), "，": (",",), "（": ("(",), "）": (")",),
+}
+ENCODING_ERRORS = "prepub-fallback"
+
+
+def _symbol_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    replaced = []
+    for char in error.object[error.start:error.end]:
+        spellings = [s for s in SYMBOL_FALLBACKS.get(char, ()) if _encodable(s, error.encoding)]
+        replaced.append(spellings[0] if spellings else "?")
+    return "".join(replaced), error.end
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+codecs.register_error(ENCODING_ERRORS, _symbol_fallback)
+
+
+def make_streams_encoding_safe() -> None:
+    """Output never crashes on the console's encoding; input never crashes on a stray byte."""
+    for stream, errors in ((sys.stdout, ENCODING_ERRORS), (sys.stderr, ENCODING_ERRORS), (sys.stdin, "replace")):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors=errors)
+
+
+def write_utf8(text: str) -> None:
+    """Machine output (JSON, SARIF, CSV) on stdout: UTF-8 bytes whatever the console's encoding."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:              # an in-memory stream (click's test runner)
+        sys.stdout.write(text)
+        return
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 def console(stream):
@@ -46,6 +101,7 @@ def _register_commands() -> None:
 
 def main() -> None:
     """Entry point: user errors become a Chinese message and exit 2, never a traceback."""
+    make_streams_encoding_safe()
     _register_commands()
     try:
         cli.main(standalone_mode=False, prog_name="prepub")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
+from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console, write_utf8
+from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_options
 
 
 @cli.command()
@@ -25,11 +26,10 @@ from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
               help="单个文件大小上限（MB），超过则报错而不审查。")
 @click.option("--no-progress", is_flag=True, help="不显示进度条。")
 @click.option("--audit", is_flag=True, help="为每个文件追加一条审查记录（见 prepub audit）。")
-@click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
-              help="审查记录库路径（隐含 --audit；默认见 prepub audit --help）。")
+@audit_db_options
 def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: str, show_info: bool,
           quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
-          audit_db: Path | None) -> None:
+          audit_db: str | None) -> None:
     """审查文件或目录（递归），报告不得公开的个人信息和密级标志。"""
     from prepub_review.act import report_json, report_terminal
     from prepub_review.act.present import Presenter
@@ -55,7 +55,7 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
     results.extend(unreadable)
     skipped = [{"path": str(p), "reason": "格式不支持，未审查"} for p in walked.unsupported]
     if output_format == "json":
-        click.echo(report_json.render(results, skipped, presenter))
+        write_utf8(report_json.render(results, skipped, presenter) + "\n")
     else:
         for doc in unreadable:
             report_terminal.print_document(out, doc, presenter, show_info)
@@ -67,19 +67,19 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
     sys.exit(exit_code(results, fail_on))
 
 
-def append_audit_records(results, checker, audit_db: Path | None) -> None:
+def append_audit_records(results, checker, audit_db: str | None) -> None:
     """One `check` record per document; the record numbers go to stderr (stdout may be JSON)."""
-    from prepub_review.act.audit import check_record, open_for_writing
+    from prepub_review.act.audit import check_record, load_title_marks, open_for_writing
 
-    log, value_key = open_for_writing(audit_db)
-    digest = checker.rules.digest()
+    log, value_key = open_for_writing(audit_db, allow_sqlite_on_share())
+    digest, marks = checker.rules.digest(), load_title_marks(checker.rules)
     seqs = []
     for doc in results:
         lines = doc.first_lines if doc.error is None else []     # read with the check, not again
-        seqs.append(log.append(check_record(doc, checker.policy, digest, value_key, lines)).seq)
+        seqs.append(log.append(check_record(doc, checker.policy, digest, value_key, lines, marks)).seq)
     if seqs:
         numbers = "、".join(map(str, seqs)) if len(seqs) <= 10 else f"{seqs[0]} … {seqs[-1]}"
-        click.echo(f"已写入 {len(seqs)} 条审查记录（第 {numbers} 号，{log.path}）", err=True)
+        click.echo(f"已写入 {len(seqs)} 条审查记录（第 {numbers} 号，{log.location}）", err=True)
 
 
 def exit_code(results, fail_on: str) -> int:

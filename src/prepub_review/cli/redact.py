@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
+from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console, write_utf8
+from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_options
 
 ACTION_ZH = {"mask": "打码", "drop": "删除", "generalise": "泛化", "replace": "改写"}
 
@@ -31,10 +32,9 @@ ACTION_ZH = {"mask": "打码", "drop": "删除", "generalise": "泛化", "replac
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
               help="自定义规则目录：同名文件覆盖内置规则。")
 @click.option("--audit", is_flag=True, help="写出后在审查记录库追加一条「去标识化」记录（见 prepub audit）。")
-@click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
-              help="审查记录库路径（隐含 --audit）。")
+@audit_db_options
 def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_run: bool, output_format: str,
-           rules_dir: Path | None, audit: bool, audit_db: Path | None) -> None:
+           rules_dir: Path | None, audit: bool, audit_db: str | None) -> None:
     """生成去标识化副本：按方案处理个人信息，清除批注、修订、隐藏内容和文档属性，原文件不变。"""
     from prepub_review.act.redact.profiles import load_profile
     from prepub_review.act.redact.redactor import Redactor, default_output
@@ -53,7 +53,7 @@ def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_
         _fail(exc, output_format)
         sys.exit(EXIT_ERROR)
     if output_format == "json":
-        click.echo(json.dumps(_as_json(result, redactor, dry_run), ensure_ascii=False, indent=2))
+        write_utf8(json.dumps(_as_json(result, redactor, dry_run), ensure_ascii=False, indent=2) + "\n")
     else:
         _print(result, redactor, dry_run)
     if (audit or audit_db) and result.written:
@@ -61,19 +61,21 @@ def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_
     sys.exit(EXIT_OK)
 
 
-def _append_audit_record(result, checker, audit_db: Path | None) -> None:
-    from prepub_review.act.audit import open_for_writing, redact_record
+def _append_audit_record(result, checker, audit_db: str | None) -> None:
+    from prepub_review.act.audit import load_title_marks, open_for_writing, redact_record
     from prepub_review.act.audit.build import first_lines
 
-    log, value_key = open_for_writing(audit_db)
+    log, value_key = open_for_writing(audit_db, allow_sqlite_on_share())
     lines = first_lines(result.output, checker.limits)
-    head = log.append(redact_record(result, checker.policy, checker.rules.digest(), value_key, lines))
-    click.echo(f"已写入审查记录第 {head.seq} 号（{log.path}）", err=True)
+    head = log.append(redact_record(result, checker.policy, checker.rules.digest(), value_key, lines,
+                                    load_title_marks(checker.rules)))
+    click.echo(f"已写入审查记录第 {head.seq} 号（{log.location}）", err=True)
 
 
 def _fail(exc, output_format: str) -> None:
     if output_format == "json":
-        click.echo(json.dumps({"ok": False, "error": exc.message, "error_code": exc.code}, ensure_ascii=False))
+        failure = {"ok": False, "error": exc.message, "error_code": exc.code}
+        write_utf8(json.dumps(failure, ensure_ascii=False) + "\n")
     click.echo(f"错误：{exc.message}", err=True)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
+from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_options
 
 EXIT_INTERRUPTED = 130
 
@@ -28,8 +29,7 @@ EXIT_INTERRUPTED = 130
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="去标识化副本的文件名（默认：原文件名.去标识化.扩展名）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
-@click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
-              help="审查记录库路径（默认见 prepub audit --help）。")
+@audit_db_options
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path, dir_okay=False),
               help="从 YAML/JSON 文件读取逐项决定（非交互，格式见 README）。")
 @click.option("--accept-all", is_flag=True, help="全部采纳方案建议的处理（非交互）。")
@@ -37,11 +37,18 @@ EXIT_INTERRUPTED = 130
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
               help="自定义规则目录：同名文件覆盖内置规则。")
 def review(file: Path, reviewer: str | None, approver: str | None, profile_name: str, output: Path | None,
-           force: bool, audit_db: Path | None, decisions_path: Path | None, accept_all: bool, reveal: bool,
+           force: bool, audit_db: str | None, decisions_path: Path | None, accept_all: bool, reveal: bool,
            rules_dir: Path | None) -> None:
     """逐项审查一个文件的发现项，作出审查结论并写入保密审查记录；去标识化后公开时生成去标识化副本。"""
     from prepub_review import config
-    from prepub_review.act.audit import AuditLog, ValueKey, file_sha256, load_conclusions, title_and_number
+    from prepub_review.act.audit import (
+        ValueKey,
+        file_sha256,
+        load_conclusions,
+        load_title_marks,
+        open_log,
+        title_and_number,
+    )
     from prepub_review.act.redact.profiles import load_profile
     from prepub_review.act.redact.redactor import Redactor, default_output
     from prepub_review.act.review import decisions_file
@@ -64,7 +71,7 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
         _error("交互审查须在终端中运行；在脚本中请用 --decisions 文件 或 --accept-all", EXIT_ERROR)
     decisions = decisions_file.load(decisions_path) if decisions_path else None
 
-    log = AuditLog(config.audit_db_path(audit_db, settings))          # fails now, not after the review
+    log = open_log(audit_db, allow_share=allow_sqlite_on_share())       # fails now, not after the review
     value_key = ValueKey.load_or_create(config.audit_key_path(settings))
     checker = Checker(rules_dir=rules_dir)
     profile = load_profile(checker.rules, profile_name)
@@ -78,7 +85,7 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     with document:
         plan, cannot_redact = _plan(redactor, document, doc, target, force, cannot_redact)
         session = Session(build_items(doc.findings, redactor, plan))
-        title, number = title_and_number(doc.first_lines)
+        title, number = title_and_number(doc.first_lines, marks=load_title_marks(checker.rules))
         context = ReviewContext(document=file, document_sha256=file_sha256(file), reviewer=reviewer,
                                 approver=approver, started_utc=started, rules_digest=checker.rules.digest(),
                                 profile_label=profile.label, title=title, doc_number=number)

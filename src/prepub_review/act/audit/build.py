@@ -25,7 +25,7 @@ from prepub_review.decide.policy import Policy
 from prepub_review.text import normalize_width
 from prepub_review.errors import PrepubError
 from prepub_review.models import DocumentResult, Finding
-from prepub_review.rules_loader import LineDict, RulesSource, check_known_keys, require
+from prepub_review.rules_loader import LineDict, RulesSource, check_known_keys, require, string_list
 
 KEY_BYTES = 32
 
@@ -100,21 +100,44 @@ def finding_rows(findings: Iterable[Finding], policy: Policy, decision: str = "d
 
 _DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fffA-Za-z]{1,20}\s*[〔\[【(﹝]\s*(?:19|20)\d{2}\s*[〕\]】)﹞]\s*第?\s*\d{1,5}\s*号")
-_HEAD_MARKS = ("绝密", "机密", "秘密", "特急", "加急", "平急", "内部", "注意保存", "注意保密")
-_NOT_A_TITLE = re.compile(r"^(?:\d{1,8}|.*[★☆].*|.*文件|.*[:：]|（.*）|\(.*\))$")
+_NOT_A_TITLE = re.compile(r"^(?:\d{1,8}|（.*）|\(.*\))$")   # a 份号, or a line wholly in brackets
 
 
-def _is_title(line: str) -> bool:
-    is_mark = len(line) <= 12 and line.startswith(_HEAD_MARKS)
-    return 4 <= len(line) <= 80 and not is_mark and not _NOT_A_TITLE.match(line)
+@dataclass(frozen=True, slots=True)
+class TitleMarks:
+    """What a GB/T 9704 head carries before the title (rules/audit_title.yaml)."""
+
+    head_marks: tuple[str, ...]
+    head_mark_max_chars: int
+    not_title_endings: tuple[str, ...]
+    not_title_symbols: tuple[str, ...]
+
+    def is_title(self, line: str) -> bool:
+        is_mark = len(line) <= self.head_mark_max_chars and line.startswith(self.head_marks)
+        return (4 <= len(line) <= 80 and not is_mark and not _NOT_A_TITLE.match(line)
+                and not line.endswith(self.not_title_endings)
+                and not any(symbol in line for symbol in self.not_title_symbols))
 
 
-def title_and_number(lines: Iterable[str], max_lines: int = 15) -> tuple[str | None, str | None]:
+def load_title_marks(rules: RulesSource | None = None) -> TitleMarks:
+    rules = rules or RulesSource()
+    data = rules.mapping("audit_title.yaml",
+                         {"head_marks", "head_mark_max_chars", "not_title_endings", "not_title_symbols"})
+    max_chars = require(data, "head_mark_max_chars", int)
+    if max_chars < 1:
+        raise PrepubError(f"{data.where('head_mark_max_chars')}: 应为正整数", code="rules_error")
+    return TitleMarks(tuple(string_list(data, "head_marks")), max_chars,
+                      tuple(string_list(data, "not_title_endings")), tuple(string_list(data, "not_title_symbols")))
+
+
+def title_and_number(lines: Iterable[str], max_lines: int = 15,
+                     marks: TitleMarks | None = None) -> tuple[str | None, str | None]:
     """(title, 文号) from a document's first lines, e.g. ("关于…的通知", "X民发〔2026〕12号").
 
     Skips what a GB/T 9704 head carries before the title: 份号, 密级, 紧急程度, the issuing
     organ's banner ("…文件"), the 文号 line itself; a line ending in "：" is a 主送 line.
     """
+    marks = marks or load_title_marks()
     title = number = None
     for raw in list(lines)[:max_lines]:
         line = normalize_width(raw).strip().replace("\u3000", " ")
@@ -124,7 +147,7 @@ def title_and_number(lines: Iterable[str], max_lines: int = 15) -> tuple[str | N
         if match and number is None:
             number = re.sub(r"\s+", "", match.group(0))
             continue
-        if title is None and _is_title(line):
+        if title is None and marks.is_title(line):
             title = line
     return title, number
 
@@ -181,9 +204,9 @@ def load_conclusions(rules: RulesSource) -> dict[str, Conclusion]:
 # --- the record of one checked document --------------------------------------------------------
 
 def check_record(doc: DocumentResult, policy: Policy, rules_digest: str, value_key: ValueKey | None = None,
-                 lines: Iterable[str] = ()) -> AuditRecord:
+                 lines: Iterable[str] = (), marks: TitleMarks | None = None) -> AuditRecord:
     """The lighter record `prepub check --audit` appends for each document."""
-    title, number = title_and_number(lines)
+    title, number = title_and_number(lines, marks=marks)
     reason = f"无法审查：{doc.error}" if doc.error else ""
     return AuditRecord(
         kind="check",
@@ -203,9 +226,9 @@ def check_record(doc: DocumentResult, policy: Policy, rules_digest: str, value_k
 
 
 def redact_record(result, policy: Policy, rules_digest: str, value_key: ValueKey | None = None,
-                  lines: Iterable[str] = ()) -> AuditRecord:
+                  lines: Iterable[str] = (), marks: TitleMarks | None = None) -> AuditRecord:
     """The record `prepub redact --audit` appends: what was masked, dropped, kept and cleaned."""
-    title, number = title_and_number(lines)
+    title, number = title_and_number(lines, marks=marks)
     rows = [finding_row(e.finding, policy, "redact", f"按方案「{result.profile}」处理：{e.action}",
                         value_key, replacement=e.replacement) for e in result.edits]
     rows += [finding_row(f, policy, "keep", f"按方案「{result.profile}」保留", value_key) for f in result.kept]
@@ -229,11 +252,20 @@ def redact_record(result, policy: Policy, rules_digest: str, value_key: ValueKey
     )
 
 
-def open_for_writing(audit_db: Path | None):
-    """(AuditLog, ValueKey) from --audit-db, the environment or the config file (see config.py)."""
+def open_log(audit_db: Path | str | None, *, create: bool = True, allow_share: bool = False):
+    """The AuditLog named by --audit-db, the environment or the config file (see config.py).
+
+    A SQLite file on a network share is refused unless `allow_share` or the config allows it."""
     from prepub_review import config
     from prepub_review.act.audit.store import AuditLog
 
     settings = config.load_config()
-    return (AuditLog(config.audit_db_path(audit_db, settings)),
-            ValueKey.load_or_create(config.audit_key_path(settings)))
+    return AuditLog(config.audit_db_path(audit_db, settings), create=create,
+                    allow_share=allow_share or settings.allow_sqlite_on_share)
+
+
+def open_for_writing(audit_db: Path | str | None, allow_share: bool = False):
+    """(AuditLog, ValueKey): where records go, and the key for their value hashes."""
+    from prepub_review import config
+
+    return open_log(audit_db, allow_share=allow_share), ValueKey.load_or_create(config.audit_key_path())

@@ -16,7 +16,9 @@ LEDGER_COLUMNS = [
     "是否公开个人信息", "发现项数", "拟公开单位", "载体形式", "拟公开方式", "拟公开时间",
     "文件SHA-256", "发布文件SHA-256", "规则摘要", "工具版本", "记录哈希",
 ]
-FINDING_COLUMNS = ["记录序号", "发现项序号", "类型", "规则", "级别", "位置", "脱敏值", "处理决定", "理由", "值密钥哈希"]
+FINDING_COLUMNS = ["记录序号", "发现项序号", "类型", "规则", "级别", "位置", "脱敏值", "处理决定", "替换文本", "理由",
+                   "值密钥哈希"]
+ITEMS_COLUMN = "逐项处理"   # csv only: the finding rows of a record in one cell, one item per line
 
 
 def safe_cell(value: object) -> object:
@@ -62,17 +64,31 @@ def ledger_row(stored: StoredRecord) -> dict[str, object]:
 
 
 def finding_lines(stored: StoredRecord) -> list[list[object]]:
+    """One list per finding row, in FINDING_COLUMNS order."""
     return [[stored.seq, i, row.label, row.rule_id, row.severity, row.location, row.masked_value,
-             DECISIONS.get(row.decision, row.decision), row.reason, row.value_hmac or ""]
+             DECISIONS.get(row.decision, row.decision), row.replacement or "", row.reason, row.value_hmac or ""]
             for i, row in enumerate(stored.record.findings, 1)]
+
+
+def items_text(stored: StoredRecord) -> str:
+    """The per-item decisions of a record, one line each: what the ledger's 处理意见 refers to."""
+    lines = []
+    for i, row in enumerate(stored.record.findings, 1):
+        decision = DECISIONS.get(row.decision, row.decision)
+        if row.replacement:
+            decision += f"（替换为「{row.replacement}」）"
+        reason = f"；理由：{row.reason}" if row.reason else ""
+        lines.append(f"{i}. {row.label}（{row.rule_id}）{row.location} {row.masked_value}：{decision}{reason}")
+    return "\n".join(lines)
 
 
 def to_csv(records: list[StoredRecord]) -> str:
     """UTF-8 with a BOM, so Excel shows the Chinese right when the file is double-clicked."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=LEDGER_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=[*LEDGER_COLUMNS, ITEMS_COLUMN], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({k: safe_cell(v) for k, v in ledger_row(s).items()} for s in records)
+    writer.writerows({k: safe_cell(v) for k, v in (ledger_row(s) | {ITEMS_COLUMN: items_text(s)}).items()}
+                     for s in records)
     return "\ufeff" + out.getvalue()
 
 

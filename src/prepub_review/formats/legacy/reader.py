@@ -67,8 +67,41 @@ def converted_copy(path: Path, target_ext: str, limits: Limits, *,
         shutil.rmtree(converted.parent, ignore_errors=True)
 
 
-def find_soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+SOFFICE_VARIABLE = "PREPUB_SOFFICE"
+
+
+def find_soffice(environ: dict | None = None, windows: bool | None = None) -> str | None:
+    """LibreOffice's soffice: $PREPUB_SOFFICE, else on PATH, else where installers put it
+    (Windows: Program Files; Linux: the distribution's, LibreOffice's own /opt packages, snap, flatpak)."""
+    environ = os.environ if environ is None else environ
+    explicit = environ.get(SOFFICE_VARIABLE, "").strip().strip('"')
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    windows = os.name == "nt" if windows is None else windows
+    return next((c for c in soffice_install_locations(environ, windows) if Path(c).is_file()), None)
+
+
+def soffice_install_locations(environ: dict, windows: bool) -> list[str]:
+    if windows:
+        from pathlib import PureWindowsPath
+
+        roots = [environ.get(v) for v in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+        roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
+        return [str(PureWindowsPath(root, "LibreOffice", "program", "soffice.exe"))
+                for root in dict.fromkeys(filter(None, roots))]
+    import glob
+
+    home = Path(environ.get("HOME") or Path.home())
+    return [
+        "/usr/lib/libreoffice/program/soffice", "/usr/lib64/libreoffice/program/soffice",
+        *sorted(glob.glob("/opt/libreoffice*/program/soffice"), reverse=True),   # newest version first
+        "/snap/bin/libreoffice",
+        "/var/lib/flatpak/exports/bin/org.libreoffice.LibreOffice",
+        str(home / ".local/share/flatpak/exports/bin/org.libreoffice.LibreOffice"),
+    ]
 
 
 def convert_legacy(path: Path, target_ext: str, limits: Limits, *, source_format: str | None = None) -> Path:
