@@ -11,10 +11,12 @@ person in the record wins over an organisation. See README "添加规则".
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from prepub_review.decide.genre import Genre
 from prepub_review.errors import RulesError
 from prepub_review.fingerprint import DEFAULT_KEY, fingerprint, nearby_han
 from prepub_review.models import SEVERITY_RANK, Detection, Finding, Notice, Segment, Severity, Verdict, Zone
@@ -110,7 +112,8 @@ class Policy:
         return VariantRule(rule_id=f"X-{entity}", severity=Severity.REVIEW,
                            reason=f"识别器结果({entity}/{variant})未配置处理规则，请人工复核")
 
-    def judge(self, detections: Iterable[Detection], notices: Iterable[Notice] = ()) -> list[Finding]:
+    def judge(self, detections: Iterable[Detection], notices: Iterable[Notice] = (),
+              genre: Genre | None = None) -> list[Finding]:
         detections = list(detections)
         org_records = {
             record_key(d.segment) for d in detections if self.rule_for(d.entity, d.variant).organisation
@@ -126,8 +129,28 @@ class Policy:
                           record_key(det.segment) in org_records)
             for det in detections
         ]
+        if genre is not None:
+            findings = self._by_genre(genre, detections, findings, org_records)
         findings.extend(self._notice_finding(n) for n in notices)
         return findings
+
+    def _by_genre(self, genre: Genre, detections: list[Detection], findings: list[Finding],
+                  org_records: set[str]) -> list[Finding]:
+        """Judge what the genre publishes by design at the genre's severity, except in a record
+        that also shows a private person in a way the genre does not publish."""
+        present = {d.entity for d in detections} | {f"{d.entity}/{d.variant}" for d in detections}
+        leaking = {record_key(d.segment) for d in detections
+                   if genre.rule_for(d.entity, d.variant) is None and self._shows_private_person(d, org_records)}
+        judged = []
+        for det, finding in zip(detections, findings):
+            published = genre.rule_for(det.entity, det.variant)
+            if published is not None and record_key(det.segment) not in leaking \
+                    and not (published.unless_document_has & present):
+                finding = dataclasses.replace(
+                    finding, severity=published.severity,
+                    reason=f"{genre.label}依设计公开的内容（见 rules/genres.yaml）：{finding.reason}")
+            judged.append(finding)
+        return judged
 
     def _shows_private_person(self, det: Detection, org_records: set[str]) -> bool:
         """A private_person finding marks its record as a private person's -- except contact data
