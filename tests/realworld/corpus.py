@@ -85,7 +85,7 @@ TEMPLATES: dict[str, Template] = {
         "{name}，男，{age}岁，{town}{village}村民。",
         "{name}，女，{age}岁，{town}个体经营户。",
     ], clean=True),
-    "commend-dirty": Template("commendation", "关于确认{NAME}同志见义勇为行为的决定", [
+    "commend-dirty": Template("commendation", "关于确认{name}同志见义勇为行为的决定", [
         "{NAME}，男，{age}岁，身份证号码：{ID}，联系电话：{MOBILE}，家住{ADDR}。",
         "在救援过程中{NAME}受伤，经诊断为{HEALTH}，目前仍在治疗。",
     ]),
@@ -159,6 +159,7 @@ TEMPLATES: dict[str, Template] = {
         "客户是{NAME}先生，反映其父{NAME}患{HEALTH}，申请临时救助。",
         "经查，{NAME}系{village}村民，{HEALTH}，家中无劳动力。",
         "来访人{NAME}（护照{PASSPORT}）称，其配偶{NAME}为户主。",
+        "联系人：{NAME}，个人邮箱 {FREEMAIL}，手机 {MOBILE}。",
     ]),
     "free-ids": Template("free_text", "信息核对记录", [
         "身份证号 {ID|sp2}",

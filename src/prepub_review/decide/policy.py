@@ -137,10 +137,12 @@ class Policy:
     def _by_genre(self, genre: Genre, detections: list[Detection], findings: list[Finding],
                   org_records: set[str]) -> list[Finding]:
         """Judge what the genre publishes by design at the genre's severity, except in a record
-        that also shows a private person in a way the genre does not publish."""
+        that also shows a private person, or holds a block/review finding, the genre does not
+        publish (the honoree's diagnosis, the resident named beside a house number)."""
         present = {d.entity for d in detections} | {f"{d.entity}/{d.variant}" for d in detections}
-        leaking = {record_key(d.segment) for d in detections
-                   if genre.rule_for(d.entity, d.variant) is None and self._shows_private_person(d, org_records)}
+        leaking = {record_key(d.segment) for d, f in zip(detections, findings)
+                   if genre.rule_for(d.entity, d.variant) is None
+                   and (self._shows_private_person(d, org_records) or f.severity is not Severity.INFO)}
         judged = []
         for det, finding in zip(detections, findings):
             published = genre.rule_for(det.entity, det.variant)
