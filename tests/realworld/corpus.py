@@ -159,7 +159,7 @@ TEMPLATES: dict[str, Template] = {
         "客户是{NAME}先生，反映其父{NAME}患{HEALTH}，申请临时救助。",
         "经查，{NAME}系{village}村民，{HEALTH}，家中无劳动力。",
         "来访人{NAME}（护照{PASSPORT}）称，其配偶{NAME}为户主。",
-        "联系人：{NAME}，个人邮箱 {FREEMAIL}，手机 {MOBILE}。",
+        "{NAME}（个人邮箱 {FREEMAIL}，手机 {MOBILE}）。",
     ]),
     "free-ids": Template("free_text", "信息核对记录", [
         "身份证号 {ID|sp2}",
