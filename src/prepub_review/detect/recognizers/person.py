@@ -48,6 +48,7 @@ from prepub_review.rules_loader import (
 RULES_FILE = "person.yaml"
 SURNAMES_FILE = "surnames.txt"
 STOPWORDS_FILE = "person_stopwords.txt"
+OFFICIALS_FILE = "officials.txt"
 
 PRIVATE, PRIVATE_WEAK, OFFICIAL, MASKED = "private", "private_weak", "official", "masked"
 
@@ -79,6 +80,7 @@ class PersonRules:
     compound_surnames: frozenset[str]
     common_surnames: frozenset[str]
     stop_words: frozenset[str]
+    officials: frozenset[str]
     private_labels: tuple[str, ...]
     official_labels: tuple[str, ...]
     relation_words: tuple[str, ...]
@@ -169,6 +171,7 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
         compound_surnames=frozenset(compounds) | frozenset(words(data, "name_starts")),
         common_surnames=frozenset(singles[:count]),
         stop_words=frozenset(normalize_width(w) for w in rules.words(STOPWORDS_FILE)),
+        officials=frozenset(normalize_width(w) for w in rules.words(OFFICIALS_FILE)),
         private_labels=private_labels,
         official_labels=official_labels,
         relation_words=relation_words,
@@ -316,6 +319,8 @@ class PersonRecognizer(PrepubRecognizer):
                 found += self._row_cell(norm, match.start(1), match.end(1), rows)
         for item in _resolve(found):
             variant = MASKED if self._has_mask(norm, item.start, item.end) else item.variant
+            if norm[item.start:item.end] in self.rules.officials:
+                variant = OFFICIAL                         # 本单位领导名单 (rules/officials.txt)
             yield Candidate(item.start, item.end, variant, SCORES[variant], {"evidence": item.how})
 
     # -- triggers --
