@@ -78,7 +78,9 @@ class CnEmailRecognizer(PrepubRecognizer):
         if any(domain == d or domain.endswith("." + d) for d in self.institution_domains):
             return Candidate(start, end, "institution_contact", 0.9, attrs)
         label = self.labels.nearest_before(text, start, self.label_window)
-        field = label is not None and is_field(text, label, start) and domain not in self.free_mail_domains
+        field = label is not None and is_field(text, label, start) and (
+            domain not in self.free_mail_domains or self.office.around(text, start, end)
+            or self.office.above(text, label.start))   # "联系人：王科长" on the line above
         if label is not None and (field or (
                 _STATES_VALUE.fullmatch(text, label.end, start) and self.office.around(text, start, end))):
             return Candidate(start, end, "institution_contact", 0.8, attrs | {"label": label.word})
