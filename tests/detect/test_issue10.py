@@ -104,3 +104,12 @@ def test_masked_persons_disability_is_review(checker):
 def test_one_finding_per_health_detail(checker):
     found = [f for f in checker.check_text("致贫原因：因病（尿毒症）") if f.entity == "SENSITIVE_HEALTH"]
     assert [(f.text, f.severity.value) for f in found] == [("因病（尿毒症）", "block")]
+
+
+def test_bare_name_list_is_reviewed_only_where_nobody_looks(checker):
+    from prepub_review.models import Segment, Zone
+
+    for zone, expected in ((Zone.COMMENT, "review"), (Zone.HIDDEN, "review"), (Zone.BODY, "info")):
+        segment = Segment("待核实：荣兴、孙贵、谢雪", "批注1", zone=zone)
+        findings = checker.policy.judge(checker.engine.detect([segment]))
+        assert {f.severity.value for f in findings if f.entity == "PERSON"} == {expected}, zone

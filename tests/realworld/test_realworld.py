@@ -72,14 +72,7 @@ def test_every_document_is_read(realworld):
     assert realworld[1].errors == []
 
 
-# Names in running text reach 0.93 on this set, not the 0.95 target: narratives whose name follows an
-# ordinary word ("在救援过程中王建国受伤"), names without a listed surname ("乌兰其其格", "其其").
-# Strict: the marker must go when the target is met.
-SHORT_OF_TARGET = {"PERSON"}
-
-
-@pytest.mark.parametrize("entity", [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason="below target"))
-                                    if e in SHORT_OF_TARGET else e for e in sorted(RECALL_TARGETS)])
+@pytest.mark.parametrize("entity", sorted(RECALL_TARGETS))
 def test_recall(realworld, entity):
     stats = realworld[1].per_entity[entity]
     missed = "; ".join(f"{t} [{f}]" for f, t in stats.missed[:15])

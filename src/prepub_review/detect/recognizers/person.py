@@ -23,8 +23,10 @@ begin with a surname character (高度, 张贴, 万元…) are refused by rules/
 Nothing ever reads across a line break.
 
 Variants: private (a private person, strong evidence: label, attribute, relation, recipient
-list), private_weak (a name-like word with weak evidence: a bare list or a line holding only a
-name), official, masked.
+list, private data in the same sentence), private_weak (a name-like word with weak evidence: a
+bare list of three or more names or a line holding only a name), bare_list (a short list of names
+with no context at all: the policy reviews it only in comments, revisions, hidden text and
+properties), official, masked.
 """
 
 from __future__ import annotations
@@ -51,11 +53,12 @@ STOPWORDS_FILE = "person_stopwords.txt"
 OFFICIALS_FILE = "officials.txt"
 
 PRIVATE, PRIVATE_WEAK, OFFICIAL, MASKED = "private", "private_weak", "official", "masked"
+BARE_LIST = "bare_list"    # a list of names with no context: the policy decides by zone
 
 # How much a reading is worth when two readings overlap: the stronger evidence wins.
 # A label right before the name ("审核人：张三") outranks an attribute after it ("张三 联系电话…").
 EVIDENCE_MASKED, EVIDENCE_LABEL, EVIDENCE_STRONG, EVIDENCE_CONTEXT, EVIDENCE_WEAK = 5, 4, 3, 2, 1
-SCORES = {PRIVATE: 0.85, PRIVATE_WEAK: 0.5, OFFICIAL: 0.8, MASKED: 0.9}
+SCORES = {PRIVATE: 0.85, PRIVATE_WEAK: 0.5, OFFICIAL: 0.8, MASKED: 0.9, BARE_LIST: 0.4}
 
 DOTS = "·•.・‧"                     # "．" is already "." after normalize_width
 LIST_SEPARATORS = "、,;/ \t"
@@ -681,7 +684,7 @@ class PersonRecognizer(PrepubRecognizer):
         lengths = [e - s for s, e in names]
         if len(names) >= 3 and max(lengths) >= 3:
             return PRIVATE_WEAK, EVIDENCE_WEAK
-        return None, 0
+        return BARE_LIST, EVIDENCE_WEAK       # "荣兴、孙贵、谢雪": review only where nobody looks
 
     def _list_leftwards(self, text: str, start: int, ls: int, variant: str, evidence: int,
                         how: str) -> list[_Found]:
