@@ -113,6 +113,7 @@ class PersonRules:
     label_suffixes: tuple[str, ...]
     private_sentence_words: tuple[str, ...]
     private_sentence_digits: int
+    use_jieba: bool
     recipient_context: tuple[str, ...]
     bad_given: str
     bad_last: str
@@ -155,7 +156,7 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
     list_end = require(data, "list_end", dict)
     check_known_keys(list_end, {"word", "units", "official_after"})
     private_sentence = require(data, "private_sentence", dict)
-    check_known_keys(private_sentence, {"min_digits", "words", "name_followers"})
+    check_known_keys(private_sentence, {"min_digits", "words", "name_followers", "jieba"})
     min_digits = require(private_sentence, "min_digits", int)
     if not 6 <= min_digits <= 25:
         raise RulesError(f"{private_sentence.where('min_digits')}: 键「min_digits」应在 6 到 25 之间，实际为 {min_digits}")
@@ -205,6 +206,7 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
         label_suffixes=words(data, "label_suffixes"),
         private_sentence_words=words(private_sentence, "words"),
         private_sentence_digits=min_digits,
+        use_jieba=bool(check_type(private_sentence, "jieba", bool)),
         recipient_context=words(data, "recipient_context"),
         bad_given=chars("bad_given_chars"),
         bad_last=chars("bad_last_chars"),
@@ -651,6 +653,8 @@ class PersonRecognizer(PrepubRecognizer):
         r = self.rules
         found = []
         for s, e in self._private_sentences(text):
+            if r.use_jieba:
+                found += self._jieba_names(text, s, e)
             pos = s
             while pos < e:
                 char = text[pos]
@@ -662,6 +666,24 @@ class PersonRecognizer(PrepubRecognizer):
                         pos = got[0]
                         continue
                 pos += 1
+        return found
+
+    def _jieba_names(self, text: str, s: int, e: int) -> list[_Found]:
+        """jieba's person-name tags in a private sentence, kept only when prepub's own rules agree
+        (a listed surname, not a stop word, no role or label word inside, a plausible given name)."""
+        import jieba.posseg   # optional signal (rules/person.yaml private_sentence.jieba): loaded only if used
+
+        found, pos = [], s
+        for word, flag in jieba.posseg.cut(text[s:e], HMM=True):
+            start, end = pos, pos + len(word)
+            pos = end
+            if flag not in ("nr", "nrfg", "nrt") or not 2 <= len(word) <= 4:
+                continue
+            surname = 2 if word[:2] in self.rules.compound_surnames else 1
+            if (surname == 1 and word[0] not in self.rules.surnames) or self._stop_at(text, start, end) \
+                    or not self._given_ok(word[surname:]):
+                continue
+            found.append(_Found(start, end, PRIVATE, EVIDENCE_WEAK, "jieba"))
         return found
 
     def _list_variant(self, text: str, names: list[tuple[int, int]], notes: list[str]) -> tuple[str | None, int]:
