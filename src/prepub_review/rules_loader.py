@@ -103,7 +103,8 @@ class RulesSource:
                 if section == "add":
                     string_list(node, target)
                 elif "#" not in str(target):
-                    raise RulesError(f"{node.where(target)}: set 的键应写成「文件#键路径」，如 policy/PERSON.yaml#variants.private.severity")
+                    raise RulesError(f"{node.where(target)}: set 的键应写成「文件#键路径」，"
+                                     "如 policy/PERSON.yaml#variants.private.severity")
                 extend[section][str(target)] = value
         return extend
 

@@ -71,7 +71,8 @@ def test_validate_result(recognizer, value, ok):
 @pytest.mark.parametrize("text, expected", [
     # issue 10: passports without a label, the old 7-digit and the diplomatic/service formats
     ("E12345678", [("E12345678", "passport_unlabelled")]),
-    ("核查清单：EA1234567、DE1234567", [("EA1234567", "passport_unlabelled"), ("DE1234567", "passport_unlabelled")]),
+    ("核查清单：EA1234567、DE1234567",
+     [("EA1234567", "passport_unlabelled"), ("DE1234567", "passport_unlabelled")]),
     ("证件号码\n共有E55548637", [("E55548637", "passport_unlabelled")]),
     ("护照：E1234567", [("E1234567", "passport")]),                   # old format: letter + 7 digits
     ("外交护照D1234567", [("D1234567", "passport")]),

@@ -113,3 +113,12 @@ def test_bare_name_list_is_reviewed_only_where_nobody_looks(checker):
         segment = Segment("待核实：荣兴、孙贵、谢雪", "批注1", zone=zone)
         findings = checker.policy.judge(checker.engine.detect([segment]))
         assert {f.severity.value for f in findings if f.entity == "PERSON"} == {expected}, zone
+
+
+@pytest.mark.parametrize("text, entity, variant", [
+    ("身份证号码：\n330483850216248", "CN_ID_CARD", "legacy_15"),        # the label ends the line above
+    ("开户账号\n62220212345678", "BANK_CARD", "labelled_account"),       # a form's label cell, then the value
+])
+def test_label_above_the_number(checker, text, entity, variant):
+    found = [(f.entity, f.variant) for f in checker.check_text(text) if f.entity == entity]
+    assert found == [(entity, variant)]

@@ -55,14 +55,17 @@ def uscc_like_bank_card(rng: random.Random) -> str:
 def foreigner_id(rng: random.Random) -> str:
     """外国人永久居留身份证 (2023 format): 9 + province + 3-digit nationality + birth date + sequence + check."""
     birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 40))
-    first17 = f"9{rng.choice(('11', '31', '33', '44'))}{rng.choice(('840', '392', '410', '250'))}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+    province, nationality = rng.choice(("11", "31", "33", "44")), rng.choice(("840", "392", "410", "250"))
+    first17 = f"9{province}{nationality}{birth:%Y%m%d}{rng.randrange(1000):03d}"
     return first17 + synth.id_check_digit(first17)
 
 
 def foreigner_id_old(rng: random.Random) -> str:
     """The old 15-character 外国人永久居留证: nationality letters + 受理地 + YYMMDD + sequence."""
     birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 45))
-    return f"{rng.choice(('USA', 'JPN', 'KOR', 'FRA', 'GBR'))}{rng.choice(('1100', '3100', '3301', '4403'))}{birth:%y%m%d}{rng.randrange(100):02d}"
+    nationality = rng.choice(("USA", "JPN", "KOR", "FRA", "GBR"))
+    office = rng.choice(("1100", "3100", "3301", "4403"))
+    return f"{nationality}{office}{birth:%y%m%d}{rng.randrange(100):02d}"
 
 
 def legacy_id(rng: random.Random) -> str:
@@ -99,16 +102,18 @@ class Filler:
             "MOBILE0": ("PHONE_NUMBER", lambda: "0" + synth.mobile(r)),
             "BANK": ("BANK_CARD", lambda: synth.bank_card(r, r.choice((16, 19)))),
             "FREEMAIL": ("EMAIL_ADDRESS", self._free_mail),
-            "PASSPORT": ("CN_CERTIFICATE", lambda: r.choice(("E" + digits(r, 8), "E" + letters(r, 1) + digits(r, 7)))),
+            "PASSPORT": ("CN_CERTIFICATE", lambda: r.choice(("E" + digits(r, 8),
+                                                             "E" + letters(r, 1) + digits(r, 7)))),
             "PASSPORT_OLD": ("CN_CERTIFICATE", lambda: r.choice("GP") + digits(r, 7)),
             "PASSPORT_G": ("CN_CERTIFICATE", lambda: "G" + digits(r, 8)),
             "DIPLOMATIC": ("CN_CERTIFICATE", lambda: r.choice(("DE" + digits(r, 7), "D" + digits(r, 7)))),
             "SERVICE": ("CN_CERTIFICATE", lambda: r.choice(("SE" + digits(r, 7), "S" + digits(r, 7)))),
-            "HKMO": ("CN_CERTIFICATE", lambda: r.choice(("C" + digits(r, 8), "C" + letters(r, 1) + digits(r, 7)))),
+            "HKMO": ("CN_CERTIFICATE", lambda: r.choice(("C" + digits(r, 8),
+                                                         "C" + letters(r, 1) + digits(r, 7)))),
             "HOMEVISIT": ("CN_CERTIFICATE", lambda: r.choice("HM") + digits(r, 8)),
             "TAIWAN": ("CN_CERTIFICATE", lambda: r.choice("LT") + digits(r, 8)),
             "HEALTH": ("SENSITIVE_HEALTH", lambda: r.choice(people.HEALTH_REASONS)),
-            "ADDR": ("ADDRESS", lambda: f"{r.choice(people.VILLAGES)}{r.randrange(1, 12)}组{r.randrange(1, 80)}号"),
+            "ADDR": ("ADDRESS", self._door_address),
             # published by design (never labelled)
             "name": (None, self.fake.name),
             "title": (None, lambda: r.choice(OFFICIAL_TITLES)),
@@ -116,7 +121,7 @@ class Filler:
             "tel": (None, lambda: synth.landline(r)),
             "uscc": (None, lambda: synth.uscc(r)),
             "uscc_luhn": (None, lambda: uscc_like_bank_card(r)),
-            "orgmail": (None, lambda: f"{r.choice(people.PINYIN)}{r.choice(('mzj', 'ban', 'office'))}@{r.choice(('163.com', 'qq.com', 'tongxi.gov.cn'))}"),
+            "orgmail": (None, self._office_mail),
             "company": (None, lambda: self.fake.company()),
             "town": (None, lambda: r.choice(people.TOWNS)),
             "village": (None, lambda: r.choice(people.VILLAGES)),
@@ -128,11 +133,22 @@ class Filler:
             "month": (None, lambda: str(r.randrange(1, 13))),
         }
 
+    def _door_address(self) -> str:
+        r = self.rng
+        return f"{r.choice(people.VILLAGES)}{r.randrange(1, 12)}组{r.randrange(1, 80)}号"
+
+    def _office_mail(self) -> str:
+        r = self.rng
+        return (f"{r.choice(people.PINYIN)}{r.choice(('mzj', 'ban', 'office'))}"
+                f"@{r.choice(('163.com', 'qq.com', 'tongxi.gov.cn'))}")
+
     def _han_name(self) -> str:
-        return self.fake.last_name() + "".join(self.rng.choice(people.GIVEN_CHARS) for _ in range(self.rng.choice((1, 2))))
+        given = "".join(self.rng.choice(people.GIVEN_CHARS) for _ in range(self.rng.choice((1, 2))))
+        return self.fake.last_name() + given
 
     def _free_mail(self) -> str:
-        return f"{self.rng.choice(people.PINYIN)}{self.rng.randrange(10, 9999)}@{self.rng.choice(('qq.com', '163.com', '126.com', 'sina.com', 'gmail.com'))}"
+        domain = ("qq.com", "163.com", "126.com", "sina.com", "gmail.com")
+        return f"{self.rng.choice(people.PINYIN)}{self.rng.randrange(10, 9999)}@{self.rng.choice(domain)}"
 
     def value(self, kind: str, literal: str | None, form: str | None) -> str:
         if kind not in self.kinds:

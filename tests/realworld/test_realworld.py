@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from tests.eval import scoring
-from tests.eval.scoring import Hit
 from tests.realworld import corpus
 
 RECALL_TARGETS = {"PERSON": 0.95, "CN_ID_CARD": 0.98, "PHONE_NUMBER": 0.98, "BANK_CARD": 0.98,
@@ -22,13 +21,7 @@ def realworld(tmp_path_factory):
     pipeline = pytest.importorskip("prepub_review.pipeline")
     out = tmp_path_factory.mktemp("realworld")
     manifest = corpus.generate(out)
-    checker = pipeline.Checker()
-    hits, errors = {}, {}
-    for name in manifest["documents"]:
-        result = checker.check_file(out / name)
-        if result.error:
-            errors[name] = result.error
-        hits[name] = [Hit(f.entity, f.text, str(f.severity)) for f in result.findings]
+    hits, errors = scoring.check_all(pipeline.Checker(), out, manifest)
     evaluation = scoring.score(manifest, hits, errors)
     per_genre = {genre: scoring.score(_only(manifest, genre), hits) for genre in corpus.GENRES}
     print("\n" + scoring.table(evaluation))
@@ -77,7 +70,8 @@ def test_recall(realworld, entity):
     stats = realworld[1].per_entity[entity]
     missed = "; ".join(f"{t} [{f}]" for f, t in stats.missed[:15])
     assert stats.recall >= RECALL_TARGETS[entity], (
-        f"{entity} recall {stats.recall:.3f} < {RECALL_TARGETS[entity]} ({stats.found}/{stats.truth}); missed: {missed}")
+        f"{entity} recall {stats.recall:.3f} < {RECALL_TARGETS[entity]} ({stats.found}/{stats.truth}); "
+        f"missed: {missed}")
 
 
 def test_no_block_or_review_on_by_design_genres(realworld):

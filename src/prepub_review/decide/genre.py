@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 from prepub_review.errors import RulesError
 from prepub_review.models import Segment, Severity, Zone
-from prepub_review.rules_loader import LineDict, RulesSource, check_choice, check_known_keys, optional, require, string_list
+from prepub_review.rules_loader import (
+    LineDict,
+    RulesSource,
+    check_choice,
+    check_known_keys,
+    optional,
+    require,
+    string_list,
+)
 
 GENRES_FILE = "genres.yaml"
 SEVERITIES = [s.value for s in Severity]
@@ -99,8 +107,8 @@ def _parse_genre(name: str, node: object, protected: frozenset[str], parent: Lin
             raise RulesError(f"{published_node.where(key)}: 「{key}」属于 protected（私人的证件号、手机号、银行卡号），"
                              f"任何文种都不能改变它的处理级别")
         published[key] = _parse_published(published_node, key, value)
-    return Genre(name=name, label=require(node, "label", str), title_words=tuple(string_list(node, "title_words")),
-                 published=published)
+    return Genre(name=name, label=require(node, "label", str),
+                 title_words=tuple(string_list(node, "title_words")), published=published)
 
 
 def _parse_published(parent: LineDict, key: str, value: object) -> Published:

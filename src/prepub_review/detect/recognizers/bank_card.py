@@ -7,7 +7,8 @@ Variants (rules/policy/BANK_CARD.yaml):
   masked            already de-identified ("6222 **** **** 1234", "账号：****1234")
 
 An 18-digit 统一社会信用代码 that happens to pass Luhn is an organisation's code, not a card (the
-credit code is checked first). An 18-digit number shaped like a resident ID (province code and birth date) is left to the ID
+credit code is checked first). An 18-digit number shaped like a resident ID (province code and
+birth date) is left to the ID
 recognizer unless its label says 卡号/账号.
 """
 

@@ -33,7 +33,8 @@ from prepub_review.rules_loader import RulesSource
 
 _LETTER = "A-HJ-NP-Z"   # Latin capitals without I and O
 _FORMATS = {
-    "passport": re.compile(rf"E\d{{8}}|E[{_LETTER}]\d{{7}}|G\d{{8}}|[DSP]E\d{{7}}|[GPDSE]\d{{7}}|[DS]\d{{8}}"),
+    "passport": re.compile(rf"E\d{{8}}|E[{_LETTER}]\d{{7}}|G\d{{8}}|[DSP]E\d{{7}}"
+                           r"|[GPDSE]\d{7}|[DS]\d{8}"),     # older forms, 外交 D…, 公务 S…
     "passport_eg": re.compile(rf"E\d{{8}}|E[{_LETTER}]\d{{7}}|G\d{{8}}"),
     "hk_macau_permit": re.compile(r"[HM]\d{8}(?:\d{2})?"),
     "travel_permit": re.compile(rf"C\d{{8}}|C[{_LETTER}]\d{{7}}"),
@@ -81,7 +82,8 @@ def _looks_like_date(value: str) -> bool:
 
 class CnCertificateRecognizer(PrepubRecognizer):
     ENTITY = "CN_CERTIFICATE"
-    VARIANTS = ("passport", "passport_unlabelled", "hk_macau_permit", "travel_permit", "taiwan_permit", "taiwan_travel_permit",
+    VARIANTS = ("passport", "passport_unlabelled", "hk_macau_permit", "travel_permit", "taiwan_permit",
+                "taiwan_travel_permit",
                 "foreigner_permit", "military_id")
 
     def __init__(self, rules: RulesSource | None = None, **kwargs):

@@ -2,7 +2,9 @@
 
 Variants (rules/policy/EMAIL_ADDRESS.yaml):
   institution_contact  a government domain (gov.cn), or an address under a mailbox label (电子邮箱,
-                       邮箱...) as a form field (not a free-mail address: qq.com, 163.com…), or stated ("邮箱：…", "邮箱为…") in a line about
+                       邮箱...) as a form field (not a free-mail address: qq.com, 163.com…,
+                       unless an office is named around it or on the line above), or stated
+                       ("邮箱：…", "邮箱为…") in a line about
                        an office. The policy escalates it
                        when the record is a private person's.
   personal             any other address: a private mailbox is personal information

@@ -61,7 +61,8 @@ class CnIdCardRecognizer(NumberRecognizer):
         super().__init__(**kwargs)
         section = Section(rules, "id_card", {
             "label_window", "province_codes", "residence_permit_regions", "min_birth_year",
-            "id_labels", "account_labels", "other_number_labels", "foreigner_permit_first", "legacy_15_last_year",
+            "id_labels", "account_labels", "other_number_labels", "foreigner_permit_first",
+            "legacy_15_last_year",
         })
         self.foreigner_first = section.codes("foreigner_permit_first", r"\d")
         self.legacy_last_year = section.integer("legacy_15_last_year", 1999, 1900, 2100)

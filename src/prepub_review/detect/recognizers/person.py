@@ -159,7 +159,8 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
     check_known_keys(private_sentence, {"min_digits", "words", "name_followers", "jieba"})
     min_digits = require(private_sentence, "min_digits", int)
     if not 6 <= min_digits <= 25:
-        raise RulesError(f"{private_sentence.where('min_digits')}: 键「min_digits」应在 6 到 25 之间，实际为 {min_digits}")
+        raise RulesError(f"{private_sentence.where('min_digits')}: 键「min_digits」应在 6 到 25 之间，"
+                         f"实际为 {min_digits}")
 
     private_labels, official_labels = words(labels, "private"), words(labels, "official")
     relation_words, role_words = words(data, "relation_words"), words(data, "role_words")
@@ -452,7 +453,8 @@ class PersonRecognizer(PrepubRecognizer):
         got = self.name_before(text, start, ls)
         if got is None or not got[1]:
             return []
-        variant = OFFICIAL if text.startswith(self.rules.list_end_official, pos + len(unit)) else PRIVATE   # "等3名同志"
+        official = text.startswith(self.rules.list_end_official, pos + len(unit))     # "等3名同志"
+        variant = OFFICIAL if official else PRIVATE
         found = [_Found(got[0], start, variant, EVIDENCE_STRONG, "list")]
         return found + self._list_leftwards(text, got[0], ls, variant, EVIDENCE_STRONG, "list")
 
@@ -671,7 +673,7 @@ class PersonRecognizer(PrepubRecognizer):
     def _jieba_names(self, text: str, s: int, e: int) -> list[_Found]:
         """jieba's person-name tags in a private sentence, kept only when prepub's own rules agree
         (a listed surname, not a stop word, no role or label word inside, a plausible given name)."""
-        import jieba.posseg   # optional signal (rules/person.yaml private_sentence.jieba): loaded only if used
+        import jieba.posseg   # an optional signal (private_sentence.jieba): loaded only when used
 
         found, pos = [], s
         for word, flag in jieba.posseg.cut(text[s:e], HMM=True):
