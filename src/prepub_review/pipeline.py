@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from prepub_review.decide.genre import GenreRules, OpeningLines
 from prepub_review.decide.policy import Policy, verdict_of
 from prepub_review.detect.engine import DetectionEngine
 from prepub_review.detect.registry import build_recognizers
@@ -33,6 +34,7 @@ class Checker:
         self.rules = RulesSource(rules_dir)
         self.limits = limits or Limits()
         self.policy = Policy.load(self.rules)
+        self.genres = GenreRules.load(self.rules)
         self.engine = DetectionEngine(build_recognizers(self.rules))
 
     def check_file(self, path: Path) -> DocumentResult:
@@ -48,8 +50,9 @@ class Checker:
         the segments read (for the redactor: the whole text of each edited segment)."""
         path = document.path
         result = DocumentResult(path=str(path), format=document.format)
+        opening = OpeningLines(self.genres.opening_lines)
         try:
-            detections, notices = self.detect(_counted(document.items(), result, keep_segments))
+            detections, notices = self.detect(opening.watch(_counted(document.items(), result, keep_segments)))
         except PrepubError as exc:  # ReadError and friends: a clear message, verdict error
             return _failed(result, exc.message, exc.code)
         except MemoryError:
@@ -58,13 +61,14 @@ class Checker:
             logger.debug("internal error on %s", path, exc_info=True)
             return _failed(result, f"内部错误，未能完成审查：{type(exc).__name__}: {exc}（请报告此问题）",
                            "internal_error")
-        result.findings = self.policy.judge(detections, notices)
+        result.findings = self.policy.judge(detections, notices, self.genres.classify(opening.text))
         result.verdict = verdict_of(result.findings)
         return result
 
     def check_text(self, text: str) -> list[Finding]:
         """Judge a bare string (for tests and quick use)."""
-        return self.policy.judge(self.engine.detect_text(text))
+        opening = "\n".join(text.splitlines()[:self.genres.opening_lines])
+        return self.policy.judge(self.engine.detect_text(text), genre=self.genres.classify(opening))
 
     def detect(self, items: Iterable[Segment | Notice]) -> tuple[list[Detection], list[Notice]]:
         """Run the engine over a reader's items: (detections, notices), detections capped per document."""

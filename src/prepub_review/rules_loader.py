@@ -2,7 +2,16 @@
 
 The shipped rules live in the package (`prepub_review.rules`, the repository's top-level
 `rules/`). A user may pass `--rules DIR`: a file there with the same name replaces the
-shipped one, so an office can change a keyword list without touching code.
+shipped one, so an office can change a keyword list without touching code. Or, without
+copying anything (like gitleaks' `[extend]`), DIR/extend.yaml adds words to a list or
+overrides one key of a shipped YAML file:
+
+    add:                                   # words appended to a word list or a YAML list
+      person_stopwords.txt: [高新区]
+      officials.txt: [张建国]              # 本单位领导名单: their names are at info everywhere
+      identifiers.yaml#email.free_mail_domains: [example.cn]
+    set:                                   # one key of a YAML file, by its dotted path
+      policy/PERSON.yaml#variants.private_weak.severity: info
 
 Every YAML mapping is loaded as a LineDict that remembers the line of each key, so a
 validation error names file, line and key: "rules/policy.yaml 第12行: 键 severity ...".
@@ -74,6 +83,31 @@ class RulesSource:
         if self.override is not None and not self.override.is_dir():
             raise RulesError(f"规则目录不存在: {self.override}")
         self._parsed: dict[str, Any] = {}
+        self.extend = self._load_extend()
+
+    def _load_extend(self) -> dict[str, dict[str, Any]]:
+        """DIR/extend.yaml: {"add": {target: [words]}, "set": {target: value}}, validated."""
+        if self.override is None or not (self.override / EXTEND_FILE).is_file():
+            return {"add": {}, "set": {}}
+        path = self.override / EXTEND_FILE
+        data = load_yaml_file(path, str(path))
+        if not isinstance(data, LineDict):
+            raise RulesError(f"{path}: 应为映射，可用的键：add, set")
+        check_known_keys(data, {"add", "set"})
+        extend: dict[str, dict[str, Any]] = {"add": {}, "set": {}}
+        for section in ("add", "set"):
+            node = optional(data, section, dict, None)
+            for target, value in (node or {}).items():
+                name = str(target).split("#", 1)[0]
+                if not (self.shipped / name).is_file():
+                    raise RulesError(f"{node.where(target)}: 没有内置规则文件 rules/{name}")
+                if section == "add":
+                    string_list(node, target)
+                elif "#" not in str(target):
+                    raise RulesError(f"{node.where(target)}: set 的键应写成「文件#键路径」，"
+                                     "如 policy/PERSON.yaml#variants.private.severity")
+                extend[section][str(target)] = value
+        return extend
 
     def path(self, name: str) -> Path:
         if self.override is not None and (self.override / name).is_file():
@@ -93,7 +127,17 @@ class RulesSource:
         """The parsed file (parsed once per RulesSource; callers must not modify it)."""
         if name not in self._parsed:
             path = self.path(name)
-            self._parsed[name] = load_yaml_file(path, self.display_name(path))
+            data = load_yaml_file(path, self.display_name(path))
+            for target, value in self.extend["add"].items():
+                if target.startswith(name + "#"):
+                    parent, key = _walk(data, target)
+                    check_type(parent, key, list)
+                    parent[key] = parent[key] + list(value)
+            for target, value in self.extend["set"].items():
+                if target.startswith(name + "#"):
+                    parent, key = _walk(data, target)
+                    parent[key] = value
+            self._parsed[name] = data
         return self._parsed[name]
 
     def mapping(self, name: str, allowed_keys: Iterable[str]) -> LineDict:
@@ -112,7 +156,7 @@ class RulesSource:
             word = raw.split("#", 1)[0].strip()
             if word:
                 words.append(word)
-        return words
+        return words + list(self.extend["add"].get(name, []))
 
     def names(self, subdir: str) -> list[str]:
         """Names (relative to rules/) of the YAML files in `subdir`, shipped and overriding."""
@@ -133,6 +177,23 @@ class RulesSource:
         for path in self.files():
             h.update(self.display_name(path).encode() + b"\0" + path.read_bytes() + b"\0")
         return h.hexdigest()
+
+
+EXTEND_FILE = "extend.yaml"
+
+
+def _walk(data: Any, target: str) -> tuple[LineDict, str]:
+    """The mapping holding the last key of "file#a.b.c", and that key; every key must exist."""
+    name, _, dotted = target.partition("#")
+    keys = dotted.split(".")
+    node = data
+    for key in keys[:-1]:
+        if not isinstance(node, dict) or key not in node:
+            raise RulesError(f"{EXTEND_FILE}: rules/{name} 中没有键「{dotted}」")
+        node = node[key]
+    if not isinstance(node, dict) or keys[-1] not in node:
+        raise RulesError(f"{EXTEND_FILE}: rules/{name} 中没有键「{dotted}」（只能改内置文件已有的键）")
+    return node, keys[-1]
 
 
 def _rule_files(directory: Path) -> Iterable[Path]:

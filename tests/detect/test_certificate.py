@@ -44,21 +44,17 @@ def test_labelled_certificates(recognizer, text, expected):
 
 
 @pytest.mark.parametrize("text", [
-    "E12345678",                          # no label: too many codes look like this
     "G12345678次列车",
     "护照办理须知",
     "护照：EI1234567",                    # I is not used
-    "护照：E1234567",                     # too short
     "护照：E123456789",                   # too long
-    "证件号码：DE1234567",                # generic label: only the E/G formats
     "证件号码：C12345678",
     "证件号码：12345678",                 # 8 digits: a 台胞证 only under its own label
-    "证件号码\n共有E55548637",
     "往来港澳通行证：H1234567",
     "台胞证有效期至20250101",              # a date, not a number
     "办理护照需要提供身份证：330483199001011234",   # an 18-digit ID is not a certificate
-    "出入境证件 护照\n已签发E12345678",   # a label above counts only for a value opening the line
-    "护照的申领条件较多，本文件所称证件为E12345678",   # label too far before
+    "G12345678",                          # G + 8 digits without a label: train and product codes
+    "护照号码：P123456",                   # too short even for the old format
 ])
 def test_not_certificates(recognizer, text):
     assert found(recognizer, text) == []
@@ -70,3 +66,23 @@ def test_not_certificates(recognizer, text):
 ])
 def test_validate_result(recognizer, value, ok):
     assert recognizer.validate_result(value) is ok
+
+
+@pytest.mark.parametrize("text, expected", [
+    # issue 10: passports without a label, the old 7-digit and the diplomatic/service formats
+    ("E12345678", [("E12345678", "passport_unlabelled")]),
+    ("核查清单：EA1234567、DE1234567",
+     [("EA1234567", "passport_unlabelled"), ("DE1234567", "passport_unlabelled")]),
+    ("证件号码\n共有E55548637", [("E55548637", "passport_unlabelled")]),
+    ("护照：E1234567", [("E1234567", "passport")]),                   # old format: letter + 7 digits
+    ("外交护照D1234567", [("D1234567", "passport")]),
+    ("公务护照号码：S12345678", [("S12345678", "passport")]),
+    ("大陆居民往来台湾通行证号码L12345678", [("L12345678", "taiwan_travel_permit")]),
+    ("外国人永久居留证号码：USA310085061201", [("USA310085061201", "foreigner_permit")]),
+])
+def test_issue10_certificates(recognizer, text, expected):
+    assert found(recognizer, text) == expected
+
+
+def test_old_foreigner_permit_needs_a_birth_date(recognizer):
+    assert found(recognizer, "外国人永久居留证号码：USA310085136101") == []

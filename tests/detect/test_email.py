@@ -32,7 +32,7 @@ def test_personal(recognizer, text, expected):
     ("受理邮箱mzj@ezhou.gov.cn", "mzj@ezhou.gov.cn"),                  # a government domain
     ("xxgk@mca.gov.cn", "xxgk@mca.gov.cn"),
     ("主办单位：某某县民政局 电子邮箱：mzj2020@163.com", "mzj2020@163.com"),   # office line + label
-    ("电子邮箱：mzj2020@163.com", "mzj2020@163.com"),                     # a form field
+    ("电子邮箱：mzj2020@tongxi.org.cn", "mzj2020@tongxi.org.cn"),         # a form field
     ("我局电子邮箱为mzj2020@163.com，欢迎来信。", "mzj2020@163.com"),       # stated by the office
     ("联系邮箱zhangsan@example.com.cn", None),
 ])
@@ -63,3 +63,13 @@ def test_two_addresses_on_a_line(recognizer):
 def test_validate_result(recognizer):
     assert recognizer.validate_result("zhangsan@example.com.cn")
     assert not recognizer.validate_result("联系邮箱zhangsan@example.com.cn")
+
+
+@pytest.mark.parametrize("text", [
+    # issue 10: a free-mail address under a mailbox label is an office's only in a line about an office
+    "电子邮箱：zhang2020@163.com",
+    "来信人，邮箱：li88@qq.com",
+    "申请人的电子邮箱：wang7@gmail.com",
+])
+def test_free_mail_field_is_personal(recognizer, text):
+    assert [variant for _, variant in found(recognizer, text)] == ["personal"]

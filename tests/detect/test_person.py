@@ -322,7 +322,7 @@ def test_engine_maps_a_table_cell_and_policy_reviews_it(recognizer):
 
 def test_policy_lists_every_variant():
     policy = parse_entity_policy(RulesSource().yaml("policy/PERSON.yaml"))
-    assert set(policy.variants) == {"private", "private_weak", "official", "masked"}
+    assert set(policy.variants) == {"private", "private_weak", "bare_list", "official", "masked"}
 
 
 def test_presidio_analyze_carries_the_variant(recognizer):

@@ -105,6 +105,17 @@ def score(manifest: Mapping, hits_by_file: Mapping[str, Iterable[Hit]],
     return Evaluation(dict(per_entity), clean_violations, sorted((errors or {}).items()))
 
 
+def check_all(checker, folder, manifest: Mapping) -> tuple[dict[str, list[Hit]], dict[str, str]]:
+    """Run a pipeline.Checker over every document of a manifest: (hits by file, read errors by file)."""
+    hits, errors = {}, {}
+    for name in manifest["documents"]:
+        result = checker.check_file(folder / name)
+        if result.error:
+            errors[name] = result.error
+        hits[name] = [Hit(f.entity, f.text, str(f.severity)) for f in result.findings]
+    return hits, errors
+
+
 def _pct(value: float | None) -> str:
     return "   -  " if value is None else f"{value * 100:5.1f}%"
 

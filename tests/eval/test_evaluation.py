@@ -136,13 +136,7 @@ def test_every_labelled_item_is_in_its_file(eval_set):
 def evaluation(eval_set) -> scoring.Evaluation:
     pipeline = pytest.importorskip("prepub_review.pipeline")
     out, manifest = eval_set
-    checker = pipeline.Checker()
-    hits, errors = {}, {}
-    for name in manifest["documents"]:
-        result = checker.check_file(out / name)
-        if result.error:
-            errors[name] = result.error
-        hits[name] = [Hit(f.entity, f.text, str(f.severity)) for f in result.findings]
+    hits, errors = scoring.check_all(pipeline.Checker(), out, manifest)
     evaluation = scoring.score(manifest, hits, errors)
     print("\n" + scoring.table(evaluation))
     print(scoring.details(evaluation))

@@ -11,10 +11,12 @@ person in the record wins over an organisation. See README "添加规则".
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from prepub_review.decide.genre import Genre
 from prepub_review.entities import UNVERIFIED_CONTENT
 from prepub_review.errors import RulesError
 from prepub_review.fingerprint import DEFAULT_KEY, fingerprint, nearby_han
@@ -55,6 +57,8 @@ class VariantRule:
     with_organisation: Severity | None = None
     organisation: bool = False
     reason_with_organisation: str | None = None
+    masked_person: bool = False                    # this finding is a masked person (王某, 张*明)
+    with_masked_person: Severity | None = None     # severity when the record's only person is masked
 
     def escalates(self, record_has_private_person: bool) -> bool:
         return record_has_private_person and self.with_private_person is not None
@@ -66,7 +70,9 @@ class VariantRule:
                 and self.with_organisation is not None)
 
     def severity_for(self, zone: Zone, record_has_private_person: bool,
-                     record_is_organisation: bool = False) -> Severity:
+                     record_is_organisation: bool = False, record_person_masked: bool = False) -> Severity:
+        if record_person_masked and self.with_masked_person is not None:
+            return self.with_masked_person
         if self.escalates(record_has_private_person):
             return self.with_private_person
         if self.yields_to_organisation(record_has_private_person, record_is_organisation):
@@ -111,7 +117,8 @@ class Policy:
         return VariantRule(rule_id=f"X-{entity}", severity=Severity.REVIEW,
                            reason=f"识别器结果({entity}/{variant})未配置处理规则，请人工复核")
 
-    def judge(self, detections: Iterable[Detection], notices: Iterable[Notice] = ()) -> list[Finding]:
+    def judge(self, detections: Iterable[Detection], notices: Iterable[Notice] = (),
+              genre: Genre | None = None) -> list[Finding]:
         detections = list(detections)
         org_records = {
             record_key(d.segment) for d in detections if self.rule_for(d.entity, d.variant).organisation
@@ -119,16 +126,51 @@ class Policy:
         private_records = {
             record_key(d.segment) for d in detections if self._shows_private_person(d, org_records)
         }
+        masked_records = self._masked_person_records(detections, org_records)
         by_segment: dict[int, list[Detection]] = defaultdict(list)
         for det in detections:
             by_segment[id(det.segment)].append(det)
         findings = [
             self._finding(det, by_segment[id(det.segment)], record_key(det.segment) in private_records,
-                          record_key(det.segment) in org_records)
+                          record_key(det.segment) in org_records, record_key(det.segment) in masked_records)
             for det in detections
         ]
+        if genre is not None:
+            findings = self._by_genre(genre, detections, findings, org_records)
         findings.extend(self._notice_finding(n) for n in notices)
         return findings
+
+    def _by_genre(self, genre: Genre, detections: list[Detection], findings: list[Finding],
+                  org_records: set[str]) -> list[Finding]:
+        """Judge what the genre publishes by design at the genre's severity, except in a record
+        that also shows a private person, or holds a block/review finding, the genre does not
+        publish (the honoree's diagnosis, the resident named beside a house number)."""
+        present = {d.entity for d in detections} | {f"{d.entity}/{d.variant}" for d in detections}
+        leaking = {record_key(d.segment) for d, f in zip(detections, findings)
+                   if genre.rule_for(d.entity, d.variant) is None
+                   and (self._shows_private_person(d, org_records) or f.severity is not Severity.INFO)}
+        judged = []
+        for det, finding in zip(detections, findings):
+            published = genre.rule_for(det.entity, det.variant)
+            if published is not None and record_key(det.segment) not in leaking \
+                    and not (published.unless_document_has & present):
+                finding = dataclasses.replace(
+                    finding, severity=published.severity,
+                    reason=f"{genre.label}依设计公开的内容（见 rules/genres.yaml）：{finding.reason}")
+            judged.append(finding)
+        return judged
+
+    def _masked_person_records(self, detections: list[Detection], org_records: set[str]) -> set[str]:
+        """Records whose only person is a masked one (王某): no unmasked name, ID or phone beside
+        it. A finding with `with_masked_person` (a health detail) does not count as a person."""
+        masked, unmasked = set(), set()
+        for det in detections:
+            rule = self.rule_for(det.entity, det.variant)
+            if rule.masked_person:
+                masked.add(record_key(det.segment))
+            elif rule.with_masked_person is None and self._shows_private_person(det, org_records):
+                unmasked.add(record_key(det.segment))
+        return masked - unmasked
 
     def _shows_private_person(self, det: Detection, org_records: set[str]) -> bool:
         """A private_person finding marks its record as a private person's -- except contact data
@@ -141,11 +183,14 @@ class Policy:
         return not (rule.with_organisation is not None and record_key(det.segment) in org_records)
 
     def _finding(self, det: Detection, neighbours: list[Detection], private_record: bool,
-                 org_record: bool = False) -> Finding:
+                 org_record: bool = False, masked_record: bool = False) -> Finding:
         rule = self.rule_for(det.entity, det.variant)
         seg = det.segment
         reason = rule.reason
-        if rule.escalates(private_record):
+        if masked_record and rule.with_masked_person is not None:
+            reason = (f"所涉人员已隐去姓名（如 王某），但这一{self.label(det.entity)}仍可能识别出本人，"
+                      "请复核是否删除")
+        elif rule.escalates(private_record):
             reason = rule.reason_with_private_person or (
                 f"与私人信息同在一条记录中（如名单的同一行），应视为个人的{self.label(det.entity)}，"
                 "发布前须删除或去标识化")
@@ -163,7 +208,7 @@ class Policy:
                                    ((n.start, n.end) for n in neighbours if n is not det))
         return Finding(
             entity=det.entity, variant=det.variant, rule_id=rule.rule_id,
-            severity=rule.severity_for(seg.zone, private_record, org_record),
+            severity=rule.severity_for(seg.zone, private_record, org_record, masked_record),
             label=self.label(det.entity), reason=reason, text=det.text,
             location=seg.location, zone=seg.zone, start=det.start, end=det.end,
             score=round(det.score, 2), recognizer=det.recognizer, field=seg.field, record=seg.record,
@@ -214,7 +259,7 @@ def parse_entity_policy(data: LineDict) -> EntityPolicy:
 def parse_variant(node: LineDict) -> VariantRule:
     check_known_keys(node, {"rule", "severity", "reason", "zones", "with_private_person", "private_person",
                             "reason_with_private_person", "with_organisation", "organisation",
-                            "reason_with_organisation"})
+                            "reason_with_organisation", "masked_person", "with_masked_person"})
     require(node, "severity", str)
     zones_node = optional(node, "zones", dict, None)
     zones = {}
@@ -229,6 +274,9 @@ def parse_variant(node: LineDict) -> VariantRule:
     for_organisation = optional(node, "with_organisation", str, None)
     if for_organisation is not None:
         for_organisation = Severity(check_choice(node, "with_organisation", SEVERITIES))
+    with_masked = optional(node, "with_masked_person", str, None)
+    if with_masked is not None:
+        with_masked = Severity(check_choice(node, "with_masked_person", SEVERITIES))
     private_person = optional(node, "private_person", bool, False)
     organisation = optional(node, "organisation", bool, False)
     if private_person and organisation:
@@ -244,6 +292,8 @@ def parse_variant(node: LineDict) -> VariantRule:
         with_organisation=for_organisation,
         organisation=organisation,
         reason_with_organisation=optional(node, "reason_with_organisation", str, None),
+        masked_person=optional(node, "masked_person", bool, False),
+        with_masked_person=with_masked,
     )
 
 

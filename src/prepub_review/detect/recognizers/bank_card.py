@@ -6,7 +6,9 @@ Variants (rules/policy/BANK_CARD.yaml):
                     card: an account number is still an account number
   masked            already de-identified ("6222 **** **** 1234", "账号：****1234")
 
-An 18-digit number shaped like a resident ID (province code and birth date) is left to the ID
+An 18-digit 统一社会信用代码 that happens to pass Luhn is an organisation's code, not a card (the
+credit code is checked first). An 18-digit number shaped like a resident ID (province code and
+birth date) is left to the ID
 recognizer unless its label says 卡号/账号.
 """
 
@@ -19,18 +21,19 @@ from prepub_review.detect.context import normalize_width
 from prepub_review.detect.recognizers.common import (
     Labels,
     Number,
+    STRIP_SEPARATORS,
     NumberRecognizer,
     Section,
     luhn_ok,
 )
 from prepub_review.detect.recognizers.id_card import CnIdCardRecognizer
+from prepub_review.detect.recognizers.uscc import is_uscc
 from prepub_review.rules_loader import RulesSource
 
 # An optional visible prefix, mask runs, the visible tail: "6222 **** **** 1234", "****1234".
 _MASKED = re.compile(
     r"(?=[\d*×])(?<![0-9A-Za-z*×])(?:\d{4,6}[ \-]?)?(?:[*×]{2,}[ \-]?){1,4}\d{3,4}(?![0-9A-Za-z*×])"
 )
-_SEPARATORS = str.maketrans("", "", " -\u00a0")
 
 
 class CnBankCardRecognizer(NumberRecognizer):
@@ -53,7 +56,7 @@ class CnBankCardRecognizer(NumberRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         """True for a 16-19 digit number with a known issuer prefix that passes Luhn."""
-        digits = normalize_width(pattern_text).translate(_SEPARATORS)
+        digits = normalize_width(pattern_text).translate(STRIP_SEPARATORS)
         return (digits.isdigit() and 16 <= len(digits) <= 19 and digits.startswith(self.issuer_prefixes)
                 and luhn_ok(digits))
 
@@ -64,6 +67,8 @@ class CnBankCardRecognizer(NumberRecognizer):
         label_kind = self._label_kind(text, number.start)
         if label_kind == "not_card":
             return None
+        if label_kind != "account" and len(value) == 18 and is_uscc(value):
+            return None   # a valid credit code is an organisation's, even when it also passes Luhn
         if self.validate_result(value):
             if label_kind != "account" and len(value) == 18 and self.ids.looks_like_id(value):
                 return None   # an ID number that happens to pass Luhn: the ID recognizer reports it
@@ -73,7 +78,7 @@ class CnBankCardRecognizer(NumberRecognizer):
         return None
 
     def _judge_masked(self, text: str, start: int, end: int) -> Candidate | None:
-        compact = text[start:end].translate(_SEPARATORS)
+        compact = text[start:end].translate(STRIP_SEPARATORS)
         label_kind = self._label_kind(text, start)
         if label_kind == "not_card":
             return None

@@ -2,11 +2,16 @@
 
 Variants (rules/policy/CN_CERTIFICATE.yaml):
   passport          护照: E+8 digits, E+letter (not I/O)+7 digits, G+8 digits, DE/SE/PE+7 digits;
-                    also an E/G number under a generic 证件号码 label (so the permits and
-                    "X字第…号" military IDs below)
+                    under a passport label also the older forms (a letter G/P/D/S/E + 7 digits,
+                    D/S + 8 digits: 外交/公务护照); also an E/G number under a generic 证件号码
+                    label (so the permits and "X字第…号" military IDs below)
+  passport_unlabelled  the unmistakable forms (E…, DE/SE/PE…) without any label: review
   hk_macau_permit   港澳居民来往内地通行证 (回乡证): H/M + 8 or 10 digits
   travel_permit     往来港澳通行证 (mainland residents): C + 8 digits or C + letter + 7 digits
   taiwan_permit     台胞证: 8 digits, or the older 10 characters
+  taiwan_travel_permit  大陆居民往来台湾通行证: L or T + 8 digits
+  foreigner_permit  the old 15-character 外国人永久居留证: 3 nationality letters + 4-digit 受理地 code +
+                    YYMMDD birth date + 2 digits (the 18-digit 2023 card is an ID number: id_card.py)
   military_id       军官证/士兵证...: "南字第1234567号" or 6-12 letters and digits
 
 These numbers have no check digit and look like many other codes, so a label on the same line,
@@ -28,11 +33,14 @@ from prepub_review.rules_loader import RulesSource
 
 _LETTER = "A-HJ-NP-Z"   # Latin capitals without I and O
 _FORMATS = {
-    "passport": re.compile(rf"E\d{{8}}|E[{_LETTER}]\d{{7}}|G\d{{8}}|[DSP]E\d{{7}}"),
+    "passport": re.compile(rf"E\d{{8}}|E[{_LETTER}]\d{{7}}|G\d{{8}}|[DSP]E\d{{7}}"
+                           r"|[GPDSE]\d{7}|[DS]\d{8}"),     # older forms, 外交 D…, 公务 S…
     "passport_eg": re.compile(rf"E\d{{8}}|E[{_LETTER}]\d{{7}}|G\d{{8}}"),
     "hk_macau_permit": re.compile(r"[HM]\d{8}(?:\d{2})?"),
     "travel_permit": re.compile(rf"C\d{{8}}|C[{_LETTER}]\d{{7}}"),
     "taiwan_permit": re.compile(r"\d{8}|[0-9A-Z]{10}"),
+    "taiwan_travel_permit": re.compile(r"[LT]\d{8}"),
+    "foreigner_permit": re.compile(r"[A-Z]{3}\d{12}"),
     "military_id": re.compile(r"[\u4e00-\u9fff]{1,2}字第\d{4,10}号|[0-9A-Z]{0,4}\d{6,10}"),
     "military_book": re.compile(r"[\u4e00-\u9fff]{1,2}字第\d{4,10}号"),
 }
@@ -45,14 +53,23 @@ _ACCEPTS = {
     "hk_macau_permit": [("hk_macau_permit", "hk_macau_permit")],
     "travel_permit": [("travel_permit", "travel_permit"), ("hk_macau_permit", "hk_macau_permit")],
     "taiwan_permit": [("taiwan_permit", "taiwan_permit")],
+    "taiwan_travel_permit": [("taiwan_travel_permit", "taiwan_travel_permit")],
+    "foreigner_permit": [("foreigner_permit", "foreigner_permit")],
     "military_id": [("military_id", "military_id")],
 }
-_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:[\u4e00-\u9fff]{1,2}字第\d{4,10}号|[0-9A-Za-z]{6,12})(?![0-9A-Za-z])")
+_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:[\u4e00-\u9fff]{1,2}字第\d{4,10}号|[0-9A-Za-z]{6,15})(?![0-9A-Za-z])")
+# Passport numbers no other code looks like: reported without a label.
+_BARE_PASSPORT = re.compile(rf"(?<![0-9A-Za-z])(?:E\d{{8}}|E[{_LETTER}]\d{{7}}|[DSP]E\d{{7}})(?![0-9A-Za-z])")
 
 
 _LABEL_TAIL = " \t\u3000:：(（)）】]"
 _CELL_PREFIX = re.compile(r"[^\d:：\n]{1,20}[:：]")
 _STARTS_VALUE = re.compile(r"[ \t\u3000]*(?:[\u4e00-\u9fff]{1,2}字第|[0-9A-Za-z]{6,12}(?![0-9A-Za-z]))")
+
+
+def _has_birth_date(yymmdd: str) -> bool:
+    year, month, day = 1900 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
+    return is_plausible_date(year, month, day, dt.date.max.toordinal())
 
 
 def _looks_like_date(value: str) -> bool:
@@ -65,7 +82,9 @@ def _looks_like_date(value: str) -> bool:
 
 class CnCertificateRecognizer(PrepubRecognizer):
     ENTITY = "CN_CERTIFICATE"
-    VARIANTS = ("passport", "hk_macau_permit", "travel_permit", "taiwan_permit", "military_id")
+    VARIANTS = ("passport", "passport_unlabelled", "hk_macau_permit", "travel_permit", "taiwan_permit",
+                "taiwan_travel_permit",
+                "foreigner_permit", "military_id")
 
     def __init__(self, rules: RulesSource | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -82,10 +101,16 @@ class CnCertificateRecognizer(PrepubRecognizer):
 
     def find(self, text: str) -> Iterator[Candidate]:
         normalized = normalize_width(text)
+        labelled = set()
         for label in self.labels.find_all(normalized):
             candidate = self._value_after(normalized, label)
             if candidate is not None:
+                labelled.add(candidate.start)
                 yield candidate
+        if "E" in normalized:
+            for match in _BARE_PASSPORT.finditer(normalized):
+                if match.start() not in labelled:
+                    yield Candidate(match.start(), match.end(), "passport_unlabelled", 0.6, {"label": None})
 
     def _value_after(self, text: str, label: LabelHit) -> Candidate | None:
         begin, stop = label.end, min(line_end(text, label.end), label.end + self.label_window)
@@ -102,6 +127,7 @@ class CnCertificateRecognizer(PrepubRecognizer):
         for token in _TOKEN.finditer(text, begin, stop):
             value = token.group().upper()
             for format_name, variant in _ACCEPTS[label.kind]:
-                if _FORMATS[format_name].fullmatch(value) and not _looks_like_date(value):
+                if _FORMATS[format_name].fullmatch(value) and not _looks_like_date(value) \
+                        and (variant != "foreigner_permit" or _has_birth_date(value[7:13])):
                     return Candidate(token.start(), token.end(), variant, 0.8, {"label": label.word})
         return None

@@ -24,19 +24,22 @@ IDENTIFIERS_FILE = "identifiers.yaml"
 # A run of digit groups joined by single separators ("3304 8319 9001 0112 34", "027-60896800"),
 # not glued to a letter or digit on either side (\b does not fire between CJK and digits).
 # An X may close the run (ID check digit). Starts with \d so the regex engine skips text fast.
-DIGIT_RUN = r"\d(?<![0-9A-Za-z]\d)\d*(?:[ \-\u00a0]\d+)*[Xx]?(?![0-9A-Za-z])"
+# Groups may be split by one separator, two blanks ("3304  8319…"; an ideographic space is a blank
+# after normalize_width) or a dot ("330483.19900101.1234").
+DIGIT_RUN = r"\d(?<![0-9A-Za-z]\d)\d*(?:(?:[ \-\u00a0.]| {2})\d+)*[Xx]?(?![0-9A-Za-z])"
 
 
 @functools.cache
 def digit_runs(min_len: int) -> re.Pattern:
     """DIGIT_RUN for runs of at least `min_len` characters: the lookahead lets the regex engine
     skip the many short numbers (dates, amounts, 3组) without a Python iteration each."""
-    lookahead = r"(?=[\d \-\u00a0]{" + str(min_len - 1) + "})"
+    lookahead = r"(?=[\d \-\u00a0.]{" + str(min_len - 1) + "})"
     return re.compile(DIGIT_RUN.replace(r"(?<![0-9A-Za-z]\d)", r"(?<![0-9A-Za-z]\d)" + lookahead, 1))
 
 
 _GROUP = re.compile(r"\d+[Xx]?")
-SEPARATORS = " -\u00a0"
+SEPARATORS = " -\u00a0."
+STRIP_SEPARATORS = str.maketrans("", "", SEPARATORS)   # for str.translate: the digits of a formatted number
 MAX_GROUPS = 64   # longer runs of space-separated numbers are tables, not one formatted number
 
 
@@ -352,6 +355,8 @@ class NumberRecognizer(PrepubRecognizer):
 
     def _label_kind(self, text: str, start: int) -> str | None:
         label = self.labels.nearest_before(text, start, self.label_window)
+        if label is None:   # a form's label cell, or "身份证号码：" ending the line above the number
+            label = self.labels.label_above(text, start, self.label_window)
         return label.kind if label else None
 
     def _judge(self, text: str, number: Number) -> Candidate | None:

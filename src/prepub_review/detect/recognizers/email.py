@@ -2,7 +2,9 @@
 
 Variants (rules/policy/EMAIL_ADDRESS.yaml):
   institution_contact  a government domain (gov.cn), or an address under a mailbox label (电子邮箱,
-                       邮箱...) as a form field, or stated ("邮箱：…", "邮箱为…") in a line about
+                       邮箱...) as a form field (not a free-mail address: qq.com, 163.com…,
+                       unless an office is named around it or on the line above), or stated
+                       ("邮箱：…", "邮箱为…") in a line about
                        an office. The policy escalates it
                        when the record is a private person's.
   personal             any other address: a private mailbox is personal information
@@ -39,7 +41,9 @@ class CnEmailRecognizer(PrepubRecognizer):
 
     def __init__(self, rules: RulesSource | None = None, **kwargs):
         super().__init__(**kwargs)
-        section = Section(rules, "email", {"label_window", "institution_domains", "contact_labels"})
+        section = Section(rules, "email", {"label_window", "institution_domains", "contact_labels",
+                                           "free_mail_domains"})
+        self.free_mail_domains = frozenset(d.lower().lstrip(".") for d in section.words("free_mail_domains"))
         self.label_window = section.integer("label_window", 16, 1, 200)
         self.institution_domains = tuple(d.lower().lstrip(".") for d in section.words("institution_domains"))
         self.labels = Labels({"contact": section.words("contact_labels")}, section.where())
@@ -76,7 +80,10 @@ class CnEmailRecognizer(PrepubRecognizer):
         if any(domain == d or domain.endswith("." + d) for d in self.institution_domains):
             return Candidate(start, end, "institution_contact", 0.9, attrs)
         label = self.labels.nearest_before(text, start, self.label_window)
-        if label is not None and (is_field(text, label, start) or (
+        field = label is not None and is_field(text, label, start) and (
+            domain not in self.free_mail_domains or self.office.around(text, start, end)
+            or self.office.above(text, label.start))   # "联系人：王科长" on the line above
+        if label is not None and (field or (
                 _STATES_VALUE.fullmatch(text, label.end, start) and self.office.around(text, start, end))):
             return Candidate(start, end, "institution_contact", 0.8, attrs | {"label": label.word})
         return Candidate(start, end, "personal", 0.9, attrs)

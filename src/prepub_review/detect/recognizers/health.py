@@ -156,6 +156,9 @@ class SensitiveHealthRecognizer(PrepubRecognizer):
 
     def find(self, text: str) -> Iterator[Candidate]:
         norm = normalize_width(text)
+        yield from merge_adjacent(norm, sorted(self._find(norm), key=lambda c: (c.start, -c.end)))
+
+    def _find(self, norm: str) -> Iterator[Candidate]:
         lines: dict[int, _Line] = {}
         seen: set[tuple[int, int, str]] = set()
 
@@ -341,3 +344,33 @@ def _ascii_bounded(norm: str, start: int, end: int) -> bool:
     before = norm[start - 1] if start > 0 else ""
     after = norm[end] if end < len(norm) else ""
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
+
+
+# When two hits describe one detail ("因病（尿毒症）", "残疾（肢体二级）"), they become one finding that
+# covers the whole detail with its brackets, so a reviewer sees one item and redaction leaves no "（）".
+_JOINERS = frozenset("()[]【】")
+_VARIANT_RANK = {"disability_card": 5, "attached": 4, "religion": 3, "minor": 3, "mention": 1}
+
+
+def merge_adjacent(text: str, candidates: list[Candidate]) -> Iterator[Candidate]:
+    """Merge hits on one line separated only by brackets; keep the stronger variant. (Items of a
+    list, "糖尿病、高血压", stay separate findings.)"""
+    current: Candidate | None = None
+    for cand in candidates:
+        gap = text[current.end:cand.start] if current is not None and cand.start >= current.end else None
+        if current is not None and cand.start < current.end and cand.end <= current.end:
+            continue                                   # inside the current hit
+        if gap is not None and len(gap) <= 2 and set(gap) <= _JOINERS and cand.variant != "minor" \
+                and current.variant != "minor":
+            end = cand.end
+            if "(" in gap and text.startswith(")", end):
+                end += 1                               # take the closing bracket too
+            stronger = max(current, cand, key=lambda c: _VARIANT_RANK.get(c.variant, 0))
+            current = Candidate(current.start, end, stronger.variant, max(current.score, cand.score),
+                                {**cand.attrs, **current.attrs})
+            continue
+        if current is not None:
+            yield current
+        current = cand
+    if current is not None:
+        yield current

@@ -23,8 +23,10 @@ begin with a surname character (高度, 张贴, 万元…) are refused by rules/
 Nothing ever reads across a line break.
 
 Variants: private (a private person, strong evidence: label, attribute, relation, recipient
-list), private_weak (a name-like word with weak evidence: a bare list or a line holding only a
-name), official, masked.
+list, private data in the same sentence), private_weak (a name-like word with weak evidence: a
+bare list of three or more names or a line holding only a name), bare_list (a short list of names
+with no context at all: the policy reviews it only in comments, revisions, hidden text and
+properties), official, masked.
 """
 
 from __future__ import annotations
@@ -48,13 +50,15 @@ from prepub_review.rules_loader import (
 RULES_FILE = "person.yaml"
 SURNAMES_FILE = "surnames.txt"
 STOPWORDS_FILE = "person_stopwords.txt"
+OFFICIALS_FILE = "officials.txt"
 
 PRIVATE, PRIVATE_WEAK, OFFICIAL, MASKED = "private", "private_weak", "official", "masked"
+BARE_LIST = "bare_list"    # a list of names with no context: the policy decides by zone
 
 # How much a reading is worth when two readings overlap: the stronger evidence wins.
 # A label right before the name ("审核人：张三") outranks an attribute after it ("张三 联系电话…").
 EVIDENCE_MASKED, EVIDENCE_LABEL, EVIDENCE_STRONG, EVIDENCE_CONTEXT, EVIDENCE_WEAK = 5, 4, 3, 2, 1
-SCORES = {PRIVATE: 0.85, PRIVATE_WEAK: 0.5, OFFICIAL: 0.8, MASKED: 0.9}
+SCORES = {PRIVATE: 0.85, PRIVATE_WEAK: 0.5, OFFICIAL: 0.8, MASKED: 0.9, BARE_LIST: 0.4}
 
 DOTS = "·•.・‧"                     # "．" is already "." after normalize_width
 LIST_SEPARATORS = "、,;/ \t"
@@ -79,6 +83,7 @@ class PersonRules:
     compound_surnames: frozenset[str]
     common_surnames: frozenset[str]
     stop_words: frozenset[str]
+    officials: frozenset[str]
     private_labels: tuple[str, ...]
     official_labels: tuple[str, ...]
     relation_words: tuple[str, ...]
@@ -96,6 +101,7 @@ class PersonRules:
     household_not_before: str
     gender_words: tuple[str, ...]
     age_words: tuple[str, ...]
+    age_prefixes: tuple[str, ...]
     weak_attributes: tuple[str, ...]
     note_max_chars: int
     note_count_units: tuple[str, ...]
@@ -103,6 +109,11 @@ class PersonRules:
     note_person_words: frozenset[str]
     list_end_word: str
     list_end_units: tuple[str, ...]
+    list_end_official: str
+    label_suffixes: tuple[str, ...]
+    private_sentence_words: tuple[str, ...]
+    private_sentence_digits: int
+    use_jieba: bool
     recipient_context: tuple[str, ...]
     bad_given: str
     bad_last: str
@@ -113,7 +124,7 @@ class PersonRules:
 def load_person_rules(rules: RulesSource) -> PersonRules:
     data = rules.mapping(RULES_FILE, {"common_surname_count", "name_starts", "labels", "relation_words", "relation_prefixes",
                             "not_name_words", "nickname_prefixes", "role_words", "appointment_words", "openers", "followers", "attributes", "list_end",
-                            "list_notes",
+                            "list_notes", "label_suffixes", "private_sentence",
                             "recipient_context", "bad_given_chars", "bad_last_chars", "mask_chars",
                             "mask_not_before"})
 
@@ -136,20 +147,27 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
     check_known_keys(labels, {"private", "official"})
     attributes = require(data, "attributes", dict)
     check_known_keys(attributes, {"separated", "attached", "counted", "household", "household_not_before",
-                                  "gender", "age", "weak"})
+                                  "gender", "age", "age_prefixes", "weak"})
     notes = require(data, "list_notes", dict)
     check_known_keys(notes, {"max_chars", "count_units", "attached_count_units", "person_words"})
     note_max_chars = require(notes, "max_chars", int)
     if not 1 <= note_max_chars <= 40:
         raise RulesError(f"{notes.where('max_chars')}: 键「max_chars」应在 1 到 40 之间，实际为 {note_max_chars}")
     list_end = require(data, "list_end", dict)
-    check_known_keys(list_end, {"word", "units"})
+    check_known_keys(list_end, {"word", "units", "official_after"})
+    private_sentence = require(data, "private_sentence", dict)
+    check_known_keys(private_sentence, {"min_digits", "words", "name_followers", "jieba"})
+    min_digits = require(private_sentence, "min_digits", int)
+    if not 6 <= min_digits <= 25:
+        raise RulesError(f"{private_sentence.where('min_digits')}: 键「min_digits」应在 6 到 25 之间，"
+                         f"实际为 {min_digits}")
 
     private_labels, official_labels = words(labels, "private"), words(labels, "official")
     relation_words, role_words = words(data, "relation_words"), words(data, "role_words")
     separated, attached = words(attributes, "separated"), words(attributes, "attached")
     gender, age = words(attributes, "gender"), words(attributes, "age")
     followers = set(words(data, "followers")) | set(private_labels) | set(official_labels)
+    followers |= set(words(private_sentence, "name_followers"))
     followers |= set(relation_words) | set(role_words) | set(separated) | set(attached) | set(gender)
     openers = set(words(data, "openers")) | set(private_labels) | set(official_labels)
     openers |= set(relation_words) | set(role_words)
@@ -158,6 +176,7 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
         compound_surnames=frozenset(compounds) | frozenset(words(data, "name_starts")),
         common_surnames=frozenset(singles[:count]),
         stop_words=frozenset(normalize_width(w) for w in rules.words(STOPWORDS_FILE)),
+        officials=frozenset(normalize_width(w) for w in rules.words(OFFICIALS_FILE)),
         private_labels=private_labels,
         official_labels=official_labels,
         relation_words=relation_words,
@@ -176,6 +195,7 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
         household_not_before="".join(words(attributes, "household_not_before")),
         gender_words=gender,
         age_words=age,
+        age_prefixes=words(attributes, "age_prefixes"),
         weak_attributes=words(attributes, "weak"),
         note_max_chars=note_max_chars,
         note_count_units=words(notes, "count_units"),
@@ -183,6 +203,11 @@ def load_person_rules(rules: RulesSource) -> PersonRules:
         note_person_words=frozenset(words(notes, "person_words")),
         list_end_word=normalize_width(check_type(list_end, "word", str)),
         list_end_units=words(list_end, "units"),
+        list_end_official=normalize_width(check_type(list_end, "official_after", str)),
+        label_suffixes=words(data, "label_suffixes"),
+        private_sentence_words=words(private_sentence, "words"),
+        private_sentence_digits=min_digits,
+        use_jieba=bool(check_type(private_sentence, "jieba", bool)),
         recipient_context=words(data, "recipient_context"),
         bad_given=chars("bad_given_chars"),
         bad_last=chars("bad_last_chars"),
@@ -241,6 +266,8 @@ class PersonRecognizer(PrepubRecognizer):
         # "马小红：子 沈桂芝" — a one-character relation opening a cell, then the name
         add((sep + p + " " for p in r.relation_prefixes if len(p) == 1 for sep in ":;"), "relation")
         self._triggers = Lexicon({w: frozenset(k) for w, k in triggers.items()})
+        self._private_words = Lexicon(r.private_sentence_words)
+        self._long_number = re.compile(rf"\d{{{r.private_sentence_digits},}}")
         # Words that describe a sentence: roles make a list of names official, recipient words
         # make it a recipient list. Longest match, so 家庭成员 is not read as the role 成员.
         context: dict[str, str] = {w: "recipient" for w in r.recipient_context}
@@ -287,6 +314,7 @@ class PersonRecognizer(PrepubRecognizer):
             if "enumeration" in kinds and start >= lists_done_until:
                 names, lists_done_until = self._enumeration(norm, start)
                 found += names
+        found += self._tied_to_private_data(norm)
         for run in self._mask_run.finditer(norm):
             found += self._masked(norm, run.start())
         for match in BARE_LINE.finditer(norm):
@@ -297,6 +325,8 @@ class PersonRecognizer(PrepubRecognizer):
                 found += self._row_cell(norm, match.start(1), match.end(1), rows)
         for item in _resolve(found):
             variant = MASKED if self._has_mask(norm, item.start, item.end) else item.variant
+            if norm[item.start:item.end] in self.rules.officials:
+                variant = OFFICIAL                         # 本单位领导名单 (rules/officials.txt)
             yield Candidate(item.start, item.end, variant, SCORES[variant], {"evidence": item.how})
 
     # -- triggers --
@@ -304,7 +334,7 @@ class PersonRecognizer(PrepubRecognizer):
     def _after_label(self, text: str, start: int, end: int,
                      lists: dict[tuple[int, int, bool], list[tuple[int, int]]]) -> list[_Found]:
         stop = line_end(text, end)
-        pos, colon = _skip_separator(text, end, stop)
+        pos, colon = _skip_separator(text, end, stop, self.rules.label_suffixes)
         label_start = _label_start(text, start)           # "户主姓名", "联系人姓名", "办公室成员"
         variant = OFFICIAL if self._official_label.search(text, label_start, end) else PRIVATE
         key = (pos, stop, colon)
@@ -352,7 +382,7 @@ class PersonRecognizer(PrepubRecognizer):
                 name_end -= 1
             if name_end == start:
                 return []
-            for word_before in ("现年", "今年", "年满"):
+            for word_before in self.rules.age_prefixes:
                 if text.endswith(word_before, ls, name_end):
                     name_end -= len(word_before)
             if name_end > ls and text[name_end - 1] in ",( 、":
@@ -423,7 +453,8 @@ class PersonRecognizer(PrepubRecognizer):
         got = self.name_before(text, start, ls)
         if got is None or not got[1]:
             return []
-        variant = OFFICIAL if text.startswith("同志", pos + len(unit)) else PRIVATE   # "等3名同志"
+        official = text.startswith(self.rules.list_end_official, pos + len(unit))     # "等3名同志"
+        variant = OFFICIAL if official else PRIVATE
         found = [_Found(got[0], start, variant, EVIDENCE_STRONG, "list")]
         return found + self._list_leftwards(text, got[0], ls, variant, EVIDENCE_STRONG, "list")
 
@@ -603,6 +634,60 @@ class PersonRecognizer(PrepubRecognizer):
         e = min(ends) if ends else le
         return {kind for _, _, _, kind in self._context.longest(text[s:e])}
 
+    def _private_sentences(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each sentence that holds a private-data word or a long number."""
+        hits = [s for s, *_ in self._private_words.finditer(text)]
+        hits += [m.start() for m in self._long_number.finditer(text)]
+        spans: list[tuple[int, int]] = []
+        for pos in sorted(hits):
+            if spans and spans[-1][0] <= pos < spans[-1][1]:
+                continue
+            ls, le = line_start(text, pos), line_end(text, pos)
+            s = max((text.rfind(c, ls, pos) for c in SENTENCE_ENDS), default=-1)
+            s = ls if s < ls else s + 1
+            ends = [i for i in (text.find(c, pos, le) for c in SENTENCE_ENDS) if i >= 0]
+            spans.append((s, min(ends) if ends else le))
+        return spans
+
+    def _tied_to_private_data(self, text: str) -> list[_Found]:
+        """Names with clean boundaries in a sentence that also holds private data (issue 10):
+        "X的手机号是…", "客户是X先生", "经查，X系幸福村村民，患尿毒症"."""
+        r = self.rules
+        found = []
+        for s, e in self._private_sentences(text):
+            if r.use_jieba:
+                found += self._jieba_names(text, s, e)
+            pos = s
+            while pos < e:
+                char = text[pos]
+                if (char in r.surnames or text[pos:pos + 2] in r.compound_surnames
+                        or DOTTED_NAME.match(text, pos, e)) and self._clean_left(text, pos, s):
+                    got = self.name_at(text, pos, e)
+                    if got is not None:
+                        found.append(_Found(pos, got[0], PRIVATE, EVIDENCE_CONTEXT, "sentence"))
+                        pos = got[0]
+                        continue
+                pos += 1
+        return found
+
+    def _jieba_names(self, text: str, s: int, e: int) -> list[_Found]:
+        """jieba's person-name tags in a private sentence, kept only when prepub's own rules agree
+        (a listed surname, not a stop word, no role or label word inside, a plausible given name)."""
+        import jieba.posseg   # an optional signal (private_sentence.jieba): loaded only when used
+
+        found, pos = [], s
+        for word, flag in jieba.posseg.cut(text[s:e], HMM=True):
+            start, end = pos, pos + len(word)
+            pos = end
+            if flag not in ("nr", "nrfg", "nrt") or not 2 <= len(word) <= 4:
+                continue
+            surname = 2 if word[:2] in self.rules.compound_surnames else 1
+            if (surname == 1 and word[0] not in self.rules.surnames) or self._stop_at(text, start, end) \
+                    or not self._given_ok(word[surname:]):
+                continue
+            found.append(_Found(start, end, PRIVATE, EVIDENCE_WEAK, "jieba"))
+        return found
+
     def _list_variant(self, text: str, names: list[tuple[int, int]], notes: list[str]) -> tuple[str | None, int]:
         """Decide what a bare list of names is from what surrounds it and from the items' notes."""
         first, last = names[0][0], names[-1][1]
@@ -623,7 +708,7 @@ class PersonRecognizer(PrepubRecognizer):
         lengths = [e - s for s, e in names]
         if len(names) >= 3 and max(lengths) >= 3:
             return PRIVATE_WEAK, EVIDENCE_WEAK
-        return None, 0
+        return BARE_LIST, EVIDENCE_WEAK       # "荣兴、孙贵、谢雪": review only where nobody looks
 
     def _list_leftwards(self, text: str, start: int, ls: int, variant: str, evidence: int,
                         how: str) -> list[_Found]:
@@ -852,10 +937,10 @@ def _inner_dot(text: str, pos: int, ls: int) -> bool:
     return text[pos] in DOTS and pos > ls and is_cjk(text[pos - 1]) and pos + 1 < len(text) and is_cjk(text[pos + 1])
 
 
-def _skip_separator(text: str, pos: int, stop: int) -> tuple[int, bool]:
+def _skip_separator(text: str, pos: int, stop: int, suffixes: tuple[str, ...]) -> tuple[int, bool]:
     """Skip "签字" / ":" / blanks / "为" / "是" after a label; return (position, whether a colon was seen)."""
     colon = False
-    for word in ("签字", "签名"):                          # "经办人签字：李明"
+    for word in suffixes:                                  # "经办人签字：李明"
         if text.startswith(word, pos):
             pos += len(word)
     while pos < stop and text[pos] in " \t":

@@ -1,7 +1,7 @@
 """PHONE_NUMBER: mobile and landline numbers, an office's published contact numbers, masked values.
 
 Variants (rules/policy/PHONE_NUMBER.yaml):
-  mobile               an 11-digit mobile number (+86/0086/86- prefixes, "138 1234 5678")
+  mobile               an 11-digit mobile number (+86/0086/86- prefixes, "138 1234 5678", a leading 0)
   landline             a number with an area code ("(027)60896800", "0573-88123456-801")
   institution_contact  a number under a label only offices use (监督电话, 咨询电话, 传真...); a number
                        under a contact label (联系电话, 电话) in a line about an office, or a landline
@@ -45,7 +45,7 @@ _PHONE = re.compile(rf"""
     (?=[\d(+])(?<![0-9A-Za-z+*×])
     (?:
         (?P<masked>1\d{{2}}{_SEP}{_MASK}{{4}}{_SEP}\d{{4}}|1\d{{2,6}}{_MASK}{{3,6}}\d{{0,4}})
-      | (?P<mobile>(?:(?:\+|00)?86{_SEP})?1\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}})
+      | (?P<mobile>(?:(?:\+|00)?86{_SEP}|0)?1\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}})
       | (?P<landline>(?:(?:\+|00)86{_SEP}\(?0?|\(?0){_AREA_AND_LOCAL}(?:(?:-|转|分机|ext\.?)\d{{1,5}})?)
       | (?P<service>[48]00{_SEP}\d{{3}}{_SEP}\d{{4}})
       | (?P<local>{_LOCAL78})
@@ -84,7 +84,7 @@ class CnPhoneRecognizer(PrepubRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         """True for a mobile number with a current prefix (country code allowed)."""
         digits = _NON_DIGITS.sub("", normalize_width(pattern_text))
-        for prefix in ("0086", "86"):
+        for prefix in ("0086", "86", "0"):   # "013812345678": a mobile dialled with a leading 0
             if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
                 digits = digits[len(prefix):]
         return len(digits) == 11 and digits[:3] in self.mobile_prefixes

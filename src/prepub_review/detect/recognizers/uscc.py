@@ -32,6 +32,11 @@ def uscc_check_char(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
+def is_uscc(value: str) -> bool:
+    """A well-formed 统一社会信用代码 with a correct check character."""
+    return _USCC.fullmatch(value) is not None and uscc_check_char(value[:17]) == value[17]
+
+
 class CnUsccRecognizer(PrepubRecognizer):
     ENTITY = "CN_USCC"
     VARIANTS = ("individual_business", "organisation")
@@ -46,7 +51,7 @@ class CnUsccRecognizer(PrepubRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         value = normalize_width(pattern_text).strip().upper()
-        return _USCC.fullmatch(value) is not None and uscc_check_char(value[:17]) == value[17]
+        return is_uscc(value)
 
     def find(self, text: str) -> Iterator[Candidate]:
         normalized = normalize_width(text)
