@@ -1,0 +1,59 @@
+"""`--format json` written as documents arrive: the same object `report_json.render` builds
+(stable keys, see README), plus site mode's keys, without holding every document in memory."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TextIO
+
+from prepub_review import __version__
+from prepub_review.act.present import Presenter
+from prepub_review.act.report_json import FORMAT_VERSION, document_json
+from prepub_review.act.report_site import finding_data, site_doc_extras, stale_json
+from prepub_review.site.gate import RunSummary, SiteDocument
+
+INDENT = 2
+
+
+def _dumps(value, depth: int) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=INDENT)
+    return text.replace("\n", "\n" + " " * (INDENT * depth))
+
+
+class JsonReporter:
+    def __init__(self, stream: TextIO, presenter: Presenter):
+        self.stream, self.presenter = stream, presenter
+        self.count = 0
+        self.stream.write('{\n  "version": %d,\n  "tool": %s,\n  "documents": [' % (
+            FORMAT_VERSION, _dumps({"name": "prepub", "version": __version__}, 1)))
+
+    def document(self, site_doc: SiteDocument) -> None:
+        data = document_json(site_doc.doc, self.presenter)
+        data["findings"] = [finding_data(f, site_doc.approvals.get(i), self.presenter)
+                            for i, f in enumerate(site_doc.doc.findings)]
+        data.update(site_doc_extras(site_doc))
+        self.stream.write(("," if self.count else "") + "\n    " + _dumps(data, 2))
+        self.count += 1
+
+    def finish(self, summary: RunSummary) -> None:
+        verdicts = Counter({v.value: n for v, n in summary.verdicts.items()})
+        tail = {
+            "skipped": summary.skipped,
+            "summary": {"documents": summary.documents,
+                        **{v: verdicts[v] for v in ("pass", "review", "block", "error")},
+                        "approved": summary.approved, "legacy": len(summary.legacy), "stale": len(summary.stale)},
+            "site": {
+                "pages": [{"path": page, "verdict": overall.value,
+                           "attachments": [{"path": a, "verdict": v.value} for a, v in attachments]}
+                          for page, overall, attachments in summary.pages],
+                "orphans": summary.orphans,
+                "leaving_links": [{"page": page, "href": link.href, "line": link.line, "kind": link.kind}
+                                  for page, link in summary.external],
+            },
+            "approvals": {"stale": stale_json(summary)},
+        }
+        self.stream.write("\n  ]" if self.count else "]")
+        for key, value in tail.items():
+            self.stream.write(f',\n  "{key}": ' + _dumps(value, 1))
+        self.stream.write("\n}\n")
