@@ -1,5 +1,6 @@
 """`--format json` written as documents arrive: the same object `report_json.render` builds
-(stable keys, see README), plus site mode's keys, without holding every document in memory."""
+(stable keys, see README; one line, like json.dumps without indentation), plus site mode's keys,
+without holding every document in memory."""
 
 from __future__ import annotations
 
@@ -13,27 +14,25 @@ from prepub_review.act.report_json import FORMAT_VERSION, document_json
 from prepub_review.act.report_site import finding_data, site_doc_extras, stale_json
 from prepub_review.site.gate import RunSummary, SiteDocument
 
-INDENT = 2
 
 
-def _dumps(value, depth: int) -> str:
-    text = json.dumps(value, ensure_ascii=False, indent=INDENT)
-    return text.replace("\n", "\n" + " " * (INDENT * depth))
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 class JsonReporter:
     def __init__(self, stream: TextIO, presenter: Presenter):
         self.stream, self.presenter = stream, presenter
         self.count = 0
-        self.stream.write('{\n  "version": %d,\n  "tool": %s,\n  "documents": [' % (
-            FORMAT_VERSION, _dumps({"name": "prepub", "version": __version__}, 1)))
+        self.stream.write('{"version": %d, "tool": %s, "documents": [' % (
+            FORMAT_VERSION, _dumps({"name": "prepub", "version": __version__})))
 
     def document(self, site_doc: SiteDocument) -> None:
         data = document_json(site_doc.doc, self.presenter)
         data["findings"] = [finding_data(f, site_doc.approvals.get(i), self.presenter)
                             for i, f in enumerate(site_doc.doc.findings)]
         data.update(site_doc_extras(site_doc))
-        self.stream.write(("," if self.count else "") + "\n    " + _dumps(data, 2))
+        self.stream.write((", " if self.count else "") + _dumps(data))
         self.count += 1
 
     def finish(self, summary: RunSummary) -> None:
@@ -53,7 +52,7 @@ class JsonReporter:
             },
             "approvals": {"stale": stale_json(summary)},
         }
-        self.stream.write("\n  ]" if self.count else "]")
+        self.stream.write("]")
         for key, value in tail.items():
-            self.stream.write(f',\n  "{key}": ' + _dumps(value, 1))
-        self.stream.write("\n}\n")
+            self.stream.write(f', "{key}": ' + _dumps(value))
+        self.stream.write("}\n")

@@ -11,6 +11,7 @@ handing a result back: what crosses processes and what goes into the cache is wh
 from __future__ import annotations
 
 import dataclasses
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -22,6 +23,7 @@ from prepub_review.models import DocumentResult, Finding, Locator, Severity, Ver
 from prepub_review.site.cache import Cache, file_digest
 
 RESULTS = "results"
+logger = logging.getLogger("prepub")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,9 @@ def check_one(path: Path) -> tuple[DocumentResult, list[str]]:
             warnings.append(warning)
         if data is not None:
             try:
-                return doc_from_data(data, str(path)), warnings
+                doc = doc_from_data(data, str(path))
+                logger.debug("缓存命中，未重读：%s", path)
+                return doc, warnings
             except (KeyError, TypeError, ValueError):
                 warnings.append(f"缓存条目已损坏，已重新审查并重建：{path}")
     doc = checker.check_file(path)
