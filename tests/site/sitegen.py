@@ -94,4 +94,8 @@ def make_site(root: Path, pages: int, attachments: int, leaky: int = 0, seed: in
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(page_html(f"政务公开第{number}号", paragraphs, links), encoding="utf-8")
         site.pages.append(page)
+    index = root / "index.html"
+    index.write_text(page_html("政府信息公开", CLEAN_PARAGRAPHS[:2], [
+        (href_to(index, page, root, root_relative=False), page.stem) for page in site.pages[:20]]), encoding="utf-8")
+    site.pages.append(index)
     return site

@@ -53,14 +53,16 @@ def list_approvals(approvals_path: Path | None) -> None:
 
 @approvals.command()
 @approvals_option
-@click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="审查记录库（CI 上没有；由保存记录库的人运行）。")
-def verify(approvals_path: Path | None, audit_db: Path) -> None:
+@click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
+              help="审查记录库（默认同 prepub audit；CI 上没有记录库，由保存它的人运行）。")
+def verify(approvals_path: Path | None, audit_db: Path | None) -> None:
     """确认每条已审批保留都指向审查记录库中真实存在、未被改动的审查记录。"""
     from prepub_review.act.audit import AuditLog
+    from prepub_review.config import audit_db_path
     from prepub_review.site.approval_records import verify_against_audit
 
     loaded = _load(approvals_path)
+    audit_db = audit_db_path(audit_db)
     problems, chain_problem = verify_against_audit(loaded, AuditLog(audit_db, create=False))
     if chain_problem:
         click.echo(f"✗ 审查记录链已被破坏：{chain_problem}")

@@ -112,15 +112,23 @@ def plan(paths: Sequence[Path], cache: Cache | None, changed_since: str | None =
 
 
 def _root_of(argument: Path) -> str:
-    """The site root links resolve against: a folder argument, or the git root of a file."""
+    """The site root links resolve against: a folder argument; for a file (a staged page), the
+    highest folder up to its git root that holds an index page, else the git root."""
     if argument.is_dir():
         return os.path.normpath(str(argument))
     from prepub_review.site.approvals import git_root
 
-    root = git_root(argument)
-    if root is None:
+    top = git_root(argument)
+    folder = Path(os.path.abspath(argument)).parent
+    if top is None:
         return os.path.normpath(str(argument.parent))
-    return os.path.normpath(str(root) if argument.is_absolute() else os.path.relpath(root))
+    chosen = top
+    for candidate in (folder, *folder.parents):
+        if any((candidate / name).is_file() for name in ("index.html", "index.htm")):
+            chosen = candidate
+        if candidate == top:
+            break
+    return os.path.normpath(str(chosen) if argument.is_absolute() else os.path.relpath(chosen))
 
 
 def _links_of(page: str, root: str, cache: Cache | None, warnings: list[str]) -> PageLinks:

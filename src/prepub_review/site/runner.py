@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,7 +131,9 @@ class Pool:
         global _WORKER
         _WORKER = self.state
         if self.jobs > 1:
-            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+            # Ctrl-C is the parent's to handle: workers ignore it and are terminated on the way out.
+            self.pool = multiprocessing.get_context("fork").Pool(
+                self.jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
         return self
 
     def __exit__(self, *exc) -> None:
