@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
+from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli
 
 approvals_option = click.option(
     "--approvals", "approvals_path", type=click.Path(path_type=Path, dir_okay=False),

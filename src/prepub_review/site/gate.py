@@ -22,7 +22,7 @@ from prepub_review.models import SEVERITY_RANK, DocumentResult, Finding, Notice,
 from prepub_review.read import SUPPORTED_EXTENSIONS
 from prepub_review.read.walk import expand_paths
 from prepub_review.site import links as site_links
-from prepub_review.site.approvals import LEGACY, Approval, Matcher
+from prepub_review.site.approvals import APPROVED, LEGACY, Approval, Matcher
 from prepub_review.site.cache import Cache
 from prepub_review.site.links import Link, PageLinks
 
@@ -249,9 +249,8 @@ class SummaryBuilder:
         doc = site_doc.doc
         self.verdict_of[doc.path] = doc.verdict
         self.summary.verdicts[doc.verdict] += 1
-        for finding, approval in site_doc.entries("approved"):
-            self.summary.approved += 1
-        for finding, approval in site_doc.entries(LEGACY):
+        self.summary.approved += len(site_doc.entries(APPROVED))
+        for finding, _ in site_doc.entries(LEGACY):
             self.summary.legacy.append((doc.path, finding.label, finding.location))
         if site_doc.links is not None:
             self.summary.external.extend((doc.path, link) for link in site_doc.links.links
