@@ -62,28 +62,39 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, reve
         summary = builder.finish(run.matcher)
         reporter.finish(summary)
     if keep_results:
-        append_audit_records(results, run.checker, audit_db)
+        append_audit_records(results, run.checker(), audit_db)
     sys.exit(exit_code(gate.exit_verdicts(summary), fail_on))
 
 
 class GateRun:
-    """Everything one check run needs, built once: checker, approvals, cache, plan, settings."""
+    """Everything one check run needs: policy, approvals, cache, plan, settings. The checker (the
+    detection engine, slow to import and build) is built only when a file is not in the cache."""
 
-    def __init__(self, checker, approvals, matcher, cache, plan, settings):
-        self.checker, self.approvals, self.matcher = checker, approvals, matcher
+    def __init__(self, policy, rules_dir, limits, approvals, matcher, cache, plan, settings):
+        self.policy, self.rules_dir, self.limits = policy, rules_dir, limits
+        self.approvals, self.matcher = approvals, matcher
         self.cache, self.plan, self.settings = cache, plan, settings
+        self._checker = None
+
+    def checker(self):
+        if self._checker is None:
+            from prepub_review.pipeline import Checker
+
+            self._checker = Checker(rules_dir=self.rules_dir, limits=self.limits)
+            self._checker.policy = self.policy      # keyed by the approvals file's salt
+        return self._checker
 
     def presenter(self, reveal: bool):
         from prepub_review.act.present import Presenter
         from prepub_review.site.runner import PremaskedPresenter
 
-        return (Presenter if self.settings.raw else PremaskedPresenter)(self.checker.policy, reveal=reveal)
+        return (Presenter if self.settings.raw else PremaskedPresenter)(self.policy, reveal=reveal)
 
     def pool(self):
         from prepub_review.act.present import Presenter
         from prepub_review.site import runner
 
-        masking = Presenter(self.checker.policy, reveal=False)
+        masking = Presenter(self.policy, reveal=False)
         return runner.Pool(self.checker, masking, self.settings, self.plan.files)
 
     def documents(self, pool, advance=lambda: None):
@@ -92,13 +103,13 @@ class GateRun:
 
         for warning in self.plan.warnings:
             click.echo(f"提示：{warning}", err=True)
-        for doc, warnings in pool.results(self.plan.files):
+        for doc, warnings in pool.results():
             for warning in warnings:
                 click.echo(f"提示：{warning}", err=True)
             advance()
-            yield gate.annotate(doc, self.plan, self.matcher, self.checker.policy)
+            yield gate.annotate(doc, self.plan, self.matcher, self.policy)
         for problem in self.plan.problems:
-            yield gate.annotate(problem, self.plan, self.matcher, self.checker.policy)
+            yield gate.annotate(problem, self.plan, self.matcher, self.policy)
 
 
 def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_since, raw: bool,
@@ -106,30 +117,33 @@ def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_si
     import hashlib
     import hmac
 
-    from prepub_review.pipeline import Checker
+    from prepub_review.decide.policy import Policy
     from prepub_review.read.base import Limits, MiB
+    from prepub_review.rules_loader import RulesSource
     from prepub_review.site import approvals as approvals_module
     from prepub_review.site import gate, runner
     from prepub_review.site.cache import Cache
 
-    checker = Checker(rules_dir=rules_dir, limits=Limits(max_file_bytes=max_size * MiB))
+    rules = RulesSource(rules_dir)
+    policy = Policy.load(rules)
     if approvals_path is not None and not approvals_path.exists():
         raise click.UsageError(f"找不到审批文件：{approvals_path}")
     found = approvals_path or approvals_module.default_path(paths)
     approvals = approvals_module.load(found) if found is not None and found.exists() else None
     if approvals is not None:
-        checker.policy.fingerprint_key = approvals.fingerprint_key
+        policy.fingerprint_key = approvals.fingerprint_key
     matcher = approvals_module.Matcher(approvals, root=repo_root(paths, approvals))
     cache = None
     if cache_dir is not None:
-        key_id = hmac.new(checker.policy.fingerprint_key, b"prepub-cache", hashlib.sha256).hexdigest()
-        cache = Cache(cache_dir, {"rules": checker.rules.digest(), "key": key_id, "max_size": max_size})
+        key_id = hmac.new(policy.fingerprint_key, b"prepub-cache", hashlib.sha256).hexdigest()
+        cache = Cache(cache_dir, {"rules": rules.digest(), "key": key_id, "max_size": max_size})
         warning = cache.open()
         if warning:
             click.echo(f"提示：{warning}", err=True)
     planned = gate.plan(paths, cache, changed_since)
     settings = runner.RunSettings(jobs=jobs or runner.default_jobs(), cache=cache, raw=raw)
-    return GateRun(checker, approvals, matcher, cache, planned, settings)
+    limits = Limits(max_file_bytes=max_size * MiB)
+    return GateRun(policy, rules_dir, limits, approvals, matcher, cache, planned, settings)
 
 
 def repo_root(paths, approvals) -> Path:

@@ -193,13 +193,14 @@ class Matcher:
     def __init__(self, approvals: ApprovalsFile | None, root: Path):
         self.file = approvals
         self.root = approvals.root if approvals else root
+        self._absolute_root = os.path.abspath(self.root)
         self.by_key = {a.key: a for a in approvals.approvals} if approvals else {}
         self.matched: set[tuple[str, str, str, str]] = set()
         self.checked: set[str] = set()
 
     def relative(self, path: str) -> str:
         """`path` relative to the repository root, with "/": how approvals and SARIF name files."""
-        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
+        return os.path.relpath(os.path.abspath(path), self._absolute_root).replace(os.sep, "/")
 
     def match(self, relative_path: str, finding: Finding) -> Approval | None:
         self.checked.add(relative_path)

@@ -27,6 +27,7 @@ CACHE_FORMAT = 1
 class Cache:
     def __init__(self, directory: Path, context: dict):
         self.directory = Path(directory)
+        self._root = str(self.directory)
         self.context = {"format": CACHE_FORMAT, "prepub": __version__, **context}
 
     def open(self) -> str | None:
@@ -53,7 +54,11 @@ class Cache:
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
 
     def _entry(self, section: str, content_hash: str) -> Path:
-        return self.directory / section / content_hash[:2] / f"{content_hash}.json"
+        # os.path, not pathlib: a cached run of a large site does this for every file
+        return Path(os.path.join(self._root, section, content_hash[:2], content_hash + ".json"))
+
+    def has(self, section: str, content_hash: str) -> bool:
+        return os.path.isfile(os.path.join(self._root, section, content_hash[:2], content_hash + ".json"))
 
     def get(self, section: str, content_hash: str) -> tuple[object | None, str | None]:
         """(data, warning): data None on a miss; a corrupt entry is a miss with a warning."""

@@ -91,61 +91,97 @@ def doc_from_data(data: dict, path: str) -> DocumentResult:
 _WORKER: tuple | None = None   # (checker, presenter, settings): set before forking, inherited
 
 
-def check_one(path: Path) -> tuple[DocumentResult, list[str]]:
-    """One file's result (masked unless raw) and any cache warnings."""
+@dataclass(frozen=True, slots=True)
+class Task:
+    path: Path
+    content_hash: str | None   # of the file's bytes, when a cache is in use and the file is readable
+    cached: bool               # the cache holds a result for these bytes
+
+
+def check_file(task: Task) -> tuple[DocumentResult, list[str]]:
+    """Read and check one file (masked unless raw); store the masked result in the cache."""
     checker, presenter, settings = _WORKER
-    cache, warnings, content_hash = settings.cache, [], None
-    if cache is not None:
-        try:
-            content_hash = file_digest(path)
-        except OSError:
-            content_hash = None   # the checker reports why the file cannot be read
-    if content_hash and not settings.raw:
-        data, warning = cache.get(RESULTS, content_hash)
-        if warning:
-            warnings.append(warning)
-        if data is not None:
-            try:
-                doc = doc_from_data(data, str(path))
-                logger.debug("缓存命中，未重读：%s", path)
-                return doc, warnings
-            except (KeyError, TypeError, ValueError):
-                warnings.append(f"缓存条目已损坏，已重新审查并重建：{path}")
-    doc = checker.check_file(path)
+    doc = checker.check_file(task.path)
     masked = premask(doc, presenter)
-    if content_hash and doc.verdict is not Verdict.ERROR:   # errors may depend on the machine: re-read
-        cache.put(RESULTS, content_hash, doc_to_data(masked))
-    return (strip(doc) if settings.raw else masked), warnings
+    if task.content_hash and doc.verdict is not Verdict.ERROR:   # errors may depend on the machine: re-read
+        settings.cache.put(RESULTS, task.content_hash, doc_to_data(masked))
+    return (strip(doc) if settings.raw else masked), []
+
+
+def _from_cache(cache: Cache, task: Task) -> tuple[DocumentResult | None, list[str]]:
+    data, warning = cache.get(RESULTS, task.content_hash)
+    if data is None:
+        return None, [warning] if warning else []
+    try:
+        doc = doc_from_data(data, str(task.path))
+    except (KeyError, TypeError, ValueError):
+        return None, [f"缓存条目已损坏，已重新审查并重建：{task.path}"]
+    logger.debug("缓存命中，未重读：%s", task.path)
+    return doc, []
 
 
 class Pool:
-    """`with Pool(...) as pool: pool.results(files)`: on one core, or forked workers sharing the
-    checker built once in this process (fork copies it; nothing is rebuilt per worker)."""
+    """`with Pool(...) as pool: pool.results()`: each file's result, in the order given.
 
-    def __init__(self, checker, presenter: Presenter, settings: RunSettings, files: Sequence[Path]):
-        self.state = (checker, presenter, settings)
-        self.jobs = max(1, min(settings.jobs, len(files)))
+    Files the cache holds are answered here, without building a checker; the others are checked on
+    one core, or by forked workers sharing the checker built once in this process."""
+
+    def __init__(self, make_checker, presenter: Presenter, settings: RunSettings, files: Sequence[Path]):
+        self.make_checker, self.presenter, self.settings, self.files = make_checker, presenter, settings, files
+        self.tasks: list[Task] = []
         self.pool = None
 
-    def __enter__(self) -> Pool:
+    def _task(self, path: Path) -> Task:
+        cache = self.settings.cache
+        if cache is None:
+            return Task(path, None, False)
+        try:
+            content_hash = file_digest(path)
+        except OSError:
+            return Task(path, None, False)   # the checker says why the file cannot be read
+        return Task(path, content_hash, not self.settings.raw and cache.has(RESULTS, content_hash))
+
+    def _ensure_checker(self) -> None:
         global _WORKER
-        _WORKER = self.state
-        if self.jobs > 1:
+        if _WORKER is None or _WORKER[2] is not self.settings:
+            _WORKER = (self.make_checker(), self.presenter, self.settings)
+
+    def __enter__(self) -> Pool:
+        self.tasks = [self._task(path) for path in self.files]
+        misses = sum(1 for task in self.tasks if not task.cached)
+        if misses:
+            self._ensure_checker()
+        jobs = max(1, min(self.settings.jobs, misses))
+        if jobs > 1:
             # Ctrl-C is the parent's to handle: workers ignore it and are terminated on the way out.
             self.pool = multiprocessing.get_context("fork").Pool(
-                self.jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+                jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+            self.jobs = jobs
         return self
 
     def __exit__(self, *exc) -> None:
+        global _WORKER
         if self.pool is not None:
             self.pool.terminate() if exc[0] else self.pool.close()
             self.pool.join()
+        _WORKER = None
 
-    def results(self, files: Sequence[Path]) -> Iterator[tuple[DocumentResult, list[str]]]:
+    def results(self) -> Iterator[tuple[DocumentResult, list[str]]]:
+        misses = [task for task in self.tasks if not task.cached]
         if self.pool is None:
-            return map(check_one, files)
-        chunk = max(1, min(8, len(files) // (self.jobs * 16)))
-        return self.pool.imap(check_one, files, chunksize=chunk)
+            checked = map(check_file, misses)
+        else:
+            checked = self.pool.imap(check_file, misses, chunksize=max(1, min(8, len(misses) // (self.jobs * 16))))
+        for task in self.tasks:
+            if not task.cached:
+                yield next(checked)
+                continue
+            doc, warnings = _from_cache(self.settings.cache, task)
+            if doc is None:                     # vanished or corrupt since the lookup: check it here
+                self._ensure_checker()
+                doc, more = check_file(task)
+                warnings += more
+            yield doc, warnings
 
 
 def default_jobs() -> int:
