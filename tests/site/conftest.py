@@ -6,7 +6,15 @@ from pathlib import Path
 import pytest
 
 from tests import synth
+from tests.conftest import run_prepub
 from tests.site.sitegen import make_site, page_html
+
+PREPUB_TIMEOUT = 900   # whole-site runs on a shared, loaded 2-core machine
+
+
+def prepub(*args: str, cwd: Path):
+    """The real `prepub` command, with room for a site-sized run."""
+    return run_prepub(*args, cwd=cwd, timeout=PREPUB_TIMEOUT)
 
 
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
@@ -53,4 +61,4 @@ KEEP_CONTACT = """decisions:
 unmatched: proposed
 """
 
-__all__ = ["KEEP_CONTACT", "draft_with_contact", "git", "page_html"]
+__all__ = ["KEEP_CONTACT", "draft_with_contact", "git", "page_html", "prepub"]

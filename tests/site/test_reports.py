@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_prepub
-from tests.site.conftest import git
+from tests.site.conftest import git, prepub
 from tests.site.sitegen import make_site, page_html
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -32,7 +31,7 @@ def site(tmp_path_factory):
     approvals = repo / ".prepub-approvals.json"
     approvals.write_text(json.dumps({"version": 1, "salt": "0123456789abcdef0123456789abcdef", "approvals": []}),
                          encoding="utf-8")
-    first = run_prepub("check", "site", "--format", "json", "--no-progress", "-j", "1", cwd=repo)
+    first = prepub("check", "site", "--format", "json", "--no-progress", "-j", "1", cwd=repo)
     [leaky] = [d for d in first.json()["documents"] if d["verdict"] == "block"]
     phone, ident = (next(f for f in leaky["findings"] if f["entity"] == e) for e in ("PHONE_NUMBER", "CN_ID_CARD"))
     entries = [
@@ -51,7 +50,7 @@ def test_sarif_validates_against_the_official_schema(site):
     jsonschema = pytest.importorskip("jsonschema")
     repo, generated = site
     out = repo / "report.sarif"
-    done = run_prepub("check", "site", "--format", "sarif", "-o", str(out), "--no-progress", cwd=repo)
+    done = prepub("check", "site", "--format", "sarif", "-o", str(out), "--no-progress", cwd=repo)
     assert done.code == 1 and done.stdout == ""
     report = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(report, json.loads(SCHEMA.read_text(encoding="utf-8")))
@@ -86,7 +85,7 @@ def test_html_report_opens_in_headless_chromium_without_raw_values(site, tmp_pat
         pytest.skip("chromium not installed (.ci/run installs it)")
     repo, generated = site
     out = tmp_path / "报告.html"
-    done = run_prepub("check", "site", "--format", "html", "-o", str(out), "--no-progress", cwd=repo)
+    done = prepub("check", "site", "--format", "html", "-o", str(out), "--no-progress", cwd=repo)
     assert done.code == 1, done.stderr
     html = out.read_text(encoding="utf-8")
     assert "<link" not in html and " src=" not in html and "@import" not in html and "url(" not in html
@@ -107,8 +106,8 @@ def test_html_report_opens_in_headless_chromium_without_raw_values(site, tmp_pat
 
 def test_jobs_2_is_byte_identical_to_jobs_1(site):
     repo, _ = site
-    one = run_prepub("check", "site", "--format", "json", "--no-progress", "--jobs", "1", cwd=repo)
-    two = run_prepub("check", "site", "--format", "json", "--no-progress", "--jobs", "2", cwd=repo)
+    one = prepub("check", "site", "--format", "json", "--no-progress", "--jobs", "1", cwd=repo)
+    two = prepub("check", "site", "--format", "json", "--no-progress", "--jobs", "2", cwd=repo)
     assert one.code == two.code == 1
     assert one.stdout.encode() == two.stdout.encode()
     summary = one.json()["summary"]
@@ -120,9 +119,9 @@ def test_jobs_2_is_byte_identical_to_jobs_1(site):
 def test_cache_skips_unchanged_files_rebuilds_a_bad_cache_and_holds_no_raw_value(site, tmp_path):
     repo, generated = site
     cache = tmp_path / "cache"
-    plain = run_prepub("check", "site", "--format", "json", "--no-progress", "-j", "1", cwd=repo)
-    first = run_prepub("check", "site", "--format", "json", "--no-progress", "--cache", str(cache), cwd=repo)
-    again = run_prepub("--debug", "check", "site", "--format", "json", "--no-progress", "--cache", str(cache), cwd=repo)
+    plain = prepub("check", "site", "--format", "json", "--no-progress", "-j", "1", cwd=repo)
+    first = prepub("check", "site", "--format", "json", "--no-progress", "--cache", str(cache), cwd=repo)
+    again = prepub("--debug", "check", "site", "--format", "json", "--no-progress", "--cache", str(cache), cwd=repo)
     assert plain.stdout == first.stdout == again.stdout
     files = len(plain.json()["documents"])
     assert again.stderr.count("缓存命中") == files
@@ -131,12 +130,12 @@ def test_cache_skips_unchanged_files_rebuilds_a_bad_cache_and_holds_no_raw_value
 
     entry = next((cache / "results").rglob("*.json"))
     entry.write_text("{not json", encoding="utf-8")
-    corrupt = run_prepub("check", "site", "--format", "json", "--no-progress", "--cache", str(cache), cwd=repo)
+    corrupt = prepub("check", "site", "--format", "json", "--no-progress", "--cache", str(cache), cwd=repo)
     assert corrupt.stdout == plain.stdout and "缓存条目已损坏" in corrupt.stderr
 
     meta = json.loads((cache / "meta.json").read_text(encoding="utf-8"))
     (cache / "meta.json").write_text(json.dumps({**meta, "prepub": "0.0.1"}), encoding="utf-8")
-    other = run_prepub("--debug", "check", "site", "--format", "json", "--no-progress", "--cache", str(cache), cwd=repo)
+    other = prepub("--debug", "check", "site", "--format", "json", "--no-progress", "--cache", str(cache), cwd=repo)
     assert other.stdout == plain.stdout and "其他版本" in other.stderr and "缓存命中" not in other.stderr
 
 
@@ -150,7 +149,7 @@ def test_cache_skips_unchanged_files_rebuilds_a_bad_cache_and_holds_no_raw_value
 def test_a_malformed_approvals_file_exits_2_with_file_line_and_key(tmp_path, text, where):
     (tmp_path / "a.html").write_text("<p>公告</p>", encoding="utf-8")
     (tmp_path / "approvals.json").write_text(text, encoding="utf-8")
-    done = run_prepub("check", "a.html", "--approvals", "approvals.json", cwd=tmp_path)
+    done = prepub("check", "a.html", "--approvals", "approvals.json", cwd=tmp_path)
     assert done.code == 2
     assert "approvals.json" in done.stderr and all(w in done.stderr for w in where), done.stderr
     assert "Traceback" not in done.stderr
