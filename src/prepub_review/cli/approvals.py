@@ -76,15 +76,15 @@ def verify(approvals_path: Path | None, audit_db: Path | None) -> None:
 
 
 def _site_run(paths, approvals_path, jobs, cache_dir):
-    """Check `paths` as `prepub check` does, with the approvals file; yields annotated documents."""
+    """Check `paths` as `prepub check` does, with the approvals file (created first, so that every
+    fingerprint of the run is keyed by its salt)."""
     from prepub_review.cli.check import gate_setup
+    from prepub_review.site.approvals import new_file
 
-    run = gate_setup(paths, None, 256, approvals_path, cache_dir, None, raw=False, jobs=jobs)
-    if run.approvals is None:
-        from prepub_review.site.approvals import new_file
-
-        run.approvals = new_file(_path(approvals_path, Path(paths[0])))
-    return run
+    path = _path(approvals_path, Path(paths[0]))
+    if not path.exists():
+        new_file(path).save()
+    return gate_setup(paths, None, 256, path, cache_dir, None, raw=False, jobs=jobs)
 
 
 @approvals.command()
