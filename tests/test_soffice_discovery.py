@@ -10,7 +10,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from prepub_review.read.legacy import find_soffice, soffice_install_locations
+from prepub_review.formats.legacy.reader import find_soffice, soffice_install_locations
 from tests.conftest import ROOT
 
 

@@ -36,9 +36,11 @@ EXIT_INTERRUPTED = 130
 @click.option("--reveal", is_flag=True, help="显示原始值（默认脱敏显示）。")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
               help="自定义规则目录：同名文件覆盖内置规则。")
+@click.option("--approvals", "approvals_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="把每个「保留原文」决定记入网站仓库的审批文件（如 .prepub-approvals.json），供 prepub check 认可。")
 def review(file: Path, reviewer: str | None, approver: str | None, profile_name: str, output: Path | None,
            force: bool, audit_db: str | None, decisions_path: Path | None, accept_all: bool, reveal: bool,
-           rules_dir: Path | None) -> None:
+           rules_dir: Path | None, approvals_path: Path | None) -> None:
     """逐项审查一个文件的发现项，作出审查结论并写入保密审查记录；去标识化后公开时生成去标识化副本。"""
     from prepub_review import config
     from prepub_review.act.audit import (
@@ -74,6 +76,12 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     log = open_log(audit_db, allow_share=allow_sqlite_on_share())       # fails now, not after the review
     value_key = ValueKey.load_or_create(config.audit_key_path(settings))
     checker = Checker(rules_dir=rules_dir)
+    approvals = None
+    if approvals_path is not None:   # fingerprints keyed by the site's salt, as `prepub check` computes them
+        from prepub_review.site import approvals as site_approvals
+
+        approvals = site_approvals.load_or_new(approvals_path)
+        checker.policy.fingerprint_key = approvals.fingerprint_key
     profile = load_profile(checker.rules, profile_name)
     redactor = Redactor(checker, profile)
     conclusions = load_conclusions(checker.rules)
@@ -112,7 +120,14 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
         conclusion_key, reason = concluded
         if conclusion_key == "publish_redacted" and cannot_redact:
             _error(f"不能去标识化后公开：{cannot_redact}。未生成文件，未写入审查记录", EXIT_FINDINGS)
-        sys.exit(finisher.finish(conclusion_key, reason, redactor, target, force))
+        code = finisher.finish(conclusion_key, reason, redactor, target, force)
+        if approvals is not None:
+            from prepub_review.site.approval_records import record_keeps
+
+            published = target if conclusion_key == "publish_redacted" else file
+            screen.say(record_keeps(approvals, session, finisher.head, conclusion_key, published, reviewer,
+                                    profile.label))
+        sys.exit(code)
 
 
 def _open(redactor, file: Path):
@@ -192,6 +207,7 @@ class _Finisher:
         self.session, self.context, self.policy = session, context, policy
         self.value_key, self.log, self.screen, self.conclusions = value_key, log, screen, conclusions
         self.edit = edit      # (the open document, its check): what a redacted copy is written from
+        self.head = None   # the audit record written by finish()
 
     def offer_partial(self, keys, interrupted: bool) -> None:
         from prepub_review.act.review.finish import review_record
@@ -207,7 +223,7 @@ class _Finisher:
             return
         reason = f"审查{'被中断' if interrupted else '未完成即退出'}：已决定 {decided} 项，共 {len(self.session.items)} 项"
         head = self.log.append(review_record(self.session, self.context, self.policy, None, reason, self.value_key))
-        self.screen.say(f"已保存未完成的审查记录：第 {head.seq} 号（{self.log.path}）。未生成文件。")
+        self.screen.say(f"已保存未完成的审查记录：第 {head.seq} 号（{self.log.location}）。未生成文件。")
 
     def finish(self, conclusion_key: str, reason: str, redactor, target: Path, force: bool) -> int:
         from prepub_review.errors import RedactionRefused, VerificationFailed
@@ -229,14 +245,14 @@ class _Finisher:
             self.screen.say(f"SHA-256 输出：  {result.output_sha256}")
         record = review_record(self.session, self.context, self.policy, conclusion, reason, self.value_key,
                                output_sha256)
-        head = self.log.append(record)
+        head = self.head = self.log.append(record)
         self.screen.say(f"审查结论：{conclusion.label}", "bold")
         self.screen.say(f"理由：{reason}")
         self.screen.say(f"依据：{conclusion.basis}")
         if record.publishes_personal_info:
             self.screen.say("注意：公开的文件仍含个人信息（含去标识化的信息），"
                             "须事前进行个人信息保护影响评估（个人信息保护法第五十五条）。", "yellow")
-        self.screen.say(f"已写入审查记录：第 {head.seq} 号（{self.log.path}）")
+        self.screen.say(f"已写入审查记录：第 {head.seq} 号（{self.log.location}）")
         return EXIT_OK
 
 
