@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from prepub_review.decide.policy import Policy, verdict_of
 from prepub_review.detect.engine import DetectionEngine
@@ -25,7 +26,9 @@ MAX_DETECTIONS = 50_000  # per document; beyond this a document is surely blocke
 class Checker:
     """Checks documents with the rules in effect. Build once, check many files."""
 
-    def __init__(self, rules_dir: Path | None = None, limits: Limits | None = None):
+    def __init__(self, rules_dir: Path | None = None, limits: Limits | None = None,
+                 observer: DocumentObserver | None = None):
+        self.observer = observer   # sees every segment and each judged document (cross-document linkage)
         self.rules = RulesSource(rules_dir)
         self.limits = limits or Limits()
         self.policy = Policy.load(self.rules)
@@ -33,9 +36,11 @@ class Checker:
 
     def check_file(self, path: Path) -> DocumentResult:
         result = DocumentResult(path=str(path))
+        if self.observer is not None:
+            self.observer.start(result.path)
         try:
             result.format, items = read_document(Path(path), self.limits)
-            detections, notices = self.detect(_counted(items, result))
+            detections, notices = self.detect(_observed(_counted(items, result), self.observer))
         except PrepubError as exc:  # ReadError and friends: a clear message, verdict error
             return _failed(result, exc.message, exc.code)
         except MemoryError:
@@ -46,6 +51,8 @@ class Checker:
                            "internal_error")
         result.findings = self.policy.judge(detections, notices)
         result.verdict = verdict_of(result.findings)
+        if self.observer is not None:
+            self.observer.document(result)
         return result
 
     def check_text(self, text: str) -> list[Finding]:
@@ -66,6 +73,22 @@ class Checker:
                                       f"发现项超过 {MAX_DETECTIONS} 项，其余未逐项列出"))
                 detections.append(hit)  # sentinel so the notice is added once
         return detections[:MAX_DETECTIONS], notices
+
+
+class DocumentObserver(Protocol):
+    """Sees each document start, each segment as it is read, then the judged document (not on error)."""
+
+    def start(self, path: str) -> None: ...
+
+    def segment(self, segment: Segment) -> None: ...
+
+    def document(self, result: DocumentResult) -> None: ...
+
+
+def _observed(items: Iterable[Segment | Notice], observer: DocumentObserver | None) -> Iterable[Segment | Notice]:
+    if observer is None:
+        return items
+    return (observer.segment(item) or item if isinstance(item, Segment) else item for item in items)
 
 
 def _failed(result: DocumentResult, message: str, code: str) -> DocumentResult:

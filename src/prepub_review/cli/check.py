@@ -31,14 +31,16 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
           quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
           audit_db: Path | None) -> None:
     """审查文件或目录（递归），报告不得公开的个人信息和密级标志。"""
-    from prepub_review.act import report_json, report_terminal
+    from prepub_review.act import report_json, report_linkage, report_terminal
     from prepub_review.act.present import Presenter
     from prepub_review.models import DocumentResult, Verdict
     from prepub_review.pipeline import Checker
     from prepub_review.read.base import Limits, MiB
+    from prepub_review.linking import SiteLinkage
     from prepub_review.read.walk import expand_paths
 
     checker = Checker(rules_dir=rules_dir, limits=Limits(max_file_bytes=max_size * MiB))
+    linkage = SiteLinkage(checker)
     walked = expand_paths(paths)
     unreadable = [DocumentResult(path=str(p.path), verdict=Verdict.ERROR, error=p.message, error_code=p.code)
                   for p in walked.problems]
@@ -52,13 +54,15 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
             if output_format == "text" and not (quiet and doc.verdict is Verdict.PASS):
                 report_terminal.print_document(out, doc, presenter, show_info)
             advance()
+    links = linkage.apply(results)
     results.extend(unreadable)
     skipped = [{"path": str(p), "reason": "格式不支持，未审查"} for p in walked.unsupported]
     if output_format == "json":
-        click.echo(report_json.render(results, skipped, presenter))
+        click.echo(report_json.render(results, skipped, presenter, report_linkage.linkage_json(links, presenter)))
     else:
         for doc in unreadable:
             report_terminal.print_document(out, doc, presenter, show_info)
+        report_linkage.print_linkage(out, links, presenter)
         report_terminal.print_summary(out, results, skipped)
         if not results:
             out.print("没有找到可审查的文件。")
