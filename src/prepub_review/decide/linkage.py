@@ -115,7 +115,7 @@ def mixed_patterns(summary, partials: Sequence[Partial]) -> list[Link]:
         first_per_document = {(p.place.path, mask_pattern(p.shown)): p for p in reversed(odd)}
         chosen = list(first_per_document.values())[:MAX_PLACES_LISTED]
         links.append(Link(MASK_PATTERN_MIXED, entity, "mixed", tuple(p.place for p in chosen),
-                          tuple(p.shown for p in chosen),
+                          tuple("" for _ in chosen),   # the patterns are the point, listed in the reason
                           evidence=tuple(f"{pattern}×{uses[pattern][0]}" for pattern in sorted(uses))))
     return links
 

@@ -180,12 +180,16 @@ class _Builder:
     def __init__(self, path: str, rules: LinkRules, hasher: Hasher):
         self.path, self.rules, self.hasher = path, rules, hasher
         self.cells: dict[str, dict[str, str]] = {}   # record -> row-field kind -> value
+        self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
 
     def build(self, segments: list[Segment], findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
         cells = self.cells = defaultdict(dict)
         for seg in segments:
-            kind = self.rules.field_kind(seg.field) if seg.record is not None else None
+            if seg.record is None:
+                self.prose[seg.location] = prose_fields(seg.text, self.rules)
+                continue
+            kind = self.rules.field_kind(seg.field)
             if kind and kind != "name" and len(seg.text) <= MAX_CELL:
                 cells[seg.record][kind] = normalise_field(kind, seg.text)
         persons = [f for f in findings if f.entity == "PERSON" and self._name_shown(f) is not None]
@@ -215,6 +219,8 @@ class _Builder:
 
     def _row(self, key: str, members: list[Finding]) -> Row:
         values = dict(self.cells.get(key, {}))
+        if not values:
+            values = dict(self.prose.get(members[0].location, {}))
         if not values:
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
@@ -327,8 +333,9 @@ def _row_from(data: dict) -> Row:
 class IndexCollector:
     """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document.
 
-    Between `start` and `document` it keeps only the segments linkage reads: table cells (row facts)
-    and segments holding a masked digit run; everything else streams past."""
+    Between `start` and `document` it keeps only the segments linkage reads: table cells (row facts),
+    prose lines stating at least two row facts, and segments holding a masked digit run; everything
+    else streams past."""
 
     def __init__(self, rules: LinkRules, hasher: Hasher):
         self.rules, self.hasher = rules, hasher
@@ -339,7 +346,11 @@ class IndexCollector:
         self._segments = []
 
     def segment(self, segment: Segment) -> None:
-        if (segment.record is not None and len(segment.text) <= MAX_CELL) or MASKED_TOKEN.search(segment.text):
+        if segment.record is not None:
+            keep = len(segment.text) <= MAX_CELL or MASKED_TOKEN.search(segment.text)
+        else:
+            keep = MASKED_TOKEN.search(segment.text) or len(prose_fields(segment.text, self.rules)) >= 2
+        if keep:
             self._segments.append(segment)
 
     def document(self, result) -> None:

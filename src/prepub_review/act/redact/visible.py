@@ -40,14 +40,16 @@ def profile_action(profile: Profile, entity: str, variant: str = "") -> Action:
 
 
 def strictest_allowance(rules: RulesSource) -> Callable[[str, int], int]:
-    """(entity, length) -> how many characters the strictest profile leaves visible."""
+    """(entity, length) -> how many characters the strictest profile that shows the entity at all
+    leaves visible (a profile that drops it sets no shape; if every profile drops it, 0)."""
     profiles = shipped_profiles(rules)
     cache: dict[tuple[str, int], int] = {}
 
     def allowance(entity: str, length: int) -> int:
         if (entity, length) not in cache:
+            actions = [profile_action(p, entity) for p in profiles]
             cache[(entity, length)] = min(
-                (len(visible_positions(profile_action(p, entity), length)) for p in profiles), default=0)
+                (len(visible_positions(a, length)) for a in actions if a.kind != "drop"), default=0)
         return cache[(entity, length)]
 
     return allowance
