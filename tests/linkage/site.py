@@ -128,11 +128,15 @@ def news_line(p: Person, household: int | None = None, amount: int | None = None
             f"自{PERIOD}起每月领取低保金{amount or p.amount}元。")
 
 
-def generate(root: Path, *, persons: int = 1000, rosters: int = 22, plants: int = 10, seed: int = 9,
-             formats: tuple[str, ...] = ("csv", "xlsx", "html", "docx")) -> Site:
-    """`rosters` monthly lists plus 8 special publications; `plants` of each planted kind."""
+def generate(root: Path, *, persons: int = 1000, rosters: int = 22, plants: int = 10, same_form: int = 10,
+             seed: int = 9, formats: tuple[str, ...] = ("csv", "xlsx", "html", "docx")) -> Site:
+    """`rosters` monthly lists plus (if `plants`) 8 special publications with `plants` of each planted
+    kind; `same_form` pairs of people in different rosters whose ID and phone mask to the same form."""
     rng = random.Random(seed)
     people = make_persons(rng, persons, villages=max(3, persons // 40))
+    for a, b in zip(people[0:2 * same_form:2], people[1:2 * same_form:2]):
+        b.id_number = b.id_number[:14] + a.id_number[14:]
+        b.phone = a.phone[:3] + b.phone[3:7] + a.phone[7:]
     writer = SiteWriter(root, people)
     site = writer.site
     by_roster = defaultdict(list)
@@ -145,7 +149,9 @@ def generate(root: Path, *, persons: int = 1000, rosters: int = 22, plants: int 
                                 [standard(p) for p in by_roster[r]])
         for p in by_roster[r]:
             roster_of[p.pid] = path
-    pool = rng.sample(people, min(len(people), plants * 9 + 10))
+    if not plants:
+        return site
+    pool = rng.sample(people[2 * same_form:], min(len(people), plants * 7))
     take = iter(pool)
 
     def pick(n: int) -> list[Person]:

@@ -62,3 +62,21 @@ def linkage_json(report: LinkReport, presenter: Presenter) -> dict:
                         "skipped_comparisons": report.skipped_comparisons}}
 
 
+
+
+def print_linked(console: Console, findings: list[Finding], presenter: Presenter) -> None:
+    """`prepub review`: this document's linkage findings, read-only (they are not items to decide)."""
+    if not findings:
+        return
+    console.print(Text(f"跨文件关联 {len(findings)} 项（只读，不在逐项决定之列）：本文件与下列位置合起来可识别本人，"
+                       "改其中一处即可（统一打码方式，或删除/去标识化另一处的全名、号码）", style="bold yellow"))
+    for finding in findings:
+        line = Text("    ")
+        line.append(f"[{SEVERITY_LABELS[finding.severity]}]", style=SEVERITY_STYLES[finding.severity.value])
+        line.append(f" {finding.label}  {finding.location}")
+        if finding.text:
+            line.append(f"  {presenter.value(finding)}", style="bold")
+        line.append(f"  ({finding.rule_id})", style="dim")
+        console.print(line)
+        for other in finding.attrs.get("linked", []):
+            console.print(Text(f"        另一处：{other['path']}  {other['location']}"))
