@@ -124,7 +124,12 @@ def mixed_patterns(summary, partials: Sequence[Partial]) -> list[Link]:
 
 def agree(a: str, b: str) -> bool:
     """Same length, and the same character at every position both show."""
-    return len(a) == len(b) and all(x == y or MASK in (x, y) for x, y in zip(a, b))
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if x != y and x != MASK and y != MASK:
+            return False
+    return True
 
 
 def combine(a: str, b: str) -> str:
@@ -148,14 +153,20 @@ def name_agreement(a: NameForm | None, b: NameForm | None) -> int:
 
 
 def row_evidence(a: Row, b: Row, rules: LinkRules, count_name: bool = True) -> tuple[str, ...] | None:
-    """The facts two rows agree on, or None if they contradict each other (another name or village)."""
+    """The facts two rows agree on, or None if they contradict each other: another name or village,
+    or (in the same period) another household size or amount."""
     names = name_agreement(a.name, b.name)
-    if names < 0 or ("village" in a.fields and "village" in b.fields and a.fields["village"] != b.fields["village"]):
+    if names < 0:
         return None
-    agreed = [kind for kind in a.fields.keys() & b.fields.keys() if kind != "name" and a.fields[kind] == b.fields[kind]]
+    both = a.fields.keys() & b.fields.keys()
+    agreed = {kind for kind in both if a.fields[kind] == b.fields[kind]}
+    conflicts = {"village"} | (rules.conflicts_within_context if agreed & rules.context_fields else set())
+    if (both - agreed) & conflicts:
+        return None
+    facts = sorted(agreed - rules.context_fields - {"name"})
     if names > 0 and count_name:
-        agreed.append("name")
-    return tuple(sorted(agreed))
+        facts.append("name")
+    return tuple(facts)
 
 
 def enough(evidence: Sequence[str], rules: LinkRules) -> bool:
@@ -204,7 +215,7 @@ class _Linker:
                 for q in patterns[x + 1:]:
                     if p <= q or q <= p:
                         continue   # one shows all the other shows: nothing new together
-                    for i, j, evidence in self._pairs(entity, p & q, by_pattern[p], by_pattern[q], partials):
+                    for i, j, evidence in self._pairs(entity, p, q, by_pattern[p], by_pattern[q], partials):
                         clusters.join(i, j, evidence)
         links = []
         groups: dict[int, list[int]] = defaultdict(list)
@@ -218,8 +229,10 @@ class _Linker:
                     links.append(found)
         return links
 
-    def _pairs(self, entity: str, shared: frozenset[int], left: list[int], right: list[int],
+    def _pairs(self, entity: str, p: frozenset[int], q: frozenset[int], left: list[int], right: list[int],
                partials: Sequence[Partial]):
+        """Candidate pairs between the partials showing positions `p` and those showing `q`."""
+        shared = p & q
         ids = self.rules.identifiers.get(entity)
         informative = len(shared - ids.uninformative) if ids else 0
         if ids and informative >= ids.min_shared:
@@ -230,35 +243,41 @@ class _Linker:
                 for i in buckets.get(_project(partials[j].shown, shared), ()):
                     yield i, j, (f"shared:{informative}",)
             return
-        # Too few shared positions: only rows that agree on an anchor fact are compared.
+        # Too few shared positions: only rows sharing an anchor fact and one more fact are compared
+        # (what `enough` asks for); a combined complete ID that passes the check needs the anchor only.
+        complete = entity == "CN_ID_CARD" and len(p | q) == len(partials[left[0]].shown)
         seen: set[tuple[int, int]] = set()
-        for key in self.rules.anchor_fields:
-            buckets = defaultdict(lambda: ([], []))
-            for side, indices in enumerate((left, right)):
-                for i in indices:
-                    anchor = _anchor(partials[i].row, key)
-                    if anchor is not None:
-                        buckets[anchor][side].append(i)
-            for lefts, rights in buckets.values():
-                if len(lefts) * len(rights) > self.rules.max_bucket * 4:
-                    self.report.skipped_comparisons += len(lefts) * len(rights)
-                    continue
-                for i in lefts:
-                    for j in rights:
-                        if (i, j) in seen:
-                            continue
-                        seen.add((i, j))
-                        evidence = self._weak_pair_evidence(entity, partials[i], partials[j])
-                        if evidence is not None:
-                            yield i, j, evidence
+        buckets: dict[tuple, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for side, indices in enumerate((left, right)):
+            for i in indices:
+                for key in self._blocking_keys(partials[i].row, complete):
+                    buckets[key][side].append(i)
+        for lefts, rights in buckets.values():
+            if len(lefts) * len(rights) > self.rules.max_bucket:
+                self.report.skipped_comparisons += len(lefts) * len(rights)
+                continue
+            for i in lefts:
+                for j in rights:
+                    if (i, j) in seen:
+                        continue
+                    seen.add((i, j))
+                    evidence = self._weak_pair_evidence(entity, partials[i], partials[j])
+                    if evidence is not None:
+                        yield i, j, evidence
+
+    def _blocking_keys(self, row: Row, complete: bool) -> set[tuple]:
+        facts = [(kind, value) for kind in ("name", *row.fields) for value in _facts(row, kind)]
+        anchors = [(kind, value) for kind, value in facts if kind in self.rules.anchor_fields]
+        keys = {(*anchor, *fact) for anchor in anchors for fact in facts if fact[0] != anchor[0]}
+        if complete:
+            keys |= set(anchors)
+        return keys
 
     def _weak_pair_evidence(self, entity: str, a: Partial, b: Partial) -> tuple[str, ...] | None:
-        if not agree(a.shown, b.shown):
-            return None
         if a.place.path == b.place.path and a.place.record == b.place.record:
-            return ("same_record",)
+            return ("same_record",) if agree(a.shown, b.shown) else None
         evidence = row_evidence(a.row, b.row, self.rules, count_name=entity != "PERSON")
-        if evidence is None:
+        if evidence is None or not agree(a.shown, b.shown):
             return None
         combined = combine(a.shown, b.shown)
         if entity == "CN_ID_CARD" and MASK not in combined:
@@ -297,7 +316,7 @@ class _Linker:
         for p in partials:
             key = f"{p.entity}:{pattern_bits(len(p.shown), visible_positions(p.shown))}={p.piece}"
             candidates = by_piece.get(key, ())
-            if len(candidates) > self.rules.max_bucket:
+            if len(candidates) > self.rules.max_candidates:
                 self.report.skipped_comparisons += len(candidates)
                 continue
             for full in candidates:
@@ -330,15 +349,16 @@ def _project(shown: str, positions: frozenset[int]) -> str:
     return "".join(shown[i] for i in sorted(positions))
 
 
-def _anchor(row: Row, kind: str) -> str | None:
+def _facts(row: Row, kind: str) -> list[str]:
+    """A row fact as blocking keys. A name counts as evidence only when two shown characters agree,
+    so it is keyed by the pieces it shows under a pattern with two or more characters."""
     if kind == "name":
         name = row.name
         if name is None:
-            return None
-        surname = name.pieces.get(pattern_bits(name.length, (0,)))
-        return f"{name.length}:{surname}" if surname else None
+            return []
+        return [f"{bits}:{digest}" for bits, digest in name.pieces.items() if bits.count("1") >= 2]
     value = row.fields.get(kind)
-    return f"{kind}:{value}" if value else None
+    return [value] if value else []
 
 
 # --- findings for the reports ------------------------------------------------------------------

@@ -31,17 +31,23 @@ class LinkRules:
     name_mask_chars: str
     min_row_evidence: int
     anchor_fields: frozenset[str]
+    context_fields: frozenset[str]
+    conflicts_within_context: frozenset[str]
     max_bucket: int
+    max_candidates: int
 
     @classmethod
     def load(cls, rules: RulesSource) -> LinkRules:
         data = rules.mapping(LINKAGE_FILE, {"row_fields", "prose_fields", "identifiers", "name_mask_chars",
-                                            "min_row_evidence", "anchor_fields", "max_bucket"})
+                                            "min_row_evidence", "anchor_fields", "max_bucket",
+                                            "max_candidates", "context_fields", "conflicts_within_context"})
         row_node = require(data, "row_fields", dict)
         prose_node = require(data, "prose_fields", dict)
         ids_node = require(data, "identifiers", dict)
         anchors = string_list(data, "anchor_fields")
-        for kind in list(row_node) + list(prose_node) + anchors:
+        context = string_list(data, "context_fields", [])
+        conflicts = string_list(data, "conflicts_within_context", [])
+        for kind in list(row_node) + list(prose_node) + anchors + context + conflicts:
             if kind not in ROW_KINDS:
                 raise RulesError(f"{data.where()}: 未知的字段类别「{kind}」，应为 {' / '.join(ROW_KINDS)}")
         return cls(
@@ -51,7 +57,10 @@ class LinkRules:
             name_mask_chars=require(data, "name_mask_chars", str),
             min_row_evidence=require(data, "min_row_evidence", int),
             anchor_fields=frozenset(anchors),
-            max_bucket=optional(data, "max_bucket", int, 4000),
+            context_fields=frozenset(context),
+            conflicts_within_context=frozenset(conflicts),
+            max_bucket=optional(data, "max_bucket", int, 250_000),
+            max_candidates=optional(data, "max_candidates", int, 5000),
         )
 
     def field_kind(self, header: str | None) -> str | None:
