@@ -24,23 +24,24 @@ from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
 @click.option("--max-size", type=click.IntRange(min=1), default=256, show_default=True,
               help="单个文件大小上限（MB），超过则报错而不审查。")
 @click.option("--no-progress", is_flag=True, help="不显示进度条。")
+@click.option("--no-linkage", is_flag=True, help="不做跨文件关联比对（互补打码、可关联记录、打码方式）。")
 @click.option("--audit", is_flag=True, help="为每个文件追加一条审查记录（见 prepub audit）。")
 @click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
               help="审查记录库路径（隐含 --audit；默认见 prepub audit --help）。")
 def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: str, show_info: bool,
-          quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
+          quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, no_linkage: bool, audit: bool,
           audit_db: Path | None) -> None:
     """审查文件或目录（递归），报告不得公开的个人信息和密级标志。"""
     from prepub_review.act import report_json, report_linkage, report_terminal
     from prepub_review.act.present import Presenter
+    from prepub_review.linking import SiteLinkage
     from prepub_review.models import DocumentResult, Verdict
     from prepub_review.pipeline import Checker
     from prepub_review.read.base import Limits, MiB
-    from prepub_review.linking import SiteLinkage
     from prepub_review.read.walk import expand_paths
 
     checker = Checker(rules_dir=rules_dir, limits=Limits(max_file_bytes=max_size * MiB))
-    linkage = SiteLinkage(checker)
+    linkage = None if no_linkage else SiteLinkage(checker)
     walked = expand_paths(paths)
     unreadable = [DocumentResult(path=str(p.path), verdict=Verdict.ERROR, error=p.message, error_code=p.code)
                   for p in walked.problems]
@@ -54,15 +55,17 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
             if output_format == "text" and not (quiet and doc.verdict is Verdict.PASS):
                 report_terminal.print_document(out, doc, presenter, show_info)
             advance()
-    links = linkage.apply(results)
+    links = linkage.apply(results) if linkage else None
     results.extend(unreadable)
     skipped = [{"path": str(p), "reason": "格式不支持，未审查"} for p in walked.unsupported]
     if output_format == "json":
-        click.echo(report_json.render(results, skipped, presenter, report_linkage.linkage_json(links, presenter)))
+        extra = report_linkage.linkage_json(links, presenter) if links is not None else None
+        click.echo(report_json.render(results, skipped, presenter, extra))
     else:
         for doc in unreadable:
             report_terminal.print_document(out, doc, presenter, show_info)
-        report_linkage.print_linkage(out, links, presenter)
+        if links is not None:
+            report_linkage.print_linkage(out, links, presenter)
         report_terminal.print_summary(out, results, skipped)
         if not results:
             out.print("没有找到可审查的文件。")

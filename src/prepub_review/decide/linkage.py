@@ -21,10 +21,11 @@ village rules a link out. Identical masked forms add nothing to each other and a
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
+from functools import lru_cache
 
 from prepub_review.decide.linkage_index import (
     MASK,
@@ -46,6 +47,7 @@ LINKED_RECORD = "LINKED_RECORD"
 MASK_PATTERN_MIXED = "MASK_PATTERN_MIXED"
 FULL_SIDE_BLOCKS = frozenset({"CN_ID_CARD", "PHONE_NUMBER"})
 MAX_PLACES_LISTED = 20
+MASK_RUNS = re.compile(r"\*+|[^*]+")
 
 Allowance = Callable[[str, int], int]      # (entity, length) -> characters the strictest profile shows
 IdValidator = Callable[[str], bool]        # a complete 18-character ID number passes the check
@@ -86,10 +88,10 @@ def link(indexes: Iterable[LinkIndex], rules: LinkRules, allowance: Allowance,
 
 # --- mask patterns ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def mask_pattern(shown: str) -> str:
     """"110105********1234" -> "6+8*+4"; "张*明" -> "1+1*+1"."""
-    runs = [(hidden, len(list(group))) for hidden, group in groupby(ch == MASK for ch in shown)]
-    return "+".join(f"{n}*" if hidden else str(n) for hidden, n in runs)
+    return "+".join(f"{len(run)}*" if run[0] == MASK else str(len(run)) for run in MASK_RUNS.findall(shown))
 
 
 def pattern_summary(partials: Sequence[Partial]) -> dict[tuple[str, int], dict[str, tuple[int, set[str]]]]:
@@ -199,6 +201,7 @@ class _Clusters:
 class _Linker:
     def __init__(self, rules: LinkRules, allowance: Allowance, id_valid: IdValidator, report: LinkReport):
         self.rules, self.allowance, self.id_valid, self.report = rules, allowance, id_valid, report
+        self._keys: dict[int, tuple[set, set, Row]] = {}
 
     # LINKED_IDENTIFIER ---------------------------------------------------------------------------
     def complementary(self, partials: Sequence[Partial]) -> list[Link]:
@@ -246,18 +249,19 @@ class _Linker:
         # Too few shared positions: only rows sharing an anchor fact and one more fact are compared
         # (what `enough` asks for); a combined complete ID that passes the check needs the anchor only.
         complete = entity == "CN_ID_CARD" and len(p | q) == len(partials[left[0]].shown)
+        small, large = (left, right) if len(left) <= len(right) else (right, left)
+        by_key: dict[tuple, list[int]] = defaultdict(list)
+        for i in small:
+            for key in self._blocking_keys(partials[i].row, complete):
+                by_key[key].append(i)
         seen: set[tuple[int, int]] = set()
-        buckets: dict[tuple, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for side, indices in enumerate((left, right)):
-            for i in indices:
-                for key in self._blocking_keys(partials[i].row, complete):
-                    buckets[key][side].append(i)
-        for lefts, rights in buckets.values():
-            if len(lefts) * len(rights) > self.rules.max_bucket:
-                self.report.skipped_comparisons += len(lefts) * len(rights)
-                continue
-            for i in lefts:
-                for j in rights:
+        for j in large:
+            for key in self._blocking_keys(partials[j].row, complete):
+                candidates = by_key.get(key, ())
+                if len(seen) >= self.rules.max_bucket:     # bounded cost; what is skipped is reported
+                    self.report.skipped_comparisons += len(candidates)
+                    continue
+                for i in candidates:
                     if (i, j) in seen:
                         continue
                     seen.add((i, j))
@@ -266,12 +270,14 @@ class _Linker:
                         yield i, j, evidence
 
     def _blocking_keys(self, row: Row, complete: bool) -> set[tuple]:
-        facts = [(kind, value) for kind in ("name", *row.fields) for value in _facts(row, kind)]
-        anchors = [(kind, value) for kind, value in facts if kind in self.rules.anchor_fields]
-        keys = {(*anchor, *fact) for anchor in anchors for fact in facts if fact[0] != anchor[0]}
-        if complete:
-            keys |= set(anchors)
-        return keys
+        """(anchor, other fact) pairs of a row, and the anchors alone when the combined ID is complete."""
+        if id(row) not in self._keys:
+            facts = [(kind, value) for kind in ("name", *row.fields) for value in _facts(row, kind)]
+            anchors = {(kind, value) for kind, value in facts if kind in self.rules.anchor_fields}
+            self._keys[id(row)] = ({(*anchor, *fact) for anchor in anchors for fact in facts if fact[0] != anchor[0]},
+                                   anchors, row)   # the row is held so its id is not reused
+        pairs, anchors, _ = self._keys[id(row)]
+        return pairs | anchors if complete else pairs
 
     def _weak_pair_evidence(self, entity: str, a: Partial, b: Partial) -> tuple[str, ...] | None:
         if a.place.path == b.place.path and a.place.record == b.place.record:

@@ -19,6 +19,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from prepub_review.decide.linkage_rules import LinkRules
@@ -120,12 +121,17 @@ class LinkIndex:
 
 # --- shown forms and keyed pieces -------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def visible_positions(shown: str) -> frozenset[int]:
     return frozenset(i for i, ch in enumerate(shown) if ch != MASK)
 
 
 def pattern_bits(length: int, positions: Iterable[int]) -> str:
-    shown = set(positions)
+    return _bits(length, frozenset(positions))
+
+
+@lru_cache(maxsize=4096)
+def _bits(length: int, shown: frozenset[int]) -> str:
     return "".join("1" if i in shown else "0" for i in range(length))
 
 
@@ -139,6 +145,21 @@ def piece_hash(hasher: Hasher, tag: str, value: str, positions: Iterable[int]) -
     bits = pattern_bits(len(value), positions)
     digest = hasher(f"{tag}{len(value)}P{bits}V" + "".join(value[i] for i in positions)) or ""
     return digest[:HASH_CHARS]
+
+
+def memoised(hasher: Hasher, limit: int = 200_000) -> Hasher:
+    """The same keyed hash, remembered: villages, amounts and months repeat on every row. The memo
+    lives in memory for one run only and is dropped when it grows past `limit` entries."""
+    memo: dict[str, str | None] = {}
+
+    def digest(material: str) -> str | None:
+        if material not in memo:
+            if len(memo) >= limit:
+                memo.clear()
+            memo[material] = hasher(material)
+        return memo[material]
+
+    return digest
 
 
 def normalise_identifier(text: str) -> str:
@@ -192,16 +213,19 @@ class _Builder:
             kind = self.rules.field_kind(seg.field)
             if kind and kind != "name" and len(seg.text) <= MAX_CELL:
                 cells[seg.record][kind] = normalise_field(kind, seg.text)
-        persons = [f for f in findings if f.entity == "PERSON" and self._name_shown(f) is not None]
+        persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
+        for f in findings:
+            if f.entity == "PERSON" and f.record is None and self._name_shown(f) is not None:
+                persons[f.location].append(f)
         records = self._records(findings, persons)
         rows = {key: self._row(key, members) for key, members in records.items()}
         for key, members in records.items():
             self._add_record(index, Place(self.path, members[0].location, key), rows[key], members)
-        self._add_scanned(index, segments, findings, records, rows)
+        self._add_scanned(index, segments, findings, persons, rows)
         return index
 
     # A record: a table row (finding.record), or a name in prose with the identifiers near it.
-    def _records(self, findings: list[Finding], persons: list[Finding]) -> dict[str, list[Finding]]:
+    def _records(self, findings: list[Finding], persons: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
         records: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             if f.entity not in FULL_VARIANTS:
@@ -209,11 +233,11 @@ class _Builder:
             records[self._record_key(f, persons)].append(f)
         return records
 
-    def _record_key(self, finding: Finding, persons: list[Finding]) -> str:
+    def _record_key(self, finding: Finding, persons: dict[str, list[Finding]]) -> str:
         if finding.record is not None:
             return finding.record
-        near = [p for p in persons if p.location == finding.location
-                and min(abs(p.start - finding.end), abs(finding.start - p.end)) <= NEAR_PERSON]
+        near = [p for p in persons.get(finding.location, ())
+                if min(abs(p.start - finding.end), abs(finding.start - p.end)) <= NEAR_PERSON]
         anchor = min(near, key=lambda p: abs(p.start - finding.start), default=finding)
         return f"{finding.location}@{anchor.start}"
 
@@ -249,7 +273,7 @@ class _Builder:
             patterns = [frozenset((0, *rest)) for k in range(len(shown))
                         for rest in combinations(range(1, len(shown)), k)] if len(shown) <= 5 else [visible]
         else:
-            patterns = [visible] + ([frozenset({0})] if 0 in visible else [])
+            patterns = [visible]
         for positions in patterns:
             form.pieces[pattern_bits(len(shown), positions)] = piece_hash(self.hasher, "N", shown, positions)
         return form
@@ -275,13 +299,12 @@ class _Builder:
             index.fulls.append(FullRecord(place, row, frozenset(carries), pieces))
 
     def _add_scanned(self, index: LinkIndex, segments: list[Segment], findings: list[Finding],
-                     records: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
+                     persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
         """Masked identifiers: the recognizers' masked findings, and any digit/mask run they did not
         report ("11****19900101****" shows a birth date between two masked runs)."""
         by_location: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             by_location[f.location].append(f)
-        persons = [f for f in findings if f.entity == "PERSON" and self._name_shown(f) is not None]
         for seg in segments:
             for match in MASKED_TOKEN.finditer(seg.text):
                 token = match.group()
@@ -295,13 +318,14 @@ class _Builder:
                 entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, seg.field)
                 if entity not in self.rules.identifiers or len(shown) not in self.rules.identifiers[entity].lengths:
                     continue
-                probe = Finding(entity=entity, variant="masked", rule_id="", severity=None, label="",  # type: ignore[arg-type]
-                                reason="", text=token, location=seg.location, zone=seg.zone,
-                                start=match.start(), end=match.end(), score=0, recognizer="",
-                                record=seg.record, context=seg.text[max(0, match.start() - 24):match.end() + 24])
-                key = self._record_key(probe, persons)
-                if key not in rows:
-                    rows[key] = self._row(key, [probe])
+                key = seg.record
+                if key is None or key not in rows:
+                    probe = Finding(entity=entity, variant="masked", rule_id="", severity=None,  # type: ignore[arg-type]
+                                    label="", reason="", text=token, location=seg.location, zone=seg.zone,
+                                    start=match.start(), end=match.end(), score=0, recognizer="",
+                                    record=seg.record, context=seg.text[max(0, match.start() - 24):match.end() + 24])
+                    key = self._record_key(probe, persons)
+                    rows.setdefault(key, self._row(key, [probe]))
                 piece = piece_hash(self.hasher, entity[:2], shown, visible_positions(shown))
                 index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], piece))
 
@@ -338,7 +362,7 @@ class IndexCollector:
     else streams past."""
 
     def __init__(self, rules: LinkRules, hasher: Hasher):
-        self.rules, self.hasher = rules, hasher
+        self.rules, self.hasher = rules, memoised(hasher)
         self.indexes: list[LinkIndex] = []
         self._segments: list[Segment] = []
 

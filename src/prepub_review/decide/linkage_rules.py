@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prepub_review.errors import RulesError
 from prepub_review.rules_loader import LineDict, RulesSource, optional, require, string_list
@@ -35,6 +35,7 @@ class LinkRules:
     conflicts_within_context: frozenset[str]
     max_bucket: int
     max_candidates: int
+    _kinds: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)   # header memo
 
     @classmethod
     def load(cls, rules: RulesSource) -> LinkRules:
@@ -67,6 +68,11 @@ class LinkRules:
         """The row-field kind of a column header: the longest matching word wins ("对象类别" is a category)."""
         if not header:
             return None
+        if header not in self._kinds:
+            self._kinds[header] = self._match_kind(header)
+        return self._kinds[header]
+
+    def _match_kind(self, header: str) -> str | None:
         best, best_len = None, 0
         for kind, words in self.row_fields.items():
             for word in words:
