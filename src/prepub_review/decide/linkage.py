@@ -214,6 +214,7 @@ class _Linker:
             for i in members:
                 by_pattern[visible_positions(partials[i].shown)].append(i)
             patterns = sorted(by_pattern, key=sorted)
+            self._keys.clear()     # blocking keys are remembered within one entity and length only
             for x, p in enumerate(patterns):
                 for q in patterns[x + 1:]:
                     if p <= q or q <= p:

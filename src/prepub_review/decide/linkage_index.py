@@ -40,6 +40,7 @@ MASKED_VARIANTS = {"masked", "masked_weak"}
 # A run of digits and mask characters with at least two of each, not glued to other digits/letters.
 MASKED_TOKEN = re.compile(r"(?<![0-9A-Za-z*×＊])[0-9*×＊Xx]{11,19}(?![0-9A-Za-z*×＊])")
 TOKEN_MASKS = "*×＊Xx"
+TOKEN_MASK_SET = frozenset(TOKEN_MASKS)
 
 Hasher = Callable[[str], str | None]
 
@@ -306,6 +307,8 @@ class _Builder:
         for f in findings:
             by_location[f.location].append(f)
         for seg in segments:
+            if TOKEN_MASK_SET.isdisjoint(seg.text):
+                continue
             for match in MASKED_TOKEN.finditer(seg.text):
                 token = match.group()
                 if sum(ch in TOKEN_MASKS for ch in token) < 2 or sum(ch.isdigit() for ch in token) < 2:
@@ -357,9 +360,9 @@ def _row_from(data: dict) -> Row:
 class IndexCollector:
     """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document.
 
-    Between `start` and `document` it keeps only the segments linkage reads: table cells (row facts),
-    prose lines stating at least two row facts, and segments holding a masked digit run; everything
-    else streams past."""
+    Between `start` and `document` it keeps only the segments linkage reads: table cells under a
+    row-fact column, prose lines stating at least two row facts, and segments holding a masked digit
+    run; everything else streams past."""
 
     def __init__(self, rules: LinkRules, hasher: Hasher):
         self.rules, self.hasher = rules, memoised(hasher)
@@ -370,10 +373,12 @@ class IndexCollector:
         self._segments = []
 
     def segment(self, segment: Segment) -> None:
+        text = segment.text
+        masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text)
         if segment.record is not None:
-            keep = len(segment.text) <= MAX_CELL or MASKED_TOKEN.search(segment.text)
+            keep = masked or (len(text) <= MAX_CELL and self.rules.field_kind(segment.field) is not None)
         else:
-            keep = MASKED_TOKEN.search(segment.text) or len(prose_fields(segment.text, self.rules)) >= 2
+            keep = masked or len(prose_fields(text, self.rules)) >= 2
         if keep:
             self._segments.append(segment)
 
