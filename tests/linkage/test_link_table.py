@@ -98,14 +98,16 @@ IDENTIFIER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("items,revealed", [c[1:] for c in IDENTIFIER_CASES], ids=[c[0] for c in IDENTIFIER_CASES])
+def table(cases) -> dict:
+    """parametrize arguments from (description, items, expected) rows; the description is the id."""
+    return {"argvalues": [case[1:] for case in cases], "ids": [case[0] for case in cases]}
+
+
+@pytest.mark.parametrize("items,revealed", **table(IDENTIFIER_CASES))
 def test_complementary_masks(items, revealed):
     found = [item for item in run(*items) if item.kind == "LINKED_IDENTIFIER"]
-    if revealed is None:
-        assert found == []
-    else:
-        assert len(found) == 1
-        assert found[0].revealed == revealed
+    assert [item.revealed for item in found] == ([] if revealed is None else [revealed])
+    if found:
         assert {p.path for p in found[0].places} == {i.place.path for i in items}
 
 
@@ -154,14 +156,11 @@ RECORD_CASES = [
 ]
 
 
-@pytest.mark.parametrize("items,variant", [c[1:] for c in RECORD_CASES], ids=[c[0] for c in RECORD_CASES])
+@pytest.mark.parametrize("items,variant", **table(RECORD_CASES))
 def test_linkable_records(items, variant):
     found = [item for item in run(*items) if item.kind == "LINKED_RECORD"]
-    if variant is None:
-        assert found == []
-    else:
-        assert [item.variant for item in found] == [variant]
-        assert len(found[0].places) == 2
+    assert [item.variant for item in found] == ([] if variant is None else [variant])
+    assert all(len(item.places) == 2 for item in found)
 
 
 def test_one_pattern_per_entity_is_not_flagged_two_are():

@@ -18,17 +18,23 @@ def _first_findings(report: LinkReport, presenter: Presenter) -> list[tuple[Link
     return [(item, link_finding(item, 0, presenter.policy)) for item in report.links]
 
 
+def _line(finding: Finding, presenter: Presenter, what: str, reason: str = "") -> Text:
+    """"[阻止] 互补打码 身份证号  110105********6064  <reason>  (L1)"."""
+    line = Text("    ")
+    line.append(f"[{SEVERITY_LABELS[finding.severity]}]", style=SEVERITY_STYLES[finding.severity.value])
+    line.append(f" {what}")
+    if finding.text:
+        line.append(f"  {presenter.value(finding)}", style="bold")
+    line.append(f"  {reason}  ({finding.rule_id})" if reason else f"  ({finding.rule_id})", style="dim")
+    return line
+
+
 def print_linkage(console: Console, report: LinkReport, presenter: Presenter) -> None:
     if report.links:
         console.print(Text(f"跨文件关联（{len(report.links)} 项；各处单看已去标识化，合起来仍可识别本人）", style="bold"))
     for item, finding in _first_findings(report, presenter):
-        line = Text("    ")
-        line.append(f"[{SEVERITY_LABELS[finding.severity]}]", style=SEVERITY_STYLES[finding.severity.value])
-        line.append(f" {finding.label} {presenter.policy.label(item.entity)}")
-        if finding.text:
-            line.append(f"  {presenter.value(finding)}", style="bold")
-        line.append(f"  {finding.reason.split('；另见')[0]}  ({finding.rule_id})", style="dim")
-        console.print(line)
+        console.print(_line(finding, presenter, f"{finding.label} {presenter.policy.label(item.entity)}",
+                            finding.reason.split("；另见")[0]))
         for place, shown in zip(item.places, item.shown):
             side = "全名/号码" if item.kind == "LINKED_RECORD" and not shown else ""
             console.print(Text(f"        {place.path}  {place.location}" + (f"（{side}）" if side else "")))
@@ -71,12 +77,6 @@ def print_linked(console: Console, findings: list[Finding], presenter: Presenter
     console.print(Text(f"跨文件关联 {len(findings)} 项（只读，不在逐项决定之列）：本文件与下列位置合起来可识别本人，"
                        "改其中一处即可（统一打码方式，或删除/去标识化另一处的全名、号码）", style="bold yellow"))
     for finding in findings:
-        line = Text("    ")
-        line.append(f"[{SEVERITY_LABELS[finding.severity]}]", style=SEVERITY_STYLES[finding.severity.value])
-        line.append(f" {finding.label}  {finding.location}")
-        if finding.text:
-            line.append(f"  {presenter.value(finding)}", style="bold")
-        line.append(f"  ({finding.rule_id})", style="dim")
-        console.print(line)
+        console.print(_line(finding, presenter, f"{finding.label}  {finding.location}"))
         for other in finding.attrs.get("linked", []):
             console.print(Text(f"        另一处：{other['path']}  {other['location']}"))
