@@ -107,10 +107,11 @@ class LinkIndex:
                           for f in self.fulls]}
 
     @classmethod
-    def from_json(cls, data: dict) -> LinkIndex:
+    def from_json(cls, data: dict, path: str | None = None) -> LinkIndex:
+        """`path`: where the file is now (a cache keyed by content may have seen it elsewhere)."""
         if data.get("version") != INDEX_VERSION:
             raise ValueError(f"unsupported link index version {data.get('version')!r}")
-        path = data["path"]
+        path = path or data["path"]
         return cls(
             path=path,
             partials=[Partial(entity, shown, Place(path, location, record), _row_from(row), piece)
