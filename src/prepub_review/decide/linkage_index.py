@@ -186,7 +186,11 @@ def normalise_field(kind: str, text: str) -> str:
         return f"{numbers[0]}-{int(numbers[1]):02d}" if len(numbers) >= 2 else value
     if kind in ("household", "amount"):
         number = re.search(r"\d+(?:\.\d+)?", value)
-        return f"{float(number.group()):g}" if number else value
+        if number is None:
+            return value
+        whole, _, fraction = number.group().partition(".")   # "560.00" and "560" are one amount
+        fraction = fraction.rstrip("0")
+        return (whole.lstrip("0") or "0") + (f".{fraction}" if fraction else "")
     return value.rstrip("。，,;；")
 
 
