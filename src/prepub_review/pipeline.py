@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from prepub_review.decide.genre import GenreRules, OpeningLines
 from prepub_review.decide.policy import Policy, verdict_of
@@ -30,7 +31,9 @@ FIRST_LINES = 15         # lines of body text kept for the audit record's title 
 class Checker:
     """Checks documents with the rules in effect. Build once, check many files."""
 
-    def __init__(self, rules_dir: Path | None = None, limits: Limits | None = None):
+    def __init__(self, rules_dir: Path | None = None, limits: Limits | None = None,
+                 observer: DocumentObserver | None = None):
+        self.observer = observer   # sees every segment and each judged document (cross-document linkage)
         self.rules = RulesSource(rules_dir)
         self.limits = limits or Limits()
         self.policy = Policy.load(self.rules)
@@ -50,9 +53,12 @@ class Checker:
         the segments read (for the redactor: the whole text of each edited segment)."""
         path = document.path
         result = DocumentResult(path=str(path), format=document.format)
+        if self.observer is not None:
+            self.observer.start(result.path)
         opening = OpeningLines(self.genres.opening_lines)
         try:
-            detections, notices = self.detect(opening.watch(_counted(document.items(), result, keep_segments)))
+            detections, notices = self.detect(
+                _observed(opening.watch(_counted(document.items(), result, keep_segments)), self.observer))
         except PrepubError as exc:  # ReadError and friends: a clear message, verdict error
             return _failed(result, exc.message, exc.code)
         except MemoryError:
@@ -63,6 +69,8 @@ class Checker:
                            "internal_error")
         result.findings = self.policy.judge(detections, notices, self.genres.classify(opening.text))
         result.verdict = verdict_of(result.findings)
+        if self.observer is not None:
+            self.observer.document(result)
         return result
 
     def check_text(self, text: str) -> list[Finding]:
@@ -84,6 +92,22 @@ class Checker:
                                       f"发现项超过 {MAX_DETECTIONS} 项，其余未逐项列出"))
                 detections.append(hit)  # sentinel so the notice is added once
         return detections[:MAX_DETECTIONS], notices
+
+
+class DocumentObserver(Protocol):
+    """Sees each document start, each segment as it is read, then the judged document (not on error)."""
+
+    def start(self, path: str) -> None: ...
+
+    def segment(self, segment: Segment) -> None: ...
+
+    def document(self, result: DocumentResult) -> None: ...
+
+
+def _observed(items: Iterable[Segment | Notice], observer: DocumentObserver | None) -> Iterable[Segment | Notice]:
+    if observer is None:
+        return items
+    return (observer.segment(item) or item if isinstance(item, Segment) else item for item in items)
 
 
 def _failed(result: DocumentResult, message: str, code: str) -> DocumentResult:

@@ -25,7 +25,8 @@ class Presenter:
     def value(self, finding: Finding) -> str:
         if self.reveal:
             return finding.text
-        return shown_masked(finding.text, self.policy.mask_spec(finding.entity))
+        # A linkage finding's value is an identifier or name: masked as that entity (attrs["masked_as"]).
+        return shown_masked(finding.text, self.policy.mask_spec(finding.attrs.get("masked_as", finding.entity)))
 
     def context(self, finding: Finding) -> str:
         if self.reveal:

@@ -18,7 +18,7 @@ FORMAT_VERSION = 1
 
 
 def finding_json(finding: Finding, presenter: Presenter) -> dict:
-    return {
+    row = {
         "entity": finding.entity,
         "text": presenter.value(finding),
         "severity": finding.severity.value,
@@ -37,6 +37,10 @@ def finding_json(finding: Finding, presenter: Presenter) -> dict:
         "recognizer": finding.recognizer,
         "masked": not presenter.reveal,
     }
+    if "linked" in finding.attrs:   # cross-document linkage: where the other halves are
+        row["linked"] = finding.attrs["linked"]
+        row["revealed"] = finding.attrs["revealed"]
+    return row
 
 
 def document_json(doc: DocumentResult, presenter: Presenter) -> dict:
@@ -52,7 +56,8 @@ def document_json(doc: DocumentResult, presenter: Presenter) -> dict:
     }
 
 
-def render(documents: Sequence[DocumentResult], skipped: Sequence[dict], presenter: Presenter) -> str:
+def render(documents: Sequence[DocumentResult], skipped: Sequence[dict], presenter: Presenter,
+           extra: dict | None = None) -> str:
     verdicts = Counter(d.verdict.value for d in documents)
     report = {
         "version": FORMAT_VERSION,
@@ -60,5 +65,6 @@ def render(documents: Sequence[DocumentResult], skipped: Sequence[dict], present
         "documents": [document_json(d, presenter) for d in documents],
         "skipped": list(skipped),
         "summary": {"documents": len(documents), **{v: verdicts[v] for v in ("pass", "review", "block", "error")}},
+        **(extra or {}),
     }
     return json.dumps(report, ensure_ascii=False)

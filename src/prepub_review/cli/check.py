@@ -27,6 +27,7 @@ from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_opti
 @click.option("--max-size", type=click.IntRange(min=1), default=256, show_default=True,
               help="单个文件大小上限（MB），超过则报错而不审查。")
 @click.option("--no-progress", is_flag=True, help="不显示进度条。")
+@click.option("--no-linkage", is_flag=True, help="不做跨文件关联比对（互补打码、可关联记录、打码方式）。")
 @click.option("--audit", is_flag=True, help="为每个文件追加一条审查记录（见 prepub audit）。")
 @audit_db_options
 @click.option("--approvals", "approvals_path", type=click.Path(path_type=Path, dir_okay=False),

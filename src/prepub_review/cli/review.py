@@ -38,9 +38,11 @@ EXIT_INTERRUPTED = 130
               help="自定义规则目录：同名文件覆盖内置规则。")
 @click.option("--approvals", "approvals_path", type=click.Path(path_type=Path, dir_okay=False),
               help="把每个「保留原文」决定记入网站仓库的审批文件（如 .prepub-approvals.json），供 prepub check 认可。")
+@click.option("--site", "site_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="站点的其他文件或目录（只读）：显示本文件与它们之间的跨文件关联。")
 def review(file: Path, reviewer: str | None, approver: str | None, profile_name: str, output: Path | None,
            force: bool, audit_db: str | None, decisions_path: Path | None, accept_all: bool, reveal: bool,
-           rules_dir: Path | None, approvals_path: Path | None) -> None:
+           rules_dir: Path | None, approvals_path: Path | None, site_paths: tuple[Path, ...]) -> None:
     """逐项审查一个文件的发现项，作出审查结论并写入保密审查记录；去标识化后公开时生成去标识化副本。"""
     from prepub_review import config
     from prepub_review.act.audit import (
@@ -59,7 +61,10 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     from prepub_review.act.review.session import Decision, Session, build_items
     from prepub_review.act.present import Presenter
     from prepub_review.act.review.screen import Screen
+    from prepub_review.act.report_linkage import print_linked
+    from prepub_review.linking import SiteLinkage, linked_for_document
     from prepub_review.pipeline import Checker
+    from prepub_review.formats.walk import expand_paths
 
     if decisions_path and accept_all:
         raise click.UsageError("--decisions 与 --accept-all 只能选一个")
@@ -89,7 +94,9 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
 
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     target = output or default_output(file)
+    linkage = SiteLinkage(checker) if site_paths else None     # sees the draft as it is read
     document, doc, cannot_redact = _open(redactor, file)      # the one read of the draft
+    linked = linked_for_document(linkage, checker, file, expand_paths(site_paths).files) if linkage else []
     with document:
         plan, cannot_redact = _plan(redactor, document, doc, target, force, cannot_redact)
         session = Session(build_items(doc.findings, redactor, plan))
@@ -102,6 +109,7 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
         screen.say(f"审查文件：{file}    审查人：{reviewer}    方案：{profile.label}（{profile.name}）", "bold")
         screen.say(f"共 {len(session.items)} 项需要逐项审查" + (f"（另有 {_info_count(doc)} 项提示级信息不需决定）"
                                                          if _info_count(doc) else ""))
+        print_linked(screen.console, linked, presenter)
         finisher = _Finisher(session, context, checker.policy, value_key, log, screen, conclusions, (document, doc))
 
         if interactive:

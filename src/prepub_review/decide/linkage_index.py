@@ -1,0 +1,393 @@
+"""The index of partial identifiers of one document, for cross-document linkage (decide/linkage.py).
+
+`LinkIndex.from_document(path, segments, findings, rules, hasher)` keeps, per document:
+- `partials`: every masked identifier (身份证号, phone, bank card) and masked name, as the document
+  shows it ("110105********1234", "张*明"), with where it sits and the facts of its row;
+- `fulls`: every record that shows a full name or identifier, as keyed hashes only: of the whole
+  value and of its projection onto the mask patterns of rules/linkage.yaml, so that a masked form
+  elsewhere can be matched without the index holding the value.
+
+Row facts (village, household size, amount, period, category) are stored as keyed hashes too.
+`hasher` is the audit trail's keyed hash (act/audit ValueKey.digest): HMAC-SHA256 under a key kept
+outside the index. The index serialises to JSON (`to_json`/`from_json`) for the check cache.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+
+from prepub_review.decide.linkage_rules import LinkRules
+from prepub_review.models import Finding, Segment
+
+INDEX_VERSION = 1
+MASK = "*"
+HASH_CHARS = 32          # 128 bits of the HMAC are plenty for equality tests
+NEAR_PERSON = 40         # an identifier in prose belongs to the nearest name within so many characters
+MAX_CELL = 200           # table cells longer than this are not row fields
+FULL_VARIANTS = {
+    "CN_ID_CARD": {"valid", "residence_permit"},
+    "PHONE_NUMBER": {"mobile"},
+    "BANK_CARD": {"valid", "labelled_account"},
+    "PERSON": {"private", "private_weak"},
+}
+MASKED_VARIANTS = {"masked", "masked_weak"}
+# A run of digits and mask characters with at least two of each, not glued to other digits/letters.
+MASKED_TOKEN = re.compile(r"(?<![0-9A-Za-z*×＊])[0-9*×＊Xx]{11,19}(?![0-9A-Za-z*×＊])")
+TOKEN_MASKS = "*×＊Xx"
+TOKEN_MASK_SET = frozenset(TOKEN_MASKS)
+
+Hasher = Callable[[str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    path: str
+    location: str
+    record: str          # the table row, or the prose line and name the value belongs to
+
+
+@dataclass(slots=True)
+class NameForm:
+    """A name as compared between records: the shown form if masked, keyed pieces always.
+
+    `pieces` maps a visibility pattern ("101" = first and last character shown) to the keyed hash
+    of the characters shown under it. A full name carries a piece for every pattern that keeps the
+    surname; a masked name carries its own pattern (and its surname when shown)."""
+
+    length: int
+    shown: str | None = None
+    pieces: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Row:
+    fields: dict[str, str] = field(default_factory=dict)   # kind -> keyed hash of the normalised value
+    name: NameForm | None = None
+
+
+@dataclass(slots=True)
+class Partial:
+    entity: str          # CN_ID_CARD, PHONE_NUMBER, BANK_CARD or PERSON
+    shown: str           # as the document shows it, hidden positions as "*"
+    place: Place
+    row: Row
+    piece: str = ""      # keyed hash of the shown characters (matched against full values' pieces)
+
+
+@dataclass(slots=True)
+class FullRecord:
+    place: Place
+    row: Row
+    carries: frozenset[str]                               # entities shown in full in this record
+    pieces: dict[str, str] = field(default_factory=dict)  # "<entity>:<pattern>" -> keyed hash
+
+
+@dataclass(slots=True)
+class LinkIndex:
+    path: str
+    partials: list[Partial] = field(default_factory=list)
+    fulls: list[FullRecord] = field(default_factory=list)
+
+    @classmethod
+    def from_document(cls, path: str, segments: Iterable[Segment], findings: Iterable[Finding],
+                      rules: LinkRules, hasher: Hasher) -> LinkIndex:
+        return _Builder(str(path), rules, hasher).build(list(segments), list(findings))
+
+    def to_json(self) -> dict:
+        return {"version": INDEX_VERSION, "path": self.path,
+                "partials": [[p.entity, p.shown, p.place.location, p.place.record, _row_json(p.row), p.piece]
+                             for p in self.partials],
+                "fulls": [[f.place.location, f.place.record, sorted(f.carries), f.pieces, _row_json(f.row)]
+                          for f in self.fulls]}
+
+    @classmethod
+    def from_json(cls, data: dict, path: str | None = None) -> LinkIndex:
+        """`path`: where the file is now (a cache keyed by content may have seen it elsewhere)."""
+        if data.get("version") != INDEX_VERSION:
+            raise ValueError(f"unsupported link index version {data.get('version')!r}")
+        path = path or data["path"]
+        return cls(
+            path=path,
+            partials=[Partial(entity, shown, Place(path, location, record), _row_from(row), piece)
+                      for entity, shown, location, record, row, piece in data["partials"]],
+            fulls=[FullRecord(Place(path, location, record), _row_from(row), frozenset(carries), dict(pieces))
+                   for location, record, carries, pieces, row in data["fulls"]],
+        )
+
+
+# --- shown forms and keyed pieces -------------------------------------------------------------
+
+@lru_cache(maxsize=65536)
+def visible_positions(shown: str) -> frozenset[int]:
+    return frozenset(i for i, ch in enumerate(shown) if ch != MASK)
+
+
+def pattern_bits(length: int, positions: Iterable[int]) -> str:
+    return _bits(length, frozenset(positions))
+
+
+@lru_cache(maxsize=4096)
+def _bits(length: int, shown: frozenset[int]) -> str:
+    return "".join("1" if i in shown else "0" for i in range(length))
+
+
+def keep_positions(length: int, keep_prefix: int, keep_suffix: int) -> frozenset[int]:
+    return frozenset(i for i in range(length) if i < keep_prefix or i >= length - keep_suffix)
+
+
+def piece_hash(hasher: Hasher, tag: str, value: str, positions: Iterable[int]) -> str:
+    """Keyed hash of `value` projected onto `positions` (the same for a full value and a masked form)."""
+    positions = sorted(positions)
+    bits = pattern_bits(len(value), positions)
+    digest = hasher(f"{tag}{len(value)}P{bits}V" + "".join(value[i] for i in positions)) or ""
+    return digest[:HASH_CHARS]
+
+
+def memoised(hasher: Hasher, limit: int = 200_000) -> Hasher:
+    """The same keyed hash, remembered: villages, amounts and months repeat on every row. The memo
+    lives in memory for one run only and is dropped when it grows past `limit` entries."""
+    memo: dict[str, str | None] = {}
+
+    def digest(material: str) -> str | None:
+        if material not in memo:
+            if len(memo) >= limit:
+                memo.clear()
+            memo[material] = hasher(material)
+        return memo[material]
+
+    return digest
+
+
+def normalise_identifier(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum() or ch in TOKEN_MASKS).upper()
+
+
+def shown_identifier(token: str) -> str:
+    """"110105********123X" keeps its check digit X; any other X, x, ×, ＊ is a mask."""
+    chars = []
+    for i, ch in enumerate(token):
+        check_digit = ch in "Xx" and i == len(token) - 1 == 17 and token[i - 1].isdigit()
+        chars.append("X" if check_digit else MASK if ch in TOKEN_MASKS else ch)
+    return "".join(chars)
+
+
+# --- row fields -------------------------------------------------------------------------------
+
+def normalise_field(kind: str, text: str) -> str:
+    value = "".join(unicodedata.normalize("NFKC", text).split())
+    if kind == "period":
+        numbers = re.findall(r"\d+", value)
+        return f"{numbers[0]}-{int(numbers[1]):02d}" if len(numbers) >= 2 else value
+    if kind in ("household", "amount"):
+        number = re.search(r"\d+(?:\.\d+)?", value)
+        if number is None:
+            return value
+        whole, _, fraction = number.group().partition(".")   # "560.00" and "560" are one amount
+        fraction = fraction.rstrip("0")
+        return (whole.lstrip("0") or "0") + (f".{fraction}" if fraction else "")
+    return value.rstrip("。，,;；")
+
+
+def prose_fields(text: str, rules: LinkRules) -> dict[str, str]:
+    found = {}
+    for kind, pattern in rules.prose_fields.items():
+        match = pattern.search(text)
+        if match:
+            found[kind] = normalise_field(kind, match.group(1))
+    return found
+
+
+class _Builder:
+    def __init__(self, path: str, rules: LinkRules, hasher: Hasher):
+        self.path, self.rules, self.hasher = path, rules, hasher
+        self.cells: dict[str, dict[str, str]] = {}   # record -> row-field kind -> value
+        self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
+
+    def build(self, segments: list[Segment], findings: list[Finding]) -> LinkIndex:
+        index = LinkIndex(self.path)
+        cells = self.cells = defaultdict(dict)
+        for seg in segments:
+            if seg.record is None:
+                self.prose[seg.location] = prose_fields(seg.text, self.rules)
+                continue
+            kind = self.rules.field_kind(seg.field)
+            if kind and kind != "name" and len(seg.text) <= MAX_CELL:
+                cells[seg.record][kind] = normalise_field(kind, seg.text)
+        persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
+        for f in findings:
+            if f.entity == "PERSON" and f.record is None and self._name_shown(f) is not None:
+                persons[f.location].append(f)
+        records = self._records(findings, persons)
+        rows = {key: self._row(key, members) for key, members in records.items()}
+        for key, members in records.items():
+            self._add_record(index, Place(self.path, members[0].location, key), rows[key], members)
+        self._add_scanned(index, segments, findings, persons, rows)
+        return index
+
+    # A record: a table row (finding.record), or a name in prose with the identifiers near it.
+    def _records(self, findings: list[Finding], persons: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
+        records: dict[str, list[Finding]] = defaultdict(list)
+        for f in findings:
+            if f.entity not in FULL_VARIANTS:
+                continue
+            records[self._record_key(f, persons)].append(f)
+        return records
+
+    def _record_key(self, finding: Finding, persons: dict[str, list[Finding]]) -> str:
+        if finding.record is not None:
+            return finding.record
+        near = [p for p in persons.get(finding.location, ())
+                if min(abs(p.start - finding.end), abs(finding.start - p.end)) <= NEAR_PERSON]
+        anchor = min(near, key=lambda p: abs(p.start - finding.start), default=finding)
+        return f"{finding.location}@{anchor.start}"
+
+    def _row(self, key: str, members: list[Finding]) -> Row:
+        values = dict(self.cells.get(key, {}))
+        if not values:
+            values = dict(self.prose.get(members[0].location, {}))
+        if not values:
+            for f in members:
+                values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
+        row = Row({kind: piece_hash(self.hasher, f"F{kind}", value, range(len(value)))
+                   for kind, value in values.items() if value})
+        names = [f for f in members if f.entity == "PERSON"]
+        shown = next((s for s in map(self._name_shown, names) if s is not None), None)
+        if shown is not None:
+            row.name = self.name_form(shown)
+        return row
+
+    def _name_shown(self, finding: Finding) -> str | None:
+        """A name as compared: "张*明" for a masked name, "张建明" for a full one; None if not comparable
+        (张某某 hides an unknown number of characters; officials are not in a record's facts)."""
+        if finding.variant in MASKED_VARIANTS:
+            text = "".join(MASK if ch in self.rules.name_mask_chars else ch for ch in finding.text.strip())
+            return text if MASK in text and not any(ch in text for ch in "某○〇") else None
+        if finding.variant in FULL_VARIANTS["PERSON"]:
+            return finding.text.strip()
+        return None
+
+    def name_form(self, shown: str) -> NameForm:
+        visible = visible_positions(shown)
+        form = NameForm(len(shown), shown if len(visible) < len(shown) else None)
+        if form.shown is None:
+            patterns = [frozenset((0, *rest)) for k in range(len(shown))
+                        for rest in combinations(range(1, len(shown)), k)] if len(shown) <= 5 else [visible]
+        else:
+            patterns = [visible]
+        for positions in patterns:
+            form.pieces[pattern_bits(len(shown), positions)] = piece_hash(self.hasher, "N", shown, positions)
+        return form
+
+    def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
+        carries: set[str] = set()
+        pieces: dict[str, str] = {}
+        for f in members:
+            if f.entity == "PERSON" and row.name is not None:
+                if row.name.shown is None:
+                    carries.add("PERSON")
+                elif f.variant in MASKED_VARIANTS and self._name_shown(f) == row.name.shown:
+                    index.partials.append(Partial("PERSON", row.name.shown, place, row,
+                                                  row.name.pieces[pattern_bits(row.name.length, visible_positions(row.name.shown))]))
+            elif f.variant in FULL_VARIANTS.get(f.entity, ()) and f.entity in self.rules.identifiers:
+                value = normalise_identifier(f.text)
+                carries.add(f.entity)
+                for prefix, suffix in self.rules.identifiers[f.entity].full_patterns:
+                    positions = keep_positions(len(value), prefix, suffix)
+                    key = f"{f.entity}:{pattern_bits(len(value), positions)}"
+                    pieces[key] = piece_hash(self.hasher, f.entity[:2], value, positions)
+        if carries:
+            index.fulls.append(FullRecord(place, row, frozenset(carries), pieces))
+
+    def _add_scanned(self, index: LinkIndex, segments: list[Segment], findings: list[Finding],
+                     persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
+        """Masked identifiers: the recognizers' masked findings, and any digit/mask run they did not
+        report ("11****19900101****" shows a birth date between two masked runs)."""
+        by_location: dict[str, list[Finding]] = defaultdict(list)
+        for f in findings:
+            by_location[f.location].append(f)
+        for seg in segments:
+            if TOKEN_MASK_SET.isdisjoint(seg.text):
+                continue
+            for match in MASKED_TOKEN.finditer(seg.text):
+                token = match.group()
+                if sum(ch in TOKEN_MASKS for ch in token) < 2 or sum(ch.isdigit() for ch in token) < 2:
+                    continue
+                overlapping = [f for f in by_location[seg.location]
+                               if f.start < match.end() and match.start() < f.end]
+                if any(f.variant not in MASKED_VARIANTS for f in overlapping):
+                    continue   # a full value the recognizers judged (or not a masked identifier at all)
+                shown = shown_identifier(token)
+                entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, seg.field)
+                if entity not in self.rules.identifiers or len(shown) not in self.rules.identifiers[entity].lengths:
+                    continue
+                key = seg.record
+                if key is None or key not in rows:
+                    probe = Finding(entity=entity, variant="masked", rule_id="", severity=None,  # type: ignore[arg-type]
+                                    label="", reason="", text=token, location=seg.location, zone=seg.zone,
+                                    start=match.start(), end=match.end(), score=0, recognizer="",
+                                    record=seg.record, context=seg.text[max(0, match.start() - 24):match.end() + 24])
+                    key = self._record_key(probe, persons)
+                    rows.setdefault(key, self._row(key, [probe]))
+                piece = piece_hash(self.hasher, entity[:2], shown, visible_positions(shown))
+                index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], piece))
+
+    @staticmethod
+    def _entity_by_shape(shown: str, header: str | None) -> str | None:
+        if header and any(word in header for word in ("卡号", "账号", "帐号", "银行")):
+            return "BANK_CARD"
+        if len(shown) == 18:
+            return "CN_ID_CARD"
+        if len(shown) == 11 and shown[0] in "1*":
+            return "PHONE_NUMBER"
+        if len(shown) in (16, 17, 19):
+            return "BANK_CARD"
+        return None
+
+
+def _row_json(row: Row) -> dict:
+    name = row.name
+    return {"f": row.fields,
+            "n": None if name is None else {"len": name.length, "shown": name.shown, "pieces": name.pieces}}
+
+
+def _row_from(data: dict) -> Row:
+    name = data.get("n")
+    return Row(dict(data.get("f", {})),
+               None if name is None else NameForm(name["len"], name.get("shown"), dict(name.get("pieces", {}))))
+
+
+class IndexCollector:
+    """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document.
+
+    Between `start` and `document` it keeps only the segments linkage reads: table cells under a
+    row-fact column, prose lines stating at least two row facts, and segments holding a masked digit
+    run; everything else streams past."""
+
+    def __init__(self, rules: LinkRules, hasher: Hasher):
+        self.rules, self.hasher = rules, memoised(hasher)
+        self.indexes: list[LinkIndex] = []
+        self._segments: list[Segment] = []
+
+    def start(self, path: str) -> None:
+        self._segments = []
+
+    def segment(self, segment: Segment) -> None:
+        text = segment.text
+        masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text)
+        if segment.record is not None:
+            keep = masked or (len(text) <= MAX_CELL and self.rules.field_kind(segment.field) is not None)
+        else:
+            keep = masked or len(prose_fields(text, self.rules)) >= 2
+        if keep:
+            self._segments.append(segment)
+
+    def document(self, result) -> None:
+        self.indexes.append(LinkIndex.from_document(result.path, self._segments, result.findings,
+                                                    self.rules, self.hasher))
+        self._segments = []

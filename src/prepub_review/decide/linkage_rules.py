@@ -1,0 +1,117 @@
+"""rules/linkage.yaml, validated: what cross-document linkage compares (see decide/linkage.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from prepub_review.errors import RulesError
+from prepub_review.rules_loader import LineDict, RulesSource, optional, require, string_list
+
+LINKAGE_FILE = "linkage.yaml"
+ROW_KINDS = ("village", "household", "amount", "period", "category", "name")
+IDENTIFIERS = ("CN_ID_CARD", "PHONE_NUMBER", "BANK_CARD")
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierRules:
+    entity: str
+    lengths: frozenset[int]
+    uninformative: frozenset[int]
+    min_shared: int
+    birth_positions: frozenset[int]
+    full_patterns: tuple[tuple[int, int], ...]   # (keep_prefix, keep_suffix)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRules:
+    row_fields: dict[str, tuple[str, ...]]       # kind -> header words
+    prose_fields: dict[str, re.Pattern]          # kind -> pattern, group 1 is the value
+    identifiers: dict[str, IdentifierRules]
+    name_mask_chars: str
+    min_row_evidence: int
+    anchor_fields: frozenset[str]
+    context_fields: frozenset[str]
+    conflicts_within_context: frozenset[str]
+    max_bucket: int
+    max_candidates: int
+    _kinds: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)   # header memo
+
+    @classmethod
+    def load(cls, rules: RulesSource) -> LinkRules:
+        data = rules.mapping(LINKAGE_FILE, {"row_fields", "prose_fields", "identifiers", "name_mask_chars",
+                                            "min_row_evidence", "anchor_fields", "max_bucket",
+                                            "max_candidates", "context_fields", "conflicts_within_context"})
+        row_node = require(data, "row_fields", dict)
+        prose_node = require(data, "prose_fields", dict)
+        ids_node = require(data, "identifiers", dict)
+        anchors = string_list(data, "anchor_fields")
+        context = string_list(data, "context_fields", [])
+        conflicts = string_list(data, "conflicts_within_context", [])
+        for kind in list(row_node) + list(prose_node) + anchors + context + conflicts:
+            if kind not in ROW_KINDS:
+                raise RulesError(f"{data.where()}: 未知的字段类别「{kind}」，应为 {' / '.join(ROW_KINDS)}")
+        return cls(
+            row_fields={kind: tuple(string_list(row_node, kind)) for kind in row_node},
+            prose_fields={kind: _pattern(prose_node, kind) for kind in prose_node},
+            identifiers={entity: _identifier(ids_node, entity) for entity in ids_node},
+            name_mask_chars=require(data, "name_mask_chars", str),
+            min_row_evidence=require(data, "min_row_evidence", int),
+            anchor_fields=frozenset(anchors),
+            context_fields=frozenset(context),
+            conflicts_within_context=frozenset(conflicts),
+            max_bucket=optional(data, "max_bucket", int, 250_000),
+            max_candidates=optional(data, "max_candidates", int, 5000),
+        )
+
+    def field_kind(self, header: str | None) -> str | None:
+        """The row-field kind of a column header: the longest matching word wins ("对象类别" is a category)."""
+        if not header:
+            return None
+        if header not in self._kinds:
+            self._kinds[header] = self._match_kind(header)
+        return self._kinds[header]
+
+    def _match_kind(self, header: str) -> str | None:
+        best, best_len = None, 0
+        for kind, words in self.row_fields.items():
+            for word in words:
+                if word in header and len(word) > best_len:
+                    best, best_len = kind, len(word)
+        return best
+
+
+def _pattern(node: LineDict, kind: str) -> re.Pattern:
+    source = require(node, kind, str)
+    try:
+        compiled = re.compile(source)
+    except re.error as exc:
+        raise RulesError(f"{node.where(kind)}: 正则表达式有误：{exc}") from None
+    if compiled.groups < 1:
+        raise RulesError(f"{node.where(kind)}: 正则表达式须有一个分组（取值）")
+    return compiled
+
+
+def _positions(node: LineDict, key: str) -> frozenset[int]:
+    values = optional(node, key, list, [])
+    if not all(isinstance(v, int) and v >= 0 for v in values):
+        raise RulesError(f"{node.where(key)}: 「{key}」应为非负整数列表")
+    return frozenset(values)
+
+
+def _identifier(parent: LineDict, entity: str) -> IdentifierRules:
+    if entity not in IDENTIFIERS:
+        raise RulesError(f"{parent.where(entity)}: 未知的实体「{entity}」，应为 {' / '.join(IDENTIFIERS)}")
+    node = require(parent, entity, dict)
+    patterns = optional(node, "full_patterns", list, [])
+    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(n, int) and n >= 0 for n in p)
+               for p in patterns):
+        raise RulesError(f"{node.where('full_patterns')}: 「full_patterns」应为 [前几位, 后几位] 的列表")
+    lengths = _positions(node, "lengths")
+    if not lengths:
+        raise RulesError(f"{node.where()}: 缺少「lengths」")
+    return IdentifierRules(
+        entity=entity, lengths=lengths, uninformative=_positions(node, "uninformative"),
+        min_shared=require(node, "min_shared", int), birth_positions=_positions(node, "birth_positions"),
+        full_patterns=tuple((p[0], p[1]) for p in patterns),
+    )

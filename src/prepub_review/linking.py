@@ -1,0 +1,68 @@
+"""Wires cross-document linkage into a run (like pipeline.py for one document).
+
+    linkage = SiteLinkage(checker)          # installs the index collector as the Checker's observer
+    for path in files: results.append(checker.check_file(path))
+    report = linkage.apply(results)         # links, adds the findings to the documents involved
+
+Incremental runs: `linkage.indexes()` are the indexes of this run (LinkIndex.to_json() per file for a
+cache); pass the unchanged files' indexes (LinkIndex.from_json) as `apply(results, cached)`. A cache
+must use a persistent key (`key=` the audit trail's audit.key) or the cached hashes never match.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from prepub_review.act.audit.build import ValueKey
+from prepub_review.act.redact.visible import strictest_allowance
+from prepub_review.decide.linkage import LinkReport, link, link_findings
+from prepub_review.decide.linkage_index import IndexCollector, LinkIndex
+from prepub_review.decide.linkage_rules import LinkRules
+from prepub_review.decide.policy import verdict_of
+from prepub_review.detect.recognizers.id_card import CnIdCardRecognizer
+from prepub_review.models import DocumentResult, Finding
+
+
+class SiteLinkage:
+    def __init__(self, checker, key: bytes | None = None):
+        self.policy = checker.policy
+        self.rules = LinkRules.load(checker.rules)
+        # Without a cache the hashes live for one run only: a fresh random key is enough.
+        self.value_key = ValueKey(key if key is not None else secrets.token_bytes(32))
+        self.collector = IndexCollector(self.rules, self.value_key.digest)
+        self.allowance = strictest_allowance(checker.rules)
+        self.id_valid = CnIdCardRecognizer(checker.rules).validate_result
+        checker.observer = self.collector
+
+    def indexes(self) -> list[LinkIndex]:
+        return list(self.collector.indexes)
+
+    def run(self, cached: Iterable[LinkIndex] = ()) -> tuple[LinkReport, dict[str, list[Finding]]]:
+        """Links this run's indexes with `cached` ones (unchanged files not re-read); the findings
+        per document path."""
+        fresh = {index.path for index in self.collector.indexes}
+        indexes = self.collector.indexes + [index for index in cached if index.path not in fresh]
+        report = link(indexes, self.rules, self.allowance, self.id_valid)
+        return report, link_findings(report, self.policy)
+
+    def apply(self, results: Sequence[DocumentResult], cached: Iterable[LinkIndex] = ()) -> LinkReport:
+        """`run`, then adds each document's linkage findings to it and updates its verdict."""
+        report, per_path = self.run(cached)
+        for doc in results:
+            if doc.error is None and doc.path in per_path:
+                doc.findings.extend(per_path[doc.path])
+                doc.verdict = verdict_of(doc.findings)
+        return report
+
+
+def linked_for_document(linkage: SiteLinkage, checker, path: Path, others: Iterable[Path]) -> list[Finding]:
+    """The linkage findings of one already-checked document against `others` (checked here for
+    their indexes only; `prepub review --site`)."""
+    own = Path(path).resolve()
+    for other in others:
+        if Path(other).resolve() != own:
+            checker.check_file(other)
+    _, per_path = linkage.run()
+    return per_path.get(str(path), [])

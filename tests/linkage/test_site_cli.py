@@ -1,0 +1,106 @@
+"""Linkage through the real `prepub` command over generated sites (tests/linkage/site.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_prepub
+from tests.linkage.site import generate
+
+PLANTS = 2
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    site = generate(root, persons=100, rosters=4, plants=PLANTS, same_form=3)
+    run = run_prepub("check", "--format", "json", "--no-progress", str(root))
+    return site, run
+
+
+def links_of(run, kind: str) -> list[dict]:
+    return [link for link in run.json()["linkage"]["links"] if link["kind"] == kind]
+
+
+def paths(link: dict) -> set[str]:
+    return {place["path"] for place in link["places"]}
+
+
+def test_planted_pairs_triples_and_records_are_each_found_and_nothing_else(planted):
+    site, run = planted
+    assert run.code == 1, run.stderr
+    identifiers = links_of(run, "LINKED_IDENTIFIER")
+    for plant in (p for p in site.plants if p.kind == "LINKED_IDENTIFIER"):
+        assert any(plant.paths <= paths(link) for link in identifiers), plant
+    triples = [link for link in identifiers if len(link["places"]) >= 4]
+    assert len(triples) == PLANTS and all(link["revealed"] == link["length"] == 18 for link in triples)
+    # pairs + triples + phone pairs; decoys (another person's last 4 in the same village) not linked
+    assert len(identifiers) == 3 * PLANTS
+    records = links_of(run, "LINKED_RECORD")
+    survey = str(site.root / "入户调查.docx")
+    in_document = [link for link in records if paths(link) == {survey}]
+    assert len(in_document) == PLANTS
+    # news + payroll + in-document + the survey's full names against their roster rows
+    assert len(records) == 4 * PLANTS
+    assert {link["severity"] for link in records if str(site.root / "发放花名册.xlsx") in paths(link)} == {"block"}
+
+
+def test_every_document_involved_carries_the_finding_with_the_other_places(planted):
+    site, run = planted
+    by_path = {doc["path"]: doc for doc in run.json()["documents"]}
+    notice = by_path[str(site.root / "更正公告.docx")]
+    linked = [f for f in notice["findings"] if f["entity"] == "LINKED_IDENTIFIER"]
+    assert len(linked) == PLANTS and notice["verdict"] == "block"
+    for finding in linked:
+        assert finding["severity"] == "block" and finding["rule_id"] == "L1"
+        assert any("低保名单" in other["path"] for other in finding["linked"])
+        assert finding["revealed"] == 18
+        assert "*" in finding["text"]          # the reconstruction is shown masked
+
+
+def test_the_report_never_shows_a_reconstructed_number(planted):
+    site, run = planted
+    for person in site.persons:
+        assert person.id_number not in run.stdout and person.phone not in run.stdout
+
+
+def test_same_form_masks_and_consistent_masking_are_not_flagged(tmp_path):
+    site = generate(tmp_path, persons=80, rosters=3, plants=0, same_form=6)
+    run = run_prepub("check", "--format", "json", "--no-progress", str(tmp_path))
+    assert run.code == 0, run.stdout[-2000:]
+    linkage = run.json()["linkage"]
+    assert linkage["links"] == []
+    ids = [p for p in linkage["mask_patterns"] if p["entity"] == "CN_ID_CARD"]
+    assert [(p["pattern"], p["documents"]) for p in ids] == [("6+8*+4", 3)]
+    # the same-form pairs really are on the site, in different documents
+    a, b = site.persons[0], site.persons[1]
+    assert a.id_number[-4:] == b.id_number[-4:] and a.id_number != b.id_number
+
+
+def test_terminal_report_lists_both_places(tmp_path):
+    rows = "序号,姓名,村/社区,家庭人口,保障金额,身份证号\n1,张*明,和平村,3,560,{}\n"
+    (tmp_path / "十月.csv").write_text(rows.format("110105********6064"), encoding="utf-8")
+    (tmp_path / "更正.csv").write_text(rows.format("11010519720912****"), encoding="utf-8")
+    run = run_prepub("check", "--no-progress", str(tmp_path))
+    assert run.code == 1
+    assert "跨文件关联" in run.stdout and "互补打码" in run.stdout and "18/18" in run.stdout
+    assert "十月.csv" in run.stdout.split("跨文件关联")[1] and "更正.csv" in run.stdout.split("跨文件关联")[1]
+    assert "110105197209126064" not in run.stdout
+
+
+def test_review_shows_the_other_documents_place_read_only(tmp_path):
+    rows = "序号,姓名,村/社区,家庭人口,保障金额,身份证号\n1,张*明,和平村,3,560,{}\n"
+    draft = tmp_path / "draft" / "更正.csv"
+    draft.parent.mkdir()
+    draft.write_text(rows.format("11010519720912****"), encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "十月.csv").write_text(rows.format("110105********6064"), encoding="utf-8")
+    run = run_prepub("review", str(draft), "--reviewer", "王某某", "--accept-all", "--site", str(tmp_path / "site"),
+                     "--audit-db", str(tmp_path / "audit.sqlite3"), "-o", str(tmp_path / "out.csv"))
+    assert "跨文件关联 2 项（只读" in run.stdout, run.stdout + run.stderr
+    assert "[阻止] 互补打码  第2行 第6列  110105********6064  (L1)" in run.stdout
+    assert "[复核] 打码方式不一致" in run.stdout
+    assert f"另一处：{tmp_path / 'site' / '十月.csv'}  第2行 第6列" in run.stdout
+    assert "改其中一处" in run.stdout
