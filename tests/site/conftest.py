@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests import synth
-from tests.conftest import run_prepub
+from tests.conftest import run_prepub_process
 from tests.site.sitegen import make_site, page_html
 
 PREPUB_TIMEOUT = 900   # whole-site runs on a shared, loaded 2-core machine
@@ -14,7 +14,7 @@ PREPUB_TIMEOUT = 900   # whole-site runs on a shared, loaded 2-core machine
 
 def prepub(*args: str, cwd: Path):
     """The real `prepub` command, with room for a site-sized run."""
-    return run_prepub(*args, cwd=cwd, timeout=PREPUB_TIMEOUT)
+    return run_prepub_process(*args, cwd=cwd, timeout=PREPUB_TIMEOUT)
 
 
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
