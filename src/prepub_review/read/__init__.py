@@ -28,6 +28,7 @@ SUPPORTED_EXTENSIONS = frozenset({
     ".xlsx", ".xlsm", ".xls", ".et",
     ".pdf", ".html", ".htm",
     ".txt", ".md", ".csv",
+    ".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif",
 })
 
 # format -> (module under prepub_review.read, Chinese name of the kind of file)
@@ -41,6 +42,7 @@ READERS = {
     "doc": ("legacy", "旧版 Word 文档"),
     "xls": ("legacy", "旧版 Excel 表格"),
     "works": ("legacy", "Works 文档"),
+    "image": ("image", "图片"),
 }
 
 
