@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import io
 import random
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from prepub_review.act.redact.pixels import cjk_font
 from tests import synth
 from tests.eval import people
 
@@ -27,20 +25,8 @@ POINT_SIZE = 10.5                 # 五号字, the usual size of a printed list
 COLUMNS = (("序号", 3), ("姓名", 6), ("身份证号", 13), ("家庭住址", 14), ("人数", 3))   # width in em
 
 
-@cache
-def cjk_font_file() -> tuple[str, int] | None:
-    """(file, face index) of a Simplified Chinese font, found through fontconfig (fonts-noto-cjk in CI)."""
-    if shutil.which("fc-list") is None:
-        return None
-    listed = subprocess.run(["fc-list", "-f", "%{file}|%{index}|%{family}\n", ":lang=zh-cn:style=Regular"],
-                            capture_output=True, text=True, check=False).stdout.splitlines()
-    faces = sorted((" SC" not in family, "Mono" in family, file, int(index))
-                   for file, index, family in (line.split("|", 2) for line in listed if line.count("|") >= 2))
-    return (faces[0][2], faces[0][3]) if faces else None
-
-
 def font(px: int) -> ImageFont.FreeTypeFont:
-    found = cjk_font_file()
+    found = cjk_font()
     if found is None:
         raise RuntimeError("no Chinese font (install fonts-noto-cjk)")
     return ImageFont.truetype(found[0], px, index=found[1])

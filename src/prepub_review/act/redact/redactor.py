@@ -32,7 +32,8 @@ from prepub_review.read import read_document
 MARKING_ENTITY = "CLASSIFICATION_MARK"
 UNVERIFIED_ENTITY = "UNVERIFIED_CONTENT"
 SUFFIX = ".去标识化"
-OUTPUT_EXTENSIONS = {"docx": None, "xlsx": None, "html": None, "text": None, "csv": None, "pdf": None}
+OUTPUT_EXTENSIONS = {"docx": None, "xlsx": None, "html": None, "text": None, "csv": None, "pdf": None,
+                     "image": None}
 LEGACY_FORMATS = ("doc", "xls", "works")    # converted by LibreOffice; the output is .docx/.xlsx
 
 
@@ -217,6 +218,9 @@ def _open(fmt: str, path: Path, limits):
     if fmt == "xlsx":
         from prepub_review.act.redact.xlsx import XlsxDocument
         return XlsxDocument(path, limits)
+    if fmt == "image":
+        from prepub_review.act.redact.image import ImageDocument
+        return ImageDocument(path, limits)
     if fmt == "html":
         from prepub_review.act.redact.html import HtmlDocument
         return HtmlDocument(path, limits)
