@@ -137,3 +137,11 @@ def png_bytes(picture: Image.Image, **info) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, "PNG", **info)
     return buffer.getvalue()
+
+
+def scanned_pdf(pictures: list[Image.Image], dpi: int = 150) -> bytes:
+    """An image-only PDF: each picture is one A4 page's scan (no text layer)."""
+    pages = [page_with_table(p, dpi) for p in pictures]
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    return buffer.getvalue()

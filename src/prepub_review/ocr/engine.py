@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +47,15 @@ class _Settings:
 _settings = _Settings()
 _engine = None
 _engine_lock = threading.Lock()
+_recent: OrderedDict[bytes, list[OcrLine]] = OrderedDict()   # redact reads its output twice: OCR it once
+RECENT_PICTURES = 16
 
 
 def available() -> bool:
-    """Whether the `[ocr]` extra is installed (checked without importing it: import is slow)."""
+    """Whether the `[ocr]` extra is installed (checked without importing it: import is slow).
+    PREPUB_OCR=0 in the environment makes prepub behave as if it were not (a quick first pass)."""
+    if os.environ.get("PREPUB_OCR", "").strip().lower() in ("0", "off", "no", "false"):
+        return False
     return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
@@ -62,10 +69,20 @@ def configure(*, cache_dir: Path | None = None, threads: int = 0) -> None:
 
 def recognise(picture: Image.Image) -> list[OcrLine]:
     """The text lines of `picture` (top to bottom as the engine found them), cached by pixel hash."""
-    from prepub_review.ocr import cache
-
     rgb = picture.convert("RGB")
     digest = hashlib.sha256(f"{ENGINE_ID}|{rgb.width}x{rgb.height}|".encode() + rgb.tobytes()).digest()
+    if digest in _recent:
+        return list(_recent[digest])
+    lines = _cached_or_run(rgb, digest)
+    _recent[digest] = lines
+    while len(_recent) > RECENT_PICTURES:
+        _recent.popitem(last=False)
+    return list(lines)
+
+
+def _cached_or_run(rgb: Image.Image, digest: bytes) -> list[OcrLine]:
+    from prepub_review.ocr import cache
+
     if _settings.cache_dir is not None:
         hit = cache.load(_settings.cache_dir, digest)
         if hit is not None:

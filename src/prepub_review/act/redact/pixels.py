@@ -109,7 +109,7 @@ def _draw_text(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: 
     width = draw.textlength(text, font=face)
     if width > box[2] - box[0] and width > 0:
         face = _font(max(6, int(size * (box[2] - box[0]) / width)), text.isascii()) or face
-    draw.text((box[0] + 2, box[1] + (height - size) / 2), text, font=face, fill="white")
+    draw.text((box[0] + 2, (box[1] + box[3]) / 2), text, font=face, fill="white", anchor="lm")
 
 
 @cache
