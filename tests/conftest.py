@@ -20,9 +20,10 @@ class Run:
         return json.loads(self.stdout)
 
 
-def run_prepub(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 120) -> Run:
+def run_prepub(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 120,
+               env: dict[str, str] | None = None) -> Run:
     """Run the real `prepub` entry point in a fresh process (as a user or a hook would)."""
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1", COLUMNS="200")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1", COLUMNS="200", **(env or {}))
     proc = subprocess.run(
         [sys.executable, "-m", "prepub_review", *args], cwd=cwd, input=input, capture_output=True,
         text=True, timeout=timeout, env=env, check=False,

@@ -22,7 +22,7 @@ from tests import synth
 from tests.eval import people
 
 POINT_SIZE = 10.5                 # 五号字, the usual size of a printed list
-COLUMNS = (("序号", 3), ("姓名", 6), ("身份证号", 13), ("家庭住址", 14), ("人数", 3))   # width in em
+COLUMNS = (("序号", 3), ("姓名", 5), ("身份证号", 13), ("家庭住址", 15), ("人数", 3))   # width in em
 
 
 def font(px: int) -> ImageFont.FreeTypeFont:
@@ -43,8 +43,8 @@ class Table:
 def recipient_rows(rng: random.Random, count: int) -> list[list[str]]:
     fake = synth.faker(rng.randrange(1 << 30))
     village = rng.choice(people.VILLAGES)
-    return [[str(n), people.person_name(rng, fake)[:4], synth.cn_id(rng),
-             people.door_address(rng, village)[:12], str(rng.randint(1, 5))] for n in range(1, count + 1)]
+    return [[str(n), fake.name(), synth.cn_id(rng), people.door_address(rng, village)[:14], str(rng.randint(1, 5))]
+            for n in range(1, count + 1)]
 
 
 def recipient_table(rng: random.Random, rows: int = 4, dpi: int = 150, title: str | None = None) -> Table:
@@ -145,3 +145,46 @@ def scanned_pdf(pictures: list[Image.Image], dpi: int = 150) -> bytes:
     buffer = io.BytesIO()
     pages[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     return buffer.getvalue()
+
+
+# -- files that hold a picture -------------------------------------------------------------------
+def write_bytes(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+def write_png(path, picture: Image.Image, **info):
+    return write_bytes(path, png_bytes(picture, **info))
+
+
+def write_docx_with_picture(path, picture: Image.Image):
+    """A Word document with a line of text and a pasted screenshot of the list."""
+    from docx import Document
+    from docx.shared import Cm
+
+    document = Document()
+    document.add_paragraph("关于2026年10月城南街道最低生活保障对象的公示（名单见下图）")
+    document.add_picture(io.BytesIO(png_bytes(picture)), width=Cm(16))
+    document.save(str(path))
+    return path
+
+
+def write_xlsx_with_picture(path, picture: Image.Image):
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image as SheetImage
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "名单见图"
+    sheet.add_image(SheetImage(io.BytesIO(png_bytes(picture))), "A3")
+    book.save(str(path))
+    return path
+
+
+def write_html_with_picture(path, picture: Image.Image, name: str = "名单.png"):
+    """A site page that shows the list as a picture kept beside it."""
+    write_png(path.with_name(name), picture)
+    path.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>低保公示</title></head><body>"
+                    f"<p>城南街道2026年10月低保对象公示如下：</p><img src='{name}' alt='公示名单'></body></html>",
+                    encoding="utf-8")
+    return path

@@ -12,6 +12,7 @@ properties.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import warnings
 from collections.abc import Iterator
@@ -46,6 +47,14 @@ class PictureTextAnchor:
     line_text: str
 
 
+@dataclass(frozen=True, slots=True)
+class PictureMetadataAnchor:
+    """An EXIF text tag or the GPS position of `picture`: removed with all metadata when written."""
+
+    picture: object
+    tag: str
+
+
 def open_picture(data: bytes) -> Image.Image:
     """The first frame of a picture, decoded; ReadError when it is not a picture we can read."""
     Image.MAX_IMAGE_PIXELS = MAX_PICTURE_PIXELS
@@ -77,7 +86,9 @@ def picture_items(data: bytes, where: str, key: object, *, anchors: bool = False
 
 def read_picture(picture: Image.Image, where: str, key: object, *, anchors: bool = False,
                  locator_path: tuple = ()) -> Iterator[Segment | Notice]:
-    yield from metadata_segments(picture, where)
+    for segment in metadata_segments(picture, where):
+        tag = segment.locator.path[-1]
+        yield dataclasses.replace(segment, anchor=PictureMetadataAnchor(key, tag)) if anchors else segment
     width, height = picture.size
     if width * height < MIN_PICTURE_AREA or min(width, height) < MIN_PICTURE_SIDE:
         yield Notice("small_image", where,

@@ -9,6 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.act.redact.ooxml_edit import EditablePackage
+from prepub_review.act.redact.pixels import is_picture_edit
 from prepub_review.act.redact.plan import Cleaning, Edit, by_anchor
 from prepub_review.act.redact.xmltree import remove_keep_tail
 from prepub_review.read import docx as docx_reader
@@ -134,8 +135,8 @@ class DocxDocument:
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         """Apply the edits it can place; returns those without an anchor in the document text."""
-        unplaced = []
-        for group in by_anchor(edits).values():
+        unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
+        for group in by_anchor([e for e in edits if not is_picture_edit(e)]).values():
             anchor = group[0].finding.anchor
             if not isinstance(anchor, TextAnchor) or not anchor.pieces:
                 unplaced.extend(group)
@@ -143,7 +144,7 @@ class DocxDocument:
             for edit in group:
                 _replace_span(anchor, edit.finding.start, edit.finding.end, edit.replacement)
             self.package.touch(anchor.pieces[0][0])
-        return unplaced, []
+        return unplaced, steps
 
     def save(self, out: Path) -> None:
         self.package.save(out)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from prepub_review.act.redact import pixels
 from prepub_review.act.redact.plan import Cleaning, Edit
-from prepub_review.models import Zone
 from prepub_review.ocr.picture import open_picture
 from prepub_review.read import image as image_reader
 from prepub_review.read.base import Limits, ReaderItem
@@ -40,8 +39,7 @@ class ImageDocument:
         return steps
 
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
-        metadata = [e for e in edits if e.finding.zone is Zone.PROPERTY]     # gone with the metadata
-        self.painted, unplaced = pixels.paint(self.picture, [e for e in edits if e not in metadata])
+        self.painted, unplaced = pixels.paint(self.picture, edits)
         return unplaced, []
 
     def save(self, out: Path) -> None:

@@ -23,7 +23,7 @@ from functools import cache
 from PIL import Image, ImageDraw, ImageFont
 
 from prepub_review.act.redact.plan import Edit
-from prepub_review.ocr.picture import PictureTextAnchor
+from prepub_review.ocr.picture import PictureMetadataAnchor, PictureTextAnchor
 
 NARROW_WIDTH = 0.55          # a digit / Latin letter relative to a Chinese character
 MARGIN_EM = 0.35             # added on each side of the estimated span, in character heights
@@ -38,6 +38,8 @@ def paint(picture: Image.Image, edits: Iterable[Edit]) -> tuple[Image.Image, lis
     unplaced = []
     for edit in edits:
         anchor = edit.finding.anchor
+        if isinstance(anchor, PictureMetadataAnchor):
+            continue              # gone with the metadata: the copy holds pixels only
         if not isinstance(anchor, PictureTextAnchor):
             unplaced.append(edit)
             continue
@@ -46,6 +48,10 @@ def paint(picture: Image.Image, edits: Iterable[Edit]) -> tuple[Image.Image, lis
         if edit.replacement.strip():
             _draw_text(draw, box, edit.replacement)
     return painted, unplaced
+
+
+def is_picture_edit(edit: Edit) -> bool:
+    return isinstance(edit.finding.anchor, (PictureTextAnchor, PictureMetadataAnchor))
 
 
 def value_box(anchor: PictureTextAnchor, start: int, end: int) -> tuple[int, int, int, int]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.act.redact.ooxml_edit import EditablePackage
+from prepub_review.act.redact.pixels import is_picture_edit
 from prepub_review.act.redact.plan import Cleaning, Edit, apply_to_text, by_anchor
 from prepub_review.models import Zone
 from prepub_review.read import xlsx as xlsx_reader
@@ -65,9 +66,10 @@ class XlsxDocument:
 
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
-        unplaced, hidden_cells, formulas_dropped = [], 0, False
+        unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
+        hidden_cells, formulas_dropped = 0, False
         cells_by_part: dict[str, dict[str, etree._Element]] = {}
-        for group in by_anchor(edits).values():
+        for group in by_anchor([e for e in edits if not is_picture_edit(e)]).values():
             finding = group[0].finding
             anchor = finding.anchor
             if not isinstance(anchor, CellAnchor):
@@ -83,7 +85,6 @@ class XlsxDocument:
             formulas_dropped |= _set_cell_text(cell, new_text)
             hidden_cells += finding.zone == Zone.HIDDEN
             self.package.dirty.add(anchor.part)
-        steps = []
         if cells_by_part:
             emptied = self._empty_unused_shared_strings()
             if emptied:
