@@ -26,8 +26,8 @@ from tests.eval.scoring import Hit, score
 
 from prepub_review.models import Segment
 from prepub_review.pipeline import Checker
-from prepub_review.read import read_document
-from prepub_review.read.base import Limits
+from prepub_review.formats.document import read_document
+from prepub_review.formats.base import Limits
 
 
 def segment_texts(path: Path) -> list[str]:

@@ -37,7 +37,7 @@ from tests.eval.writers import Doc, write
 from prepub_review.detect.engine import pack
 from prepub_review.models import Segment
 from prepub_review.pipeline import Checker
-from prepub_review.read import read_document
+from prepub_review.formats.document import read_document
 
 MB = 1_000_000
 TARGET_MB_PER_S = 1.0

@@ -29,3 +29,15 @@ class RulesError(PrepubError):
     """A file under rules/ (or a user's profile) is malformed. Names file, line and key."""
 
     code = "rules_error"
+
+
+class RedactionRefused(PrepubError):
+    """The document must not be redacted (a block-level classification marking)."""
+
+    code = "classification_marking"
+
+
+class VerificationFailed(PrepubError):
+    """The written output still holds block-level findings (or unreadable leftovers); it was removed."""
+
+    code = "verification_failed"

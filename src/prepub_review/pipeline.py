@@ -14,8 +14,8 @@ from prepub_review.detect.engine import DetectionEngine
 from prepub_review.detect.registry import build_recognizers
 from prepub_review.errors import PrepubError
 from prepub_review.models import Detection, DocumentResult, Finding, Notice, Segment, Verdict
-from prepub_review.read import read_document
-from prepub_review.read.base import Limits
+from prepub_review.formats.document import read_document
+from prepub_review.formats.base import Limits
 from prepub_review.rules_loader import RulesSource
 
 logger = logging.getLogger("prepub")

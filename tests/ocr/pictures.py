@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from prepub_review.act.redact.pixels import cjk_font
+from prepub_review.formats.image.pixels import cjk_font
 from tests import synth
 from tests.eval import people
 

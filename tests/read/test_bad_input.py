@@ -10,9 +10,9 @@ import zipfile
 import pytest
 
 from prepub_review.errors import ReadError
-from prepub_review.read import read_document
-from prepub_review.read.base import Limits
-from prepub_review.read.walk import expand_paths
+from prepub_review.formats.document import read_document
+from prepub_review.formats.base import Limits
+from prepub_review.formats.walk import expand_paths
 from tests.read.make_files import LEGACY, PERSON_ID, docx_bytes, encrypted_docx_bytes, write
 
 SECONDS = 10   # generous bound: every bad file must be refused quickly
@@ -44,7 +44,7 @@ def test_password_protected_docx(tmp_path):
 
 
 def test_zip_bomb(tmp_path):
-    pytest.importorskip("prepub_review.read.docx")
+    pytest.importorskip("prepub_review.formats.docx.reader")
     path = tmp_path / "bomb.docx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         with zipfile.ZipFile(_docx_file(tmp_path)) as source:
@@ -120,7 +120,7 @@ def test_html_named_txt(tmp_path):
 
 
 def test_docx_renamed_doc_is_read_as_docx(tmp_path):
-    pytest.importorskip("prepub_review.read.docx")
+    pytest.importorskip("prepub_review.formats.docx.reader")
     fmt, items = read_document(write(tmp_path, "a.doc", docx_bytes()), Limits())
     assert fmt == "docx"
     assert any(PERSON_ID in s.text for s in items)
@@ -131,7 +131,7 @@ def test_missing_file(tmp_path):
 
 
 def test_unexpected_reader_failure_is_reported_not_hidden(tmp_path, monkeypatch):
-    from prepub_review.read import html
+    from prepub_review.formats.html import reader as html
 
     def broken(path, limits):
         yield from ()
@@ -145,9 +145,11 @@ def test_unexpected_reader_failure_is_reported_not_hidden(tmp_path, monkeypatch)
 
 
 def test_missing_reader_module(tmp_path, monkeypatch):
-    from prepub_review import read
+    from prepub_review.formats import registry
 
-    monkeypatch.setitem(read.READERS, "html", ("no_such_reader", "网页"))
+    spec = registry.FORMATS["html"]
+    monkeypatch.setitem(registry.FORMATS, "html", registry.FormatSpec("html", "no_such_reader", spec.kind_zh,
+                                                                     spec.extensions, spec.writable))
     assert refuse(write(tmp_path, "a.html", "<html></html>")).code == "reader_unavailable"
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from prepub_review.models import Notice, Segment, Zone
-from prepub_review.read import docx
-from prepub_review.read.base import Limits
+from prepub_review.formats.docx import reader as docx
+from prepub_review.formats.base import Limits
 from tests.read.office_parts import FIXTURES, docx_with_body, p, r
 
 VALUES = json.loads((FIXTURES / "values.json").read_text(encoding="utf-8"))

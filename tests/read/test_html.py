@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from prepub_review.models import Segment, Zone
-from prepub_review.read import read_document
-from prepub_review.read.base import Limits
-from prepub_review.read.html import decode_html, read
+from prepub_review.formats.document import read_document
+from prepub_review.formats.base import Limits
+from prepub_review.formats.html.reader import decode_html, read
 from tests.read.make_files import PERSON_ID, PERSON_PHONE, write
 
 
@@ -16,6 +16,7 @@ def segments(tmp_path, html, encoding="utf-8", name="page.html"):
 
 
 def by_text(found, text):
+    found = [s for s in found if isinstance(s, Segment)]
     matches = [s for s in found if s.text == text]
     assert matches, f"{text!r} not among {[s.text for s in found]}"
     return matches[0]

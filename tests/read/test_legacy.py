@@ -13,8 +13,9 @@ import pytest
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Segment
-from prepub_review.read import legacy, read_document
-from prepub_review.read.base import Limits
+from prepub_review.formats.document import read_document
+from prepub_review.formats.legacy import reader as legacy
+from prepub_review.formats.base import Limits
 from tests.fixtures.make_legacy_fixtures import PERSON_ID, PERSON_NAME
 from tests.read.make_files import LEGACY
 
@@ -55,7 +56,7 @@ def test_doc_is_converted_and_read_with_prefixed_locations(tmp_path, private_tem
 @pytest.mark.libreoffice
 @needs_soffice
 def test_xls_is_converted_and_read(tmp_path, private_tempdir):
-    pytest.importorskip("prepub_review.read.xlsx")
+    pytest.importorskip("prepub_review.formats.xlsx.reader")
     fmt, items = read_document(copy_fixture(tmp_path, "recipients.xls", "名单.et"), Limits())
     found = [item for item in items if isinstance(item, Segment)]
     assert fmt == "xls"

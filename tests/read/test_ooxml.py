@@ -12,9 +12,10 @@ import pytest
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Segment, Zone
-from prepub_review.read import docx, xlsx
-from prepub_review.read.base import Limits, MiB
-from prepub_review.read.ooxml import OLE_MAGIC, OoxmlPackage, _BoundedStream, read_properties, resolve_part
+from prepub_review.formats.docx import reader as docx
+from prepub_review.formats.xlsx import reader as xlsx
+from prepub_review.formats.base import Limits, MiB
+from prepub_review.formats.ooxml.package import OLE_MAGIC, OoxmlPackage, _BoundedStream, read_properties, resolve_part
 from tests.read.office_parts import CONTENT_TYPES, FIXTURES, PKG_RELS, docx_with_body, p, r, write_parts
 
 READERS = {"docx": (docx.read, "docx_raw.docx"), "xlsx": (xlsx.read, "xlsx_openpyxl.xlsx")}

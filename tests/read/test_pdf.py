@@ -9,9 +9,9 @@ import pytest
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Notice, Segment, Zone
-from prepub_review.read import read_document
-from prepub_review.read.base import Limits
-from prepub_review.read.pdf import read
+from prepub_review.formats.document import read_document
+from prepub_review.formats.base import Limits
+from prepub_review.formats.pdf.reader import read
 from tests.read.make_files import PERSON_ID, PERSON_PHONE, pdf_bytes, write
 
 PAGE_ONE = ["秘密★1年", "关于2023年低保对象的公示", "户主：赵小梅", f"身份证号：{PERSON_ID}", "第五行", "第六行"]

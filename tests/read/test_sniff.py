@@ -10,7 +10,7 @@ import olefile
 import pytest
 
 from prepub_review.errors import ReadError
-from prepub_review.read.sniff import sniff
+from prepub_review.formats.sniff import sniff
 from tests.read.make_files import LEGACY, docx_bytes, encrypted_docx_bytes, write, xlsx_bytes, zip_bytes
 
 GB_TEXT = "关于二〇二三年城乡最低生活保障对象的公示"

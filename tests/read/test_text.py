@@ -8,8 +8,8 @@ import tracemalloc
 import pytest
 
 from prepub_review.models import Notice, Segment, Zone
-from prepub_review.read.base import Limits
-from prepub_review.read.text import DetectedEncoding, detect_encoding, read
+from prepub_review.formats.base import Limits
+from prepub_review.formats.text.reader import DetectedEncoding, detect_encoding, read
 from tests.read.make_files import PERSON_ID, PERSON_PHONE, write
 
 SHORT_GBK = "低保对象名单公示表"                                 # short: charset-normalizer alone says cp949

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from prepub_review.read.walk import WalkProblem, expand_paths
+from prepub_review.formats.walk import WalkProblem, expand_paths
 
 
 def touch(root: Path, *names: str) -> None:

@@ -11,9 +11,9 @@ import pytest
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Segment, Zone
-from prepub_review.read import xlsx
-from prepub_review.read.base import Limits
-from prepub_review.read.xlsx import column_index, column_letters, excel_date_text, is_date_format, number_text
+from prepub_review.formats.xlsx import reader as xlsx
+from prepub_review.formats.base import Limits
+from prepub_review.formats.xlsx.reader import column_index, column_letters, excel_date_text, is_date_format, number_text
 from tests.read.office_parts import FIXTURES, xlsx_with_sheets
 
 VALUES = json.loads((FIXTURES / "values.json").read_text(encoding="utf-8"))

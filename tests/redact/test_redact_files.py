@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from prepub_review.act.redact.profiles import load_profile
-from prepub_review.act.redact.redactor import RedactionRefused, Redactor, default_output
+from prepub_review.act.redact.redactor import Redactor, default_output
+from prepub_review.errors import RedactionRefused
 from prepub_review.errors import ReadError
 from prepub_review.pipeline import Checker
 

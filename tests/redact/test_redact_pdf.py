@@ -12,9 +12,10 @@ import pymupdf
 import pypdfium2 as pdfium
 import pytest
 
-from prepub_review.act.redact.pdf import pdf_strings
+from prepub_review.formats.pdf.writer import pdf_strings
 from prepub_review.act.redact.profiles import load_profile
-from prepub_review.act.redact.redactor import Redactor, VerificationFailed, default_output
+from prepub_review.act.redact.redactor import Redactor, default_output
+from prepub_review.errors import VerificationFailed
 from prepub_review.pipeline import Checker
 from tests import synth
 from tests.read.make_files import pdf_bytes
@@ -147,7 +148,7 @@ def test_text_the_search_cannot_find_fails_loudly(tmp_path, redactor, monkeypatc
 def test_hidden_copy_in_the_file_fails_loudly(tmp_path, redactor, monkeypatch, stored_as):
     """A removed value still stored where no text extractor looks (here a catalog entry) is found
     in the file's objects and refused."""
-    from prepub_review.act.redact.pdf import PdfDocument
+    from prepub_review.formats.pdf.writer import PdfDocument
 
     save = PdfDocument.save
 

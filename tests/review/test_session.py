@@ -12,7 +12,8 @@ from rich.console import Console
 from prepub_review.act.present import Presenter
 from prepub_review.act.redact.plan import Override
 from prepub_review.act.redact.profiles import load_profile
-from prepub_review.act.redact.redactor import Redactor, VerificationFailed
+from prepub_review.act.redact.redactor import Redactor
+from prepub_review.errors import VerificationFailed
 from prepub_review.act.review import decisions_file
 from prepub_review.act.review.interactive import ask_keep_reason, keep_reasons, review_items
 from prepub_review.act.review.keys import ScriptedKeys, normalise_key

@@ -35,8 +35,8 @@ def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: st
     from prepub_review.act.present import Presenter
     from prepub_review.models import DocumentResult, Verdict
     from prepub_review.pipeline import Checker
-    from prepub_review.read.base import Limits, MiB
-    from prepub_review.read.walk import expand_paths
+    from prepub_review.formats.base import Limits, MiB
+    from prepub_review.formats.walk import expand_paths
 
     checker = Checker(rules_dir=rules_dir, limits=Limits(max_file_bytes=max_size * MiB))
     walked = expand_paths(paths)

@@ -37,13 +37,8 @@ def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_
            rules_dir: Path | None, audit: bool, audit_db: Path | None) -> None:
     """生成去标识化副本：按方案处理个人信息，清除批注、修订、隐藏内容和文档属性，原文件不变。"""
     from prepub_review.act.redact.profiles import load_profile
-    from prepub_review.act.redact.redactor import (
-        RedactionRefused,
-        Redactor,
-        VerificationFailed,
-        default_output,
-    )
-    from prepub_review.errors import PrepubError
+    from prepub_review.act.redact.redactor import Redactor, default_output
+    from prepub_review.errors import PrepubError, RedactionRefused, VerificationFailed
     from prepub_review.pipeline import Checker
 
     checker = Checker(rules_dir=rules_dir)

@@ -116,7 +116,8 @@ def _info_count(doc) -> int:
 
 def _preview(redactor, file: Path, target: Path, force: bool):
     """The redactor's dry run (for the proposals) and, if no copy can be written, why not."""
-    from prepub_review.act.redact.redactor import RedactionRefused, check_output
+    from prepub_review.act.redact.redactor import check_output
+    from prepub_review.errors import RedactionRefused
     from prepub_review.errors import PrepubError
 
     try:
@@ -185,7 +186,7 @@ class _Finisher:
         self.screen.say(f"已保存未完成的审查记录：第 {head.seq} 号（{self.log.path}）。未生成文件。")
 
     def finish(self, conclusion_key: str, reason: str, redactor, target: Path, force: bool) -> int:
-        from prepub_review.act.redact.redactor import RedactionRefused, VerificationFailed
+        from prepub_review.errors import RedactionRefused, VerificationFailed
         from prepub_review.act.review.finish import review_record
 
         conclusion = self.conclusions.get(conclusion_key)

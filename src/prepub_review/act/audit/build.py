@@ -132,7 +132,7 @@ def title_and_number(lines: Iterable[str], max_lines: int = 15) -> tuple[str | N
 def first_lines(path: Path, limits, count: int = 15) -> list[str]:
     """The first lines of a document's text, for `title_and_number`; [] if it cannot be read."""
     from prepub_review.models import Segment, Zone
-    from prepub_review.read import read_document
+    from prepub_review.formats.document import read_document
 
     lines: list[str] = []
     try:

@@ -5,27 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from prepub_review.formats.edits import Cleaning, Edit
 from prepub_review.models import Finding
+
+__all__ = ["Cleaning", "Edit", "FindingKey", "Override", "finding_keys"]
 
 # Names one finding the same way in two reads of the same document (the review reads the draft,
 # the redactor reads it again to write): entity, location, raw value, and which occurrence of that
 # value at that location it is (1, 2, ...). Raw values stay in memory; they are never stored.
 FindingKey = tuple[str, str, str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    finding: Finding
-    action: str          # mask | drop | generalise | replace (a reviewer's own text)
-    replacement: str
-    segment_text: str    # the whole text of the finding's segment (a cell's value, a paragraph)
-
-
-@dataclass(frozen=True, slots=True)
-class Cleaning:
-    code: str            # stable key, e.g. "comments", "tracked_changes"
-    description: str     # Chinese, shown to the reader
-    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,20 +34,3 @@ def finding_keys(findings: Iterable[Finding]) -> dict[int, FindingKey]:
         seen[base] = seen.get(base, 0) + 1
         keys[id(finding)] = (*base, seen[base])
     return keys
-
-
-def by_anchor(edits: list[Edit]) -> dict[int, list[Edit]]:
-    """Edits grouped per segment anchor (object identity), each group right-to-left."""
-    groups: dict[int, list[Edit]] = {}
-    for edit in edits:
-        groups.setdefault(id(edit.finding.anchor), []).append(edit)
-    for group in groups.values():
-        group.sort(key=lambda e: e.finding.start, reverse=True)
-    return groups
-
-
-def apply_to_text(text: str, edits: list[Edit]) -> str:
-    """`text` (the segment text) with the edits applied; edits given right-to-left."""
-    for edit in edits:
-        text = text[:edit.finding.start] + edit.replacement + text[edit.finding.end:]
-    return text

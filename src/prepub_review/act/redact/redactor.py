@@ -21,28 +21,17 @@ from pathlib import Path
 
 from prepub_review.act.masking import mask_value
 from prepub_review.act.redact import operators
-from prepub_review.act.redact.legacy import MODERN_SUFFIXES, target_of
 from prepub_review.act.redact.plan import Cleaning, Edit, FindingKey, Override, finding_keys
 from prepub_review.act.redact.profiles import Action, Profile
-from prepub_review.errors import PrepubError, ReadError
+from prepub_review.errors import ReadError, RedactionRefused, VerificationFailed
 from prepub_review.models import Finding, Severity
 from prepub_review.pipeline import Checker
-from prepub_review.read import read_document
+from prepub_review.formats import registry
+from prepub_review.formats.document import read_document
 
 MARKING_ENTITY = "CLASSIFICATION_MARK"
 UNVERIFIED_ENTITY = "UNVERIFIED_CONTENT"
 SUFFIX = ".去标识化"
-OUTPUT_EXTENSIONS = {"docx": None, "xlsx": None, "html": None, "text": None, "csv": None, "pdf": None,
-                     "image": None}
-LEGACY_FORMATS = ("doc", "xls", "works")    # converted by LibreOffice; the output is .docx/.xlsx
-
-
-class RedactionRefused(PrepubError):
-    """The document must not be redacted (a block-level classification marking)."""
-
-
-class VerificationFailed(PrepubError):
-    """The written output still holds block-level findings; it was removed."""
 
 
 @dataclass
@@ -65,7 +54,7 @@ class RedactionResult:
 
 def default_output(path: Path) -> Path:
     """draft.docx -> draft.去标识化.docx; a legacy draft.doc -> draft.去标识化.docx (its output format)."""
-    return path.with_name(f"{path.stem}{SUFFIX}{MODERN_SUFFIXES.get(path.suffix.lower(), path.suffix)}")
+    return path.with_name(f"{path.stem}{SUFFIX}{registry.converted_suffix(path.suffix) or path.suffix}")
 
 
 class Redactor:
@@ -82,15 +71,16 @@ class Redactor:
         source, output = Path(source), Path(output)
         overrides = overrides or {}
         fmt, _items = read_document(source, self.checker.limits)   # the same input checks as `check`
-        if fmt not in OUTPUT_EXTENSIONS and fmt not in LEGACY_FORMATS:
+        spec = registry.spec_of(fmt)
+        if not spec.writable:
             raise ReadError(f"本版本暂不支持对此类文件（{fmt}）去标识化；请另存为 .docx/.xlsx/.html/.txt/.csv 后再处理",
                             code="unsupported_format")
         if not dry_run:
             _check_output(source, output, force)
-            if fmt in LEGACY_FORMATS:
-                _check_modern_suffix(output, target_of(fmt))
+            if spec.converts_to:
+                _check_modern_suffix(output, spec.converts_to)
         result = RedactionResult(source, output, fmt, self.profile.name)
-        document = _open(fmt, source, self.checker.limits)
+        document = registry.open_editable(fmt, source, self.checker.limits)
         try:
             result.cleanings = document.clean()
             segment_texts: dict[int, str] = {}
@@ -203,29 +193,6 @@ class Redactor:
             raise VerificationFailed(f"校验未通过：无法重新读取输出文件（{checked.error}），已删除输出文件",
                                      code="verification_failed")
         return [f for f in checked.findings if f.severity == Severity.BLOCK and (f.entity, f.text) not in allowed]
-
-
-def _open(fmt: str, path: Path, limits):
-    if fmt in LEGACY_FORMATS:
-        from prepub_review.act.redact.legacy import LegacyDocument
-        return LegacyDocument(path, limits, fmt, _open)
-    if fmt == "pdf":
-        from prepub_review.act.redact.pdf import PdfDocument
-        return PdfDocument(path, limits)
-    if fmt == "docx":
-        from prepub_review.act.redact.docx import DocxDocument
-        return DocxDocument(path, limits)
-    if fmt == "xlsx":
-        from prepub_review.act.redact.xlsx import XlsxDocument
-        return XlsxDocument(path, limits)
-    if fmt == "image":
-        from prepub_review.act.redact.image import ImageDocument
-        return ImageDocument(path, limits)
-    if fmt == "html":
-        from prepub_review.act.redact.html import HtmlDocument
-        return HtmlDocument(path, limits)
-    from prepub_review.act.redact.text import TextDocument
-    return TextDocument(path, limits)
 
 
 def _refuse_markings(findings: list[Finding]) -> None:

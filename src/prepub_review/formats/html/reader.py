@@ -24,8 +24,8 @@ from lxml import etree
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Notice, Segment, Zone
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.text import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.text.reader import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
 
 TOP_BLOCKS = 5
 MAX_DEPTH = 400                  # deeper markup is read flat, without recursion

@@ -25,7 +25,7 @@ from charset_normalizer import from_bytes
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Notice, Segment, Zone
-from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.formats.base import Limits, ReaderItem
 
 HEAD_SAMPLE_BYTES = 256 * 1024
 TOP_LINES = 5                       # non-empty lines that count as the top of the document

@@ -24,8 +24,8 @@ import pypdfium2.raw as pdfium_c
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Notice, Segment, Zone
+from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.ocr import engine as ocr_engine
-from prepub_review.read.base import Limits, ReaderItem
 
 TOP_LINES = 5
 SCAN_TEXT_CHARS = 20            # a page with less text than this and a page-sized image is a scan

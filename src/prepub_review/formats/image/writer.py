@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from prepub_review.act.redact import pixels
-from prepub_review.act.redact.plan import Cleaning, Edit
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.image import pixels
+from prepub_review.formats.image import reader as image_reader
 from prepub_review.ocr.picture import open_picture
-from prepub_review.read import image as image_reader
-from prepub_review.read.base import Limits, ReaderItem
 
 
 class ImageDocument:
@@ -44,3 +44,7 @@ class ImageDocument:
 
     def save(self, out: Path) -> None:
         out.write_bytes(pixels.encode(self.painted, self.format))
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> ImageDocument:
+    return ImageDocument(path, limits)

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from prepub_review.act.redact.ooxml_edit import EditablePackage
-from prepub_review.act.redact.pixels import is_picture_edit
-from prepub_review.act.redact.plan import Cleaning, Edit, apply_to_text, by_anchor
+from prepub_review.formats.ooxml.editable import EditablePackage
+from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor
+from prepub_review.formats.image.pixels import is_picture_edit
 from prepub_review.models import Zone
-from prepub_review.read import xlsx as xlsx_reader
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.ooxml import local_name
-from prepub_review.read.xlsx import KIND_ZH, CellAnchor, S, _s
+from prepub_review.formats.xlsx import reader as xlsx_reader
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.ooxml.package import local_name
+from prepub_review.formats.xlsx.reader import KIND_ZH, CellAnchor, S, s_tag
 
 COMMENT_TYPES = ("comments", "threadedComment", "vmlDrawing")
 
@@ -44,7 +44,7 @@ class XlsxDocument:
         comments = 0
         for sheet in self._sheet_parts():
             for part in self.package.related(sheet, "comments"):
-                comments += sum(1 for _ in self.package.parse(part).iter(_s("comment")))
+                comments += sum(1 for _ in self.package.parse(part).iter(s_tag("comment")))
             removed = False
             for rel_type in COMMENT_TYPES:
                 for part in self.package.related(sheet, rel_type):
@@ -69,14 +69,14 @@ class XlsxDocument:
         unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
         hidden_cells, formulas_dropped = 0, False
         cells_by_part: dict[str, dict[str, etree._Element]] = {}
-        for group in by_anchor([e for e in edits if not is_picture_edit(e)]).values():
+        for group in by_anchor([e for e in edits if not is_picture_edit(e)]):
             finding = group[0].finding
             anchor = finding.anchor
             if not isinstance(anchor, CellAnchor):
                 unplaced.extend(group)
                 continue
             if anchor.part not in cells_by_part:
-                cells_by_part[anchor.part] = {c.get("r"): c for c in self.package.parse(anchor.part).iter(_s("c"))}
+                cells_by_part[anchor.part] = {c.get("r"): c for c in self.package.parse(anchor.part).iter(s_tag("c"))}
             cell = cells_by_part[anchor.part].get(anchor.ref)
             if cell is None:
                 unplaced.extend(group)
@@ -104,18 +104,18 @@ class XlsxDocument:
             return 0
         used: set[int] = set()
         for sheet in self._sheet_parts():
-            for cell in self.package.parse(sheet).iter(_s("c")):
+            for cell in self.package.parse(sheet).iter(s_tag("c")):
                 if cell.get("t") == "s":
-                    value = cell.find(_s("v"))
+                    value = cell.find(s_tag("v"))
                     if value is not None and (value.text or "").strip().isdigit():
                         used.add(int(value.text))
         root = self.package.parse(parts[0])
         emptied = 0
-        for index, item in enumerate(root.iter(_s("si"))):
+        for index, item in enumerate(root.iter(s_tag("si"))):
             if index not in used and "".join(item.itertext()).strip():
                 for child in list(item):
                     item.remove(child)
-                etree.SubElement(item, _s("t"))
+                etree.SubElement(item, s_tag("t"))
                 emptied += 1
         if emptied:
             self.package.dirty.add(parts[0])
@@ -140,3 +140,7 @@ def _set_cell_text(cell: etree._Element, text: str) -> bool:
     elif "t" in cell.attrib:
         del cell.attrib["t"]
     return had_formula
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> XlsxDocument:
+    return XlsxDocument(path, limits)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from prepub_review.ocr.picture import open_picture, read_picture
-from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.formats.base import Limits, ReaderItem
 
 WHERE = "图片"
 

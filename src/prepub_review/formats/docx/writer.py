@@ -8,22 +8,22 @@ from pathlib import Path
 
 from lxml import etree
 
-from prepub_review.act.redact.ooxml_edit import EditablePackage
-from prepub_review.act.redact.pixels import is_picture_edit
-from prepub_review.act.redact.plan import Cleaning, Edit, by_anchor
-from prepub_review.act.redact.xmltree import remove_keep_tail
-from prepub_review.read import docx as docx_reader
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.docx import KIND_ZH, MC_CHOICE, MC_FALLBACK, TextAnchor, W, _w
-from prepub_review.read.ooxml import NS
+from prepub_review.formats.ooxml.editable import EditablePackage
+from prepub_review.formats.edits import Cleaning, Edit, by_anchor
+from prepub_review.formats.image.pixels import is_picture_edit
+from prepub_review.formats.xmltree import remove_keep_tail
+from prepub_review.formats.docx import reader as docx_reader
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.docx.reader import KIND_ZH, MC_CHOICE, MC_FALLBACK, TextAnchor, W, w_tag
+from prepub_review.formats.ooxml.package import NS
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 STORY_TYPES = ("officeDocument", "header", "footer", "footnotes", "endnotes")
-COMMENT_MARKS = {_w("commentRangeStart"), _w("commentRangeEnd"), _w("commentReference")}
+COMMENT_MARKS = {w_tag("commentRangeStart"), w_tag("commentRangeEnd"), w_tag("commentReference")}
 COMMENT_PART_TYPES = ("comments", "commentsExtended", "commentsIds", "commentsExtensible", "people")
-DELETED = {_w("del"), _w("moveFrom")}
-INSERTED = {_w("ins"), _w("moveTo")}
-REVISION_MARKS = {_w(name) for name in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange",
+DELETED = {w_tag("del"), w_tag("moveFrom")}
+INSERTED = {w_tag("ins"), w_tag("moveTo")}
+REVISION_MARKS = {w_tag(name) for name in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange",
                                         "tcPrChange", "tblGridChange", "numberingChange", "moveFromRangeStart",
                                         "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd", "cellIns",
                                         "cellDel", "cellMerge")}
@@ -72,12 +72,12 @@ class DocxDocument:
     def _remove_comments(self) -> int:
         count = 0
         for part in self.package.related(self.main, "comments"):
-            count += sum(1 for _ in self.package.parse(part).iter(_w("comment")))
+            count += sum(1 for _ in self.package.parse(part).iter(w_tag("comment")))
         for root in self._stories():
             for mark in [e for e in root.iter() if e.tag in COMMENT_MARKS]:
                 parent = mark.getparent()
                 parent.remove(mark)
-                if parent.tag == _w("r") and not [c for c in parent if c.tag != _w("rPr")]:
+                if parent.tag == w_tag("r") and not [c for c in parent if c.tag != w_tag("rPr")]:
                     parent.getparent().remove(parent)
                 self.package.touch(root)
         for rel_type in COMMENT_PART_TYPES:
@@ -104,25 +104,25 @@ class DocxDocument:
                 parent = elem.getparent()
                 if parent is None:
                     continue
-                if elem.tag in INSERTED and parent.tag != _w("rPr") and parent.tag != _w("trPr"):
+                if elem.tag in INSERTED and parent.tag != w_tag("rPr") and parent.tag != w_tag("trPr"):
                     accepted += 1
                     _unwrap(elem)
                 else:
-                    if elem.tag in DELETED and parent.tag not in (_w("rPr"), _w("trPr")):
+                    if elem.tag in DELETED and parent.tag not in (w_tag("rPr"), w_tag("trPr")):
                         rejected += 1
                     remove_keep_tail(elem)
                 self.package.touch(root)
-            for text in [e for e in root.iter(_w("delText"))]:     # a stray w:delText outside w:del
+            for text in [e for e in root.iter(w_tag("delText"))]:     # a stray w:delText outside w:del
                 rejected += 1
                 remove_keep_tail(text)
                 self.package.touch(root)
         return accepted, rejected
 
     def _remove_hidden_text(self) -> int:
-        reader = docx_reader._DocxReader(self.package)
+        reader = docx_reader.DocxWalker(self.package)
         count = 0
         for root in self._stories():
-            for paragraph in list(root.iter(_w("p"))):
+            for paragraph in list(root.iter(w_tag("p"))):
                 pieces, _ = reader.paragraph_pieces(paragraph)
                 for piece in pieces:
                     if piece.hidden and piece.element is not None and piece.element.getparent() is not None:
@@ -136,7 +136,7 @@ class DocxDocument:
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         """Apply the edits it can place; returns those without an anchor in the document text."""
         unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
-        for group in by_anchor([e for e in edits if not is_picture_edit(e)]).values():
+        for group in by_anchor([e for e in edits if not is_picture_edit(e)]):
             anchor = group[0].finding.anchor
             if not isinstance(anchor, TextAnchor) or not anchor.pieces:
                 unplaced.extend(group)
@@ -162,7 +162,7 @@ def _replace_span(anchor: TextAnchor, start: int, end: int, replacement: str) ->
         inserted = "" if placed else replacement
         placed = True
         element.text = text[:local_start] + inserted + text[local_end:]
-        if element.tag == _w("t"):
+        if element.tag == w_tag("t"):
             element.set(XML_SPACE, "preserve")
 
 
@@ -176,3 +176,7 @@ def _unwrap(elem: etree._Element) -> None:
 
 
 __all__ = ["NS", "DocxDocument", "W"]
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> DocxDocument:
+    return DocxDocument(path, limits)

@@ -26,8 +26,8 @@ from lxml import etree
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Segment, Zone
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.ooxml import (
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.ooxml.package import (
     NS,
     STRICT_NS,
     OoxmlPackage,
@@ -60,7 +60,7 @@ HEADER_FOOTER_TAGS = {"oddHeader": "页眉", "evenHeader": "页眉(偶数页)", 
 HEADER_FOOTER_CODES = re.compile(r'&"[^"]*"|&K[0-9A-Fa-f]{6}|&K\d\d[+-]\d{3}|&\d+|&[LCRPNDTZFAGBIUSEXYH]')
 
 
-def _s(name: str) -> str:
+def s_tag(name: str) -> str:
     return f"{{{S}}}{name}"
 
 
@@ -120,7 +120,7 @@ class _XlsxReader:
         self.limits = limits
         self.workbook_part = self._workbook_part()
         self.workbook = package.parse(self.workbook_part)
-        props = self.workbook.find(_s("workbookPr"))
+        props = self.workbook.find(s_tag("workbookPr"))
         self.date1904 = props is not None and (props.get("date1904") or "").lower() in TRUE_VALUES
         self.shared_strings = self._shared_strings()
         self.date_styles = self._date_styles()
@@ -147,7 +147,7 @@ class _XlsxReader:
     # -- workbook-level parts ------------------------------------------------------------------
     def _sheets(self) -> Iterator[_Sheet]:
         rels = self.package.rels(self.workbook_part)
-        for sheet in self.workbook.iter(_s("sheet")):
+        for sheet in self.workbook.iter(s_tag("sheet")):
             rel = rels.get(sheet.get(R_ID, ""))
             if rel is None or rel.external or rel.rel_type not in SHEET_REL_TYPES or not self.package.has(rel.target):
                 continue
@@ -172,9 +172,9 @@ class _XlsxReader:
         if not parts:
             return set()
         root = self.package.parse(parts[0])
-        custom = {int(fmt.get("numFmtId", -1)): fmt.get("formatCode", "") for fmt in root.iter(_s("numFmt"))}
+        custom = {int(fmt.get("numFmtId", -1)): fmt.get("formatCode", "") for fmt in root.iter(s_tag("numFmt"))}
         found = set()
-        cell_xfs = root.find(_s("cellXfs"))
+        cell_xfs = root.find(s_tag("cellXfs"))
         for index, xf in enumerate(cell_xfs if cell_xfs is not None else []):
             try:
                 fmt_id = int(xf.get("numFmtId", 0))
@@ -271,12 +271,12 @@ class _XlsxReader:
     def _comments(self, sheet: _Sheet) -> Iterator[Segment]:
         for part in self.package.related(sheet.part, "comments"):
             root = self.package.parse(part)
-            authors = [(author.text or "").strip() for author in root.iter(_s("author"))]
-            for comment in root.iter(_s("comment")):
+            authors = [(author.text or "").strip() for author in root.iter(s_tag("author"))]
+            for comment in root.iter(s_tag("comment")):
                 ref = comment.get("ref", "")
                 index = _int(comment.get("authorId"), -1)
                 author = authors[index] if 0 <= index < len(authors) else ""
-                body = comment.find(_s("text"))
+                body = comment.find(s_tag("text"))
                 text = rich_text(body).strip() if body is not None else ""
                 by = f" (作者 {author})" if author else ""
                 if text:
@@ -301,7 +301,7 @@ class _XlsxReader:
         for number, definition in enumerate(definitions, 1):
             root = self.package.parse(definition)
             fields = [(cache_field.get("name", ""), [_item_text(item) for item in _shared_items(cache_field)])
-                      for cache_field in root.iter(_s("cacheField"))]
+                      for cache_field in root.iter(s_tag("cacheField"))]
             label = f"数据透视表缓存{number}"
             records = self.package.related(definition, "pivotCacheRecords")
             if records:
@@ -448,7 +448,7 @@ def column_letters(index: int) -> str:
 
 
 def _shared_items(cache_field: etree._Element) -> list[etree._Element]:
-    items = cache_field.find(_s("sharedItems"))
+    items = cache_field.find(s_tag("sharedItems"))
     return [item for item in items if isinstance(item.tag, str)] if items is not None else []
 
 

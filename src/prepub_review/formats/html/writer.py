@@ -18,14 +18,14 @@ from PIL import Image
 import lxml.html
 from lxml import etree
 
-from prepub_review.act.redact import pixels
-from prepub_review.act.redact.pixels import is_picture_edit
-from prepub_review.act.redact.plan import Cleaning, Edit
-from prepub_review.act.redact.xmltree import remove_keep_tail
-from prepub_review.models import Zone
-from prepub_review.read.base import Limits, ReaderItem
+from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.image import pixels
+from prepub_review.formats.image.pixels import is_picture_edit
 from prepub_review.ocr.picture import open_picture
-from prepub_review.read.html import (
+from prepub_review.formats.xmltree import remove_keep_tail
+from prepub_review.models import Zone
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.html.reader import (
     BOMS,
     HtmlAnchor,
     HtmlPicture,
@@ -144,3 +144,7 @@ def _replace_in_subtree(element: etree._Element, raw: str, replacement: str) -> 
             found = True
     return found
 
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> HtmlDocument:
+    return HtmlDocument(path, limits)

@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from prepub_review.act.redact.plan import Cleaning, Edit
+from prepub_review.formats.edits import Cleaning, Edit
 from prepub_review.errors import ReadError
-from prepub_review.read import text as text_reader
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.text import LineAnchor, detect_encoding
+from prepub_review.formats.text import reader as text_reader
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.text.reader import LineAnchor, detect_encoding
 
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 SEARCH_AHEAD_LINES = 50          # a quoted CSV cell may run over several lines
@@ -57,3 +57,7 @@ class TextDocument:
         text = "".join(self.lines)
         errors = "surrogateescape" if self.errors == "surrogateescape" else "strict"
         out.write_bytes(self.encoding.bom + text.encode(self.encoding.codec, errors=errors))
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> TextDocument:
+    return TextDocument(path, limits)

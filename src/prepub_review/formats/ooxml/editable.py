@@ -10,9 +10,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from prepub_review.act.redact.plan import Cleaning, Edit
-from prepub_review.read.base import Limits
-from prepub_review.read.ooxml import NS, PICTURE_SUFFIXES, OoxmlPackage, qn
+from prepub_review.formats.base import Limits
+from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.ooxml.package import NS, PICTURE_SUFFIXES, OoxmlPackage, qn
 
 CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -104,7 +104,7 @@ class EditablePackage(OoxmlPackage):
     def repaint_pictures(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         """Media pictures: values painted over where the edits (anchored on OCR'd lines) name them;
         every other picture that carries metadata re-encoded without it. Returns (unplaced, steps)."""
-        from prepub_review.act.redact import pixels
+        from prepub_review.formats.image import pixels
         from prepub_review.ocr.picture import open_picture
 
         by_member: dict[str, list[Edit]] = {}

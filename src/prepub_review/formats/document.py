@@ -1,8 +1,7 @@
-"""Read stage: turn a document file into text segments with locations.
+"""Opening a document: the input checks every command shares, then the format's reader.
 
 `read_document(path, limits)` checks size and permissions, sniffs the real format from
-the content (see sniff.py) and hands the file to that format's reader. Readers are
-imported only when needed, so a missing optional reader breaks only its own format.
+the content (see sniff.py) and hands the file to that format's reader (registry.py).
 
 Whatever goes wrong surfaces as a ReadError with a stable `code` and a Chinese message:
 a document that could not be read completely gets the verdict `error`, never `pass`.
@@ -11,39 +10,16 @@ a document that could not be read completely gets the verdict `error`, never `pa
 from __future__ import annotations
 
 import functools
-import importlib
 import stat as stat_module
 from collections.abc import Iterator
 from pathlib import Path
 
 from prepub_review.errors import ReadError
-from prepub_review.read.base import Limits, MiB, Reader, ReaderItem
-from prepub_review.read.sniff import sniff
+from prepub_review.formats import registry
+from prepub_review.formats.base import Limits, MiB, Reader, ReaderItem
+from prepub_review.formats.sniff import sniff
 
-__all__ = ["SUPPORTED_EXTENSIONS", "Limits", "read_document"]
-
-# Files a directory walk and the pre-commit hook pick up. The content decides the format.
-SUPPORTED_EXTENSIONS = frozenset({
-    ".docx", ".docm", ".doc", ".wps",
-    ".xlsx", ".xlsm", ".xls", ".et",
-    ".pdf", ".html", ".htm",
-    ".txt", ".md", ".csv",
-    ".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif",
-})
-
-# format -> (module under prepub_review.read, Chinese name of the kind of file)
-READERS = {
-    "docx": ("docx", "Word 文档"),
-    "xlsx": ("xlsx", "Excel 表格"),
-    "pdf": ("pdf", "PDF 文件"),
-    "html": ("html", "网页"),
-    "text": ("text", "文本文件"),
-    "csv": ("text", "CSV 表格"),
-    "doc": ("legacy", "旧版 Word 文档"),
-    "xls": ("legacy", "旧版 Excel 表格"),
-    "works": ("legacy", "Works 文档"),
-    "image": ("image", "图片"),
-}
+__all__ = ["Limits", "read_document"]
 
 
 def read_document(path: Path, limits: Limits) -> tuple[str, Iterator[ReaderItem]]:
@@ -67,8 +43,10 @@ def read_document(path: Path, limits: Limits) -> tuple[str, Iterator[ReaderItem]
                         code="encrypted")
     if found == "text" and path.suffix.lower() == ".csv":
         found = "csv"
-    reader = _load_reader(found)
-    return found, _guarded(reader, path, limits, READERS[found][1])
+    reader = registry.load(found).read
+    if registry.spec_of(found).converts_to:
+        reader = functools.partial(reader, source_format=found)
+    return found, _guarded(reader, path, limits, registry.spec_of(found).kind_zh)
 
 
 def _check_file(path: Path, limits: Limits) -> None:
@@ -88,21 +66,6 @@ def _check_file(path: Path, limits: Limits) -> None:
         raise ReadError(
             f"文件过大（{info.st_size / MiB:.1f} MB），超过上限 {limits.max_file_bytes / MiB:.0f} MB，未审查。"
             "如确需审查，请用选项 --max-size 调高上限", code="too_large")
-
-
-def _load_reader(found: str) -> Reader:
-    module_name, _kind = READERS[found]
-    qualified = f"prepub_review.read.{module_name}"
-    try:
-        module = importlib.import_module(qualified)
-    except ModuleNotFoundError as exc:
-        if exc.name != qualified:
-            raise
-        raise ReadError(f"本版本尚未包含{READERS[found][1]}的读取模块，无法审查此文件",
-                        code="reader_unavailable") from exc
-    if module_name == "legacy":
-        return functools.partial(module.read, source_format=found)
-    return module.read
 
 
 def _guarded(reader: Reader, path: Path, limits: Limits, kind_zh: str) -> Iterator[ReaderItem]:

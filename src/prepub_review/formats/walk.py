@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prepub_review.read import SUPPORTED_EXTENSIONS
+from prepub_review.formats.registry import SUPPORTED_EXTENSIONS
 
 
 @dataclass(frozen=True, slots=True)

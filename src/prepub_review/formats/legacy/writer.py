@@ -1,4 +1,4 @@
-"""Redacts a legacy .doc/.wps/.xls/.et: LibreOffice converts it (as `check` does, read/legacy.py),
+"""Redacts a legacy .doc/.wps/.xls/.et: LibreOffice converts it (as `check` does, reader.py),
 the modern copy is redacted by the .docx/.xlsx writer, and the output is that modern file.
 
 The conversion itself is reported as a step, so the output is never a byte copy of the legacy
@@ -11,22 +11,15 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from prepub_review.act.redact.plan import Cleaning, Edit
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.legacy import CONVERSIONS, convert_legacy
-
-MODERN_SUFFIXES = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"}
-
-
-def target_of(source_format: str) -> str:
-    """"docx" or "xlsx": what a legacy format is converted to."""
-    return CONVERSIONS[source_format][0]
+from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.legacy.reader import CONVERSIONS, convert_legacy
 
 
 class LegacyDocument:
     def __init__(self, path: Path, limits: Limits, source_format: str, open_modern: Callable):
         self.suffix = path.suffix.lower() or "旧版文档"
-        self.target = target_of(source_format)
+        self.target = CONVERSIONS[source_format][0]
         self.converted = convert_legacy(path, self.target, limits, source_format=source_format)
         try:
             self.modern = open_modern(self.target, self.converted, limits)
@@ -52,3 +45,9 @@ class LegacyDocument:
 
     def save(self, out: Path) -> None:
         self.modern.save(out)
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> LegacyDocument:
+    from prepub_review.formats import registry
+
+    return LegacyDocument(path, limits, fmt, registry.open_editable)

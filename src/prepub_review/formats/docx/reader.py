@@ -26,8 +26,8 @@ from lxml import etree
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Notice, Segment, Zone
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.ooxml import (
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.ooxml.package import (
     NS,
     OoxmlPackage,
     embedded_object_notices,
@@ -47,21 +47,21 @@ A = NS["a"]
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
 
-def _w(name: str) -> str:
+def w_tag(name: str) -> str:
     return f"{{{W}}}{name}"
 
 
-W_P, W_R, W_T, W_TBL, W_TR, W_TC = _w("p"), _w("r"), _w("t"), _w("tbl"), _w("tr"), _w("tc")
-W_DEL_TEXT, W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM = _w("delText"), _w("ins"), _w("del"), _w("moveTo"), _w("moveFrom")
-W_PPR, W_RPR, W_TCPR, W_TRPR, W_VAL, W_AUTHOR = _w("pPr"), _w("rPr"), _w("tcPr"), _w("trPr"), _w("val"), _w("author")
-W_TXBX = _w("txbxContent")
-W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
-W_SECT_PR, W_TYPE = _w("sectPr"), _w("type")
+W_P, W_R, W_T, W_TBL, W_TR, W_TC = w_tag("p"), w_tag("r"), w_tag("t"), w_tag("tbl"), w_tag("tr"), w_tag("tc")
+W_DEL_TEXT, W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM = w_tag("delText"), w_tag("ins"), w_tag("del"), w_tag("moveTo"), w_tag("moveFrom")
+W_PPR, W_RPR, W_TCPR, W_TRPR, W_VAL, W_AUTHOR = w_tag("pPr"), w_tag("rPr"), w_tag("tcPr"), w_tag("trPr"), w_tag("val"), w_tag("author")
+W_TXBX = w_tag("txbxContent")
+W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = w_tag("sdt"), w_tag("sdtContent"), w_tag("customXml")
+W_SECT_PR, W_TYPE = w_tag("sectPr"), w_tag("type")
 MC_ALTERNATE, MC_CHOICE, MC_FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
 R_ID = f"{{{NS['r']}}}id"
 M_T = f"{{{M}}}t"
-RUN_BREAKS = {_w("tab"): "\t", _w("ptab"): "\t", _w("br"): "\n", _w("cr"): "\n", _w("noBreakHyphen"): "-"}
-RUN_OBJECTS = {_w("drawing"), _w("pict"), _w("object"), MC_ALTERNATE}
+RUN_BREAKS = {w_tag("tab"): "\t", w_tag("ptab"): "\t", w_tag("br"): "\n", w_tag("cr"): "\n", w_tag("noBreakHyphen"): "-"}
+RUN_OBJECTS = {w_tag("drawing"), w_tag("pict"), w_tag("object"), MC_ALTERNATE}
 WRAPPERS = {W_SDT, W_SDT_CONTENT, W_CUSTOM_XML, MC_ALTERNATE}
 
 HEADER_VARIANTS = {"default": "", "first": ", 首页", "even": ", 偶数页"}
@@ -72,13 +72,13 @@ OFF_VALUES = {"0", "false", "off", "none"}
 def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
     """Yield the segments and notices of a .docx/.docm file in document order."""
     with OoxmlPackage(path, limits, KIND_ZH) as package:
-        yield from _DocxReader(package).items()
+        yield from DocxWalker(package).items()
 
 
 def read_package(package: OoxmlPackage, *, anchors: bool = False) -> Iterator[ReaderItem]:
     """The same walk as `read` over an open package; with `anchors`, every visible segment carries
     a `TextAnchor`: where each character of its text sits in the XML (for the redactor)."""
-    yield from _DocxReader(package, anchors=anchors).items()
+    yield from DocxWalker(package, anchors=anchors).items()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +199,13 @@ class _Cell:
 
 # -- the reader -----------------------------------------------------------------------------------
 
-class _DocxReader:
+class DocxWalker:
     def __init__(self, package: OoxmlPackage, *, anchors: bool = False):
         self.package = package
         self.anchors = anchors
         self.main_part = self._main_part()
         self.root = package.parse(self.main_part)
-        self.body = self.root.find(_w("body"))
+        self.body = self.root.find(w_tag("body"))
         if self.body is None:
             raise ReadError(f"{self.main_part} 中没有正文（w:body），文件不是有效的 Word 文档。", code="corrupt_zip")
         self.hidden_styles = self._hidden_styles()
@@ -247,13 +247,13 @@ class _DocxReader:
             return {}
         own: dict[str, bool | None] = {}
         based_on: dict[str, str] = {}
-        for style in self.package.parse(parts[0]).iter(_w("style")):
-            style_id = style.get(_w("styleId"))
+        for style in self.package.parse(parts[0]).iter(w_tag("style")):
+            style_id = style.get(w_tag("styleId"))
             if not style_id:
                 continue
-            vanish = style.find(f"{W_RPR}/{_w('vanish')}")
+            vanish = style.find(f"{W_RPR}/{w_tag('vanish')}")
             own[style_id] = _on(vanish) if vanish is not None else None
-            parent = style.find(_w("basedOn"))
+            parent = style.find(w_tag("basedOn"))
             if parent is not None and parent.get(W_VAL):
                 based_on[style_id] = parent.get(W_VAL)
         resolved: dict[str, bool] = {}
@@ -327,7 +327,7 @@ class _DocxReader:
     def paragraph_pieces(self, paragraph: etree._Element) -> tuple[list[Piece], list[etree._Element]]:
         """All text of a paragraph in order, and the text boxes anchored in it."""
         props = paragraph.find(W_PPR)
-        state = _RunState(paragraph_hidden=self._style_hidden(props, _w("pStyle")))
+        state = _RunState(paragraph_hidden=self._style_hidden(props, w_tag("pStyle")))
         pieces: list[Piece] = []
         text_boxes: list[etree._Element] = []
         self._collect(paragraph, state, pieces, text_boxes)
@@ -361,10 +361,10 @@ class _DocxReader:
              text_boxes: list[etree._Element]) -> None:
         props = run.find(W_RPR)
         hidden = state.paragraph_hidden
-        vanish = props.find(_w("vanish")) if props is not None else None
+        vanish = props.find(w_tag("vanish")) if props is not None else None
         if vanish is not None:
             hidden = _on(vanish)
-        elif self._style_hidden(props, _w("rStyle")):
+        elif self._style_hidden(props, w_tag("rStyle")):
             hidden = True
         for child in run:
             tag = child.tag
@@ -460,7 +460,7 @@ class _DocxReader:
         done: set[str] = set()
         for number, sect in enumerate(self._section_properties(), 1):
             for ref in sect:
-                kind = {_w("headerReference"): "页眉", _w("footerReference"): "页脚"}.get(ref.tag)
+                kind = {w_tag("headerReference"): "页眉", w_tag("footerReference"): "页脚"}.get(ref.tag)
                 rel = rels.get(ref.get(R_ID, ""))
                 if kind is None or rel is None or rel.external or rel.target in done or not self.package.has(rel.target):
                     continue
@@ -481,7 +481,7 @@ class _DocxReader:
         for part in self.package.related(self.main_part, rel_type):
             root = self._parse_related(part)
             number = 0
-            for note in root.iter(_w(tag)):
+            for note in root.iter(w_tag(tag)):
                 if note.get(W_TYPE, "normal") != "normal":
                     continue     # separator lines
                 number += 1
@@ -491,7 +491,7 @@ class _DocxReader:
         authors_seen: set[str] = set()
         for part in self.package.related(self.main_part, "comments"):
             root = self._parse_related(part)
-            for number, comment in enumerate(root.iter(_w("comment")), 1):
+            for number, comment in enumerate(root.iter(w_tag("comment")), 1):
                 author = (comment.get(W_AUTHOR) or "").strip()
                 place = _Place(kind="other", location=f"批注{number}{_by(author)}", zone=Zone.COMMENT)
                 yield from self._blocks(comment, place)
@@ -515,7 +515,7 @@ class _DocxReader:
         for root in self.parsed_roots:
             for elem in root.iter():
                 author = elem.get(W_AUTHOR) if isinstance(elem.tag, str) else None
-                if author and author.strip() and elem.tag != _w("comment") and author.strip() not in seen:
+                if author and author.strip() and elem.tag != w_tag("comment") and author.strip() not in seen:
                     seen.add(author.strip())
                     yield Segment(author.strip(), "修订记录 作者", Zone.PROPERTY, field="修订作者")
 
@@ -541,14 +541,14 @@ def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
 
 def _row_cells(row: etree._Element) -> list[_Cell]:
     """Cells of a row with their grid columns (w:gridBefore, w:gridSpan, w:vMerge)."""
-    column = _int_val(row.find(f"{W_TRPR}/{_w('gridBefore')}"), 0)
+    column = _int_val(row.find(f"{W_TRPR}/{w_tag('gridBefore')}"), 0)
     cells: list[_Cell] = []
     for tc in _children(row, W_TC):
         props = tc.find(W_TCPR)
-        span = max(1, _int_val(props.find(_w("gridSpan")) if props is not None else None, 1))
-        merge = props.find(_w("vMerge")) if props is not None else None
+        span = max(1, _int_val(props.find(w_tag("gridSpan")) if props is not None else None, 1))
+        merge = props.find(w_tag("vMerge")) if props is not None else None
         continues = merge is not None and merge.get(W_VAL, "continue") != "restart"
-        h_merge = props.find(_w("hMerge")) if props is not None else None
+        h_merge = props.find(w_tag("hMerge")) if props is not None else None
         continues = continues or (h_merge is not None and h_merge.get(W_VAL, "continue") != "restart")
         cells.append(_Cell(column, span, continues, tc))
         column += span

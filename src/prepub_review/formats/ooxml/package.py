@@ -25,7 +25,7 @@ from lxml import etree
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Notice, Segment, Zone
-from prepub_review.read.base import Limits, MiB, ReaderItem
+from prepub_review.formats.base import Limits, MiB, ReaderItem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BOMB_MEMBER_MIN_BYTES = 1 * MiB   # the ratio check applies to members larger than this

@@ -22,7 +22,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from prepub_review.act.redact.plan import Edit
+from prepub_review.formats.edits import Edit
 from prepub_review.ocr.picture import PictureMetadataAnchor, PictureTextAnchor
 
 NARROW_WIDTH = 0.55          # a digit / Latin letter relative to a Chinese character

@@ -24,7 +24,7 @@ from pathlib import Path
 import olefile
 
 from prepub_review.errors import ReadError
-from prepub_review.read.text import detect_encoding
+from prepub_review.formats.text.reader import detect_encoding
 
 HEAD_BYTES = 4096
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from prepub_review.errors import ReadError
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.sniff import sniff
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.sniff import sniff
 
 # sniffed format -> (conversion target, suffix LibreOffice should see, Debian package to install)
 CONVERSIONS = {
@@ -44,7 +44,7 @@ def read(path: Path, limits: Limits, *, source_format: str | None = None) -> Ite
     """Segments of a legacy document, read from a temporary .docx/.xlsx conversion."""
     source_format = source_format or sniff(path)
     target = _conversion(source_format)[0]
-    reader = importlib.import_module(f"prepub_review.read.{target}").read
+    reader = importlib.import_module(f"prepub_review.formats.{target}.reader").read
     prefix = f"(由 {path.suffix.lower() or '旧版文档'} 转换) "
     with converted_copy(path, target, limits, source_format=source_format) as converted:
         for item in reader(converted, limits):

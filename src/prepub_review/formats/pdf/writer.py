@@ -28,14 +28,14 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from prepub_review.act.redact import pixels
-from prepub_review.act.redact.plan import Cleaning, Edit
-from prepub_review.errors import ReadError
-from prepub_review.models import Notice
+from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.image import pixels
 from prepub_review.ocr.picture import PictureTextAnchor
-from prepub_review.read import pdf as pdf_reader
-from prepub_review.read.base import Limits, ReaderItem
-from prepub_review.read.pdf import (
+from prepub_review.errors import ReadError, VerificationFailed
+from prepub_review.models import Notice
+from prepub_review.formats.pdf import reader as pdf_reader
+from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.pdf.reader import (
     PdfAnnotationAnchor,
     PdfBookmarkAnchor,
     PdfLineAnchor,
@@ -49,7 +49,7 @@ REPLACEMENT_FONTS = ("helv", "china-s")     # base-14 Helvetica for ASCII, MuPDF
 FONT_PROGRAM_KEYS = ("Length1", "Length2", "Length3")
 FONT_PROGRAM_SUBTYPES = ("/Type1C", "/CIDFontType0C", "/OpenType")
 ENCODINGS = ("utf-8", "utf-16-be", "gb18030")
-UNMAPPED_NOTICE = "unmapped_text"    # read/pdf.py: a page whose text layer yields glyph codes
+UNMAPPED_NOTICE = "unmapped_text"    # pdf/reader.py: a page whose text layer yields glyph codes
 MIN_CHECKED_CHARS = 2            # a single character in the bytes of a file says nothing
 XMP_CREATOR = re.compile(r"<dc:creator\b.*?<rdf:li[^>]*>[^<]*\S.*?</dc:creator>", re.DOTALL)
 
@@ -81,7 +81,6 @@ class PdfDocument:
         self.doc.close()
 
     def segments(self) -> Iterator[ReaderItem]:
-        from prepub_review.act.redact.redactor import VerificationFailed
 
         for item in pdf_reader.read(self.path, self.limits, anchors=True):
             if isinstance(item, Notice) and item.code == UNMAPPED_NOTICE:
@@ -414,3 +413,7 @@ def _encoded(raw: str, codec: str) -> bytes:
         return raw.encode(codec)
     except UnicodeEncodeError:
         return b""
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> PdfDocument:
+    return PdfDocument(path, limits)

@@ -1,0 +1,41 @@
+"""The vocabulary of editing an open document: replacements of findings (Edit) and the cleaning
+steps a writer reports (Cleaning). Shared by every format's writer and by act/redact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prepub_review.models import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    finding: Finding
+    action: str          # mask | drop | generalise | replace (a reviewer's own text)
+    replacement: str
+    segment_text: str    # the whole text of the finding's segment (a cell's value, a paragraph)
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaning:
+    code: str            # stable key, e.g. "comments", "tracked_changes"
+    description: str     # Chinese, shown to the reader
+    count: int = 1
+
+
+def by_anchor(edits: list[Edit]) -> list[list[Edit]]:
+    """Edits grouped per segment anchor (anchors are frozen values: equal anchors are one place),
+    in first-seen order, each group right-to-left."""
+    groups: dict[object, list[Edit]] = {}
+    for edit in edits:
+        groups.setdefault(edit.finding.anchor, []).append(edit)
+    for group in groups.values():
+        group.sort(key=lambda e: e.finding.start, reverse=True)
+    return list(groups.values())
+
+
+def apply_to_text(text: str, edits: list[Edit]) -> str:
+    """`text` (the segment text) with the edits applied; edits given right-to-left."""
+    for edit in edits:
+        text = text[:edit.finding.start] + edit.replacement + text[edit.finding.end:]
+    return text

@@ -1,0 +1,1 @@
+"""HTML pages: reader.py walks the parsed page; writer.py edits its text nodes and attributes."""
