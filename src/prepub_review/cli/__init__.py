@@ -37,6 +37,7 @@ def cli(debug: bool) -> None:
 def _register_commands() -> None:
     # Each command lives in its own module; imported here so `prepub --help` lists them all.
     from prepub_review.cli import (
+        approvals,  # noqa: F401
         audit,  # noqa: F401
         check,  # noqa: F401
         redact,  # noqa: F401

@@ -12,8 +12,10 @@ from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="输出格式：text 供人阅读，json 供程序处理（stdout 仅输出一个 JSON 对象）。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "html"]), default="text",
+              show_default=True, help="输出格式：text 供人阅读；json 供程序处理；sarif 供 CI 平台；html 一页报告。")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="把报告写入文件（原子写入；默认输出到 stdout）。")
 @click.option("--reveal", is_flag=True, help="显示原始值（默认脱敏显示，如 330483********1234）。")
 @click.option("--fail-on", type=click.Choice(["block", "review"]), default="block", show_default=True,
               help="哪一级结论使退出码为 1。")
@@ -27,44 +29,133 @@ from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
 @click.option("--audit", is_flag=True, help="为每个文件追加一条审查记录（见 prepub audit）。")
 @click.option("--audit-db", type=click.Path(path_type=Path, dir_okay=False),
               help="审查记录库路径（隐含 --audit；默认见 prepub audit --help）。")
-def check(paths: tuple[Path, ...], output_format: str, reveal: bool, fail_on: str, show_info: bool,
-          quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
-          audit_db: Path | None) -> None:
-    """审查文件或目录（递归），报告不得公开的个人信息和密级标志。"""
-    from prepub_review.act import report_json, report_terminal
-    from prepub_review.act.present import Presenter
-    from prepub_review.models import DocumentResult, Verdict
+@click.option("--approvals", "approvals_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="审批文件（默认：被审查文件所在 git 仓库根目录的 .prepub-approvals.json，有则自动读取）。")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="并行审查的进程数（默认：全部 CPU 核）。输出与 --jobs 1 完全相同。")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="缓存目录：字节、规则和 prepub 版本都未变的文件不再重读（缓存只存脱敏值）。")
+@click.option("--changed-since", metavar="REF",
+              help="只审查自 git 引用 REF 以来改动的文件，以及链接了改动附件的网页。")
+def check(paths: tuple[Path, ...], output_format: str, output: Path | None, reveal: bool, fail_on: str,
+          show_info: bool, quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
+          audit_db: Path | None, approvals_path: Path | None, jobs: int | None, cache_dir: Path | None,
+          changed_since: str | None) -> None:
+    """审查文件或目录（递归），报告不得公开的个人信息和密级标志；网页连同其链接的附件一起审查。"""
+    from prepub_review.site import gate, runner
+    from prepub_review.site.output import report_stream
+
+    keep_results = audit or audit_db is not None
+    run = gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_since,
+                     raw=reveal or keep_results, jobs=jobs)
+    presenter = run.presenter(reveal)
+    results = []
+    with report_stream(output) as stream, run.pool() as pool:   # workers fork before any thread starts
+        reporter = make_reporter(output_format, stream, presenter, show_info, quiet)
+        builder = gate.SummaryBuilder(run.plan)
+        with ProgressBar(len(run.plan.files), enabled=not no_progress) as advance:
+            for site_doc in run.documents(pool, advance):
+                builder.add(site_doc)
+                reporter.document(site_doc)
+                if keep_results:
+                    results.append(site_doc.doc)
+        summary = builder.finish(run.matcher)
+        reporter.finish(summary)
+    if keep_results:
+        append_audit_records(results, run.checker, audit_db)
+    sys.exit(exit_code(gate.exit_verdicts(summary), fail_on))
+
+
+class GateRun:
+    """Everything one check run needs, built once: checker, approvals, cache, plan, settings."""
+
+    def __init__(self, checker, approvals, matcher, cache, plan, settings):
+        self.checker, self.approvals, self.matcher = checker, approvals, matcher
+        self.cache, self.plan, self.settings = cache, plan, settings
+
+    def presenter(self, reveal: bool):
+        from prepub_review.act.present import Presenter
+        from prepub_review.site.runner import PremaskedPresenter
+
+        return (Presenter if self.settings.raw else PremaskedPresenter)(self.checker.policy, reveal=reveal)
+
+    def pool(self):
+        from prepub_review.act.present import Presenter
+        from prepub_review.site import runner
+
+        masking = Presenter(self.checker.policy, reveal=False)
+        return runner.Pool(self.checker, masking, self.settings, self.plan.files)
+
+    def documents(self, pool, advance=lambda: None):
+        """Annotated documents in the planned order (then the paths the walk could not open)."""
+        from prepub_review.site import gate
+
+        for warning in self.plan.warnings:
+            click.echo(f"提示：{warning}", err=True)
+        for doc, warnings in pool.results(self.plan.files):
+            for warning in warnings:
+                click.echo(f"提示：{warning}", err=True)
+            advance()
+            yield gate.annotate(doc, self.plan, self.matcher, self.checker.policy)
+        for problem in self.plan.problems:
+            yield gate.annotate(problem, self.plan, self.matcher, self.checker.policy)
+
+
+def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_since, raw: bool,
+               jobs: int | None) -> GateRun:
+    import hashlib
+    import hmac
+
     from prepub_review.pipeline import Checker
     from prepub_review.formats.base import Limits, MiB
-    from prepub_review.formats.walk import expand_paths
+    from prepub_review.site import approvals as approvals_module
+    from prepub_review.site import gate, runner
+    from prepub_review.site.cache import Cache
 
     checker = Checker(rules_dir=rules_dir, limits=Limits(max_file_bytes=max_size * MiB))
-    walked = expand_paths(paths)
-    unreadable = [DocumentResult(path=str(p.path), verdict=Verdict.ERROR, error=p.message, error_code=p.code)
-                  for p in walked.problems]
-    presenter = Presenter(checker.policy, reveal=reveal)
-    out = console(sys.stdout)
-    results = []
-    with ProgressBar(len(walked.files), enabled=not no_progress) as advance:
-        for path in walked.files:
-            doc = checker.check_file(path)
-            results.append(doc)
-            if output_format == "text" and not (quiet and doc.verdict is Verdict.PASS):
-                report_terminal.print_document(out, doc, presenter, show_info)
-            advance()
-    results.extend(unreadable)
-    skipped = [{"path": str(p), "reason": "格式不支持，未审查"} for p in walked.unsupported]
+    if approvals_path is not None and not approvals_path.exists():
+        raise click.UsageError(f"找不到审批文件：{approvals_path}")
+    found = approvals_path or approvals_module.default_path(paths)
+    approvals = approvals_module.load(found) if found is not None and found.exists() else None
+    if approvals is not None:
+        checker.policy.fingerprint_key = approvals.fingerprint_key
+    matcher = approvals_module.Matcher(approvals, root=repo_root(paths, approvals))
+    cache = None
+    if cache_dir is not None:
+        key_id = hmac.new(checker.policy.fingerprint_key, b"prepub-cache", hashlib.sha256).hexdigest()
+        cache = Cache(cache_dir, {"rules": checker.rules.digest(), "key": key_id, "max_size": max_size})
+        warning = cache.open()
+        if warning:
+            click.echo(f"提示：{warning}", err=True)
+    planned = gate.plan(paths, cache, changed_since)
+    settings = runner.RunSettings(jobs=jobs or runner.default_jobs(), cache=cache, raw=raw)
+    return GateRun(checker, approvals, matcher, cache, planned, settings)
+
+
+def repo_root(paths, approvals) -> Path:
+    from prepub_review.site.approvals import git_root
+
+    if approvals is not None:
+        return approvals.root
+    return git_root(Path(paths[0])) or Path.cwd()
+
+
+def make_reporter(output_format: str, stream, presenter, show_info: bool, quiet: bool):
     if output_format == "json":
-        click.echo(report_json.render(results, skipped, presenter))
-    else:
-        for doc in unreadable:
-            report_terminal.print_document(out, doc, presenter, show_info)
-        report_terminal.print_summary(out, results, skipped)
-        if not results:
-            out.print("没有找到可审查的文件。")
-    if audit or audit_db:
-        append_audit_records(results, checker, audit_db)
-    sys.exit(exit_code(results, fail_on))
+        from prepub_review.act.report_json_stream import JsonReporter
+
+        return JsonReporter(stream, presenter)
+    if output_format == "sarif":
+        from prepub_review.act.report_sarif import SarifReporter
+
+        return SarifReporter(stream, presenter)
+    if output_format == "html":
+        from prepub_review.act.report_html import HtmlReporter
+
+        return HtmlReporter(stream, presenter)
+    from prepub_review.act.report_site_text import TextReporter
+
+    return TextReporter(console(stream), presenter, show_info, quiet)
 
 
 def append_audit_records(results, checker, audit_db: Path | None) -> None:
@@ -83,8 +174,8 @@ def append_audit_records(results, checker, audit_db: Path | None) -> None:
         click.echo(f"已写入 {len(seqs)} 条审查记录（第 {numbers} 号，{log.path}）", err=True)
 
 
-def exit_code(results, fail_on: str) -> int:
-    verdicts = {doc.verdict.value for doc in results}
+def exit_code(verdicts, fail_on: str) -> int:
+    verdicts = {v.value for v in verdicts}
     if "error" in verdicts:
         return EXIT_ERROR
     if "block" in verdicts or (fail_on == "review" and "review" in verdicts):

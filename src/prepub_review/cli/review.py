@@ -36,9 +36,11 @@ EXIT_INTERRUPTED = 130
 @click.option("--reveal", is_flag=True, help="显示原始值（默认脱敏显示）。")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
               help="自定义规则目录：同名文件覆盖内置规则。")
+@click.option("--approvals", "approvals_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="把每个「保留原文」决定记入网站仓库的审批文件（如 .prepub-approvals.json），供 prepub check 认可。")
 def review(file: Path, reviewer: str | None, approver: str | None, profile_name: str, output: Path | None,
            force: bool, audit_db: Path | None, decisions_path: Path | None, accept_all: bool, reveal: bool,
-           rules_dir: Path | None) -> None:
+           rules_dir: Path | None, approvals_path: Path | None) -> None:
     """逐项审查一个文件的发现项，作出审查结论并写入保密审查记录；去标识化后公开时生成去标识化副本。"""
     from prepub_review import config
     from prepub_review.act.audit import AuditLog, ValueKey, file_sha256, load_conclusions, title_and_number
@@ -68,6 +70,12 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     log = AuditLog(config.audit_db_path(audit_db, settings))          # fails now, not after the review
     value_key = ValueKey.load_or_create(config.audit_key_path(settings))
     checker = Checker(rules_dir=rules_dir)
+    approvals = None
+    if approvals_path is not None:   # fingerprints keyed by the site's salt, as `prepub check` computes them
+        from prepub_review.site import approvals as site_approvals
+
+        approvals = site_approvals.load_or_new(approvals_path)
+        checker.policy.fingerprint_key = approvals.fingerprint_key
     profile = load_profile(checker.rules, profile_name)
     redactor = Redactor(checker, profile)
     conclusions = load_conclusions(checker.rules)
@@ -107,7 +115,14 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     conclusion_key, reason = concluded
     if conclusion_key == "publish_redacted" and cannot_redact:
         _error(f"不能去标识化后公开：{cannot_redact}。未生成文件，未写入审查记录", EXIT_FINDINGS)
-    sys.exit(finisher.finish(conclusion_key, reason, redactor, target, force))
+    code = finisher.finish(conclusion_key, reason, redactor, target, force)
+    if approvals is not None:
+        from prepub_review.site.approval_records import record_keeps
+
+        published = target if conclusion_key == "publish_redacted" else file
+        screen.say(record_keeps(approvals, session, finisher.head, conclusion_key, published, reviewer,
+                                profile.label))
+    sys.exit(code)
 
 
 def _info_count(doc) -> int:
@@ -168,6 +183,7 @@ class _Finisher:
     def __init__(self, session, context, policy, value_key, log, screen, conclusions):
         self.session, self.context, self.policy = session, context, policy
         self.value_key, self.log, self.screen, self.conclusions = value_key, log, screen, conclusions
+        self.head = None   # the audit record written by finish()
 
     def offer_partial(self, keys, interrupted: bool) -> None:
         from prepub_review.act.review.finish import review_record
@@ -205,7 +221,7 @@ class _Finisher:
             self.screen.say(f"SHA-256 输出：  {result.output_sha256}")
         record = review_record(self.session, self.context, self.policy, conclusion, reason, self.value_key,
                                output_sha256)
-        head = self.log.append(record)
+        head = self.head = self.log.append(record)
         self.screen.say(f"审查结论：{conclusion.label}", "bold")
         self.screen.say(f"理由：{reason}")
         self.screen.say(f"依据：{conclusion.basis}")

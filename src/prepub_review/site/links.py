@@ -1,0 +1,119 @@
+"""Local links of HTML pages: which attachments a page publishes, and which links are broken.
+
+Only `href` and `src` attributes are followed, and only to files inside the checked root
+(relative, root-relative, URL-encoded Chinese names, `../`). Links to other hosts and links that
+leave the root are listed, never fetched. A link's target is an attachment when prepub reads its
+format and it is not itself a page; other local targets (style sheets, scripts, images prepub does
+not read) are only checked for existence.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+PAGE_EXTENSIONS = frozenset({".html", ".htm"})
+LINK_ATTRIBUTES = frozenset({"href", "src"})
+NOT_FILES = ("#", "javascript:", "mailto:", "tel:", "data:", "about:", "sms:")
+
+LOCAL, MISSING, OUTSIDE, EXTERNAL = "local", "missing", "outside", "external"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    href: str        # as written in the page
+    line: int        # 1-based line of the tag in the page
+    kind: str        # local | missing | outside | external
+    target: str | None = None   # normalised path of the file (local and missing links)
+
+
+@dataclass(slots=True)
+class PageLinks:
+    page: str
+    links: list[Link] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Link]:
+        return [link for link in self.links if link.kind == kind]
+
+
+def is_page(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in PAGE_EXTENSIONS
+
+
+class _HrefCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in LINK_ATTRIBUTES and value and value.strip():
+                self.found.append((value.strip(), self.getpos()[0]))
+
+    handle_startendtag = handle_starttag
+
+
+def decode_page(data: bytes) -> str:
+    """Pages are UTF-8 nearly always; older government sites are GB18030 (a superset of GBK)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def raw_links(data: bytes) -> list[tuple[str, int]]:
+    """(href, line) of every href/src attribute in the page, in document order."""
+    collector = _HrefCollector()
+    try:
+        collector.feed(decode_page(data))
+        collector.close()
+    except Exception:   # html.parser is tolerant; a pathological page simply yields what it found
+        pass
+    return collector.found
+
+
+def resolve(href: str, line: int, page: str, root: str) -> Link | None:
+    """Classify one link of `page` (a path under `root`); None for links that are not files."""
+    lowered = href.lower()
+    if lowered.startswith(NOT_FILES):
+        return None
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return Link(href, line, EXTERNAL)
+    path = unquote(parts.path, encoding="utf-8", errors="replace")
+    if not path:
+        return None     # "?page=2": the page itself
+    base = root if path.startswith("/") else os.path.dirname(page)
+    target = os.path.normpath(os.path.join(base, path.lstrip("/")))
+    if not is_inside(target, root):
+        return Link(href, line, OUTSIDE)
+    if os.path.isdir(target):
+        index = os.path.join(target, "index.html")
+        if not os.path.isfile(index):
+            return None  # a folder listing the web server makes: not a file we can check
+        target = index
+    return Link(href, line, LOCAL if os.path.isfile(target) else MISSING, target)
+
+
+def is_inside(path: str, root: str) -> bool:
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return relative != ".." and not relative.startswith(".." + os.sep)
+
+
+def page_links(page: str, data: bytes, root: str) -> PageLinks:
+    result = PageLinks(page)
+    for href, line in raw_links(data):
+        link = resolve(href, line, page, root)
+        if link is not None:
+            result.links.append(link)
+    return result
+
+
+def is_attachment(link: Link, readable_extensions: frozenset[str]) -> bool:
+    """A local file prepub reads that is not a page: the document the page publishes."""
+    if link.kind != LOCAL or link.target is None:
+        return False
+    extension = os.path.splitext(link.target)[1].lower()
+    return extension in readable_extensions and extension not in PAGE_EXTENSIONS

@@ -1,0 +1,45 @@
+"""Link extraction and resolution: relative, root-relative, URL-encoded Chinese names, ../, leaving."""
+
+from tests.site.sitegen import page_html
+
+from prepub_review.site.links import EXTERNAL, LOCAL, MISSING, OUTSIDE, is_attachment, page_links
+
+
+def test_links_resolve_inside_the_root(tmp_path):
+    root = tmp_path / "site"
+    (root / "附件").mkdir(parents=True)
+    (root / "附件" / "名单 2026.xlsx").write_bytes(b"x")
+    (root / "about").mkdir()
+    (root / "about" / "index.html").write_text("<p>about</p>", encoding="utf-8")
+    page = root / "xxgk" / "a.html"
+    page.parent.mkdir()
+    html = page_html("t", ["p"], [
+        ("../%E9%99%84%E4%BB%B6/%E5%90%8D%E5%8D%95%202026.xlsx?v=2#top", "relative, encoded, query"),
+        ("/附件/名单 2026.xlsx", "root-relative"),
+        ("../../secret.docx", "leaves the root"),
+        ("https://www.gov.cn/x.pdf", "other host"),
+        ("//cdn.example.org/a.js", "protocol-relative host"),
+        ("missing.pdf", "broken"),
+        ("mailto:office@example.invalid", "not a file"),
+        ("#top", "fragment"),
+        ("/about/", "folder with index"),
+    ])
+    page.write_text(html, encoding="utf-8")
+    links = page_links(str(page), page.read_bytes(), str(root)).links
+    kinds = [(link.href.split("?")[0][:12], link.kind) for link in links]
+    assert [k for _, k in kinds] == [LOCAL, LOCAL, OUTSIDE, EXTERNAL, EXTERNAL, MISSING, LOCAL]
+    target = str(root / "附件" / "名单 2026.xlsx")
+    assert links[0].target == target and links[1].target == target
+    assert links[5].target == str(root / "xxgk" / "missing.pdf")
+    assert links[6].target == str(root / "about" / "index.html")
+    assert all(link.line > 1 for link in links)
+    suffixes = frozenset({".xlsx", ".html"})
+    assert is_attachment(links[0], suffixes) and not is_attachment(links[6], suffixes)
+
+
+def test_gbk_pages_and_broken_markup_do_not_stop_extraction(tmp_path):
+    page = tmp_path / "old.htm"
+    (tmp_path / "表.xls").write_bytes(b"x")
+    page.write_bytes('<html><body><a href="表.xls">下载<a href=\'表.xls\'></p></div>'.encode("gb18030"))
+    links = page_links(str(page), page.read_bytes(), str(tmp_path)).links
+    assert [link.kind for link in links] == [LOCAL, LOCAL]
