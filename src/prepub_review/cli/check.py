@@ -11,7 +11,7 @@ from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "html"]), default="text",
               show_default=True, help="输出格式：text 供人阅读；json 供程序处理；sarif 供 CI 平台；html 一页报告。")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -37,17 +37,25 @@ from prepub_review.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli, console
               help="缓存目录：字节、规则和 prepub 版本都未变的文件不再重读（缓存只存脱敏值）。")
 @click.option("--changed-since", metavar="REF",
               help="只审查自 git 引用 REF 以来改动的文件，以及链接了改动附件的网页。")
+@click.option("--files-from", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="从文件读取要审查的路径（UTF-8，每行一个；空行和 # 开头的行忽略），可与 PATHS 同用。")
+@click.option("--dask-scheduler", metavar="ADDRESS",
+              help="把文件交给已有的 Dask 集群审查（如 tcp://10.0.0.5:8786；文件须在各节点相同路径的共享存储上）。")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, reveal: bool, fail_on: str,
           show_info: bool, quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
           audit_db: Path | None, approvals_path: Path | None, jobs: int | None, cache_dir: Path | None,
-          changed_since: str | None) -> None:
+          changed_since: str | None, files_from: Path | None, dask_scheduler: str | None) -> None:
     """审查文件或目录（递归），报告不得公开的个人信息和密级标志；网页连同其链接的附件一起审查。"""
     from prepub_review.site import gate, runner
     from prepub_review.site.output import report_stream
 
     keep_results = audit or audit_db is not None
+    paths = paths + read_file_list(files_from)
+    if not paths:
+        raise click.UsageError("请给出要审查的文件或目录（PATHS 或 --files-from）")
     run = gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_since,
                      raw=reveal or keep_results, jobs=jobs)
+    run.dask_scheduler = dask_scheduler
     presenter = run.presenter(reveal)
     results = []
     with report_stream(output) as stream, run.pool() as pool:   # workers fork before any thread starts
@@ -72,6 +80,16 @@ class GateRun:
     def __init__(self, checker, approvals, matcher, cache, plan, settings):
         self.checker, self.approvals, self.matcher = checker, approvals, matcher
         self.cache, self.plan, self.settings = cache, plan, settings
+        self.dask_scheduler: str | None = None
+
+    def cluster_job(self):
+        from prepub_review.cluster import ClusterJob
+
+        rules = self.checker.rules.override
+        return ClusterJob(str(rules.resolve()) if rules else None, self.checker.limits.max_file_bytes // (1 << 20),
+                          self.checker.policy.fingerprint_key, self.settings.raw,
+                          str(self.cache.directory.resolve()) if self.cache else None,
+                          dict(self.cache.context) if self.cache else None)
 
     def presenter(self, reveal: bool):
         from prepub_review.act.present import Presenter
@@ -83,6 +101,10 @@ class GateRun:
         from prepub_review.act.present import Presenter
         from prepub_review.site import runner
 
+        if self.dask_scheduler:
+            from prepub_review.cluster import ClusterPool
+
+            return ClusterPool(self.dask_scheduler, self.cluster_job())
         masking = Presenter(self.checker.policy, reveal=False)
         return runner.Pool(self.checker, masking, self.settings, self.plan.files)
 
@@ -106,8 +128,9 @@ def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_si
     import hashlib
     import hmac
 
-    from prepub_review.pipeline import Checker
+    from prepub_review import ocr
     from prepub_review.formats.base import Limits, MiB
+    from prepub_review.pipeline import Checker
     from prepub_review.site import approvals as approvals_module
     from prepub_review.site import gate, runner
     from prepub_review.site.cache import Cache
@@ -129,7 +152,19 @@ def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_si
             click.echo(f"提示：{warning}", err=True)
     planned = gate.plan(paths, cache, changed_since)
     settings = runner.RunSettings(jobs=jobs or runner.default_jobs(), cache=cache, raw=raw)
+    ocr.configure(cache_dir=cache_dir, threads=max(1, runner.default_jobs() // settings.jobs))
     return GateRun(checker, approvals, matcher, cache, planned, settings)
+
+
+def read_file_list(path: Path | None) -> tuple[Path, ...]:
+    """--files-from: one path per line; blank lines and # comments are skipped."""
+    if path is None:
+        return ()
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.UsageError(f"无法读取文件列表 {path}（{exc}）；列表应为 UTF-8 文本，每行一个路径") from exc
+    return tuple(Path(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 
 def repo_root(paths, approvals) -> Path:

@@ -91,9 +91,10 @@ def doc_from_data(data: dict, path: str) -> DocumentResult:
 _WORKER: tuple | None = None   # (checker, presenter, settings): set before forking, inherited
 
 
-def check_one(path: Path) -> tuple[DocumentResult, list[str]]:
-    """One file's result (masked unless raw) and any cache warnings."""
-    checker, presenter, settings = _WORKER
+def check_one(path: Path, state: tuple | None = None) -> tuple[DocumentResult, list[str]]:
+    """One file's result (masked unless raw) and any cache warnings. `state` = (checker, presenter,
+    settings); by default the one set before forking (a cluster worker passes its own)."""
+    checker, presenter, settings = state or _WORKER
     cache, warnings, content_hash = settings.cache, [], None
     if cache is not None:
         try:
