@@ -117,9 +117,16 @@ def _get_engine():
         if _engine is None:
             if not available():
                 raise ReadError(f"未安装 OCR 扩展。{INSTALL_HINT}", code="ocr_unavailable")
-            from rapidocr_onnxruntime import RapidOCR   # models load from the installed package
+            try:
+                from rapidocr_onnxruntime import RapidOCR   # models load from the installed package
 
-            threads = _settings.threads or -1
-            _engine = RapidOCR(det_limit_type="max", det_limit_side_len=DET_LONG_SIDE,
-                               intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
+                threads = _settings.threads or -1
+                # PREPUB_OCR_DET=default: rapidocr's own detection size (benchmarks/ocr.py's baseline)
+                size = {} if os.environ.get("PREPUB_OCR_DET") == "default" else \
+                    {"det_limit_type": "max", "det_limit_side_len": DET_LONG_SIDE}
+                _engine = RapidOCR(**size, intra_op_num_threads=threads, inter_op_num_threads=1,
+                                   print_verbose=False)
+            except (ImportError, OSError, RuntimeError) as exc:   # e.g. opencv without libGL
+                raise ReadError(f"OCR 扩展已安装但无法加载（{type(exc).__name__}: {exc}），图片内容未能审查。"
+                                "如缺少 libGL，请安装：apt-get install libgl1 libglib2.0-0", code="ocr_unavailable") from exc
         return _engine
