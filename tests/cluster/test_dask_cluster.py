@@ -102,9 +102,9 @@ def listed(backlog: Path, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("output_format", ["json", "sarif", "html"])
 def test_cluster_run_is_byte_identical_to_a_local_run(cluster, backlog, tmp_path, output_format):
     listing = listed(backlog, tmp_path)
-    local = run_prepub("check", "--format", output_format, "--files-from", str(listing), "--jobs", "1")
+    local = run_prepub("check", "--format", output_format, "--files-from", str(listing), "--jobs", "1", timeout=600)
     remote = run_prepub("check", "--format", output_format, "--files-from", str(listing),
-                        "--dask-scheduler", cluster.address, timeout=300)
+                        "--dask-scheduler", cluster.address, timeout=600)
     assert local.code == remote.code == 2, remote.stderr      # blocks and two unreadable files
     assert remote.stdout == local.stdout
     if output_format == "json":
@@ -120,14 +120,14 @@ def test_a_dying_worker_loses_no_file(tmp_path, backlog):
         doomed = cluster.add_worker()
         cluster.wait_for_workers(2)
         listing = listed(backlog, tmp_path)
-        local = run_prepub("check", "--format", "json", "--files-from", str(listing), "--jobs", "1")
+        local = run_prepub("check", "--format", "json", "--files-from", str(listing), "--jobs", "1", timeout=600)
         env = dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1", COLUMNS="200")
         remote = subprocess.Popen([sys.executable, "-m", "prepub_review", "check", "--format", "json",
                                    "--files-from", str(listing), "--dask-scheduler", cluster.address],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         time.sleep(2.0)           # the workers are building their checkers for the first tasks
         os.killpg(doomed.pid, signal.SIGKILL)
-        out, err = remote.communicate(timeout=300)
+        out, err = remote.communicate(timeout=600)
         assert out.decode("utf-8") == local.stdout, err.decode("utf-8", "replace")
     finally:
         cluster.stop()
