@@ -40,7 +40,7 @@ from prepub_review.pipeline import Checker  # noqa: E402
 def check_site(files: list[Path], with_linkage: bool):
     """CPU seconds of the check loop (reading, detection, policy; plus linkage if asked) in-process."""
     checker = Checker()
-    linkage = SiteLinkage(checker) if with_linkage else None
+    linkage = SiteLinkage(checker.rules, checker.policy).observe(checker) if with_linkage else None
     started = time.process_time()
     results = [checker.check_file(path) for path in files]
     report = linkage.apply(results) if linkage else None

@@ -1,12 +1,13 @@
 """Wires cross-document linkage into a run (like pipeline.py for one document).
 
-    linkage = SiteLinkage(checker)          # installs the index collector as the Checker's observer
+    linkage = SiteLinkage(checker.rules, checker.policy).observe(checker)   # the Checker's observer
     for path in files: results.append(checker.check_file(path))
     report = linkage.apply(results)         # links, adds the findings to the documents involved
 
-Incremental runs: `linkage.indexes()` are the indexes of this run (LinkIndex.to_json() per file for a
-cache); pass the unchanged files' indexes (LinkIndex.from_json) as `apply(results, cached)`. A cache
-must use a persistent key (`key=` the audit trail's audit.key) or the cached hashes never match.
+`prepub check` (site/runner, cli/check.py) builds it with `keep_indexes=False`: each document's index
+then travels as JSON on its result (`DocumentResult.observed["linkage"]`), from a forked worker, a
+Dask worker or the cache, and `link(indexes)` links them at the end of the run. Cached indexes hold
+keyed hashes, so a cache must use a persistent key (`key=`; the check cache keeps one of its own).
 """
 
 from __future__ import annotations
@@ -26,15 +27,23 @@ from prepub_review.models import DocumentResult, Finding
 
 
 class SiteLinkage:
-    def __init__(self, checker, key: bytes | None = None):
-        self.policy = checker.policy
-        self.rules = LinkRules.load(checker.rules)
+    def __init__(self, rules, policy, key: bytes | None = None, keep_indexes: bool = True):
+        """`rules`: the RulesSource; `policy`: the Policy that judges the linkage findings."""
+        self.policy = policy
+        self.rules = LinkRules.load(rules)
         # Without a cache the hashes live for one run only: a fresh random key is enough.
         self.value_key = ValueKey(key if key is not None else secrets.token_bytes(32))
-        self.collector = IndexCollector(self.rules, self.value_key.digest)
-        self.allowance = strictest_allowance(checker.rules)
-        self.id_valid = CnIdCardRecognizer(checker.rules).validate_result
+        self.collector = IndexCollector(self.rules, self.value_key.digest, keep=keep_indexes)
+        self.allowance = strictest_allowance(rules)
+        self.id_valid = CnIdCardRecognizer(rules).validate_result
+
+    def observe(self, checker) -> SiteLinkage:
+        """Install the index collector as `checker`'s observer."""
         checker.observer = self.collector
+        return self
+
+    def link(self, indexes: Iterable[LinkIndex]) -> LinkReport:
+        return link(indexes, self.rules, self.allowance, self.id_valid)
 
     def indexes(self) -> list[LinkIndex]:
         return list(self.collector.indexes)
@@ -44,7 +53,7 @@ class SiteLinkage:
         per document path."""
         fresh = {index.path for index in self.collector.indexes}
         indexes = self.collector.indexes + [index for index in cached if index.path not in fresh]
-        report = link(indexes, self.rules, self.allowance, self.id_valid)
+        report = self.link(indexes)
         return report, link_findings(report, self.policy)
 
     def apply(self, results: Sequence[DocumentResult], cached: Iterable[LinkIndex] = ()) -> LinkReport:

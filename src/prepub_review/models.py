@@ -144,4 +144,7 @@ class DocumentResult:
     segments_read: int = 0
     characters_read: int = 0
     first_lines: list[str] = field(default_factory=list, repr=False)   # body text, for title and 文号
+    # What the check's observers recorded for this document, as plain JSON data (e.g. "linkage": its
+    # cross-document link index): it crosses process boundaries and goes into the cache with the result.
+    observed: dict = field(default_factory=dict, repr=False)
     segments: list[Segment] = field(default_factory=list, repr=False)  # kept only when asked (redact)

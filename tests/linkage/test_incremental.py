@@ -21,7 +21,7 @@ def write(path, name, id_shown, phone=""):
 
 def first_run(paths, key=KEY) -> dict[str, dict]:
     checker = Checker()
-    linkage = SiteLinkage(checker, key=key)
+    linkage = SiteLinkage(checker.rules, checker.policy, key=key).observe(checker)
     for path in paths:
         checker.check_file(path)
     return {index.path: json.loads(json.dumps(index.to_json(), ensure_ascii=False)) for index in linkage.indexes()}
@@ -29,7 +29,7 @@ def first_run(paths, key=KEY) -> dict[str, dict]:
 
 def changed_run(path, cached: dict[str, dict], key=KEY):
     checker = Checker()
-    linkage = SiteLinkage(checker, key=key)
+    linkage = SiteLinkage(checker.rules, checker.policy, key=key).observe(checker)
     doc = checker.check_file(path)
     linkage.apply([doc], [LinkIndex.from_json(data) for data in cached.values()])
     return doc

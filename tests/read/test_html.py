@@ -16,6 +16,7 @@ def segments(tmp_path, html, encoding="utf-8", name="page.html"):
 
 
 def by_text(found, text):
+    found = [s for s in found if isinstance(s, Segment)]
     matches = [s for s in found if s.text == text]
     assert matches, f"{text!r} not among {[s.text for s in found]}"
     return matches[0]

@@ -41,10 +41,12 @@ def test_document_properties(tmp_path):
     assert Segment("低保名单", "文档属性 Title", Zone.PROPERTY, "标题") in found
 
 
-def test_scanned_page_is_a_notice_never_clean(tmp_path):
+def test_scanned_page_without_ocr_is_a_notice_never_clean(tmp_path, monkeypatch):
+    monkeypatch.setenv("PREPUB_OCR", "0")       # as without the [ocr] extra
     found = items(tmp_path, pdf_bytes([["第一页有文字"], "scan", ["第三页有文字"]]))
     notices = [item for item in found if isinstance(item, Notice)]
-    assert notices == [Notice("scanned_page", "第2页", "扫描页无文字层，需人工审查")]
+    assert [(n.code, n.location) for n in notices] == [("scanned_page", "第2页")]
+    assert "扫描页无文字层" in notices[0].detail and "pip install 'prepub-review[ocr]'" in notices[0].detail
 
 
 @pytest.mark.parametrize("page", ["logo", "blank"])

@@ -100,6 +100,20 @@ class HtmlReporter:
         out.append("</section>\n")
         self.sections.write("".join(out))
 
+    def _linkage(self, summary: RunSummary) -> str:
+        from prepub_review.act.report_linkage import linkage_places
+
+        rows = []
+        for _item, path, finding in linkage_places(summary.linkage, self.presenter):
+            rows.append(f'<tr data-severity="{finding.severity.value}" data-entity="{escape(finding.entity)}">'
+                        f'<td class="s-{finding.severity.value}">{SEVERITY_LABELS[finding.severity]}</td>'
+                        f'<td><a href="#{anchor(path)}">{escape(path)}</a> {escape(finding.location)}</td>'
+                        f"<td>{escape(finding.label)}</td><td><code>{escape(self.presenter.value(finding))}</code></td>"
+                        f"<td>{escape(finding.reason)}</td><td>{escape(finding.rule_id)}</td></tr>")
+        head = "<tr><th>级别</th><th>文件与位置</th><th>类别</th><th>值（已脱敏）</th><th>说明</th><th>规则</th></tr>"
+        return (f"<h2>跨文件关联（{len(summary.linkage.links)} 项：各处单看已去标识化，合起来仍可识别本人）</h2>"
+                + (f"<table>{head}{''.join(rows)}</table>" if rows else '<p class="muted">无</p>'))
+
     def finish(self, summary: RunSummary) -> None:
         w = self.stream.write
         w(f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(self.title)}</title>'
@@ -135,6 +149,8 @@ class HtmlReporter:
         self.sections.seek(0)
         shutil.copyfileobj(self.sections, self.stream)
         self.sections.close()
+        if summary.linkage is not None:
+            w(self._linkage(summary))
         head = "<tr><th>文件</th><th>位置</th><th>类别</th><th>值（已脱敏）</th><th>说明</th><th>规则</th><th>审批</th></tr>"
         w(f"<h2>已审批保留（{len(self.approved_rows)} 项，不影响结论）</h2>")
         w(f"<table>{head}{''.join(self.approved_rows)}</table>" if self.approved_rows else '<p class="muted">无</p>')

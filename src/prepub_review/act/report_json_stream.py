@@ -52,6 +52,10 @@ class JsonReporter:
             },
             "approvals": {"stale": stale_json(summary)},
         }
+        if summary.linkage is not None:
+            from prepub_review.act.report_linkage import linkage_json
+
+            tail.update(linkage_json(summary.linkage, self.presenter))
         self.stream.write("]")
         for key, value in tail.items():
             self.stream.write(f', "{key}": ' + _dumps(value))

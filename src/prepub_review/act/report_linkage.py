@@ -70,6 +70,12 @@ def linkage_json(report: LinkReport, presenter: Presenter) -> dict:
 
 
 
+def linkage_places(report: LinkReport, presenter: Presenter) -> list[tuple[Link, str, Finding]]:
+    """Every place of every link, with the finding made for it: (link, document path, finding)."""
+    return [(item, place.path, link_finding(item, i, presenter.policy))
+            for item in report.links for i, place in enumerate(item.places)]
+
+
 def print_linked(console: Console, findings: list[Finding], presenter: Presenter) -> None:
     """`prepub review`: this document's linkage findings, read-only (they are not items to decide)."""
     if not findings:

@@ -35,6 +35,7 @@ class SarifReporter:
         self.rule_numbers: dict[str, int] = {}
         self.count = 0
         self.notifications: list[dict] = []
+        self.uris: dict[str, str] = {}    # document path -> its URI in this report
         stream.write('{\n  "$schema": "%s",\n  "version": "2.1.0",\n  "runs": [\n    {\n      "results": ['
                      % SCHEMA_URI)
 
@@ -55,6 +56,7 @@ class SarifReporter:
 
     def document(self, site_doc: SiteDocument) -> None:
         doc = site_doc.doc
+        self.uris[doc.path] = site_doc.relative_path
         publishers = f"（由网页 {'、'.join(site_doc.linked_from)} 发布）" if site_doc.linked_from else ""
         related = [{"id": n, "physicalLocation": {"artifactLocation": {"uri": page}},
                     "message": {"text": "发布此文件的网页"}}
@@ -75,6 +77,16 @@ class SarifReporter:
 
     def _result(self, site_doc: SiteDocument, finding: Finding, approval: Approval | None, publishers: str,
                 related: list[dict]) -> dict:
+        result = self._result_for(site_doc.relative_path, finding, publishers, related)
+        if approval is not None:
+            result["suppressions"] = [{
+                "kind": "external",
+                "status": "underReview" if approval.status == LEGACY else "accepted",
+                "justification": approval.describe(),
+            }]
+        return result
+
+    def _result_for(self, uri: str, finding: Finding, publishers: str, related: list[dict]) -> dict:
         level = LEVELS[finding.severity]
         value = self.presenter.value(finding)
         text = f"{finding.label}{' ' + value if value else ''}：{finding.reason}（{finding.location}）{publishers}"
@@ -83,7 +95,7 @@ class SarifReporter:
             "ruleIndex": self._rule_index(finding.rule_id, finding.label, finding.reason, level),
             "level": level,
             "message": {"text": text},
-            "locations": [self._location(site_doc.relative_path, finding)],
+            "locations": [self._location(uri, finding)],
             "partialFingerprints": {FINGERPRINT_NAME: finding.fingerprint},
             "properties": {"entity": finding.entity, "label": finding.label, "maskedValue": value,
                            "severity": finding.severity.value, "location": finding.location,
@@ -91,12 +103,6 @@ class SarifReporter:
         }
         if related:
             result["relatedLocations"] = related
-        if approval is not None:
-            result["suppressions"] = [{
-                "kind": "external",
-                "status": "underReview" if approval.status == LEGACY else "accepted",
-                "justification": approval.describe(),
-            }]
         return result
 
     def _location(self, uri: str, finding: Finding) -> dict:
@@ -111,7 +117,26 @@ class SarifReporter:
                    "kind": LOGICAL_KINDS.get(finding.zone, "text")}
         return {"physicalLocation": physical, "logicalLocations": [logical]}
 
+    def _linkage(self, summary: RunSummary) -> None:
+        """One result per place of each cross-document link, the other places as related locations."""
+        from prepub_review.act.report_linkage import linkage_places
+        from prepub_review.fingerprint import fingerprint
+
+        for item, path, finding in linkage_places(summary.linkage, self.presenter):
+            uri = self.uris.get(path, path)
+            result = self._result_for(uri, finding, "", [
+                {"id": n, "physicalLocation": {"artifactLocation": {"uri": self.uris.get(p.path, p.path)}},
+                 "message": {"text": p.location}}
+                for n, p in enumerate(place for place in item.places if place.path != path or
+                                      place.location != finding.location)])
+            places = "|".join(sorted(f"{p.path} {p.location}" for p in item.places))
+            result["partialFingerprints"] = {FINGERPRINT_NAME: fingerprint(
+                self.presenter.policy.fingerprint_key, item.kind, item.union or "".join(item.shown), None, places, "")}
+            self._write(result)
+
     def finish(self, summary: RunSummary) -> None:
+        if summary.linkage is not None:
+            self._linkage(summary)
         driver = {"name": "prepub", "version": __version__, "semanticVersion": __version__,
                   "rules": list(self.rules.values())}
         invocation = {"executionSuccessful": not self.notifications,

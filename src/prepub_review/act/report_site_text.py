@@ -66,6 +66,10 @@ class TextReporter:
             for approval in summary.stale:
                 console.print(Text(f"    {approval.path}  {approval.label or approval.entity}  {approval.describe()}",
                                    style="dim"))
+        if summary.linkage is not None:
+            from prepub_review.act.report_linkage import print_linkage
+
+            print_linkage(console, summary.linkage, self.presenter)
         report_terminal.print_summary(console, [_Verdicted(v) for v, n in summary.verdicts.items() for _ in range(n)],
                                       summary.skipped)
         if summary.approved:

@@ -12,7 +12,7 @@ from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_opti
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "html"]), default="text",
               show_default=True, help="输出格式：text 供人阅读；json 供程序处理；sarif 供 CI 平台；html 一页报告。")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -38,17 +38,26 @@ from prepub_review.cli.audit_options import allow_sqlite_on_share, audit_db_opti
               help="缓存目录：字节、规则和 prepub 版本都未变的文件不再重读（缓存只存脱敏值）。")
 @click.option("--changed-since", metavar="REF",
               help="只审查自 git 引用 REF 以来改动的文件，以及链接了改动附件的网页。")
+@click.option("--files-from", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="从文件读取要审查的路径（UTF-8，每行一个；空行和 # 开头的行忽略），可与 PATHS 同用。")
+@click.option("--dask-scheduler", metavar="ADDRESS",
+              help="把文件交给已有的 Dask 集群审查（如 tcp://10.0.0.5:8786；文件须在各节点相同路径的共享存储上）。")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, reveal: bool, fail_on: str,
-          show_info: bool, quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool, audit: bool,
-          audit_db: str | None, approvals_path: Path | None, jobs: int | None, cache_dir: Path | None,
-          changed_since: str | None) -> None:
+          show_info: bool, quiet: bool, rules_dir: Path | None, max_size: int, no_progress: bool,
+          no_linkage: bool, audit: bool, audit_db: str | None, approvals_path: Path | None, jobs: int | None,
+          cache_dir: Path | None, changed_since: str | None, files_from: Path | None,
+          dask_scheduler: str | None) -> None:
     """审查文件或目录（递归），报告不得公开的个人信息和密级标志；网页连同其链接的附件一起审查。"""
     from prepub_review.site import gate, runner
     from prepub_review.site.output import report_stream
 
     keep_results = audit or audit_db is not None
+    paths = paths + read_file_list(files_from)
+    if not paths:
+        raise click.UsageError("请给出要审查的文件或目录（PATHS 或 --files-from）")
     run = gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_since,
-                     raw=reveal or keep_results, jobs=jobs)
+                     raw=reveal or keep_results, jobs=jobs, linkage=not no_linkage)
+    run.dask_scheduler = dask_scheduler
     presenter = run.presenter(reveal)
     results = []
     with report_stream(output, machine=output_format != "text") as stream, run.pool() as pool:   # workers fork before any thread starts
@@ -61,20 +70,24 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, reve
                 if keep_results:
                     results.append(site_doc.doc)
         summary = builder.finish(run.matcher)
+        summary.linkage = run.link()
         reporter.finish(summary)
     if keep_results:
         append_audit_records(results, run.checker(), audit_db)
-    sys.exit(exit_code(gate.exit_verdicts(summary), fail_on))
+    sys.exit(exit_code(gate.exit_verdicts(summary, run.policy), fail_on))
 
 
 class GateRun:
     """Everything one check run needs: policy, approvals, cache, plan, settings. The checker (the
     detection engine, slow to import and build) is built only when a file is not in the cache."""
 
-    def __init__(self, policy, rules_dir, limits, approvals, matcher, cache, plan, settings):
+    def __init__(self, policy, rules_dir, limits, approvals, matcher, cache, plan, settings, linkage):
         self.policy, self.rules_dir, self.limits = policy, rules_dir, limits
         self.approvals, self.matcher = approvals, matcher
         self.cache, self.plan, self.settings = cache, plan, settings
+        self.linkage = linkage        # cross-document linkage (linking.SiteLinkage), or None
+        self.link_indexes: list = []  # each document's index, as the workers or the cache return it
+        self.dask_scheduler: str | None = None
         self._checker = None
 
     def checker(self):
@@ -83,7 +96,26 @@ class GateRun:
 
             self._checker = Checker(rules_dir=self.rules_dir, limits=self.limits)
             self._checker.policy = self.policy      # keyed by the approvals file's salt
+            if self.linkage is not None:
+                self.linkage.observe(self._checker)  # before the workers fork: they inherit it
         return self._checker
+
+    def cluster_job(self):
+        from prepub_review.cluster import ClusterJob
+
+        return ClusterJob(str(self.rules_dir.resolve()) if self.rules_dir else None,
+                          self.limits.max_file_bytes // (1 << 20), self.policy.fingerprint_key, self.settings.raw,
+                          str(self.cache.directory.resolve()) if self.cache else None,
+                          dict(self.cache.context) if self.cache else None,
+                          self.linkage.value_key.key if self.linkage else None)
+
+    def link(self):
+        """The cross-document linkage of every document of the run (None without linkage)."""
+        if self.linkage is None:
+            return None
+        from prepub_review.decide.linkage_index import LinkIndex
+
+        return self.linkage.link([LinkIndex.from_json(data, path) for path, data in self.link_indexes])
 
     def presenter(self, reveal: bool):
         from prepub_review.act.present import Presenter
@@ -95,6 +127,10 @@ class GateRun:
         from prepub_review.act.present import Presenter
         from prepub_review.site import runner
 
+        if self.dask_scheduler:
+            from prepub_review.cluster import ClusterPool
+
+            return ClusterPool(self.dask_scheduler, self.cluster_job(), self.plan.files)
         masking = Presenter(self.policy, reveal=False)
         return runner.Pool(self.checker, masking, self.settings, self.plan.files)
 
@@ -108,16 +144,20 @@ class GateRun:
             for warning in warnings:
                 click.echo(f"提示：{warning}", err=True)
             advance()
+            index = doc.observed.pop("linkage", None)
+            if index is not None:
+                self.link_indexes.append((doc.path, index))
             yield gate.annotate(doc, self.plan, self.matcher, self.policy)
         for problem in self.plan.problems:
             yield gate.annotate(problem, self.plan, self.matcher, self.policy)
 
 
 def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_since, raw: bool,
-               jobs: int | None) -> GateRun:
+               jobs: int | None, linkage: bool = True) -> GateRun:
     import hashlib
     import hmac
 
+    from prepub_review import ocr
     from prepub_review.decide.policy import Policy
     from prepub_review.formats.base import Limits, MiB
     from prepub_review.rules_loader import RulesSource
@@ -137,14 +177,34 @@ def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_si
     cache = None
     if cache_dir is not None:
         key_id = hmac.new(policy.fingerprint_key, b"prepub-cache", hashlib.sha256).hexdigest()
-        cache = Cache(cache_dir, {"rules": rules.digest(), "key": key_id, "max_size": max_size})
+        cache = Cache(cache_dir, {"rules": rules.digest(), "key": key_id, "max_size": max_size,
+                                  "linkage": linkage})
         warning = cache.open()
         if warning:
             click.echo(f"提示：{warning}", err=True)
+    site_linkage = None
+    if linkage:
+        from prepub_review.linking import SiteLinkage
+
+        # Cached indexes hold keyed hashes: the key must outlive the run, so it lives in the cache.
+        site_linkage = SiteLinkage(rules, policy, key=cache.secret("linkage") if cache else None,
+                                   keep_indexes=False)
     planned = gate.plan(paths, cache, changed_since)
     settings = runner.RunSettings(jobs=jobs or runner.default_jobs(), cache=cache, raw=raw)
     limits = Limits(max_file_bytes=max_size * MiB)
-    return GateRun(policy, rules_dir, limits, approvals, matcher, cache, planned, settings)
+    ocr.configure(cache_dir=cache_dir, threads=max(1, runner.default_jobs() // settings.jobs))
+    return GateRun(policy, rules_dir, limits, approvals, matcher, cache, planned, settings, site_linkage)
+
+
+def read_file_list(path: Path | None) -> tuple[Path, ...]:
+    """--files-from: one path per line; blank lines and # comments are skipped."""
+    if path is None:
+        return ()
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.UsageError(f"无法读取文件列表 {path}（{exc}）；列表应为 UTF-8 文本，每行一个路径") from exc
+    return tuple(Path(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 
 def repo_root(paths, approvals) -> Path:

@@ -94,7 +94,7 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
 
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     target = output or default_output(file)
-    linkage = SiteLinkage(checker) if site_paths else None     # sees the draft as it is read
+    linkage = SiteLinkage(checker.rules, checker.policy).observe(checker) if site_paths else None     # sees the draft as it is read
     document, doc, cannot_redact = _open(redactor, file)      # the one read of the draft
     linked = linked_for_document(linkage, checker, file, expand_paths(site_paths).files) if linkage else []
     with document:

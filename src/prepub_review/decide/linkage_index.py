@@ -369,8 +369,10 @@ class IndexCollector:
     row-fact column, prose lines stating at least two row facts, and segments holding a masked digit
     run; everything else streams past."""
 
-    def __init__(self, rules: LinkRules, hasher: Hasher):
-        self.rules, self.hasher = rules, memoised(hasher)
+    def __init__(self, rules: LinkRules, hasher: Hasher, keep: bool = True):
+        """`keep`: hold the indexes here (one process); else hand each to its document as JSON
+        (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
+        self.rules, self.hasher, self.keep = rules, memoised(hasher), keep
         self.indexes: list[LinkIndex] = []
         self._segments: list[Segment] = []
 
@@ -388,6 +390,9 @@ class IndexCollector:
             self._segments.append(segment)
 
     def document(self, result) -> None:
-        self.indexes.append(LinkIndex.from_document(result.path, self._segments, result.findings,
-                                                    self.rules, self.hasher))
+        index = LinkIndex.from_document(result.path, self._segments, result.findings, self.rules, self.hasher)
+        if self.keep:
+            self.indexes.append(index)
+        else:
+            result.observed["linkage"] = index.to_json()
         self._segments = []

@@ -36,6 +36,8 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("doc", "legacy", "旧版 Word 文档", (".doc", ".wps"), writable=True, converts_to="docx"),
     FormatSpec("xls", "legacy", "旧版 Excel 表格", (".xls", ".et"), writable=True, converts_to="xlsx"),
     FormatSpec("works", "legacy", "Works 文档", (".wps",), writable=True, converts_to="docx"),
+    FormatSpec("image", "image", "图片", (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"),
+               writable=True),
 )}
 
 SUPPORTED_EXTENSIONS = frozenset(ext for spec in FORMATS.values() for ext in spec.extensions)

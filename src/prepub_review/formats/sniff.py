@@ -8,6 +8,7 @@ renamed .doc, password-protected .docx (an OLE container, not a zip), GBK text n
     doc, xls, works         legacy binary (OLE); read after LibreOffice conversion
     encrypted               password-protected (OOXML in OLE, or an encrypted .doc/.xls)
     pdf, html, text
+    image                   JPEG, PNG, BMP, TIFF, WebP, GIF (read by OCR, see prepub_review.ocr)
 
 Anything else raises ReadError with a code a test can check and a Chinese message
 that tells the clerk what the file really is and what to do.
@@ -35,6 +36,8 @@ EXPECTED_KIND = {
     ".xlsx": "Excel 表格", ".xlsm": "Excel 表格", ".xls": "Excel 表格", ".et": "WPS 表格",
     ".pdf": "PDF 文件", ".html": "网页", ".htm": "网页",
     ".txt": "文本文件", ".md": "文本文件", ".csv": "CSV 表格",
+    ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".bmp": "图片", ".tif": "图片", ".tiff": "图片",
+    ".webp": "图片", ".gif": "图片",
 }
 
 TEXT_EXTENSIONS = (".html", ".htm", ".txt", ".md", ".csv")
@@ -59,6 +62,9 @@ OTHER_OLE_KINDS = (
 # PDF readers accept junk before the header as long as it sits in the first KB.
 _PDF_HEADER = re.compile(rb"(?:^|[\r\n])\s*%PDF-\d")
 
+IMAGE_MAGICS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
+BMP_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})   # "BM" alone would match a text file
+
 # HTML: the first markup after BOM, whitespace, an XML declaration or comments.
 _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
@@ -79,6 +85,8 @@ def sniff(path: Path) -> str:
         return _ole_format(path)
     if _PDF_HEADER.search(head[:1024]):
         return "pdf"
+    if _is_image(head):
+        return "image"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         raise ReadError(
             f"这是 RTF 格式文件（扩展名为 {_ext_label(path)}），暂不支持审查。请用 Word/WPS 打开后另存为 .docx 再审查"
@@ -88,6 +96,12 @@ def sniff(path: Path) -> str:
     if detect_encoding(path, strict=_promises_binary(path)) is not None:
         return "text"
     raise ReadError(_unknown_message(path), code="unknown_format")
+
+
+def _is_image(head: bytes) -> bool:
+    if head.startswith(IMAGE_MAGICS) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return True
+    return head[:2] == b"BM" and int.from_bytes(head[14:18], "little") in BMP_HEADER_SIZES
 
 
 def _looks_like_html(head: bytes) -> bool:

@@ -77,6 +77,14 @@ class Cache:
         except (ValueError, KeyError, TypeError):
             return None, f"缓存条目已损坏，已重新审查并重建：{path}"
 
+    def secret(self, name: str) -> bytes:
+        """A random key kept in the cache folder (file mode 0600), created on first use: for keyed
+        hashes that must match across runs of this cache and nowhere else."""
+        from prepub_review.act.audit.build import ValueKey
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return ValueKey.load_or_create(self.directory / f"{name}.key").key
+
     def put(self, section: str, content_hash: str, data: object) -> None:
         path = self._entry(section, content_hash)
         path.parent.mkdir(parents=True, exist_ok=True)

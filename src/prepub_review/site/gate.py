@@ -68,6 +68,7 @@ class RunSummary:
     stale: list[Approval] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     external: list[tuple[str, Link]] = field(default_factory=list)     # (page, link) leaving the site
+    linkage: object | None = None    # decide.linkage.LinkReport across all documents (None: not run)
 
     @property
     def documents(self) -> int:
@@ -274,7 +275,13 @@ class SummaryBuilder:
         return summary
 
 
-def exit_verdicts(summary: RunSummary) -> set[Verdict]:
+def exit_verdicts(summary: RunSummary, policy=None) -> set[Verdict]:
+    """Every verdict of the run, a cross-document link's severity included (judged by `policy`)."""
     verdicts = {v for v, n in summary.verdicts.items() if n}
     verdicts.update(overall for _, overall, _ in summary.pages)
+    if summary.linkage is not None and policy is not None:
+        from prepub_review.decide.linkage import link_findings
+        from prepub_review.decide.policy import verdict_of
+
+        verdicts.update(verdict_of(found) for found in link_findings(summary.linkage, policy).values())
     return verdicts

@@ -59,7 +59,8 @@ def strip(doc: DocumentResult) -> DocumentResult:
 
 def doc_to_data(doc: DocumentResult) -> dict:
     return {"format": doc.format, "verdict": doc.verdict.value, "segments_read": doc.segments_read,
-            "characters_read": doc.characters_read, "findings": [_finding_to_data(f) for f in doc.findings]}
+            "characters_read": doc.characters_read, "findings": [_finding_to_data(f) for f in doc.findings],
+            "observed": doc.observed}
 
 
 def _finding_to_data(f: Finding) -> dict:
@@ -83,7 +84,7 @@ def doc_from_data(data: dict, path: str) -> DocumentResult:
             locator=None if locator is None else Locator(locator[0], tuple(locator[1]), locator[2], locator[3])))
     return DocumentResult(path=path, format=data["format"], verdict=Verdict(data["verdict"]),
                           segments_read=data["segments_read"], characters_read=data["characters_read"],
-                          findings=findings)
+                          findings=findings, observed=dict(data.get("observed", {})))
 
 
 # --- the run ---------------------------------------------------------------------------------------
@@ -98,9 +99,10 @@ class Task:
     cached: bool               # the cache holds a result for these bytes
 
 
-def check_file(task: Task) -> tuple[DocumentResult, list[str]]:
-    """Read and check one file (masked unless raw); store the masked result in the cache."""
-    checker, presenter, settings = _WORKER
+def check_file(task: Task, state: tuple | None = None) -> tuple[DocumentResult, list[str]]:
+    """Read and check one file (masked unless raw); store the masked result in the cache. `state` =
+    (checker, presenter, settings): by default the one set before forking the workers."""
+    checker, presenter, settings = state or _WORKER
     doc = checker.check_file(task.path)
     masked = premask(doc, presenter)
     if task.content_hash and doc.verdict is not Verdict.ERROR:   # errors may depend on the machine: re-read
@@ -120,6 +122,28 @@ def _from_cache(cache: Cache, task: Task) -> tuple[DocumentResult | None, list[s
     return doc, []
 
 
+def make_task(path: Path, settings: RunSettings) -> Task:
+    cache = settings.cache
+    if cache is None:
+        return Task(path, None, False)
+    try:
+        content_hash = file_digest(path)
+    except OSError:
+        return Task(path, None, False)   # the checker says why the file cannot be read
+    return Task(path, content_hash, not settings.raw and cache.has(RESULTS, content_hash))
+
+
+def check_one(path: Path, state: tuple) -> tuple[DocumentResult, list[str]]:
+    """One file, checked elsewhere (a Dask worker) as a local run checks it: from the cache when it
+    holds these bytes, else read and checked. `state` = (checker, presenter, settings)."""
+    task = make_task(path, state[2])
+    if task.cached:
+        doc, warnings = _from_cache(state[2].cache, task)
+        if doc is not None:
+            return doc, warnings
+    return check_file(task, state)
+
+
 class Pool:
     """`with Pool(...) as pool: pool.results()`: each file's result, in the order given.
 
@@ -131,23 +155,13 @@ class Pool:
         self.tasks: list[Task] = []
         self.pool = None
 
-    def _task(self, path: Path) -> Task:
-        cache = self.settings.cache
-        if cache is None:
-            return Task(path, None, False)
-        try:
-            content_hash = file_digest(path)
-        except OSError:
-            return Task(path, None, False)   # the checker says why the file cannot be read
-        return Task(path, content_hash, not self.settings.raw and cache.has(RESULTS, content_hash))
-
     def _ensure_checker(self) -> None:
         global _WORKER
         if _WORKER is None or _WORKER[2] is not self.settings:
             _WORKER = (self.make_checker(), self.presenter, self.settings)
 
     def __enter__(self) -> Pool:
-        self.tasks = [self._task(path) for path in self.files]
+        self.tasks = [make_task(path, self.settings) for path in self.files]
         misses = sum(1 for task in self.tasks if not task.cached)
         if misses:
             self._ensure_checker()

@@ -36,6 +36,11 @@ class ValueKey:
     def __init__(self, key: bytes):
         self._key = key
 
+    @property
+    def key(self) -> bytes:
+        """The key itself, to hand to the workers of the same run (never printed or stored elsewhere)."""
+        return self._key
+
     @classmethod
     def load_or_create(cls, path: Path) -> ValueKey:
         path = Path(path)

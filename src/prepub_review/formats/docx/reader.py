@@ -29,7 +29,14 @@ from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
-from prepub_review.formats.ooxml.package import NS, OoxmlPackage, embedded_object_notices, guard_reader, read_properties
+from prepub_review.formats.ooxml.package import (
+    NS,
+    OoxmlPackage,
+    embedded_object_notices,
+    embedded_picture_items,
+    guard_reader,
+    read_properties,
+)
 
 KIND_ZH = "Word 文档"
 TOP_PARAGRAPHS = 5               # the first non-empty body paragraphs, where 密级/附注 markings sit
@@ -235,6 +242,7 @@ class DocxWalker:
         yield from read_properties(self.package)
         yield from embedded_object_notices(self.package)
         yield from self._alt_chunk_notices()
+        yield from embedded_picture_items(self.package, anchors=self.anchors)
 
     # -- styles -------------------------------------------------------------------------------
     def _hidden_styles(self) -> dict[str, bool]:

@@ -11,6 +11,7 @@ from lxml import etree
 from prepub_review.formats.ooxml.editable import EditablePackage, is_cleared_property
 from prepub_review.models import Zone
 from prepub_review.formats.edits import Cleaning, Edit, by_anchor
+from prepub_review.formats.image.pixels import is_picture_edit
 from prepub_review.formats.xmltree import remove_keep_tail
 from prepub_review.formats.docx import reader as docx_reader
 from prepub_review.formats.base import Limits, ReaderItem
@@ -142,8 +143,8 @@ class DocxDocument:
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         """Apply the edits it can place; returns those without an anchor in the document text."""
-        unplaced = []
-        for group in by_anchor(edits):
+        unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
+        for group in by_anchor([e for e in edits if not is_picture_edit(e)]):
             anchor = group[0].finding.anchor
             if not isinstance(anchor, TextAnchor) or not anchor.pieces:
                 unplaced.extend(group)
@@ -151,7 +152,7 @@ class DocxDocument:
             for edit in group:
                 _replace_span(anchor, edit.finding.start, edit.finding.end, edit.replacement)
             self.package.touch(anchor.pieces[0][0])
-        return unplaced, []
+        return unplaced, steps
 
     def save(self, out: Path) -> None:
         self.package.save(out)

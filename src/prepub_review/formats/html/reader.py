@@ -11,7 +11,9 @@ Those come out too, each in its own zone, because anyone can read the page sourc
 
 from __future__ import annotations
 
+import base64
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from dataclasses import field as default
@@ -21,7 +23,7 @@ import lxml.html
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Locator, Segment, Zone
+from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.text.reader import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
@@ -52,14 +54,58 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SCRIPT_STRING = re.compile(r"\"((?:[^\"\\\n]|\\.){1,4000})\"|'((?:[^'\\\n]|\\.){1,4000})'|`([^`]{1,4000})`")
 SCRIPT_KEY_BEFORE = re.compile(r"([\w\u3400-\u9fff$]+)[\"']?\s*[:=]\s*$")
 JS_ESCAPE = re.compile(r"\\u\{?([0-9a-fA-F]{4,5})\}?|\\x([0-9a-fA-F]{2})")
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
 # GB2312/GBK pages routinely contain characters only GB18030 (their superset) has.
 CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
                    "cp936": "gb18030", "big5": "big5hkscs"}
 
 
 def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
-    _root, items = parse_page(path.read_bytes())
+    root, items = parse_page(path.read_bytes())
     yield from items
+    yield from local_picture_items(root, path.parent)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlPicture:
+    """The picture an <img> shows: a local file (`src` relative to the page's folder) or a data: URI."""
+
+    element: etree._Element
+    src: str
+
+
+def local_picture_items(root: etree._Element, folder: Path, *, anchors: bool = False) -> Iterator[ReaderItem]:
+    """The pictures the page shows from its own folder or inline (data: URIs), read by OCR. A remote
+    picture (http://) is not fetched: it is published by its own site and checked there."""
+    from prepub_review.ocr.picture import picture_items
+
+    for element in root.iter("img"):
+        src = (element.get("src") or "").strip()
+        shown = src if not src.startswith("data:") else "内嵌 data: 图片"
+        where = f"第{element.sourceline or 1}行 图片「{shown[:80]}」"
+        data = picture_bytes(src, folder)
+        if data is None:
+            if src and not URL_SCHEME.match(src) and not src.startswith("//"):
+                yield Notice("image_missing", where, "网页引用的本地图片不在网页所在文件夹中，未能审查；请连同图片一起审查")
+            continue
+        yield from picture_items(data, where, HtmlPicture(element, src), anchors=anchors,
+                                 locator_path=("img", shown[:200]))
+
+
+def picture_bytes(src: str, folder: Path) -> bytes | None:
+    if src.startswith("data:image/") and ";base64," in src[:100]:
+        try:
+            return base64.b64decode(src.split(",", 1)[1], validate=False)
+        except ValueError:
+            return None
+    if not src or URL_SCHEME.match(src) or src.startswith("//"):
+        return None
+    target = folder / urllib.parse.unquote(src.split("#", 1)[0].split("?", 1)[0])
+    try:
+        return target.read_bytes() if target.is_file() else None
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,19 +1,41 @@
 """Writes a redacted HTML page in its own encoding: edits go into the text nodes / attributes the
-reader's anchors name; comments are removed; a hidden element holding personal data is removed."""
+reader's anchors name; comments are removed; a hidden element holding personal data is removed.
+A local picture the page shows is painted (pixels.py) and written beside the output page as
+`name.去标识化.png` (same relative folder), and the page's <img src> points at it; an inline data:
+picture is replaced inline. The original pictures are never touched."""
 
 from __future__ import annotations
 
+import base64
+import os
+import posixpath
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+
+from PIL import Image
 
 import lxml.html
 from lxml import etree
 
 from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.image import pixels
+from prepub_review.formats.image.pixels import is_picture_edit
+from prepub_review.ocr.picture import open_picture
 from prepub_review.formats.xmltree import remove_keep_tail
 from prepub_review.models import Zone
 from prepub_review.formats.base import Limits, ReaderItem
-from prepub_review.formats.html.reader import BOMS, HtmlAnchor, decode_html, parse_page
+from prepub_review.formats.html.reader import (
+    BOMS,
+    HtmlAnchor,
+    HtmlPicture,
+    decode_html,
+    local_picture_items,
+    parse_page,
+    picture_bytes,
+)
+
+REDACTED_PICTURE_SUFFIX = ".去标识化"     # list.png -> list.去标识化.png, beside the output page
 
 
 class HtmlDocument:
@@ -22,13 +44,16 @@ class HtmlDocument:
         _text, self.codec = decode_html(data)
         self.bom = next((bom for bom, _codec in BOMS if data.startswith(bom)), b"")
         self.root, self._items = parse_page(data)
+        self.folder = path.parent
         self.removed_hidden = 0
+        self.pictures: list[tuple[HtmlPicture, bytes, str]] = []    # (picture, new bytes, new src)
 
     def close(self) -> None:
         pass
 
     def items(self) -> Iterator[ReaderItem]:
-        return self._items
+        yield from self._items
+        yield from local_picture_items(self.root, self.folder, anchors=True)
 
     def cleaned(self, place) -> bool:
         """HTML comments leave the page in clean()."""
@@ -47,8 +72,8 @@ class HtmlDocument:
         return [Cleaning("comments", f"删除网页注释 {removed} 处", removed)] if removed else []
 
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
-        unplaced = []
-        for edit in edits:
+        unplaced = self._repaint([e for e in edits if is_picture_edit(e)])
+        for edit in [e for e in edits if not is_picture_edit(e)]:
             anchor = edit.finding.anchor
             if not isinstance(anchor, HtmlAnchor):
                 unplaced.append(edit)
@@ -74,7 +99,34 @@ class HtmlDocument:
                                   self.removed_hidden))
         return unplaced, steps
 
+    def _repaint(self, edits: list[Edit]) -> list[Edit]:
+        """Painted copies of the pictures the edits name; the page points at them (save writes them)."""
+        by_picture: dict[HtmlPicture, list[Edit]] = {}
+        for edit in edits:
+            by_picture.setdefault(edit.finding.anchor.picture, []).append(edit)
+        unplaced = []
+        for picture_ref, picture_edits in by_picture.items():
+            picture = open_picture(picture_bytes(picture_ref.src, self.folder) or b"")
+            painted, missed = pixels.paint(picture, picture_edits)
+            unplaced += missed
+            data = pixels.encode(painted, picture.format)
+            if picture_ref.src.startswith("data:"):
+                mime = Image.MIME.get((picture.format or "PNG").upper(), "image/png")
+                new_src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+            else:
+                path, suffix = posixpath.splitext(urllib.parse.unquote(picture_ref.src.split("?", 1)[0].split("#", 1)[0]))
+                new_src = f"{path}{REDACTED_PICTURE_SUFFIX}{suffix}"
+                self.pictures.append((picture_ref, data, new_src))
+            picture_ref.element.set("src", new_src)
+        return unplaced
+
     def save(self, out: Path) -> None:
+        for _picture, data, new_src in self.pictures:      # first: the page is verified with them
+            target = out.parent / new_src
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{target.name}.tmp")
+            temp.write_bytes(data)
+            os.replace(temp, target)
         html = lxml.html.tostring(self.root.getroottree(), encoding="unicode", method="html",
                                   doctype=self.root.getroottree().docinfo.doctype or None)
         out.write_bytes(self.bom + html.encode(self.codec, errors="xmlcharrefreplace"))

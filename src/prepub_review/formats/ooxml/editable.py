@@ -11,7 +11,8 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.formats.base import Limits
-from prepub_review.formats.ooxml.package import CORE_PROPERTIES, NS, OoxmlPackage, qn
+from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.ooxml.package import CORE_PROPERTIES, NS, PICTURE_SUFFIXES, OoxmlPackage, qn
 from prepub_review.models import Zone
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -35,6 +36,7 @@ class EditablePackage(OoxmlPackage):
         self.trees: dict[str, etree._Element] = {}
         self.dirty: set[str] = set()
         self.removed: set[str] = set()
+        self.replaced: dict[str, bytes] = {}     # binary members (pictures) written anew
 
     # -- the reader's view: cached trees, removed parts gone --------------------------------
     def parse(self, name: str) -> etree._Element:
@@ -109,6 +111,37 @@ class EditablePackage(OoxmlPackage):
                 self.dirty.add("docProps/custom.xml")
         return cleared
 
+    def repaint_pictures(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
+        """Media pictures: values painted over where the edits (anchored on OCR'd lines) name them;
+        every other picture that carries metadata re-encoded without it. Returns (unplaced, steps)."""
+        from prepub_review.formats.image import pixels
+        from prepub_review.ocr.picture import open_picture
+
+        by_member: dict[str, list[Edit]] = {}
+        for edit in edits:
+            by_member.setdefault(edit.finding.anchor.picture, []).append(edit)
+        unplaced, stripped = [], 0
+        for name in self.names:
+            if posixpath.splitext(name)[1].lower() not in PICTURE_SUFFIXES or "/media/" not in f"/{name}":
+                continue
+            try:
+                picture = open_picture(self.read(name))
+            except Exception:
+                unplaced += by_member.pop(name, [])
+                continue
+            if name in by_member:
+                painted, missed = pixels.paint(picture, by_member.pop(name))
+                unplaced += missed
+                self.replaced[name] = pixels.encode(painted, picture.format)
+            elif pixels.has_metadata(picture):
+                self.replaced[name] = pixels.encode(picture, picture.format)
+                stripped += 1
+        for missing in by_member.values():
+            unplaced += missing
+        steps = [Cleaning("image_metadata", f"删除 {stripped} 张图片的元数据（EXIF 含拍摄位置、XMP、注释）", stripped)] \
+            if stripped else []
+        return unplaced, steps
+
     # -- output -----------------------------------------------------------------------------
     def save(self, out: Path) -> None:
         with zipfile.ZipFile(out, "w") as target:
@@ -116,7 +149,9 @@ class EditablePackage(OoxmlPackage):
                 name = info.filename.lstrip("/")
                 if name in self.removed:
                     continue
-                if name in self.dirty:
+                if name in self.replaced:
+                    data = self.replaced[name]
+                elif name in self.dirty:
                     data = etree.tostring(self.trees[name], xml_declaration=True, encoding="UTF-8",
                                           standalone=True)
                 else:

@@ -1,7 +1,8 @@
 """PDF: the text layer page by page, document properties, annotations, and scanned pages.
 
-A scanned page has no text layer: prepub cannot check it, so it is reported as a
-Notice ("扫描页无文字层，需人工审查") and never counted as clean. Annotations (sticky
+A scanned page has no text layer: with the `[ocr]` extra its rendered image is read by OCR
+(prepub_review.ocr; anchors are PictureTextAnchors whose picture is a PdfPageImage); without it
+the page is a Notice ("扫描页无文字层，需人工审查" and how to install the extra), never clean. Annotations (sticky
 notes, form field values) and the document properties are published with the file,
 so they are read too.
 
@@ -24,6 +25,7 @@ import pypdfium2.raw as pdfium_c
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.ocr import engine as ocr_engine
 
 TOP_LINES = 5
 SCAN_TEXT_CHARS = 20            # a page with less text than this and a page-sized image is a scan
@@ -62,6 +64,17 @@ class PdfWrappedAnchor:
     head: PdfLineAnchor
     tail: PdfLineAnchor
     head_len: int
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPageImage:
+    """A page without a text layer, rendered at `dpi` for OCR (the key of its PictureTextAnchors)."""
+
+    page: int                  # 0-based
+    dpi: int
+
+
+OCR_DPI = 200                  # scanned pages are rendered at this resolution for OCR
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +153,9 @@ def _page(document: pdfium.PdfDocument, index: int) -> Iterator[ReaderItem]:
                           locator=Locator("page", (number, line_number)))
         yield from _wrapped_numbers([line for line, _start in lines], number, line_anchors)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
-        if notice is not None:
+        if notice is not None and notice.code == "scanned_page" and ocr_engine.available():
+            yield from _ocr_page(page, index, anchors)
+        elif notice is not None:
             yield notice
         yield from _annotations(page, number)
     finally:
@@ -197,10 +212,24 @@ def _scan_notice(page: pdfium.PdfPage, number: int, text_chars: int) -> Notice |
             paths += 1
     location = f"第{number}页"
     if image_area > 0 and (text_chars == 0 or image_area / page_area >= SCAN_IMAGE_SHARE):
-        return Notice("scanned_page", location, "扫描页无文字层，需人工审查")
+        return Notice("scanned_page", location, f"扫描页无文字层，需人工审查。{ocr_engine.INSTALL_HINT}")
     if text_chars == 0 and paths >= OUTLINED_TEXT_PATHS:
-        return Notice("scanned_page", location, "页面无文字层（文字可能已转为图形），需人工审查")
+        return Notice("scanned_page", location, f"页面无文字层（文字可能已转为图形），需人工审查。{ocr_engine.INSTALL_HINT}")
     return None
+
+
+def render_page(page: pdfium.PdfPage, dpi: int = OCR_DPI):
+    """The page as a PIL image at `dpi` (what OCR reads and the redactor paints)."""
+    return page.render(scale=dpi / 72).to_pil()
+
+
+def _ocr_page(page: pdfium.PdfPage, index: int, anchors: bool) -> Iterator[ReaderItem]:
+    from prepub_review.ocr.picture import text_segments
+
+    picture = render_page(page)
+    lines = ocr_engine.recognise(picture)
+    yield from text_segments(lines, f"第{index + 1}页（扫描）", PdfPageImage(index, OCR_DPI), anchors=anchors,
+                             locator_path=("page", index + 1))
 
 
 def _unmapped_notice(text: str, number: int) -> Notice | None:

@@ -13,6 +13,10 @@ no longer visible anywhere must not be in the file's bytes, its decompressed str
 strings of its content streams. Text the search cannot locate (for example a CID font whose
 codes PyMuPDF cannot map to Unicode) therefore fails verification instead of leaking.
 
+A scanned page (read by OCR) is redacted in its pixels: the page is rendered as the reader saw
+it, each value painted over (pixels.py), and the page's whole content replaced by that one image,
+so the original scan is gone from the file, not merely covered.
+
 PyMuPDF (AGPL) is imported only here, so only redacting a PDF needs it.
 """
 
@@ -25,6 +29,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from prepub_review.formats.edits import Cleaning, Edit
+from prepub_review.formats.image import pixels
+from prepub_review.ocr.picture import PictureTextAnchor
 from prepub_review.errors import ReadError, VerificationFailed
 from prepub_review.models import Notice, Zone
 from prepub_review.formats.pdf import reader as pdf_reader
@@ -33,6 +39,7 @@ from prepub_review.formats.pdf.reader import (
     PdfAnnotationAnchor,
     PdfBookmarkAnchor,
     PdfLineAnchor,
+    PdfPageImage,
     PdfPropertyAnchor,
     PdfWrappedAnchor,
 )
@@ -126,8 +133,12 @@ class PdfDocument:
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         unplaced, doomed_annotations, marked = [], {}, {}
         self.pending: dict[int, list[tuple]] = {}      # page -> replacement texts to write once it is redacted
+        scanned: dict[PdfPageImage, list[Edit]] = {}
         for edit in edits:
             anchor = edit.finding.anchor
+            if isinstance(anchor, PictureTextAnchor) and isinstance(anchor.picture, PdfPageImage):
+                scanned.setdefault(anchor.picture, []).append(edit)
+                continue
             if isinstance(anchor, PdfLineAnchor):
                 placed = self._mark_line(anchor, edit.finding.text, edit.replacement,
                                          marked.setdefault(anchor.page, set()))
@@ -149,6 +160,7 @@ class PdfDocument:
             self._apply_redactions(self.doc[page_index])
             for origin, text, fontname, size in self.pending.get(page_index, []):
                 self.doc[page_index].insert_text(origin, text, fontname=fontname, fontsize=size)
+        unplaced += self._repaint_scans(scanned)
         removed = sum(self._delete_annotations(self.doc[page], indexes) for page, indexes in doomed_annotations.items())
         steps = [Cleaning("annotations", f"删除含个人信息的批注或表单字段 {removed} 个", removed)] if removed else []
         xmp = self.doc.get_xml_metadata() or ""
@@ -156,6 +168,27 @@ class PdfDocument:
             self.doc.del_xml_metadata()
             steps.append(Cleaning("xmp_metadata", "删除含个人信息的 XMP 元数据", 1))
         return unplaced, steps
+
+    def _repaint_scans(self, scanned: dict[PdfPageImage, list[Edit]]) -> list[Edit]:
+        """Each scanned page with edits: its content replaced by its painted rendering."""
+        if not scanned:
+            return []
+        unplaced = []
+        source = pdfium.PdfDocument(str(self.path))
+        try:
+            for key, page_edits in scanned.items():
+                picture = pdf_reader.render_page(source[key.page], key.dpi)
+                painted, missed = pixels.paint(picture, page_edits)
+                unplaced += missed
+                page = self.doc[key.page]
+                page.add_redact_annot(page.rect, fill=False, cross_out=False)
+                page.apply_redactions(images=self.fitz.PDF_REDACT_IMAGE_REMOVE,
+                                      graphics=self.fitz.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED)
+                page.insert_image(page.rect, stream=pixels.encode(painted, "PNG"))
+                self.applied += [e for e in page_edits if e not in missed]
+        finally:
+            source.close()
+        return unplaced
 
     def _mark_wrapped(self, anchor: PdfWrappedAnchor, edit: Edit, marked: dict) -> bool:
         """A number wrapped over two lines: its head on the first, its tail on the next line."""

@@ -33,6 +33,7 @@ from prepub_review.formats.ooxml.package import (
     STRICT_NS,
     OoxmlPackage,
     embedded_object_notices,
+    embedded_picture_items,
     guard_reader,
     local_name,
     read_properties,
@@ -138,6 +139,7 @@ class _XlsxReader:
         yield from self._people()
         yield from read_properties(self.package)
         yield from embedded_object_notices(self.package)
+        yield from embedded_picture_items(self.package, anchors=self.anchors)
 
     # -- workbook-level parts ------------------------------------------------------------------
     def _sheets(self) -> Iterator[_Sheet]:

@@ -11,6 +11,7 @@ from lxml import etree
 
 from prepub_review.formats.ooxml.editable import EditablePackage, is_cleared_property
 from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor
+from prepub_review.formats.image.pixels import is_picture_edit
 from prepub_review.models import Zone
 from prepub_review.formats.xlsx import reader as xlsx_reader
 from prepub_review.formats.base import Limits, ReaderItem
@@ -69,9 +70,10 @@ class XlsxDocument:
 
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
-        unplaced, hidden_cells, formulas_dropped = [], 0, False
+        unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
+        hidden_cells, formulas_dropped = 0, False
         cells_by_part: dict[str, dict[str, etree._Element]] = {}
-        for group in by_anchor(edits):
+        for group in by_anchor([e for e in edits if not is_picture_edit(e)]):
             finding = group[0].finding
             anchor = finding.anchor
             if not isinstance(anchor, CellAnchor):
@@ -87,7 +89,6 @@ class XlsxDocument:
             formulas_dropped |= _set_cell_text(cell, new_text)
             hidden_cells += finding.zone == Zone.HIDDEN
             self.package.dirty.add(anchor.part)
-        steps = []
         if cells_by_part:
             emptied = self._empty_unused_shared_strings()
             if emptied:
