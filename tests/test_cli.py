@@ -123,11 +123,13 @@ def test_missing_path_is_an_error(tmp_path):
 def test_directory_lists_unsupported_files(tmp_path, recipient_docx):
     (tmp_path / "a.txt").write_text("普通文字，无个人信息。", encoding="utf-8")
     (tmp_path / "slides.pptx").write_bytes(b"PK\x03\x04junk")
-    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")      # pictures are read (OCR): a broken one is an error
     report = run_prepub("check", "--format", "json", str(tmp_path)).json()
-    assert [d["path"].endswith("a.txt") for d in report["documents"]] == [True]
+    verdicts = {d["path"].rsplit("/", 1)[-1]: d["verdict"] for d in report["documents"]}
+    assert verdicts == {"a.txt": "pass", "photo.png": "error"}
     skipped = {s["path"].rsplit("/", 1)[-1] for s in report["skipped"]}
-    assert {"slides.pptx", "logo.png"} <= skipped
+    assert {"slides.pptx", "logo.svg"} <= skipped
 
 
 def test_usage_error_is_chinese_and_exit_2():
