@@ -47,17 +47,28 @@ def test_planted_pairs_triples_and_records_are_each_found_and_nothing_else(plant
     assert {link["severity"] for link in records if str(site.root / "发放花名册.xlsx") in paths(link)} == {"block"}
 
 
-def test_every_document_involved_carries_the_finding_with_the_other_places(planted):
+def test_every_document_involved_is_a_place_of_its_link_with_the_other_places(planted):
+    """Reports stream file by file, so linkage comes at the end: each link lists every place."""
     site, run = planted
-    by_path = {doc["path"]: doc for doc in run.json()["documents"]}
-    notice = by_path[str(site.root / "更正公告.docx")]
-    linked = [f for f in notice["findings"] if f["entity"] == "LINKED_IDENTIFIER"]
-    assert len(linked) == PLANTS and notice["verdict"] == "block"
-    for finding in linked:
-        assert finding["severity"] == "block" and finding["rule_id"] == "L1"
-        assert any("低保名单" in other["path"] for other in finding["linked"])
-        assert finding["revealed"] == 18
-        assert "*" in finding["text"]          # the reconstruction is shown masked
+    notice = str(site.root / "更正公告.docx")
+    linked = [link for link in links_of(run, "LINKED_IDENTIFIER") if notice in paths(link)]
+    assert len(linked) == PLANTS
+    for link in linked:
+        assert link["severity"] == "block" and link["rule_id"] == "L1"
+        assert any("低保名单" in place["path"] for place in link["places"])
+        assert link["revealed"] == 18
+        assert "*" in link["text"]          # the reconstruction is shown masked
+
+
+def test_linkage_results_in_sarif_name_every_place(planted, tmp_path):
+    site, _ = planted
+    run = run_prepub("check", "--format", "sarif", "--no-progress", str(site.root))
+    results = [r for r in run.json()["runs"][0]["results"] if r["ruleId"] == "L1"]
+    notice = [r for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("更正公告.docx")]
+    assert len(notice) == PLANTS
+    for result in notice:
+        assert result["level"] == "error" and result["partialFingerprints"]
+        assert any("低保名单" in rel["physicalLocation"]["artifactLocation"]["uri"] for rel in result["relatedLocations"])
 
 
 def test_the_report_never_shows_a_reconstructed_number(planted):

@@ -242,7 +242,7 @@ class DocxWalker:
         yield from read_properties(self.package)
         yield from embedded_object_notices(self.package)
         yield from self._alt_chunk_notices()
-        yield from embedded_picture_items(self.package, anchors=self.anchors)
+        yield from embedded_picture_items(self.package, anchors=True)
 
     # -- styles -------------------------------------------------------------------------------
     def _hidden_styles(self) -> dict[str, bool]:

@@ -75,7 +75,7 @@ class HtmlPicture:
     src: str
 
 
-def local_picture_items(root: etree._Element, folder: Path, *, anchors: bool = False) -> Iterator[ReaderItem]:
+def local_picture_items(root: etree._Element, folder: Path, *, anchors: bool = True) -> Iterator[ReaderItem]:
     """The pictures the page shows from its own folder or inline (data: URIs), read by OCR. A remote
     picture (http://) is not fetched: it is published by its own site and checked there."""
     from prepub_review.ocr.picture import picture_items

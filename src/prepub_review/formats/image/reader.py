@@ -17,6 +17,6 @@ from prepub_review.formats.base import Limits, ReaderItem
 WHERE = "图片"
 
 
-def read(path: Path, limits: Limits, *, anchors: bool = False) -> Iterator[ReaderItem]:
+def read(path: Path, limits: Limits, *, anchors: bool = True) -> Iterator[ReaderItem]:
     picture = open_picture(path.read_bytes())
     yield from read_picture(picture, WHERE, None, anchors=anchors, locator_path=(path.name,))

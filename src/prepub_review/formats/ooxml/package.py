@@ -435,7 +435,7 @@ PICTURE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", "
 VECTOR_SUFFIXES = frozenset({".emf", ".wmf", ".svg"})
 
 
-def embedded_picture_items(package: OoxmlPackage, *, anchors: bool = False) -> Iterator[ReaderItem]:
+def embedded_picture_items(package: OoxmlPackage, *, anchors: bool = True) -> Iterator[ReaderItem]:
     """Every picture in the package's media folders (body, headers, text boxes and drawings all keep
     theirs there), read once each by OCR; see prepub_review.ocr.picture. Anchors name the member."""
     from prepub_review.ocr.picture import picture_items

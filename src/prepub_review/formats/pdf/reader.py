@@ -154,7 +154,7 @@ def _page(document: pdfium.PdfDocument, index: int) -> Iterator[ReaderItem]:
         yield from _wrapped_numbers([line for line, _start in lines], number, line_anchors)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None and notice.code == "scanned_page" and ocr_engine.available():
-            yield from _ocr_page(page, index, anchors)
+            yield from _ocr_page(page, index)
         elif notice is not None:
             yield notice
         yield from _annotations(page, number)
@@ -223,12 +223,12 @@ def render_page(page: pdfium.PdfPage, dpi: int = OCR_DPI):
     return page.render(scale=dpi / 72).to_pil()
 
 
-def _ocr_page(page: pdfium.PdfPage, index: int, anchors: bool) -> Iterator[ReaderItem]:
+def _ocr_page(page: pdfium.PdfPage, index: int) -> Iterator[ReaderItem]:
     from prepub_review.ocr.picture import text_segments
 
     picture = render_page(page)
     lines = ocr_engine.recognise(picture)
-    yield from text_segments(lines, f"第{index + 1}页（扫描）", PdfPageImage(index, OCR_DPI), anchors=anchors,
+    yield from text_segments(lines, f"第{index + 1}页（扫描）", PdfPageImage(index, OCR_DPI), anchors=True,
                              locator_path=("page", index + 1))
 
 

@@ -139,7 +139,7 @@ class _XlsxReader:
         yield from self._people()
         yield from read_properties(self.package)
         yield from embedded_object_notices(self.package)
-        yield from embedded_picture_items(self.package, anchors=self.anchors)
+        yield from embedded_picture_items(self.package, anchors=True)
 
     # -- workbook-level parts ------------------------------------------------------------------
     def _sheets(self) -> Iterator[_Sheet]:
