@@ -128,7 +128,7 @@ def test_interactive_review_in_a_non_utf8_console(tmp_path, console):
 
     settings = CONSOLES[console]
     encoding = settings.get("PYTHONIOENCODING", "utf-8")
-    draft = recipients_docx(tmp_path)
+    draft = recipients_docx(tmp_path, name="draft.docx")   # pexpect would encode a Chinese argv in GBK too
     term = Terminal([sys.executable, "-m", "prepub_review", "review", str(draft.path), "-o", str(tmp_path / "o.docx")],
                     console_env(tmp_path, settings), encoding=encoding)
     term.wait("第 1 项，共 8 项")
