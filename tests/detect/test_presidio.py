@@ -101,7 +101,8 @@ def test_bad_presidio_arguments_are_a_rules_error(tmp_path):
     listed = (shipped_rules_dir() / "recognizers.yaml").read_text(encoding="utf-8")
     bad = "  - class: presidio_analyzer.predefined_recognizers:IbanRecognizer\n    args: {colour: blue}\n"
     (tmp_path / "recognizers.yaml").write_text(listed + bad, encoding="utf-8")
-    result = _prepub("check", "--rules", str(tmp_path), str(tmp_path / "recognizers.yaml"))
+    (tmp_path / "page.txt").write_text("本局地址：和平路1号。", encoding="utf-8")   # a file to check builds the engine
+    result = _prepub("check", "--rules", str(tmp_path), str(tmp_path / "page.txt"))
     assert result.returncode == 2
     assert "recognizers.yaml" in result.stderr and "IbanRecognizer" in result.stderr
     assert "Traceback" not in result.stderr

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.console import Console
 from rich.text import Text
 
@@ -11,6 +13,12 @@ from prepub_review.decide.linkage import Link, LinkReport, link_finding
 from prepub_review.models import Finding
 
 SEVERITY_STYLES = {"block": "red", "review": "yellow", "info": "dim"}
+
+
+def masking(presenter: Presenter) -> Presenter:
+    """Linkage findings are made at the end of a run from what the documents show, never premasked
+    (a site run's presenter may trust premasked values): always mask them (unless --reveal)."""
+    return Presenter(presenter.policy, reveal=presenter.reveal)
 
 
 def _first_findings(report: LinkReport, presenter: Presenter) -> list[tuple[Link, Finding]]:
@@ -30,6 +38,7 @@ def _line(finding: Finding, presenter: Presenter, what: str, reason: str = "") -
 
 
 def print_linkage(console: Console, report: LinkReport, presenter: Presenter) -> None:
+    presenter = masking(presenter)
     if report.links:
         console.print(Text(f"跨文件关联（{len(report.links)} 项；各处单看已去标识化，合起来仍可识别本人）", style="bold"))
     for item, finding in _first_findings(report, presenter):
@@ -51,6 +60,7 @@ def print_linkage(console: Console, report: LinkReport, presenter: Presenter) ->
 
 
 def linkage_json(report: LinkReport, presenter: Presenter) -> dict:
+    presenter = masking(presenter)
     links = []
     for item, finding in _first_findings(report, presenter):
         links.append({
@@ -71,9 +81,15 @@ def linkage_json(report: LinkReport, presenter: Presenter) -> dict:
 
 
 def linkage_places(report: LinkReport, presenter: Presenter) -> list[tuple[Link, str, Finding]]:
-    """Every place of every link, with the finding made for it: (link, document path, finding)."""
-    return [(item, place.path, link_finding(item, i, presenter.policy))
-            for item in report.links for i, place in enumerate(item.places)]
+    """Every place of every link, with the finding made for it: (link, document path, finding). The
+    finding's text is already masked as reports show it (raw only with --reveal)."""
+    shown = masking(presenter)
+    places = []
+    for item in report.links:
+        for i, place in enumerate(item.places):
+            finding = link_finding(item, i, presenter.policy)
+            places.append((item, place.path, dataclasses.replace(finding, text=shown.value(finding))))
+    return places
 
 
 def print_linked(console: Console, findings: list[Finding], presenter: Presenter) -> None:

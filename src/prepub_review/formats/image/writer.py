@@ -13,6 +13,7 @@ from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.edits import Cleaning, Edit
 from prepub_review.formats.image import pixels
 from prepub_review.formats.image import reader as image_reader
+from prepub_review.models import Zone
 from prepub_review.ocr.picture import open_picture
 
 
@@ -26,8 +27,12 @@ class ImageDocument:
     def close(self) -> None:
         self.picture.close()
 
-    def segments(self) -> Iterator[ReaderItem]:
+    def items(self) -> Iterator[ReaderItem]:
         return image_reader.read(self.path, self.limits, anchors=True)
+
+    def cleaned(self, place) -> bool:
+        """EXIF text tags and the GPS position (property segments) leave with the metadata in clean()."""
+        return place.zone is Zone.PROPERTY
 
     def clean(self) -> list[Cleaning]:
         steps = []
