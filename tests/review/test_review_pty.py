@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import zipfile
 
 import pexpect
@@ -20,8 +21,11 @@ class Terminal:
     """A spawned `prepub review` whose screen is read as plain text (colours and styles removed)."""
 
     def __init__(self, args: list[str], environment: dict, encoding: str = "utf-8"):
+        # As a shell starts a foreground job: SIGINT at its default, whatever this test process inherited
+        # (an ignored signal stays ignored across exec, and Ctrl-C would then do nothing).
         self.child = pexpect.spawn(args[0], args[1:], env=environment, encoding=encoding,
-                                   dimensions=(50, 200), timeout=TIMEOUT)
+                                   dimensions=(50, 200), timeout=TIMEOUT,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.raw = ""
         self.seen = 0          # plain-text position up to which `wait` has matched
 
