@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_prepub
+from tests.conftest import run_prepub, run_prepub_process
 from tests.linkage.site import generate
 
 PLANTS = 2
@@ -115,3 +115,25 @@ def test_review_shows_the_other_documents_place_read_only(tmp_path):
     assert "[复核] 打码方式不一致" in run.stdout
     assert f"另一处：{tmp_path / 'site' / '十月.csv'}  第2行 第6列" in run.stdout
     assert "改其中一处" in run.stdout
+
+
+def test_an_incremental_run_finds_a_pair_whose_other_half_comes_from_the_cache(tmp_path):
+    rows = "序号,姓名,村/社区,家庭人口,保障金额,身份证号\n1,张*明,和平村,3,560,{}\n"
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    (site / "十月.csv").write_text(rows.format("110105********6064"), encoding="utf-8")
+    (site / "更正.csv").write_text(rows.format("11010519720912****"), encoding="utf-8")
+    first = run_prepub_process("check", "--format", "json", "--no-progress", "--cache", str(cache), str(site))
+    assert first.code == 1 and len(links_of(first, "LINKED_IDENTIFIER")) == 1
+
+    # one document changes; the other half of the pair is answered from the cache, not read again
+    (site / "十月.csv").write_text(rows.format("110105********6064") + "2,李*,和平村,2,400,\n", encoding="utf-8")
+    again = run_prepub_process("--debug", "check", "--format", "json", "--no-progress", "--cache", str(cache),
+                               str(site))
+    hits = [line for line in again.stderr.splitlines() if "缓存命中" in line]
+    assert len(hits) == 1 and "更正.csv" in hits[0]
+    assert again.code == 1
+    [link] = links_of(again, "LINKED_IDENTIFIER")
+    assert paths(link) == {str(site / "十月.csv"), str(site / "更正.csv")} and link["revealed"] == 18
+    stored = "".join(p.read_text(encoding="utf-8") for p in cache.rglob("*.json"))
+    assert "110105197209126064" not in stored and "19720912" in stored   # only what the documents show
