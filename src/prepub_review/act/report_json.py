@@ -1,16 +1,14 @@
-"""`--format json`: exactly one JSON object on stdout. Keys are stable English; see README.
+"""`--format json`: the JSON of one document and of one finding. Keys are stable English; see README.
 
-The object is written on one line, without indentation: json's C encoder handles only the
-unindented form; over a 5 MB corpus the indented dump took ~15 % of the whole run (sampled).
+report_json_stream.py writes the whole report from these, one document at a time, on one line
+without indentation: json's C encoder handles only the unindented form; over a 5 MB corpus the
+indented dump took ~15 % of the whole run (sampled).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Sequence
 
-from prepub_review import __version__
 from prepub_review.act.present import Presenter
 from prepub_review.models import DocumentResult, Finding
 
@@ -54,17 +52,3 @@ def document_json(doc: DocumentResult, presenter: Presenter) -> dict:
         "summary": {"block": counts["block"], "review": counts["review"], "info": counts["info"]},
         "findings": [finding_json(f, presenter) for f in doc.findings],
     }
-
-
-def render(documents: Sequence[DocumentResult], skipped: Sequence[dict], presenter: Presenter,
-           extra: dict | None = None) -> str:
-    verdicts = Counter(d.verdict.value for d in documents)
-    report = {
-        "version": FORMAT_VERSION,
-        "tool": {"name": "prepub", "version": __version__},
-        "documents": [document_json(d, presenter) for d in documents],
-        "skipped": list(skipped),
-        "summary": {"documents": len(documents), **{v: verdicts[v] for v in ("pass", "review", "block", "error")}},
-        **(extra or {}),
-    }
-    return json.dumps(report, ensure_ascii=False)

@@ -1,4 +1,4 @@
-"""`--format json` written as documents arrive: the same object `report_json.render` builds
+"""`--format json` written as documents arrive: the same object as a whole report would be
 (stable keys, see README; one line, like json.dumps without indentation), plus site mode's keys,
 without holding every document in memory."""
 

@@ -48,7 +48,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, reve
           cache_dir: Path | None, changed_since: str | None, files_from: Path | None,
           dask_scheduler: str | None) -> None:
     """审查文件或目录（递归），报告不得公开的个人信息和密级标志；网页连同其链接的附件一起审查。"""
-    from prepub_review.site import gate, runner
+    from prepub_review.site import gate
     from prepub_review.site.output import report_stream
 
     keep_results = audit or audit_db is not None

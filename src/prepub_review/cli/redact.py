@@ -63,10 +63,9 @@ def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_
 
 def _append_audit_record(result, checker, audit_db: str | None) -> None:
     from prepub_review.act.audit import load_title_marks, open_for_writing, redact_record
-    from prepub_review.act.audit.build import first_lines
 
     log, value_key = open_for_writing(audit_db, allow_sqlite_on_share())
-    lines = first_lines(result.output, checker.limits)
+    lines = result.output_first_lines        # read when the copy was verified
     head = log.append(redact_record(result, checker.policy, checker.rules.digest(), value_key, lines,
                                     load_title_marks(checker.rules)))
     click.echo(f"已写入审查记录第 {head.seq} 号（{log.location}）", err=True)

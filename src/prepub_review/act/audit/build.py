@@ -157,24 +157,6 @@ def title_and_number(lines: Iterable[str], max_lines: int = 15,
     return title, number
 
 
-def first_lines(path: Path, limits, count: int = 15) -> list[str]:
-    """The first lines of a document's text, for `title_and_number`; [] if it cannot be read."""
-    from prepub_review.models import Segment, Zone
-    from prepub_review.formats.document import read_document
-
-    lines: list[str] = []
-    try:
-        _, items = read_document(Path(path), limits)
-        for item in items:
-            if isinstance(item, Segment) and item.zone in (Zone.TOP, Zone.BODY):
-                lines.extend(item.text.splitlines())
-            if len(lines) >= count:
-                break
-    except PrepubError:
-        return []
-    return lines[:count]
-
-
 def file_sha256(path: Path) -> str | None:
     digest = hashlib.sha256()
     try:

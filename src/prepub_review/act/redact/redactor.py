@@ -71,6 +71,7 @@ class RedactionResult:
     written: bool = False
     input_sha256: str = ""
     output_sha256: str = ""
+    output_first_lines: list[str] = field(default_factory=list)   # of the written copy, read when verifying
 
 
 def default_output(path: Path) -> Path:
@@ -209,7 +210,7 @@ class Redactor:
                 shutil.copyfile(result.input, temp)
             else:
                 document.save(temp)
-            remaining = self._verify(temp, allowed={(f.entity, f.text) for f in result.kept_by_reviewer})
+            remaining = self._verify(temp, result, allowed={(f.entity, f.text) for f in result.kept_by_reviewer})
             leftovers = getattr(document, "leftovers", None)
             if leftovers is not None and not result.unchanged:
                 remaining += [edit.finding for edit in leftovers(temp)]
@@ -227,9 +228,12 @@ class Redactor:
             if temp.exists():
                 temp.unlink()
 
-    def _verify(self, path: Path, allowed: set[tuple[str, str]] = frozenset()) -> list[Finding]:
-        """Block-level findings left in the output, except values a reviewer decided to keep."""
+    def _verify(self, path: Path, result: RedactionResult,
+                allowed: set[tuple[str, str]] = frozenset()) -> list[Finding]:
+        """Block-level findings left in the output, except values a reviewer decided to keep. The
+        output's first lines are kept on `result` (the audit record's title and 文号: no second read)."""
         checked = self.checker.check_file(path)
+        result.output_first_lines = checked.first_lines
         if checked.error:
             raise VerificationFailed(f"校验未通过：无法重新读取输出文件（{checked.error}），已删除输出文件",
                                      code="verification_failed")
