@@ -208,7 +208,7 @@ class _Cell:
 class DocxWalker:
     def __init__(self, package: OoxmlPackage):
         self.package = package
-        self.main_part = self._main_part()
+        self.main_part = self.package.main_part("word/document.xml")
         self.root = package.parse(self.main_part)
         self.body = self.root.find(w_tag("body"))
         if self.body is None:
@@ -217,14 +217,6 @@ class DocxWalker:
         self.body_paragraphs = 0
         self.text_boxes = 0
         self.parsed_roots: list[etree._Element] = [self.root]
-
-    def _main_part(self) -> str:
-        parts = self.package.related("", "officeDocument")
-        if parts:
-            return parts[0]
-        if self.package.has("word/document.xml"):
-            return "word/document.xml"
-        raise ReadError("缺少 word/document.xml，文件不是有效的 Word 文档。", code="corrupt_zip")
 
     def _parse_related(self, part: str) -> etree._Element:
         root = self.package.parse(part)

@@ -198,6 +198,15 @@ class OoxmlPackage:
         return [rel.target for rel in self.rels(part).values()
                 if rel.rel_type == rel_type and not rel.external and self.has(rel.target)]
 
+    def main_part(self, default: str) -> str:
+        """The package's main part (its officeDocument relationship), else the part's usual name;
+        a package with neither is not a document of this kind (ReadError)."""
+        parts = self.related("", "officeDocument")
+        if parts:
+            return parts[0]
+        self._require(default)
+        return default
+
     def _require(self, name: str) -> zipfile.ZipInfo:
         info = self._infos.get(name)
         if info is None:

@@ -115,7 +115,7 @@ class _XlsxReader:
     def __init__(self, package: OoxmlPackage, limits: Limits):
         self.package = package
         self.limits = limits
-        self.workbook_part = self._workbook_part()
+        self.workbook_part = self.package.main_part("xl/workbook.xml")
         self.workbook = package.parse(self.workbook_part)
         props = self.workbook.find(s_tag("workbookPr"))
         self.date1904 = props is not None and (props.get("date1904") or "").lower() in TRUE_VALUES
@@ -123,14 +123,6 @@ class _XlsxReader:
         self.date_styles = self._date_styles()
         self.cells_read = 0
         self.authors_seen: set[str] = set()
-
-    def _workbook_part(self) -> str:
-        parts = self.package.related("", "officeDocument")
-        if parts:
-            return parts[0]
-        if self.package.has("xl/workbook.xml"):
-            return "xl/workbook.xml"
-        raise ReadError("缺少 xl/workbook.xml，文件不是有效的 Excel 工作簿。", code="corrupt_zip")
 
     def items(self) -> Iterator[ReaderItem]:
         for sheet in self._sheets():
