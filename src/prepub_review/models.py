@@ -126,7 +126,7 @@ class Finding:
     field: str | None = None
     record: str | None = None
     context: str = ""  # raw excerpt of the segment around the finding; masked before showing
-    context_spans: tuple[tuple[int, int, str], ...] = ()  # (start, end, entity) of every finding in it
+    context_spans: tuple[tuple[int, int, str, str], ...] = ()  # (start, end, entity, variant) of every finding in it
     attrs: dict = dataclasses.field(default_factory=dict, compare=False)   # the recognizer's extra facts
     locator: Locator | None = dataclasses.field(default=None, compare=False)
     fingerprint: str = dataclasses.field(default="", compare=False)  # see fingerprint.py

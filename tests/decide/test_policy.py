@@ -110,7 +110,23 @@ variants:
     assert policy.variants["b"].organisation is True and policy.variants["b"].with_organisation is None
 
 
+def test_a_variant_may_have_its_own_display_mask(tmp_path):
+    parsed = _parse(tmp_path, """
+entity: X
+label: 某
+mask: {keep_prefix: 3, keep_suffix: 4}
+variants:
+  a: {rule: X1, severity: review, reason: 甲, mask: {keep_prefix: 4, keep_suffix: 2}}
+  b: {rule: X2, severity: info, reason: 丙}
+""")
+    policy = Policy({"X": parsed})
+    assert policy.mask_spec("X", "a") == MaskSpec(4, 2)
+    assert policy.mask_spec("X", "b") == policy.mask_spec("X") == MaskSpec(3, 4)
+
+
 @pytest.mark.parametrize("variant, message", [
+    ("{rule: X1, severity: info, reason: 甲, mask: {keep_first: 2}}", "keep_first"),
+    ("{rule: X1, severity: info, reason: 甲, mask: 3}", "mask"),
     ("{rule: X1, severity: info, reason: 甲, with_organisation: never}", "with_organisation"),
     ("{rule: X1, severity: info, reason: 甲, organisation: true, private_person: true}", "organisation"),
 ])

@@ -26,10 +26,12 @@ class Presenter:
         if self.reveal:
             return finding.text
         # A linkage finding's value is an identifier or name: masked as that entity (attrs["masked_as"]).
-        return shown_masked(finding.text, self.policy.mask_spec(finding.attrs.get("masked_as", finding.entity)))
+        if "masked_as" in finding.attrs:
+            return shown_masked(finding.text, self.policy.mask_spec(finding.attrs["masked_as"]))
+        return shown_masked(finding.text, self.policy.mask_spec(finding.entity, finding.variant))
 
     def context(self, finding: Finding) -> str:
         if self.reveal:
             return finding.context
-        spans = [(s, e, self.policy.mask_spec(entity)) for s, e, entity in finding.context_spans]
+        spans = [(s, e, self.policy.mask_spec(entity, variant)) for s, e, entity, variant in finding.context_spans]
         return mask_spans(finding.context, spans)

@@ -81,7 +81,7 @@ def _fail(exc, output_format: str) -> None:
 def _shown(redactor, finding) -> str:
     from prepub_review.act.masking import mask_value
 
-    return mask_value(finding.text, redactor.checker.policy.mask_spec(finding.entity))
+    return mask_value(finding.text, redactor.checker.policy.mask_spec(finding.entity, finding.variant))
 
 
 def _as_json(result, redactor, dry_run: bool) -> dict:

@@ -59,6 +59,7 @@ class VariantRule:
     reason_with_organisation: str | None = None
     masked_person: bool = False                    # this finding is a masked person (王某, 张*明)
     with_masked_person: Severity | None = None     # severity when the record's only person is masked
+    mask: MaskSpec | None = None                   # how reports show this variant, if not as the entity
 
     def escalates(self, record_has_private_person: bool) -> bool:
         return record_has_private_person and self.with_private_person is not None
@@ -105,9 +106,13 @@ class Policy:
         policy = self.entities.get(entity)
         return policy.label if policy else entity
 
-    def mask_spec(self, entity: str) -> MaskSpec:
+    def mask_spec(self, entity: str, variant: str = "") -> MaskSpec:
+        """How reports show a value of this entity (and variant): a landline keeps its area code."""
         policy = self.entities.get(entity)
-        return policy.mask if policy else MaskSpec()
+        if policy is None:
+            return MaskSpec()
+        rule = policy.variants.get(variant)
+        return rule.mask if rule is not None and rule.mask is not None else policy.mask
 
     def rule_for(self, entity: str, variant: str) -> VariantRule:
         policy = self.entities.get(entity)
@@ -201,7 +206,7 @@ class Policy:
         lo = max(0, det.start - CONTEXT_CHARS)
         hi = min(len(seg.text), det.end + CONTEXT_CHARS)
         spans = tuple(
-            (max(n.start, lo) - lo, min(n.end, hi) - lo, n.entity)
+            (max(n.start, lo) - lo, min(n.end, hi) - lo, n.entity, n.variant)
             for n in neighbours if n.start < hi and n.end > lo
         )
         before, after = nearby_han(seg.text, det.start, det.end,
@@ -259,7 +264,7 @@ def parse_entity_policy(data: LineDict) -> EntityPolicy:
 def parse_variant(node: LineDict) -> VariantRule:
     check_known_keys(node, {"rule", "severity", "reason", "zones", "with_private_person", "private_person",
                             "reason_with_private_person", "with_organisation", "organisation",
-                            "reason_with_organisation", "masked_person", "with_masked_person"})
+                            "reason_with_organisation", "masked_person", "with_masked_person", "mask"})
     require(node, "severity", str)
     zones_node = optional(node, "zones", dict, None)
     zones = {}
@@ -294,6 +299,7 @@ def parse_variant(node: LineDict) -> VariantRule:
         reason_with_organisation=optional(node, "reason_with_organisation", str, None),
         masked_person=optional(node, "masked_person", bool, False),
         with_masked_person=with_masked,
+        mask=None if "mask" not in node else parse_mask(optional(node, "mask", dict, None)),
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from prepub_review import __version__
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2   # 2: context spans carry the variant; landlines shown as P3
 
 
 class Cache:

@@ -88,7 +88,7 @@ def finding_row(finding: Finding, policy: Policy, decision: str, reason: str | N
         rule_id=finding.rule_id,
         severity=finding.severity.value,
         location=finding.location,
-        masked_value=mask_value(finding.text, policy.mask_spec(finding.entity)),
+        masked_value=mask_value(finding.text, policy.mask_spec(finding.entity, finding.variant)),
         decision=decision,
         reason=finding.reason if reason is None else reason,
         value_hmac=value_key.digest(finding.text) if value_key and finding.text else None,

@@ -13,7 +13,8 @@
         action: drop
         variants: {masked: {action: keep}}         # per-variant override
 
-Actions: mask (keep_prefix/keep_suffix characters, or style: name), drop (remove the value),
+Actions: mask (keep_prefix/keep_suffix characters, or style: name; with neither, the value is masked
+as reports show it, by its rules/policy `mask`), drop (remove the value),
 generalise (addresses: level village|township), keep. The severities come from rules/policy;
 a profile only says what to do with what the policy reports.
 """
@@ -36,7 +37,7 @@ PROFILES_DIR = "profiles"
 DEFAULT_PROFILE = "assistance-recipients"
 ACTIONS = ("mask", "drop", "generalise", "keep")
 LEVELS = ("village", "township")
-STYLES = ("characters", "name")
+STYLES = ("characters", "name", "display")   # display: as reports show it (rules/policy mask)
 ACTION_KEYS = {"action", "keep_prefix", "keep_suffix", "style", "level"}
 
 
@@ -45,7 +46,7 @@ class Action:
     kind: str                        # mask | drop | generalise | keep
     keep_prefix: int = 0
     keep_suffix: int = 0
-    style: str = "characters"        # mask style: characters | name (surname-aware)
+    style: str = "characters"        # mask style: characters | name (surname-aware) | display (as reports show it)
     level: str = "village"           # generalise: village | township
 
 
@@ -103,7 +104,7 @@ def _simple_action(data: LineDict, key: str, default: str) -> Action:
     if key not in data:
         return Action(default)
     check_choice(data, key, ACTIONS)
-    return Action(data[key]) if data[key] != "mask" else Action("mask", 1, 1)
+    return Action(data[key]) if data[key] != "mask" else Action("mask", style="display")
 
 
 def _entity_actions(parent: LineDict, entity: str, node: object) -> EntityActions:
@@ -128,7 +129,10 @@ def _action(node: LineDict) -> Action:
     for key, value in (("keep_prefix", keep_prefix), ("keep_suffix", keep_suffix)):
         if value < 0:
             raise RulesError(f"{node.where(key)}: 「{key}」应为不小于 0 的整数")
-    style = check_choice(node, "style", STYLES) if "style" in node else "characters"
+    if "style" in node:
+        style = check_choice(node, "style", STYLES)
+    else:   # a bare `action: mask` masks as reports show the value
+        style = "display" if kind == "mask" and not ({"keep_prefix", "keep_suffix"} & set(node)) else "characters"
     level = check_choice(node, "level", LEVELS) if "level" in node else "village"
     if kind == "generalise" and "level" not in node:
         raise RulesError(f"{node.where('action')}: generalise 需要「level」（village 或 township）")

@@ -194,9 +194,9 @@ class Redactor:
             return operators.generalise_address(finding.text, finding.attrs, action.level)
         if action.style == "name":
             return operators.mask_name(finding.text, self.compound_surnames)
-        if action.keep_prefix or action.keep_suffix:
-            return operators.mask_keep(finding.text, action.keep_prefix, action.keep_suffix)
-        return mask_value(finding.text, self.checker.policy.mask_spec(finding.entity))
+        if action.style == "display":
+            return mask_value(finding.text, self.checker.policy.mask_spec(finding.entity, finding.variant))
+        return operators.mask_keep(finding.text, action.keep_prefix, action.keep_suffix)
 
     # -- write, verify, rename ------------------------------------------------------------------
     def _write(self, document, result: RedactionResult) -> None:
@@ -215,7 +215,7 @@ class Redactor:
             if leftovers is not None and not result.unchanged:
                 remaining += [edit.finding for edit in leftovers(temp)]
             if remaining:
-                shown = "；".join(f"{f.location} {f.label}（{mask_value(f.text, self.checker.policy.mask_spec(f.entity))}）"
+                shown = "；".join(f"{f.location} {f.label}（{mask_value(f.text, self.checker.policy.mask_spec(f.entity, f.variant))}）"
                                  for f in remaining[:10])
                 raise VerificationFailed(
                     f"校验未通过：去标识化后的文件中仍有 {len(remaining)} 处必须处理的内容：{shown}。"
