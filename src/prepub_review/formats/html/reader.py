@@ -24,7 +24,7 @@ from lxml import etree
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import Limits, ReaderItem, placed
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.text.reader import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
 
@@ -139,8 +139,7 @@ def _placed(items: Iterator[_Found]) -> Iterator[ReaderItem]:
     """The walker's segments with their anchors (place in reading order) and Locators."""
     for order, (found, node, attribute) in enumerate(items):
         anchor = HtmlAnchor(node, attribute, order) if node is not None else None
-        yield Segment(found.text, found.location, found.zone, found.field, found.record,
-                      locator=_locator(found), anchor=anchor)
+        yield placed(found, anchor, _locator(found))
 
 
 def _locator(segment: Segment) -> Locator:
