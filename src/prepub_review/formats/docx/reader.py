@@ -119,6 +119,9 @@ class _RunState:
     paragraph_hidden: bool = False
 
 
+_PLAIN = _RunState()
+
+
 def marked_spans(pieces: list[Piece], in_view: Callable[[Piece], bool], is_target: Callable[[Piece], bool],
                  author_of: Callable[[Piece], str | None], widen: bool) -> list[tuple[str, str]]:
     """Texts of the target pieces, adjacent ones joined, as (text, author).
@@ -345,8 +348,8 @@ class DocxWalker:
 
     def paragraph_pieces(self, paragraph: etree._Element) -> tuple[list[Piece], list[etree._Element]]:
         """All text of a paragraph in order, and the text boxes anchored in it."""
-        props = _child(paragraph, W_PPR)
-        state = _RunState(paragraph_hidden=self._style_hidden(props, W_P_STYLE))
+        hidden = bool(self.hidden_styles) and self._style_hidden(_child(paragraph, W_PPR), W_P_STYLE)
+        state = _RunState(paragraph_hidden=True) if hidden else _PLAIN
         pieces: list[Piece] = []
         text_boxes: list[etree._Element] = []
         self._collect(paragraph, state, pieces, text_boxes)
@@ -378,30 +381,33 @@ class DocxWalker:
 
     def _run(self, run: etree._Element, state: _RunState, pieces: list[Piece],
              text_boxes: list[etree._Element]) -> None:
-        props = _child(run, W_RPR)
-        hidden = state.paragraph_hidden
-        vanish = _child(props, W_VANISH) if props is not None else None
-        if vanish is not None:
-            hidden = _on(vanish)
-        elif self._style_hidden(props, W_R_STYLE):
-            hidden = True
-        for child in run:
+        found: list[tuple[str, etree._Element | None, bool]] = []    # (text, w:t, is w:delText)
+        props = None
+        for child in run:               # one pass: the run's text and its properties (w:rPr)
             tag = child.tag
-            deleted_by = state.deleted_by
-            element = None
             if tag == W_T:
-                text, element = child.text or "", child
+                found.append((child.text or "", child, False))
             elif tag == W_DEL_TEXT:
-                text, element = child.text or "", child
-                deleted_by = deleted_by if deleted_by is not None else ""
+                found.append((child.text or "", child, True))
             elif tag in RUN_BREAKS:
-                text = RUN_BREAKS[tag]
+                found.append((RUN_BREAKS[tag], None, False))
+            elif tag == W_RPR:
+                props = child if props is None else props
             elif tag in RUN_OBJECTS:
                 self._find_text_boxes(child, text_boxes)
-                continue
-            else:
-                continue
-            pieces.append(Piece(text, deleted_by, state.inserted_by, hidden, element))
+        if not found:
+            return
+        hidden = state.paragraph_hidden
+        if props is not None:
+            vanish = _child(props, W_VANISH)
+            if vanish is not None:
+                hidden = _on(vanish)
+            elif self._style_hidden(props, W_R_STYLE):
+                hidden = True
+        deleted_by, inserted_by = state.deleted_by, state.inserted_by
+        deleted_text_by = "" if deleted_by is None else deleted_by
+        for text, element, is_deleted_text in found:
+            pieces.append(Piece(text, deleted_text_by if is_deleted_text else deleted_by, inserted_by, hidden, element))
 
     def _find_text_boxes(self, elem: etree._Element, found: list[etree._Element]) -> None:
         if elem.tag == W_TXBX:
@@ -550,8 +556,9 @@ def _row_cells(row: etree._Element) -> list[_Cell]:
         props = _child(tc, W_TCPR)
         span, continues = 1, False
         if props is not None:
-            span = max(1, _int_val(_child(props, W_GRID_SPAN), 1))
-            continues = _continues_merge(_child(props, W_V_MERGE)) or _continues_merge(_child(props, W_H_MERGE))
+            found = _first_children(props, (W_GRID_SPAN, W_V_MERGE, W_H_MERGE))
+            span = max(1, _int_val(found[W_GRID_SPAN], 1))
+            continues = _continues_merge(found[W_V_MERGE]) or _continues_merge(found[W_H_MERGE])
         cells.append(_Cell(column, span, continues, tc))
         column += span
     return cells
@@ -559,6 +566,15 @@ def _row_cells(row: etree._Element) -> list[_Cell]:
 
 def _continues_merge(merge: etree._Element | None) -> bool:
     return merge is not None and merge.get(W_VAL, "continue") != "restart"
+
+
+def _first_children(parent: etree._Element, tags: tuple[str, ...]) -> dict[str, etree._Element | None]:
+    """The first child with each tag (None if absent), in one pass over the children."""
+    found: dict[str, etree._Element | None] = dict.fromkeys(tags)
+    for elem in parent:
+        if elem.tag in found and found[elem.tag] is None:
+            found[elem.tag] = elem
+    return found
 
 
 def _child(parent: etree._Element, tag: str) -> etree._Element | None:
