@@ -238,6 +238,8 @@ class DocxWalker:
         self.body_paragraphs = 0
         self.text_boxes = 0
         self.parsed_roots: list[etree._Element] = [self.root]
+        # Paragraphs of header-candidate cells are read once for the table's header, kept until walked.
+        self.read_ahead: dict[etree._Element, tuple[list[Piece], list[etree._Element]]] = {}
 
     def _parse_related(self, part: str) -> etree._Element:
         root = self.package.parse(part)
@@ -304,8 +306,13 @@ class DocxWalker:
             elif child.tag in WRAPPERS or child.tag in (W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM):
                 yield from self._blocks(child, place)
 
-    def _paragraph(self, paragraph: etree._Element, place: _Place) -> Iterator[Segment]:
-        pieces, text_boxes = self.paragraph_pieces(paragraph)
+    def _paragraph(self, paragraph: etree._Element, place: _Place) -> list[Segment]:
+        """The segments of one paragraph (a list: half the paragraphs of a document are empty)."""
+        found = self.read_ahead.pop(paragraph, None)
+        pieces, text_boxes = found if found is not None else self.paragraph_pieces(paragraph)
+        if not pieces and not text_boxes:
+            return []
+        segments: list[Segment] = []
         location, zone = place.location, place.zone
         if place.kind == "body" and any(piece.text.strip() for piece in pieces):
             self.body_paragraphs += 1
@@ -315,26 +322,28 @@ class DocxWalker:
         visible = joined.strip()
         if visible:
             anchor = self._anchor(pieces, len(joined) - len(joined.lstrip()))
-            yield Segment(visible, location, zone, place.field, place.record, anchor=anchor,
-                          locator=place.locator(self.body_paragraphs))
+            segments.append(Segment(visible, location, zone, place.field, place.record, anchor=anchor,
+                                    locator=place.locator(self.body_paragraphs)))
         prefix = f"{location} " if location else ""
         deleted, hidden = _marks(pieces)
         if deleted:
             for text, author in marked_spans(pieces, lambda p: p.inserted_by is None,
                                              lambda p: p.deleted_by is not None, lambda p: p.deleted_by, widen=True):
-                yield Segment(text, f"{prefix}修订-删除的文字{_by(author)}", Zone.REVISION, place.field, place.record)
+                segments.append(Segment(text, f"{prefix}修订-删除的文字{_by(author)}", Zone.REVISION,
+                                        place.field, place.record))
         # A tracked insertion is not a segment of its own: it is part of the visible text above (what
         # is published once the revision is accepted) and is judged there, with its sentence as context,
         # so it is reported once. Its author is reported with the revision authors.
         if hidden:
             for text, _ in marked_spans(pieces, lambda p: p.deleted_by is None, lambda p: p.hidden,
                                         lambda p: None, widen=True):
-                yield Segment(text, f"{prefix}隐藏文字", Zone.HIDDEN, place.field, place.record)
+                segments.append(Segment(text, f"{prefix}隐藏文字", Zone.HIDDEN, place.field, place.record))
         for box in text_boxes:
             self.text_boxes += 1
             box_location = f"{location} > 文本框{self.text_boxes}" if location else f"文本框{self.text_boxes}"
             box_zone = Zone.BODY if zone in (Zone.TOP, Zone.BODY) else zone
-            yield from self._blocks(box, place.inner(box_location, zone=box_zone))
+            segments.extend(self._blocks(box, place.inner(box_location, zone=box_zone)))
+        return segments
 
     def _anchor(self, pieces: list[Piece], stripped: int) -> TextAnchor:
         found, pos = [], -stripped
@@ -426,7 +435,10 @@ class DocxWalker:
         """Visible text of a cell's own paragraphs (not nested tables), for header detection."""
         texts = []
         for paragraph in _own_paragraphs(container):
-            pieces, _ = self.paragraph_pieces(paragraph)
+            found = self.read_ahead.get(paragraph)
+            if found is None:
+                found = self.read_ahead[paragraph] = self.paragraph_pieces(paragraph)
+            pieces, _ = found
             texts.append("".join(piece.text for piece in pieces if piece.visible).strip())
         return " ".join(text for text in texts if text)
 
