@@ -55,6 +55,7 @@ SCRIPT_STRING = re.compile(r"\"((?:[^\"\\\n]|\\.){1,4000})\"|'((?:[^'\\\n]|\\.){
 SCRIPT_KEY_BEFORE = re.compile(r"([\w\u3400-\u9fff$]+)[\"']?\s*[:=]\s*$")
 JS_ESCAPE = re.compile(r"\\u\{?([0-9a-fA-F]{4,5})\}?|\\x([0-9a-fA-F]{2})")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_text_content = etree.XPath("string()")     # what lxml.html's HtmlElement.text_content() does
 
 # GB2312/GBK pages routinely contain characters only GB18030 (their superset) has.
 CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
@@ -123,7 +124,9 @@ def parse_page(data: bytes) -> tuple[etree._Element, Iterator[ReaderItem]]:
     Locator (its source line)."""
     text, _codec = decode_html(data)
     try:
-        parser = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, huge_tree=True)
+        # lxml.html's parser but without its element classes: their Python lookup runs for every
+        # element the walk touches, and nothing here needs them (text_content is _text_content).
+        parser = etree.HTMLParser(remove_comments=False, remove_pis=True, huge_tree=True)
         root = lxml.html.document_fromstring(XML_DECLARATION.sub("", text, count=1) or "<html></html>",
                                              parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -221,7 +224,7 @@ class _HtmlWalker:
             yield from self._with_anchor(_script_strings(el, path), el)
             return
         if tag == "title":
-            yield from self._with_anchor(_property(_normalize(el.text_content()), "title", path, line), el)
+            yield from self._with_anchor(_property(_normalize(_text_content(el)), "title", path, line), el)
             return
         if tag == "br":
             block.pieces.append(None)
@@ -402,8 +405,11 @@ def _cells(row: etree._Element) -> list[etree._Element]:
 
 
 def _span(cell: etree._Element, attr: str) -> int:
+    value = cell.get(attr)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int((cell.get(attr) or "1").strip()), 1000))
+        return max(1, min(int(value.strip() or "1"), 1000))
     except ValueError:
         return 1
 
@@ -424,7 +430,7 @@ def _table_cells(table: etree._Element, table_path: str) -> dict[etree._Element,
                 occupied.update((r + dr, col + dc) for dr in range(rowspan) for dc in range(colspan))
             col += colspan
         columns.append(placed)
-    header_rows, headers = find_header([[HeaderCell(col, _normalize(cell.text_content()), colspan,
+    header_rows, headers = find_header([[HeaderCell(col, _normalize(_text_content(cell)), colspan,
                                                     marked=cell.tag.lower() == "th") for col, cell, colspan in placed]
                                         for placed in columns[:HEADER_SEARCH_ROWS + 1]],
                                        max((col + colspan for placed in columns for col, _cell, colspan in placed),
