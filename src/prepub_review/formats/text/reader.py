@@ -156,7 +156,8 @@ def _is_plausible_text(data: bytes, codec: str, complete: bool, evidence: Eviden
         return False
     if not text:
         return True
-    odd_chars = sum(text.count(ch) for ch in set(text) if _is_odd_char(ch))   # each distinct character once
+    # Each distinct character once; the odd categories are all non-printable, so printable ones are skipped.
+    odd_chars = sum(text.count(ch) for ch in set(text) if not ch.isprintable() and _is_odd_char(ch))
     if odd_chars > (max(1, len(text) // 200) if evidence.tolerate_odd_chars else 0):
         return False
     return codec not in LEGACY_CODECS or _reads_as_chinese(text, evidence)
