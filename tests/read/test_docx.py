@@ -11,6 +11,7 @@ import pytest
 from prepub_review.models import Notice, Segment, Zone
 from prepub_review.formats.docx import reader as docx
 from prepub_review.formats.base import Limits
+from tests.fixtures.make_fixtures import W_NS
 from tests.read.office_parts import FIXTURES, docx_with_body, p, r
 
 VALUES = json.loads((FIXTURES / "values.json").read_text(encoding="utf-8"))
@@ -308,3 +309,20 @@ def test_header_part_no_section_uses_is_still_read(tmp_path):
              "word/header9.xml": f"<w:hdr {W_NS}>{p(r('旧页眉 经办人王五'))}</w:hdr>"}
     segs = segments(docx_with_body(tmp_path / "orphan.docx", p(r("正文")), extra))
     assert ("页眉(未使用)", "旧页眉 经办人王五", Zone.HEADER) in [(s.location, s.text, s.zone) for s in segs]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_style_that_hides_text_is_read_whatever_the_styles_part_encoding(tmp_path, encoding):
+    """The styles part is searched for w:vanish before it is parsed; a UTF-16 part is parsed anyway."""
+    styles = (f'<?xml version="1.0" encoding="{encoding.upper()}"?><w:styles {W_NS}>'
+              '<w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style>'
+              '</w:styles>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"'
+            ' Target="styles.xml"/></Relationships>')
+    path = docx_with_body(tmp_path / "s.docx", p(r("联系电话 "), r("13812345678", '<w:rStyle w:val="Secret"/>')),
+                          {"word/_rels/document.xml.rels": rels, "word/styles.xml": styles.encode(encoding)})
+    segs = segments(path)
+    assert [(s.text, s.zone) for s in segs if s.zone in (Zone.TOP, Zone.HIDDEN)] == [
+        ("联系电话", Zone.TOP), ("13812345678", Zone.HIDDEN)]

@@ -15,7 +15,14 @@ from prepub_review.models import Segment, Zone
 from prepub_review.formats.docx import reader as docx
 from prepub_review.formats.xlsx import reader as xlsx
 from prepub_review.formats.base import Limits, MiB
-from prepub_review.formats.ooxml.package import OLE_MAGIC, OoxmlPackage, _BoundedStream, read_properties, resolve_part
+from prepub_review.formats.ooxml.package import (
+    OLE_MAGIC,
+    OoxmlPackage,
+    _BoundedStream,
+    may_mention,
+    read_properties,
+    resolve_part,
+)
 from tests.read.office_parts import CONTENT_TYPES, FIXTURES, PKG_RELS, docx_with_body, p, r, write_parts
 
 READERS = {"docx": (docx.read, "docx_raw.docx"), "xlsx": (xlsx.read, "xlsx_openpyxl.xlsx")}
@@ -258,3 +265,14 @@ def test_empty_properties_are_skipped(tmp_path):
             'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>  </dc:creator><dc:title/></cp:coreProperties>')
     path = docx_with_body(tmp_path / "p.docx", "", {"docProps/core.xml": core})
     assert list(docx.read(path, Limits())) == []
+
+
+@pytest.mark.parametrize("data, word, expected", [
+    (b'<?xml version="1.0" encoding="UTF-8"?><w:styles><w:vanish/></w:styles>', b"vanish", True),
+    (b'<?xml version="1.0" encoding="UTF-8"?><w:styles><w:b/></w:styles>', b"vanish", False),
+    (b"\xef\xbb\xbf<w:styles/>", b"vanish", False),                       # UTF-8 with BOM: searched
+    ("<w:styles/>".encode("utf-16"), b"vanish", True),                    # UTF-16 with BOM: not searched
+    ("<w:styles/>".encode("utf-16-le"), b"vanish", True),                 # UTF-16 without BOM: not searched
+])
+def test_may_mention_says_no_only_for_an_ascii_compatible_part_without_the_name(data, word, expected):
+    assert may_mention(data, word) is expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pypdfium2 as pdfium
 import pytest
@@ -114,3 +115,25 @@ def test_a_wrapped_id_is_found_by_check(tmp_path):
     result = Checker().check_file(write(tmp_path, "w.pdf", pdf_bytes([lines])))
     assert result.verdict.value == "block"
     assert any(f.entity == "CN_ID_CARD" and f.text == PERSON_ID for f in result.findings)
+
+
+def test_line_box_is_the_union_of_its_characters_boxes(tmp_path):
+    """Each line anchor's box is the union of pypdfium2's own char boxes of that line's non-space
+    characters (the reader calls pdfium directly, without the per-call wrapper)."""
+    path = write(tmp_path, "b.pdf", pdf_bytes([PAGE_ONE, [f"联系电话：{PERSON_PHONE}"]]))
+    lines = [s for s in read(path, Limits()) if s.zone != Zone.PROPERTY]
+    document = pdfium.PdfDocument(str(path))
+    try:
+        expected = []
+        for index in range(len(document)):
+            textpage = document[index].get_textpage()
+            text = textpage.get_text_range()
+            for line in (m for m in re.finditer(r"[^\r\n]+", text) if m.group().strip()):
+                found = [textpage.get_charbox(i) for i in range(line.start(), line.end()) if not text[i].isspace()]
+                found = [b for b in found if b[2] > b[0] or b[3] > b[1]]
+                expected.append((index, min(b[0] for b in found), min(b[1] for b in found),
+                                 max(b[2] for b in found), max(b[3] for b in found)))
+    finally:
+        document.close()
+    assert [(s.anchor.page, *s.anchor.box) for s in lines] == expected
+    assert all(right > left and top > bottom for _page, left, bottom, right, top in expected)

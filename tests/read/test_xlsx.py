@@ -210,6 +210,9 @@ def test_pivot_cache_keeps_rows_of_a_deleted_sheet(tmp_path):
 @pytest.mark.parametrize("raw, expected", [
     ("3.30483199001012E+17", "330483199001012000"), ("3.3048319900101203E+17", "330483199001012030"),
     ("12.0", "12"), ("0.5", "0.5"), ("1E-3", "0.001"), ("-42", "-42"), ("1234.50", "1234.5"), ("abc", "abc"),
+    # whole numbers take a shortcut past Decimal; it must give the same text
+    ("007", "7"), (" 42 ", "42"), ("0", "0"), ("9" * 30, "9" * 30), ("1" + "0" * 30, "1" + "0" * 30),
+    ("１２", "12"),
 ])
 def test_number_text(raw, expected):
     assert number_text(raw) == expected

@@ -57,6 +57,10 @@ W_PPR, W_RPR, W_TCPR, W_TRPR, W_VAL, W_AUTHOR = w_tag("pPr"), w_tag("rPr"), w_ta
 W_TXBX = w_tag("txbxContent")
 W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = w_tag("sdt"), w_tag("sdtContent"), w_tag("customXml")
 W_SECT_PR, W_TYPE = w_tag("sectPr"), w_tag("type")
+W_VANISH, W_P_STYLE, W_R_STYLE = w_tag("vanish"), w_tag("pStyle"), w_tag("rStyle")
+W_STYLE, W_STYLE_ID, W_BASED_ON = w_tag("style"), w_tag("styleId"), w_tag("basedOn")
+W_GRID_BEFORE, W_GRID_SPAN, W_V_MERGE, W_H_MERGE = w_tag("gridBefore"), w_tag("gridSpan"), w_tag("vMerge"), w_tag("hMerge")
+W_COMMENT = w_tag("comment")
 MC_ALTERNATE, MC_CHOICE, MC_FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
 R_ID = f"{{{NS['r']}}}id"
 M_T = f"{{{M}}}t"
@@ -115,6 +119,9 @@ class _RunState:
     paragraph_hidden: bool = False
 
 
+_PLAIN = _RunState()
+
+
 def marked_spans(pieces: list[Piece], in_view: Callable[[Piece], bool], is_target: Callable[[Piece], bool],
                  author_of: Callable[[Piece], str | None], widen: bool) -> list[tuple[str, str]]:
     """Texts of the target pieces, adjacent ones joined, as (text, author).
@@ -168,6 +175,20 @@ def _choose_branch(alternate: etree._Element) -> etree._Element | None:
     return choice if choice is not None else alternate.find(MC_FALLBACK)
 
 
+def _marks(pieces: list[Piece]) -> tuple[bool, bool]:
+    """(has deleted text to report, has hidden text to report): whether `marked_spans` can find any."""
+    deleted = hidden = False
+    for piece in pieces:
+        if piece.deleted_by is not None:
+            deleted = deleted or piece.inserted_by is None
+        elif piece.hidden:
+            hidden = True
+    return deleted, hidden
+
+
+_WITH_AUTHOR = etree.XPath("descendant-or-self::*[@w:author]", namespaces={"w": W})
+
+
 def _by(author: str) -> str:
     return f" (作者 {author})" if author else ""
 
@@ -217,6 +238,8 @@ class DocxWalker:
         self.body_paragraphs = 0
         self.text_boxes = 0
         self.parsed_roots: list[etree._Element] = [self.root]
+        # Paragraphs of header-candidate cells are read once for the table's header, kept until walked.
+        self.read_ahead: dict[etree._Element, tuple[list[Piece], list[etree._Element]]] = {}
 
     def _parse_related(self, part: str) -> etree._Element:
         root = self.package.parse(part)
@@ -240,17 +263,18 @@ class DocxWalker:
     def _hidden_styles(self) -> dict[str, bool]:
         """Style id -> whether text in that style is hidden (w:vanish, following w:basedOn)."""
         parts = self.package.related(self.main_part, "styles")
-        if not parts:
+        root = self.package.parse_mentioning(parts[0], b"vanish") if parts else None
+        if root is None:      # no style hides text (a big styles part is not parsed for nothing)
             return {}
         own: dict[str, bool | None] = {}
         based_on: dict[str, str] = {}
-        for style in self.package.parse(parts[0]).iter(w_tag("style")):
-            style_id = style.get(w_tag("styleId"))
+        for style in root.iter(W_STYLE):
+            style_id = style.get(W_STYLE_ID)
             if not style_id:
                 continue
-            vanish = style.find(f"{W_RPR}/{w_tag('vanish')}")
+            vanish = style.find(f"{W_RPR}/{W_VANISH}")
             own[style_id] = _on(vanish) if vanish is not None else None
-            parent = style.find(w_tag("basedOn"))
+            parent = style.find(W_BASED_ON)
             if parent is not None and parent.get(W_VAL):
                 based_on[style_id] = parent.get(W_VAL)
         resolved: dict[str, bool] = {}
@@ -263,9 +287,9 @@ class DocxWalker:
         return resolved
 
     def _style_hidden(self, props: etree._Element | None, style_tag: str) -> bool:
-        if props is None:
+        if props is None or not self.hidden_styles:
             return False
-        style = props.find(style_tag)
+        style = _child(props, style_tag)
         return style is not None and self.hidden_styles.get(style.get(W_VAL, ""), False)
 
     # -- blocks -------------------------------------------------------------------------------
@@ -282,39 +306,49 @@ class DocxWalker:
             elif child.tag in WRAPPERS or child.tag in (W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM):
                 yield from self._blocks(child, place)
 
-    def _paragraph(self, paragraph: etree._Element, place: _Place) -> Iterator[Segment]:
-        pieces, text_boxes = self.paragraph_pieces(paragraph)
+    def _paragraph(self, paragraph: etree._Element, place: _Place) -> list[Segment]:
+        """The segments of one paragraph (a list: half the paragraphs of a document are empty)."""
+        found = self.read_ahead.pop(paragraph, None)
+        pieces, text_boxes = found if found is not None else self.paragraph_pieces(paragraph)
+        if not pieces and not text_boxes:
+            return []
+        segments: list[Segment] = []
         location, zone = place.location, place.zone
         if place.kind == "body" and any(piece.text.strip() for piece in pieces):
             self.body_paragraphs += 1
             location = f"第{self.body_paragraphs}段"
             zone = Zone.TOP if self.body_paragraphs <= TOP_PARAGRAPHS else Zone.BODY
-        joined = "".join(piece.text for piece in pieces if piece.visible)
+        joined = "".join([piece.text for piece in pieces if piece.deleted_by is None and not piece.hidden])
         visible = joined.strip()
         if visible:
             anchor = self._anchor(pieces, len(joined) - len(joined.lstrip()))
-            yield Segment(visible, location, zone, place.field, place.record, anchor=anchor,
-                          locator=place.locator(self.body_paragraphs))
+            segments.append(Segment(visible, location, zone, place.field, place.record, anchor=anchor,
+                                    locator=place.locator(self.body_paragraphs)))
         prefix = f"{location} " if location else ""
-        for text, author in marked_spans(pieces, lambda p: p.inserted_by is None, lambda p: p.deleted_by is not None,
-                                         lambda p: p.deleted_by, widen=True):
-            yield Segment(text, f"{prefix}修订-删除的文字{_by(author)}", Zone.REVISION, place.field, place.record)
+        deleted, hidden = _marks(pieces)
+        if deleted:
+            for text, author in marked_spans(pieces, lambda p: p.inserted_by is None,
+                                             lambda p: p.deleted_by is not None, lambda p: p.deleted_by, widen=True):
+                segments.append(Segment(text, f"{prefix}修订-删除的文字{_by(author)}", Zone.REVISION,
+                                        place.field, place.record))
         # A tracked insertion is not a segment of its own: it is part of the visible text above (what
         # is published once the revision is accepted) and is judged there, with its sentence as context,
         # so it is reported once. Its author is reported with the revision authors.
-        for text, _ in marked_spans(pieces, lambda p: p.deleted_by is None, lambda p: p.hidden,
-                                    lambda p: None, widen=True):
-            yield Segment(text, f"{prefix}隐藏文字", Zone.HIDDEN, place.field, place.record)
+        if hidden:
+            for text, _ in marked_spans(pieces, lambda p: p.deleted_by is None, lambda p: p.hidden,
+                                        lambda p: None, widen=True):
+                segments.append(Segment(text, f"{prefix}隐藏文字", Zone.HIDDEN, place.field, place.record))
         for box in text_boxes:
             self.text_boxes += 1
             box_location = f"{location} > 文本框{self.text_boxes}" if location else f"文本框{self.text_boxes}"
             box_zone = Zone.BODY if zone in (Zone.TOP, Zone.BODY) else zone
-            yield from self._blocks(box, place.inner(box_location, zone=box_zone))
+            segments.extend(self._blocks(box, place.inner(box_location, zone=box_zone)))
+        return segments
 
     def _anchor(self, pieces: list[Piece], stripped: int) -> TextAnchor:
         found, pos = [], -stripped
         for piece in pieces:
-            if not piece.visible:
+            if piece.deleted_by is not None or piece.hidden:
                 continue
             if piece.element is not None:
                 found.append((piece.element, pos))
@@ -323,8 +357,8 @@ class DocxWalker:
 
     def paragraph_pieces(self, paragraph: etree._Element) -> tuple[list[Piece], list[etree._Element]]:
         """All text of a paragraph in order, and the text boxes anchored in it."""
-        props = paragraph.find(W_PPR)
-        state = _RunState(paragraph_hidden=self._style_hidden(props, w_tag("pStyle")))
+        hidden = bool(self.hidden_styles) and self._style_hidden(_child(paragraph, W_PPR), W_P_STYLE)
+        state = _RunState(paragraph_hidden=True) if hidden else _PLAIN
         pieces: list[Piece] = []
         text_boxes: list[etree._Element] = []
         self._collect(paragraph, state, pieces, text_boxes)
@@ -356,30 +390,33 @@ class DocxWalker:
 
     def _run(self, run: etree._Element, state: _RunState, pieces: list[Piece],
              text_boxes: list[etree._Element]) -> None:
-        props = run.find(W_RPR)
-        hidden = state.paragraph_hidden
-        vanish = props.find(w_tag("vanish")) if props is not None else None
-        if vanish is not None:
-            hidden = _on(vanish)
-        elif self._style_hidden(props, w_tag("rStyle")):
-            hidden = True
-        for child in run:
+        found: list[tuple[str, etree._Element | None, bool]] = []    # (text, w:t, is w:delText)
+        props = None
+        for child in run:               # one pass: the run's text and its properties (w:rPr)
             tag = child.tag
-            deleted_by = state.deleted_by
-            element = None
             if tag == W_T:
-                text, element = child.text or "", child
+                found.append((child.text or "", child, False))
             elif tag == W_DEL_TEXT:
-                text, element = child.text or "", child
-                deleted_by = deleted_by if deleted_by is not None else ""
+                found.append((child.text or "", child, True))
             elif tag in RUN_BREAKS:
-                text = RUN_BREAKS[tag]
+                found.append((RUN_BREAKS[tag], None, False))
+            elif tag == W_RPR:
+                props = child if props is None else props
             elif tag in RUN_OBJECTS:
                 self._find_text_boxes(child, text_boxes)
-                continue
-            else:
-                continue
-            pieces.append(Piece(text, deleted_by, state.inserted_by, hidden, element))
+        if not found:
+            return
+        hidden = state.paragraph_hidden
+        if props is not None:
+            vanish = _child(props, W_VANISH)
+            if vanish is not None:
+                hidden = _on(vanish)
+            elif self._style_hidden(props, W_R_STYLE):
+                hidden = True
+        deleted_by, inserted_by = state.deleted_by, state.inserted_by
+        deleted_text_by = "" if deleted_by is None else deleted_by
+        for text, element, is_deleted_text in found:
+            pieces.append(Piece(text, deleted_text_by if is_deleted_text else deleted_by, inserted_by, hidden, element))
 
     def _find_text_boxes(self, elem: etree._Element, found: list[etree._Element]) -> None:
         if elem.tag == W_TXBX:
@@ -398,7 +435,10 @@ class DocxWalker:
         """Visible text of a cell's own paragraphs (not nested tables), for header detection."""
         texts = []
         for paragraph in _own_paragraphs(container):
-            pieces, _ = self.paragraph_pieces(paragraph)
+            found = self.read_ahead.get(paragraph)
+            if found is None:
+                found = self.read_ahead[paragraph] = self.paragraph_pieces(paragraph)
+            pieces, _ = found
             texts.append("".join(piece.text for piece in pieces if piece.visible).strip())
         return " ".join(text for text in texts if text)
 
@@ -472,7 +512,7 @@ class DocxWalker:
         authors_seen: set[str] = set()
         for part in self.package.related(self.main_part, "comments"):
             root = self._parse_related(part)
-            for number, comment in enumerate(root.iter(w_tag("comment")), 1):
+            for number, comment in enumerate(root.iter(W_COMMENT), 1):
                 author = (comment.get(W_AUTHOR) or "").strip()
                 place = _Place(kind="other", location=f"批注{number}{_by(author)}", zone=Zone.COMMENT)
                 yield from self._blocks(comment, place)
@@ -494,11 +534,11 @@ class DocxWalker:
         """Names of people who made tracked changes are stored in the file too."""
         seen: set[str] = set()
         for root in self.parsed_roots:
-            for elem in root.iter():
-                author = elem.get(W_AUTHOR) if isinstance(elem.tag, str) else None
-                if author and author.strip() and elem.tag != w_tag("comment") and author.strip() not in seen:
-                    seen.add(author.strip())
-                    yield Segment(author.strip(), "修订记录 作者", Zone.PROPERTY, field="修订作者")
+            for elem in _WITH_AUTHOR(root):
+                author = elem.get(W_AUTHOR).strip()
+                if author and elem.tag != W_COMMENT and author not in seen:
+                    seen.add(author)
+                    yield Segment(author, "修订记录 作者", Zone.PROPERTY, field="修订作者")
 
     def _alt_chunk_notices(self) -> Iterator[Notice]:
         for rel in self.package.rels(self.main_part).values():
@@ -522,18 +562,45 @@ def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
 
 def _row_cells(row: etree._Element) -> list[_Cell]:
     """Cells of a row with their grid columns (w:gridBefore, w:gridSpan, w:vMerge)."""
-    column = _int_val(row.find(f"{W_TRPR}/{w_tag('gridBefore')}"), 0)
+    column = _int_val(_first_grandchild(row, W_TRPR, W_GRID_BEFORE), 0)
     cells: list[_Cell] = []
     for tc in _children(row, W_TC):
-        props = tc.find(W_TCPR)
-        span = max(1, _int_val(props.find(w_tag("gridSpan")) if props is not None else None, 1))
-        merge = props.find(w_tag("vMerge")) if props is not None else None
-        continues = merge is not None and merge.get(W_VAL, "continue") != "restart"
-        h_merge = props.find(w_tag("hMerge")) if props is not None else None
-        continues = continues or (h_merge is not None and h_merge.get(W_VAL, "continue") != "restart")
+        props = _child(tc, W_TCPR)
+        span, continues = 1, False
+        if props is not None:
+            found = _first_children(props, (W_GRID_SPAN, W_V_MERGE, W_H_MERGE))
+            span = max(1, _int_val(found[W_GRID_SPAN], 1))
+            continues = _continues_merge(found[W_V_MERGE]) or _continues_merge(found[W_H_MERGE])
         cells.append(_Cell(column, span, continues, tc))
         column += span
     return cells
+
+
+def _continues_merge(merge: etree._Element | None) -> bool:
+    return merge is not None and merge.get(W_VAL, "continue") != "restart"
+
+
+def _first_children(parent: etree._Element, tags: tuple[str, ...]) -> dict[str, etree._Element | None]:
+    """The first child with each tag (None if absent), in one pass over the children."""
+    found: dict[str, etree._Element | None] = dict.fromkeys(tags)
+    for elem in parent:
+        if elem.tag in found and found[elem.tag] is None:
+            found[elem.tag] = elem
+    return found
+
+
+def _child(parent: etree._Element, tag: str) -> etree._Element | None:
+    """parent.find(tag) for one plain tag, without lxml's ElementPath machinery (several times faster)."""
+    return next(parent.iterchildren(tag), None)
+
+
+def _first_grandchild(parent: etree._Element, child_tag: str, tag: str) -> etree._Element | None:
+    """parent.find("child/tag"): the first `tag` under a `child_tag` child."""
+    for middle in parent.iterchildren(child_tag):
+        found = _child(middle, tag)
+        if found is not None:
+            return found
+    return None
 
 
 def _own_paragraphs(container: etree._Element) -> Iterator[etree._Element]:

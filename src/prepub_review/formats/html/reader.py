@@ -15,7 +15,7 @@ import base64
 import re
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from dataclasses import field as default
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from lxml import etree
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import Limits, ReaderItem, placed
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.text.reader import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
 
@@ -55,6 +55,7 @@ SCRIPT_STRING = re.compile(r"\"((?:[^\"\\\n]|\\.){1,4000})\"|'((?:[^'\\\n]|\\.){
 SCRIPT_KEY_BEFORE = re.compile(r"([\w\u3400-\u9fff$]+)[\"']?\s*[:=]\s*$")
 JS_ESCAPE = re.compile(r"\\u\{?([0-9a-fA-F]{4,5})\}?|\\x([0-9a-fA-F]{2})")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_text_content = etree.XPath("string()")     # what lxml.html's HtmlElement.text_content() does
 
 # GB2312/GBK pages routinely contain characters only GB18030 (their superset) has.
 CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
@@ -123,7 +124,9 @@ def parse_page(data: bytes) -> tuple[etree._Element, Iterator[ReaderItem]]:
     Locator (its source line)."""
     text, _codec = decode_html(data)
     try:
-        parser = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, huge_tree=True)
+        # lxml.html's parser but without its element classes: their Python lookup runs for every
+        # element the walk touches, and nothing here needs them (text_content is _text_content).
+        parser = etree.HTMLParser(remove_comments=False, remove_pis=True, huge_tree=True)
         root = lxml.html.document_fromstring(XML_DECLARATION.sub("", text, count=1) or "<html></html>",
                                              parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -135,12 +138,11 @@ def parse_page(data: bytes) -> tuple[etree._Element, Iterator[ReaderItem]]:
     return root, _placed(_HtmlWalker(root).items())
 
 
-def _placed(items: Iterator[ReaderItem]) -> Iterator[ReaderItem]:
-    for order, item in enumerate(items):
-        if isinstance(item, Segment):
-            anchor = replace(item.anchor, order=order) if item.anchor is not None else None
-            item = replace(item, anchor=anchor, locator=_locator(item))
-        yield item
+def _placed(items: Iterator[_Found]) -> Iterator[ReaderItem]:
+    """The walker's segments with their anchors (place in reading order) and Locators."""
+    for order, (found, node, attribute) in enumerate(items):
+        anchor = HtmlAnchor(node, attribute, order) if node is not None else None
+        yield placed(found, anchor, _locator(found))
 
 
 def _locator(segment: Segment) -> Locator:
@@ -168,6 +170,9 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return data.decode(codec, errors="replace"), codec
 
 
+_Found = tuple[Segment, etree._Element | None, str | None]   # a segment, the node and attribute holding it
+
+
 @dataclass
 class _Block:
     """The block element whose visible text is being collected."""
@@ -189,7 +194,7 @@ class _HtmlWalker:
         self.cells: dict[etree._Element, tuple[str | None, str]] = {}
         self.top_left = TOP_BLOCKS
 
-    def items(self) -> Iterator[ReaderItem]:
+    def items(self) -> Iterator[_Found]:
         for sibling in reversed(list(self.root.itersiblings(preceding=True))):
             yield from self._outside(sibling)
         page = _Block(path="html", line=self.root.sourceline or 1, zone=Zone.BODY, element=self.root)
@@ -198,26 +203,28 @@ class _HtmlWalker:
         for sibling in self.root.itersiblings():
             yield from self._outside(sibling)
 
-    def _outside(self, node: etree._Element) -> Iterator[ReaderItem]:
+    def _outside(self, node: etree._Element) -> Iterator[_Found]:
         if node.tag is etree.Comment:
             yield from self._with_anchor(_comment(node, "html"), node)
 
     # -- the tree walk ---------------------------------------------------------------------
 
     def _walk(self, el: etree._Element, path: str, *, hidden: bool, block: _Block, in_pre: bool,
-              depth: int) -> Iterator[ReaderItem]:
+              depth: int) -> Iterator[_Found]:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        newly_hidden = not hidden and (self._is_hidden(el, tag) or tag == "template")
+        has_attributes = bool(el.attrib)      # most elements have none: nothing hidden, nothing to read
+        newly_hidden = not hidden and ((has_attributes and self._is_hidden(el, tag)) or tag == "template")
         hidden = hidden or newly_hidden
         line = el.sourceline or block.line
-        yield from self._attributes(el, tag, path, line, hidden)
+        if has_attributes:
+            yield from self._attributes(el, tag, path, line, hidden)
         if tag in SKIP_TAGS:
             return
         if tag == "script":
             yield from self._with_anchor(_script_strings(el, path), el)
             return
         if tag == "title":
-            yield from self._with_anchor(_property(_normalize(el.text_content()), "title", path, line), el)
+            yield from self._with_anchor(_property(_normalize(_text_content(el)), "title", path, line), el)
             return
         if tag == "br":
             block.pieces.append(None)
@@ -226,36 +233,36 @@ class _HtmlWalker:
             self.cells.update(_table_cells(el, path))
         current = block
         if tag in BLOCK_TAGS or tag in CELL_TAGS or newly_hidden:   # a hidden <span> is a block of its own
-            yield from self._flush(block)
+            if block.pieces:
+                yield from self._flush(block)
             current = self._new_block(el, tag, path, line, hidden, block)
         if el.text:
-            current.pieces.extend(_text_pieces(el.text, in_pre or tag == "pre"))
+            _add_text(current.pieces, el.text, in_pre or tag == "pre")
         if depth >= MAX_DEPTH:
-            current.pieces.extend(_text_pieces(" ".join(el.itertext()), in_pre))
-        else:
+            _add_text(current.pieces, " ".join(el.itertext()), in_pre)
+        elif len(el):
             yield from self._children(el, path, hidden, current, in_pre or tag == "pre", depth)
-        if current is not block:
+        if current is not block and current.pieces:
             yield from self._flush(current)
 
     def _children(self, el: etree._Element, path: str, hidden: bool, block: _Block, in_pre: bool,
-                  depth: int) -> Iterator[ReaderItem]:
-        children = list(el)
+                  depth: int) -> Iterator[_Found]:
+        children = [(child, child.tag.lower() if isinstance(child.tag, str) else None) for child in el]
         totals: dict[str, int] = {}
-        for child in children:
-            if isinstance(child.tag, str):
-                totals[child.tag.lower()] = totals.get(child.tag.lower(), 0) + 1
+        for _child, tag in children:
+            if tag is not None:
+                totals[tag] = totals.get(tag, 0) + 1
         seen: dict[str, int] = {}
-        for child in children:
+        for child, tag in children:
             if child.tag is etree.Comment:
                 yield from self._with_anchor(_comment(child, path), child)
-            elif isinstance(child.tag, str):
-                tag = child.tag.lower()
+            elif tag is not None:
                 seen[tag] = seen.get(tag, 0) + 1
                 step = _step(child, tag, seen[tag], totals[tag])
                 yield from self._walk(child, f"{path}>{step}", hidden=hidden, block=block, in_pre=in_pre,
                                       depth=depth + 1)
             if child.tail:
-                block.pieces.extend(_text_pieces(child.tail, in_pre))
+                _add_text(block.pieces, child.tail, in_pre)
 
     def _new_block(self, el: etree._Element, tag: str, path: str, line: int, hidden: bool,
                    parent: _Block) -> _Block:
@@ -274,7 +281,7 @@ class _HtmlWalker:
         return _Block(path, line, parent.zone if parent.zone == Zone.TABLE else Zone.BODY,
                       parent.field, parent.record)
 
-    def _flush(self, block: _Block) -> Iterator[Segment]:
+    def _flush(self, block: _Block) -> Iterator[_Found]:
         pieces, block.pieces = block.pieces, []
         for line_text in _lines(pieces):
             zone = block.zone
@@ -282,14 +289,13 @@ class _HtmlWalker:
                 self.top_left -= 1
                 if zone == Zone.BODY:
                     zone = Zone.TOP
-            anchor = HtmlAnchor(block.element) if block.element is not None else None
-            yield Segment(line_text, _location(block.line, block.path), zone, block.field, block.record,
-                          anchor=anchor)
+            yield (Segment(line_text, _location(block.line, block.path), zone, block.field, block.record),
+                   block.element, None)
 
     def _with_anchor(self, segments: Iterator[Segment], node: etree._Element,
-                     attribute: str | None = None) -> Iterator[Segment]:
+                     attribute: str | None = None) -> Iterator[_Found]:
         for segment in segments:
-            yield replace(segment, anchor=HtmlAnchor(node, attribute))
+            yield segment, node, attribute
 
     # -- what the page publishes without showing it ------------------------------------------
 
@@ -304,12 +310,12 @@ class _HtmlWalker:
         return any(name in self.hidden_classes for name in classes)
 
     def _attributes(self, el: etree._Element, tag: str, path: str, line: int,
-                    hidden: bool) -> Iterator[Segment]:
+                    hidden: bool) -> Iterator[_Found]:
         for segment in self._attribute_segments(el, tag, path, line, hidden):
             name = segment.field or ""
             attribute = ("content" if tag == "meta" else
                          name if name in ("title", "alt") or name.lower().startswith("data-") else "value")
-            yield replace(segment, anchor=HtmlAnchor(el, attribute))
+            yield segment, el, attribute
 
     def _attribute_segments(self, el: etree._Element, tag: str, path: str, line: int,
                             hidden: bool) -> Iterator[Segment]:
@@ -399,8 +405,11 @@ def _cells(row: etree._Element) -> list[etree._Element]:
 
 
 def _span(cell: etree._Element, attr: str) -> int:
+    value = cell.get(attr)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int((cell.get(attr) or "1").strip()), 1000))
+        return max(1, min(int(value.strip() or "1"), 1000))
     except ValueError:
         return 1
 
@@ -408,30 +417,30 @@ def _span(cell: etree._Element, attr: str) -> int:
 def _table_cells(table: etree._Element, table_path: str) -> dict[etree._Element, tuple[str | None, str]]:
     """For each cell of `table` (not of nested tables): (column header, record id of its row)."""
     rows = _table_rows(table)
-    columns: list[list[tuple[int, etree._Element]]] = []   # per row: (column index, cell)
+    columns: list[list[tuple[int, etree._Element, int]]] = []   # per row: (column index, cell, colspan)
     occupied: set[tuple[int, int]] = set()
     for r, row in enumerate(rows):
         placed, col = [], 0
         for cell in _cells(row):
             while (r, col) in occupied:
                 col += 1
-            placed.append((col, cell))
-            for dr in range(_span(cell, "rowspan")):
-                for dc in range(_span(cell, "colspan")):
-                    occupied.add((r + dr, col + dc))
-            col += _span(cell, "colspan")
+            colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            placed.append((col, cell, colspan))
+            if rowspan > 1 or colspan > 1:
+                occupied.update((r + dr, col + dc) for dr in range(rowspan) for dc in range(colspan))
+            col += colspan
         columns.append(placed)
-    header_rows, headers = find_header([[HeaderCell(col, _normalize(cell.text_content()), _span(cell, "colspan"),
-                                                    marked=cell.tag.lower() == "th") for col, cell in placed]
+    header_rows, headers = find_header([[HeaderCell(col, _normalize(_text_content(cell)), colspan,
+                                                    marked=cell.tag.lower() == "th") for col, cell, colspan in placed]
                                         for placed in columns[:HEADER_SEARCH_ROWS + 1]],
-                                       max((col + _span(cell, "colspan") for placed in columns for col, cell in placed),
+                                       max((col + colspan for placed in columns for col, _cell, colspan in placed),
                                            default=0))
+    last_header_row = max(header_rows, default=-1)
     result: dict[etree._Element, tuple[str | None, str]] = {}
     for r, placed in enumerate(columns):
         record = f"{table_path} 第{r + 1}行"
-        for col, cell in placed:
-            is_header_row = bool(header_rows) and r <= max(header_rows)
-            result[cell] = (None if is_header_row else headers.get(col), record)
+        for col, cell, _colspan in placed:
+            result[cell] = (None if r <= last_header_row else headers.get(col), record)
     return result
 
 
@@ -449,15 +458,15 @@ def _location(line: int, path: str) -> str:
     return f"第{line}行 {path}"
 
 
-def _text_pieces(text: str, in_pre: bool) -> list[str | None]:
+def _add_text(pieces: list[str | None], text: str, in_pre: bool) -> None:
+    """Append `text` to a block's pieces; in <pre>, each line break is a break (None)."""
     if not in_pre:
-        return [text]
-    pieces: list[str | None] = []
+        pieces.append(text)
+        return
     for number, part in enumerate(text.split("\n")):
         if number:
             pieces.append(None)
         pieces.append(part)
-    return pieces
 
 
 def _lines(pieces: list[str | None]) -> Iterator[str]:

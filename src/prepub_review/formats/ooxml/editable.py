@@ -44,6 +44,14 @@ class EditablePackage(OoxmlPackage):
             self.trees[name] = super().parse(name)
         return self.trees[name]
 
+    def parse_mentioning(self, name: str, word: bytes) -> etree._Element | None:
+        if name not in self.trees:
+            root = super().parse_mentioning(name, word)
+            if root is None:
+                return None
+            self.trees[name] = root
+        return self.trees[name]
+
     def has(self, name: str) -> bool:
         return name not in self.removed and super().has(name)
 

@@ -152,7 +152,15 @@ class OoxmlPackage:
 
     def parse(self, name: str) -> etree._Element:
         """The root element of an XML part (safe parser, strict namespaces mapped to transitional)."""
+        return self._parse_data(name, self.read(name))
+
+    def parse_mentioning(self, name: str, word: bytes) -> etree._Element | None:
+        """The root element of an XML part, or None when its bytes surely do not hold `word` (an
+        element or attribute name): a big part that cannot matter is not parsed at all."""
         data = self.read(name)
+        return self._parse_data(name, data) if may_mention(data, word) else None
+
+    def _parse_data(self, name: str, data: bytes) -> etree._Element:
         try:
             root = etree.fromstring(data, parser=_safe_parser())
         except etree.XMLSyntaxError as exc:
@@ -350,6 +358,16 @@ def _inflates_past_declared(path: Path, info: zipfile.ZipInfo) -> bool:
             return produced > info.file_size
     except (OSError, zlib.error, struct.error):
         return False
+
+
+def may_mention(data: bytes, word: bytes) -> bool:
+    """False only if the XML `data` surely does not hold the ASCII name `word`: names cannot be
+    escaped in XML, so a part in UTF-8 (or another ASCII-compatible encoding) without those bytes
+    lacks it; a UTF-16/32 part is not searched."""
+    head = data[:4]
+    if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return word in data
 
 
 def resolve_part(folder: str, target: str) -> str:

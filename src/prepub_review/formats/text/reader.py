@@ -25,14 +25,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import Limits, ReaderItem, placed
 from prepub_review.formats.tables import HeaderCell, HeaderFinder
 
 HEAD_SAMPLE_BYTES = 256 * 1024
@@ -46,6 +46,7 @@ COMMON_CHAR_LEADS = (("gb2312", frozenset(range(0xA1, 0xA4)) | frozenset(range(0
                      ("big5", frozenset(range(0xA1, 0xC7))))
 COMMON_SHARE = 0.7          # real text, even a roster of rare names, stays far above; random bytes ~0.3
 ALLOWED_CONTROLS = set("\t\n\r\f\v\x1a")   # \x1a: DOS end-of-file marker
+LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 MARKDOWN_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 # Longest BOM first: the UTF-32-LE BOM begins with the UTF-16-LE one.
@@ -155,7 +156,8 @@ def _is_plausible_text(data: bytes, codec: str, complete: bool, evidence: Eviden
         return False
     if not text:
         return True
-    odd_chars = sum(1 for ch in text if _is_odd_char(ch))
+    # Each distinct character once; the odd categories are all non-printable, so printable ones are skipped.
+    odd_chars = sum(text.count(ch) for ch in set(text) if not ch.isprintable() and _is_odd_char(ch))
     if odd_chars > (max(1, len(text) // 200) if evidence.tolerate_odd_chars else 0):
         return False
     return codec not in LEGACY_CODECS or _reads_as_chinese(text, evidence)
@@ -221,7 +223,7 @@ def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
         if isinstance(item, Notice):
             yield item
         else:
-            yield replace(item, anchor=LineAnchor(item.locator.line, order))
+            yield placed(item, LineAnchor(item.locator.line, order))
 
 
 def _line_segment(text: str, number: int, zone: Zone) -> Segment:
@@ -292,11 +294,12 @@ def _physical_lines(stream: io.TextIOWrapper) -> Iterator[tuple[int, str]]:
         yield number, pending
 
 
-def _pieces(text: str) -> Iterator[str]:
+def _pieces(text: str) -> list[str]:
     # Segments are single lines: split on any other line-breaking character a file may hold.
-    for piece in re.split(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", text):
-        if piece.strip():
-            yield piece.strip()
+    if not LINE_BREAKS.search(text):
+        text = text.strip()
+        return [text] if text else []
+    return [piece.strip() for piece in LINE_BREAKS.split(text) if piece.strip()]
 
 
 def _ends_cut(last_text: str) -> bool:

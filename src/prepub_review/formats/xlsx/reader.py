@@ -16,6 +16,7 @@ Numbers are written without exponent or ".0", so an ID typed as a number keeps i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -209,9 +210,7 @@ class _XlsxReader:
         hidden = hidden or (sheet.rows_hidden_by_default and elem.get("ht") is None)
         cells: list[CellValue] = []
         column = 0
-        for cell in elem:
-            if local_name(cell.tag) != "c":
-                continue
+        for cell in elem.iterchildren("{*}c"):        # any namespace, as local_name() == "c"
             self.cells_read += 1
             if self.cells_read > self.limits.max_sheet_cells:
                 raise ReadError(f"工作簿单元格过多（超过 {self.limits.max_sheet_cells:,} 个），未完整检查。"
@@ -226,7 +225,7 @@ class _XlsxReader:
     def _cell_value(self, cell: etree._Element, column: int) -> CellValue | None:
         cell_type = cell.get("t", "n")
         raw = None
-        for child in cell:
+        for child in cell.iterchildren("{*}v", "{*}is"):
             name = local_name(child.tag)
             if name == "v":
                 raw = child.text or ""
@@ -249,7 +248,8 @@ class _XlsxReader:
         record = f"{sheet.label} 第{row.number}行"
         fields = header.fields if header.header is not None and row.number > header.header.number else {}
         for cell in row.cells:
-            column_hidden = any(low <= cell.column <= high for low, high in sheet.hidden_columns)
+            column_hidden = bool(sheet.hidden_columns) and any(low <= cell.column <= high
+                                                               for low, high in sheet.hidden_columns)
             marks = (" (隐藏行)" if row.hidden else "") + (" (隐藏列)" if column_hidden else "")
             zone = Zone.HIDDEN if sheet.hidden or row.hidden or column_hidden else Zone.TABLE
             ref = f"{column_letters(cell.column)}{row.number}"
@@ -336,6 +336,9 @@ def _header_cells(row: _Row) -> list[HeaderCell]:
 
 def number_text(raw: str) -> str:
     """'3.30483199001012E+17' -> '330483199001012000'; '12.0' -> '12'; '0.5' -> '0.5'."""
+    plain = raw.strip()
+    if plain.isascii() and plain.isdigit() and len(plain) <= 30:    # the usual whole number: as Decimal would
+        return str(int(plain))
     try:
         value = Decimal(raw.strip())
     except InvalidOperation:
@@ -379,8 +382,7 @@ def is_date_format(code: str) -> bool:
 
 def rich_text(elem: etree._Element) -> str:
     """Text of a shared string / inline string / comment, without phonetic (rPh) runs."""
-    return "".join(t.text or "" for t in elem.iter() if local_name(t.tag) == "t"
-                   and local_name(t.getparent().tag) != "rPh")
+    return "".join([t.text or "" for t in elem.iter("{*}t") if local_name(t.getparent().tag) != "rPh"])
 
 
 def column_index(ref: str) -> int:
@@ -396,6 +398,7 @@ def column_index(ref: str) -> int:
     return index
 
 
+@functools.lru_cache(maxsize=1024)
 def column_letters(index: int) -> str:
     """3 -> 'C', 27 -> 'AA'."""
     letters = ""
