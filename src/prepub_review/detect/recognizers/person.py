@@ -268,6 +268,11 @@ class PersonRecognizer(PrepubRecognizer):
         self._triggers = Lexicon({w: frozenset(k) for w, k in triggers.items()})
         self._private_words = Lexicon(r.private_sentence_words)
         self._long_number = re.compile(rf"\d{{{r.private_sentence_digits},}}")
+        # Where a name may start in a private sentence: a surname's (first) character; with a
+        # dotted name in the sentence, any Han character (see _tied_to_private_data).
+        starts = {c for c in r.surnames if len(c) == 1} | {c[0] for c in r.compound_surnames if len(c) == 2}
+        self._name_start = re.compile("[" + re.escape("".join(sorted(starts))) + "]")
+        self._name_or_dotted_start = re.compile("[\u4e00-\u9fff" + re.escape("".join(sorted(starts))) + "]")
         # Words that describe a sentence: roles make a list of names official, recipient words
         # make it a recipient list. Longest match, so 家庭成员 is not read as the role 成员.
         context: dict[str, str] = {w: "recipient" for w in r.recipient_context}
@@ -657,8 +662,12 @@ class PersonRecognizer(PrepubRecognizer):
         for s, e in self._private_sentences(text):
             if r.use_jieba:
                 found += self._jieba_names(text, s, e)
+            # Only a surname's character or a dotted name's first Han character can start a name:
+            # the regex skips to the next one (a Python step per character cost the most here).
+            starts = self._name_or_dotted_start if DOTTED_NAME.search(text, s, e) else self._name_start
             pos = s
-            while pos < e:
+            while (start := starts.search(text, pos, e)) is not None:
+                pos = start.start()
                 char = text[pos]
                 if (char in r.surnames or text[pos:pos + 2] in r.compound_surnames
                         or DOTTED_NAME.match(text, pos, e)) and self._clean_left(text, pos, s):
