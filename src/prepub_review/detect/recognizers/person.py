@@ -32,6 +32,7 @@ properties), official, masked.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -63,6 +64,7 @@ SCORES = {PRIVATE: 0.85, PRIVATE_WEAK: 0.5, OFFICIAL: 0.8, MASKED: 0.9, BARE_LIS
 DOTS = "·•.・‧"                     # "．" is already "." after normalize_width
 LIST_SEPARATORS = "、,;/ \t"
 SENTENCE_ENDS = "。;!?"
+_SENTENCE_BREAK = re.compile(f"[{re.escape(SENTENCE_ENDS)}\n]")
 MAX_LABEL_CHARS = 12                 # a field label ("申请人家庭成员姓名") is at most this long
 MAX_LIST_NAMES = 60
 # A minority name: CJK parts joined by a middle dot ("阿依古丽·买买提", "买买提·艾力").
@@ -644,14 +646,14 @@ class PersonRecognizer(PrepubRecognizer):
         hits = [s for s, *_ in self._private_words.finditer(text)]
         hits += [m.start() for m in self._long_number.finditer(text)]
         spans: list[tuple[int, int]] = []
+        breaks: list[int] = []   # where sentences and lines end, found once for the whole text
         for pos in sorted(hits):
             if spans and spans[-1][0] <= pos < spans[-1][1]:
                 continue
-            ls, le = line_start(text, pos), line_end(text, pos)
-            s = max((text.rfind(c, ls, pos) for c in SENTENCE_ENDS), default=-1)
-            s = ls if s < ls else s + 1
-            ends = [i for i in (text.find(c, pos, le) for c in SENTENCE_ENDS) if i >= 0]
-            spans.append((s, min(ends) if ends else le))
+            if not breaks:
+                breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)] + [len(text)]
+            i = bisect_left(breaks, pos)    # the first break at or after pos; the one before ends the last sentence
+            spans.append((breaks[i - 1] + 1 if i else 0, breaks[i]))
         return spans
 
     def _tied_to_private_data(self, text: str) -> list[_Found]:
