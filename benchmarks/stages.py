@@ -69,8 +69,10 @@ def one_pass(checker: Checker, files: list[Path]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True, help="a directory of documents (e.g. run.py --keep)")
-    parser.add_argument("--runs", type=int, default=3, help="passes over the corpus; the best per stage is shown")
+    parser.add_argument("--corpus", type=Path, required=True,
+                        help="a directory of documents (e.g. run.py --keep)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="passes over the corpus; the best per stage is shown")
     args = parser.parse_args()
     files = sorted(p for p in args.corpus.rglob("*") if p.is_file())
     checker = Checker()

@@ -652,7 +652,7 @@ class PersonRecognizer(PrepubRecognizer):
                 continue
             if not breaks:
                 breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)] + [len(text)]
-            i = bisect_left(breaks, pos)    # the first break at or after pos; the one before ends the last sentence
+            i = bisect_left(breaks, pos)    # the first break at or after pos ends its sentence
             spans.append((breaks[i - 1] + 1 if i else 0, breaks[i]))
         return spans
 
