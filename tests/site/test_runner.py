@@ -20,7 +20,8 @@ def a_finding() -> Finding:
     """A finding with every field set, none at its default."""
     return Finding(entity="PHONE_NUMBER", variant="mobile", rule_id="P3", severity=Severity.BLOCK,
                    label="电话号码", reason="个人手机号", text="13912345678", location="表格1 第2行",
-                   zone=Zone.TABLE, start=3, end=14, score=0.95, recognizer="phone", field="联系电话", record="table1:row2",
+                   zone=Zone.TABLE, start=3, end=14, score=0.95, recognizer="phone", field="联系电话",
+                   record="table1:row2",
                    context="电话：13912345678，", context_spans=((3, 14, "PHONE_NUMBER"),),
                    attrs={"evidence": "label"}, locator=Locator("table", ("表格", 1, 2, 3), 7, 9),
                    fingerprint="f" * 32, anchor=object())
