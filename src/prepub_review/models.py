@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+
+def pickled_by_fields(cls):
+    """Pickle a frozen dataclass as a call with its field values, in order. The dataclass's own
+    slots pickling walks `dataclasses.fields()` for every object; with --jobs every finding of a
+    run crosses a process boundary, and this is about four times faster to pickle."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    values = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+    cls.__reduce__ = lambda self: (cls, values(self))
+    return cls
 
 
 class Zone(StrEnum):
@@ -22,6 +33,7 @@ class Zone(StrEnum):
     SCRIPT = "script"        # string literals in scripts
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Locator:
     """Where a segment sits, structured: the key machines use (SARIF, approvals, edits).
@@ -106,6 +118,7 @@ class Verdict(StrEnum):
     ERROR = "error"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A detection (or notice) after the policy has judged it."""

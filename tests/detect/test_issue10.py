@@ -32,6 +32,7 @@ def severity_of(checker, text, entity):
     ("经查，刘宝系幸福村村民，白血病，家中无劳动力。", "刘宝"),
     ("冒领其母沈强的高龄津贴，其身份证号为" + ID + "。", "沈强"),
     ("據介紹，獨居長者袁珍今年80歲，患有尿毒症。", "袁珍"),
+    ("经查，阿依古丽·买买提系幸福村村民，患尿毒症。", "阿依古丽·买买提"),   # a dotted name, not led by a surname
 ])
 def test_name_tied_to_private_data_in_its_sentence(checker, text, name):
     found = [(f.text, f.severity.value) for f in checker.check_text(text) if f.entity == "PERSON"]

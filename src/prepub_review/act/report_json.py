@@ -41,7 +41,8 @@ def finding_json(finding: Finding, presenter: Presenter) -> dict:
     return row
 
 
-def document_json(doc: DocumentResult, presenter: Presenter) -> dict:
+def document_json(doc: DocumentResult, findings: list[dict]) -> dict:
+    """One document's JSON, holding `findings` (its findings' JSON, in order)."""
     counts = Counter(f.severity.value for f in doc.findings)
     return {
         "path": doc.path,
@@ -50,5 +51,5 @@ def document_json(doc: DocumentResult, presenter: Presenter) -> dict:
         "error": doc.error,
         "error_code": doc.error_code,
         "summary": {"block": counts["block"], "review": counts["review"], "info": counts["info"]},
-        "findings": [finding_json(f, presenter) for f in doc.findings],
+        "findings": findings,
     }

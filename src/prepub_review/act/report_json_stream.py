@@ -28,9 +28,9 @@ class JsonReporter:
             FORMAT_VERSION, _dumps({"name": "prepub", "version": __version__})))
 
     def document(self, site_doc: SiteDocument) -> None:
-        data = document_json(site_doc.doc, self.presenter)
-        data["findings"] = [finding_data(f, site_doc.approvals.get(i), self.presenter)
-                            for i, f in enumerate(site_doc.doc.findings)]
+        approvals = site_doc.approvals
+        data = document_json(site_doc.doc, [finding_data(f, approvals.get(i), self.presenter)
+                                            for i, f in enumerate(site_doc.doc.findings)])
         data.update(site_doc_extras(site_doc))
         self.stream.write((", " if self.count else "") + _dumps(data))
         self.count += 1

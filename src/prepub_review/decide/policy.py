@@ -125,39 +125,39 @@ class Policy:
     def judge(self, detections: Iterable[Detection], notices: Iterable[Notice] = (),
               genre: Genre | None = None) -> list[Finding]:
         detections = list(detections)
-        org_records = {
-            record_key(d.segment) for d in detections if self.rule_for(d.entity, d.variant).organisation
-        }
-        private_records = {
-            record_key(d.segment) for d in detections if self._shows_private_person(d, org_records)
-        }
-        masked_records = self._masked_person_records(detections, org_records)
+        rules = [self.rule_for(d.entity, d.variant) for d in detections]      # each looked up once
+        records = [record_key(d.segment) for d in detections]
+        org_records = {record for record, rule in zip(records, rules) if rule.organisation}
+        private = [_shows_private_person(rule, record, org_records) for rule, record in zip(rules, records)]
+        private_records = {record for record, shows in zip(records, private) if shows}
+        masked_records = _masked_person_records(rules, records, private)
         by_segment: dict[int, list[Detection]] = defaultdict(list)
         for det in detections:
             by_segment[id(det.segment)].append(det)
         findings = [
-            self._finding(det, by_segment[id(det.segment)], record_key(det.segment) in private_records,
-                          record_key(det.segment) in org_records, record_key(det.segment) in masked_records)
-            for det in detections
+            self._finding(det, rule, by_segment[id(det.segment)], record in private_records,
+                          record in org_records, record in masked_records)
+            for det, rule, record in zip(detections, rules, records)
         ]
         if genre is not None:
-            findings = self._by_genre(genre, detections, findings, org_records)
+            findings = self._by_genre(genre, detections, findings, records, private)
         findings.extend(self._notice_finding(n) for n in notices)
         return findings
 
     def _by_genre(self, genre: Genre, detections: list[Detection], findings: list[Finding],
-                  org_records: set[str]) -> list[Finding]:
+                  records: list[str], private: list[bool]) -> list[Finding]:
         """Judge what the genre publishes by design at the genre's severity, except in a record
         that also shows a private person, or holds a block/review finding, the genre does not
-        publish (the honoree's diagnosis, the resident named beside a house number)."""
+        publish (the honoree's diagnosis, the resident named beside a house number).
+        `records` and `private`: each detection's record key and whether it shows a private person."""
         present = {d.entity for d in detections} | {f"{d.entity}/{d.variant}" for d in detections}
-        leaking = {record_key(d.segment) for d, f in zip(detections, findings)
+        leaking = {record for d, f, record, shows in zip(detections, findings, records, private)
                    if genre.rule_for(d.entity, d.variant) is None
-                   and (self._shows_private_person(d, org_records) or f.severity is not Severity.INFO)}
+                   and (shows or f.severity is not Severity.INFO)}
         judged = []
-        for det, finding in zip(detections, findings):
+        for det, finding, record in zip(detections, findings, records):
             published = genre.rule_for(det.entity, det.variant)
-            if published is not None and record_key(det.segment) not in leaking \
+            if published is not None and record not in leaking \
                     and not (published.unless_document_has & present):
                 finding = dataclasses.replace(
                     finding, severity=published.severity,
@@ -165,31 +165,8 @@ class Policy:
             judged.append(finding)
         return judged
 
-    def _masked_person_records(self, detections: list[Detection], org_records: set[str]) -> set[str]:
-        """Records whose only person is a masked one (王某): no unmasked name, ID or phone beside
-        it. A finding with `with_masked_person` (a health detail) does not count as a person."""
-        masked, unmasked = set(), set()
-        for det in detections:
-            rule = self.rule_for(det.entity, det.variant)
-            if rule.masked_person:
-                masked.add(record_key(det.segment))
-            elif rule.with_masked_person is None and self._shows_private_person(det, org_records):
-                unmasked.add(record_key(det.segment))
-        return masked - unmasked
-
-    def _shows_private_person(self, det: Detection, org_records: set[str]) -> bool:
-        """A private_person finding marks its record as a private person's -- except contact data
-        (a door-level address, a phone) that an organisation's record explains
-        (`with_organisation`): a company's address says nothing about a person. A person's name or
-        ID number in the same record still wins."""
-        rule = self.rule_for(det.entity, det.variant)
-        if not rule.private_person:
-            return False
-        return not (rule.with_organisation is not None and record_key(det.segment) in org_records)
-
-    def _finding(self, det: Detection, neighbours: list[Detection], private_record: bool,
+    def _finding(self, det: Detection, rule: VariantRule, neighbours: list[Detection], private_record: bool,
                  org_record: bool = False, masked_record: bool = False) -> Finding:
-        rule = self.rule_for(det.entity, det.variant)
         seg = det.segment
         reason = rule.reason
         if masked_record and rule.with_masked_person is not None:
@@ -231,6 +208,29 @@ class Policy:
             fingerprint=fingerprint(self.fingerprint_key, UNVERIFIED_ENTITY, notice.code, None,
                                     notice.location, notice.detail),
         )
+
+
+def _shows_private_person(rule: VariantRule, record: str, org_records: set[str]) -> bool:
+    """A private_person finding marks its record as a private person's -- except contact data
+    (a door-level address, a phone) that an organisation's record explains
+    (`with_organisation`): a company's address says nothing about a person. A person's name or
+    ID number in the same record still wins."""
+    if not rule.private_person:
+        return False
+    return not (rule.with_organisation is not None and record in org_records)
+
+
+def _masked_person_records(rules: list[VariantRule], records: list[str], private: list[bool]) -> set[str]:
+    """Records whose only person is a masked one (王某): no unmasked name, ID or phone beside
+    it. A finding with `with_masked_person` (a health detail) does not count as a person.
+    Per detection: its rule, its record key, whether it shows a private person."""
+    masked, unmasked = set(), set()
+    for rule, record, shows in zip(rules, records, private):
+        if rule.masked_person:
+            masked.add(record)
+        elif rule.with_masked_person is None and shows:
+            unmasked.add(record)
+    return masked - unmasked
 
 
 def record_key(segment: Segment) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
+import operator
 import os
 import signal
 from collections.abc import Iterator, Sequence
@@ -45,14 +46,26 @@ class PremaskedPresenter(Presenter):
 
 
 def premask(doc: DocumentResult, presenter: Presenter) -> DocumentResult:
-    findings = [dataclasses.replace(f, text=presenter.value(f), context=presenter.context(f), attrs={},
-                                    anchor=None) for f in doc.findings]
-    return dataclasses.replace(doc, findings=findings)
+    value, context = presenter.value, presenter.context
+    return dataclasses.replace(doc, findings=[_plain(f, value(f), context(f)) for f in doc.findings])
 
 
 def strip(doc: DocumentResult) -> DocumentResult:
     """Only plain data crosses a process boundary (no reader anchors, no recognizer extras)."""
-    return dataclasses.replace(doc, findings=[dataclasses.replace(f, attrs={}, anchor=None) for f in doc.findings])
+    return dataclasses.replace(doc, findings=[_plain(f, f.text, f.context) for f in doc.findings])
+
+
+_FIELDS = [f.name for f in dataclasses.fields(Finding)]
+_values = operator.attrgetter(*_FIELDS)
+_TEXT, _CONTEXT, _ATTRS, _ANCHOR = map(_FIELDS.index, ("text", "context", "attrs", "anchor"))
+
+
+def _plain(finding: Finding, text: str, context: str) -> Finding:
+    """`finding` with this text and context, without attrs and anchor: dataclasses.replace, by
+    position (a run replaces every finding; replace's per-call field walk cost more than the copy)."""
+    values = list(_values(finding))
+    values[_TEXT], values[_CONTEXT], values[_ATTRS], values[_ANCHOR] = text, context, {}, None
+    return Finding(*values)
 
 
 # --- plain data for the cache --------------------------------------------------------------------

@@ -32,6 +32,7 @@ properties), official, masked.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -63,6 +64,7 @@ SCORES = {PRIVATE: 0.85, PRIVATE_WEAK: 0.5, OFFICIAL: 0.8, MASKED: 0.9, BARE_LIS
 DOTS = "·•.・‧"                     # "．" is already "." after normalize_width
 LIST_SEPARATORS = "、,;/ \t"
 SENTENCE_ENDS = "。;!?"
+_SENTENCE_BREAK = re.compile(f"[{re.escape(SENTENCE_ENDS)}\n]")
 MAX_LABEL_CHARS = 12                 # a field label ("申请人家庭成员姓名") is at most this long
 MAX_LIST_NAMES = 60
 # A minority name: CJK parts joined by a middle dot ("阿依古丽·买买提", "买买提·艾力").
@@ -268,6 +270,11 @@ class PersonRecognizer(PrepubRecognizer):
         self._triggers = Lexicon({w: frozenset(k) for w, k in triggers.items()})
         self._private_words = Lexicon(r.private_sentence_words)
         self._long_number = re.compile(rf"\d{{{r.private_sentence_digits},}}")
+        # Where a name may start in a private sentence: a surname's (first) character; with a
+        # dotted name in the sentence, any Han character (see _tied_to_private_data).
+        starts = {c for c in r.surnames if len(c) == 1} | {c[0] for c in r.compound_surnames if len(c) == 2}
+        self._name_start = re.compile("[" + re.escape("".join(sorted(starts))) + "]")
+        self._name_or_dotted_start = re.compile("[\u4e00-\u9fff" + re.escape("".join(sorted(starts))) + "]")
         # Words that describe a sentence: roles make a list of names official, recipient words
         # make it a recipient list. Longest match, so 家庭成员 is not read as the role 成员.
         context: dict[str, str] = {w: "recipient" for w in r.recipient_context}
@@ -639,14 +646,14 @@ class PersonRecognizer(PrepubRecognizer):
         hits = [s for s, *_ in self._private_words.finditer(text)]
         hits += [m.start() for m in self._long_number.finditer(text)]
         spans: list[tuple[int, int]] = []
+        breaks: list[int] = []   # where sentences and lines end, found once for the whole text
         for pos in sorted(hits):
             if spans and spans[-1][0] <= pos < spans[-1][1]:
                 continue
-            ls, le = line_start(text, pos), line_end(text, pos)
-            s = max((text.rfind(c, ls, pos) for c in SENTENCE_ENDS), default=-1)
-            s = ls if s < ls else s + 1
-            ends = [i for i in (text.find(c, pos, le) for c in SENTENCE_ENDS) if i >= 0]
-            spans.append((s, min(ends) if ends else le))
+            if not breaks:
+                breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)] + [len(text)]
+            i = bisect_left(breaks, pos)    # the first break at or after pos ends its sentence
+            spans.append((breaks[i - 1] + 1 if i else 0, breaks[i]))
         return spans
 
     def _tied_to_private_data(self, text: str) -> list[_Found]:
@@ -657,8 +664,12 @@ class PersonRecognizer(PrepubRecognizer):
         for s, e in self._private_sentences(text):
             if r.use_jieba:
                 found += self._jieba_names(text, s, e)
+            # Only a surname's character or a dotted name's first Han character can start a name:
+            # the regex skips to the next one (a Python step per character cost the most here).
+            starts = self._name_or_dotted_start if DOTTED_NAME.search(text, s, e) else self._name_start
             pos = s
-            while pos < e:
+            while (start := starts.search(text, pos, e)) is not None:
+                pos = start.start()
                 char = text[pos]
                 if (char in r.surnames or text[pos:pos + 2] in r.compound_surnames
                         or DOTTED_NAME.match(text, pos, e)) and self._clean_left(text, pos, s):
