@@ -8,12 +8,15 @@
   elsewhere can be matched without the index holding the value.
 
 Row facts (village, household size, amount, period, category) are stored as keyed hashes too.
-`hasher` is the audit trail's keyed hash (act/audit ValueKey.digest): HMAC-SHA256 under a key kept
-outside the index. The index serialises to JSON (`to_json`/`from_json`) for the check cache.
+`hasher` is a keyed hash under a key kept outside the index: `keyed_hasher(key)` (BLAKE2b in its
+keyed mode, 128 bits; a run hashes some 10^5 pieces, and it costs a fraction of an HMAC-SHA256),
+or any other keyed digest of a string. The index serialises to JSON (`to_json`/`from_json`) for the
+check cache; a row shared by several values of a record is written once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -24,8 +27,9 @@ from itertools import combinations
 
 from prepub_review.decide.linkage_rules import LinkRules
 from prepub_review.models import Finding, Segment
+from prepub_review.text import normalize_width
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2        # 2: keyed BLAKE2b pieces, rows written once
 MASK = "*"
 HASH_CHARS = 32          # 128 bits of the HMAC are plenty for equality tests
 NEAR_PERSON = 40         # an identifier in prose belongs to the nearest name within so many characters
@@ -100,11 +104,21 @@ class LinkIndex:
         return _Builder(str(path), rules, hasher).build(list(segments), list(findings))
 
     def to_json(self) -> dict:
+        rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
+        table: list[dict] = []
+
+        def number(row: Row) -> int:
+            if id(row) not in rows:
+                rows[id(row)] = len(table)
+                table.append(_row_json(row))
+            return rows[id(row)]
+
         return {"version": INDEX_VERSION, "path": self.path,
-                "partials": [[p.entity, p.shown, p.place.location, p.place.record, _row_json(p.row), p.piece]
+                "partials": [[p.entity, p.shown, p.place.location, p.place.record, number(p.row), p.piece]
                              for p in self.partials],
-                "fulls": [[f.place.location, f.place.record, sorted(f.carries), f.pieces, _row_json(f.row)]
-                          for f in self.fulls]}
+                "fulls": [[f.place.location, f.place.record, sorted(f.carries), f.pieces, number(f.row)]
+                          for f in self.fulls],
+                "rows": table}
 
     @classmethod
     def from_json(cls, data: dict, path: str | None = None) -> LinkIndex:
@@ -112,12 +126,13 @@ class LinkIndex:
         if data.get("version") != INDEX_VERSION:
             raise ValueError(f"unsupported link index version {data.get('version')!r}")
         path = path or data["path"]
+        rows = [_row_from(row) for row in data["rows"]]
         return cls(
             path=path,
-            partials=[Partial(entity, shown, Place(path, location, record), _row_from(row), piece)
+            partials=[Partial(entity, shown, Place(path, location, record), rows[row], piece)
                       for entity, shown, location, record, row, piece in data["partials"]],
-            fulls=[FullRecord(Place(path, location, record), _row_from(row), frozenset(carries), dict(pieces))
-                   for location, record, carries, pieces, row in data["fulls"]],
+            fulls=[FullRecord(Place(path, location, record), rows[row], frozenset(carries), keyed)
+                   for location, record, carries, keyed, row in data["fulls"]],
         )
 
 
@@ -141,12 +156,72 @@ def keep_positions(length: int, keep_prefix: int, keep_suffix: int) -> frozenset
     return frozenset(i for i in range(length) if i < keep_prefix or i >= length - keep_suffix)
 
 
+Projection = tuple[str, tuple[int, ...]]     # (pattern bits "1100", the shown positions in order)
+
+
+@lru_cache(maxsize=4096)
+def projection(length: int, positions: frozenset[int]) -> Projection:
+    return _bits(length, positions), tuple(sorted(positions))
+
+
+@lru_cache(maxsize=256)
+def full_projections(length: int, patterns: tuple[tuple[int, int], ...]) -> tuple[Projection, ...]:
+    """The projections of a full value of `length` onto the (keep_prefix, keep_suffix) `patterns`."""
+    return tuple(projection(length, keep_positions(length, prefix, suffix)) for prefix, suffix in patterns)
+
+
+@lru_cache(maxsize=64)
+def name_projections(length: int) -> tuple[Projection, ...]:
+    """The projections a full name is stored under: every pattern that keeps the surname (names of
+    up to 5 characters; a longer one only as a whole)."""
+    if length > 5:
+        return (projection(length, frozenset(range(length))),)
+    return tuple(projection(length, frozenset((0, *rest)))
+                 for k in range(length) for rest in combinations(range(1, length), k))
+
+
 def piece_hash(hasher: Hasher, tag: str, value: str, positions: Iterable[int]) -> str:
     """Keyed hash of `value` projected onto `positions` (the same for a full value and a masked form)."""
-    positions = sorted(positions)
-    bits = pattern_bits(len(value), positions)
-    digest = hasher(f"{tag}{len(value)}P{bits}V" + "".join(value[i] for i in positions)) or ""
-    return digest[:HASH_CHARS]
+    return piece(hasher, tag, value, projection(len(value), frozenset(positions)))
+
+
+def piece(hasher: Hasher, tag: str, value: str, shown: Projection) -> str:
+    return pieces(hasher, tag, value, (shown,))[shown[0]]
+
+
+def pieces(hasher: Hasher, tag: str, value: str, projections: Iterable[Projection]) -> dict[str, str]:
+    """Pattern bits -> keyed hash of `value` projected onto it, for each of `projections`. The
+    characters are compared as the audit trail's keyed hash reads them (ValueKey.digest: width-
+    normalised, letters and digits only, upper case), normalised once per value."""
+    chars: str | list[str] = value if _canonical(value) == value else [_canonical(ch) for ch in value]
+    head = f"{tag}{len(value)}P"
+    return {bits: (hasher(f"{head}{bits}V{''.join([chars[i] for i in positions])}") or "")[:HASH_CHARS]
+            for bits, positions in projections}
+
+
+def field_hash(hasher: Hasher, kind: str, value: str) -> str:
+    """A row fact's keyed hash (= piece_hash of the whole value)."""
+    return (hasher(f"F{kind}{len(value)}P{'1' * len(value)}V{_canonical(value)}") or "")[:HASH_CHARS]
+
+
+def _canonical(chars: str) -> str:
+    chars = normalize_width(chars)
+    if not chars.isalnum():
+        chars = "".join([ch for ch in chars if ch.isalnum()])
+    return chars.upper()
+
+
+def keyed_hasher(key: bytes) -> Hasher:
+    """Keyed BLAKE2b-128 of a piece's material (hex): a MAC like the audit trail's HMAC-SHA256, at a
+    fraction of its cost. Never a plain hash: there are only ~10^11 plausible ID numbers."""
+    base = hashlib.blake2b(key=key, digest_size=HASH_CHARS // 2, person=b"prepub-linkage")
+
+    def digest(material: str) -> str:
+        h = base.copy()
+        h.update(material.encode("utf-8"))
+        return h.hexdigest()
+
+    return digest
 
 
 def memoised(hasher: Hasher, limit: int = 200_000) -> Hasher:
@@ -155,17 +230,21 @@ def memoised(hasher: Hasher, limit: int = 200_000) -> Hasher:
     memo: dict[str, str | None] = {}
 
     def digest(material: str) -> str | None:
-        if material not in memo:
+        found = memo.get(material)
+        if found is None:
             if len(memo) >= limit:
                 memo.clear()
-            memo[material] = hasher(material)
-        return memo[material]
+            found = memo[material] = hasher(material)
+        return found
 
     return digest
 
 
 def normalise_identifier(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum() or ch in TOKEN_MASKS).upper()
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isalnum():
+        text = "".join([ch for ch in text if ch.isalnum() or ch in TOKEN_MASKS])
+    return text.upper()
 
 
 def shown_identifier(token: str) -> str:
@@ -254,8 +333,7 @@ class _Builder:
         if not values:
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
-        row = Row({kind: piece_hash(self.hasher, f"F{kind}", value, range(len(value)))
-                   for kind, value in values.items() if value})
+        row = Row({kind: field_hash(self.hasher, kind, value) for kind, value in values.items() if value})
         names = [f for f in members if f.entity == "PERSON"]
         shown = next((s for s in map(self._name_shown, names) if s is not None), None)
         if shown is not None:
@@ -274,19 +352,13 @@ class _Builder:
 
     def name_form(self, shown: str) -> NameForm:
         visible = visible_positions(shown)
-        form = NameForm(len(shown), shown if len(visible) < len(shown) else None)
-        if form.shown is None:
-            patterns = [frozenset((0, *rest)) for k in range(len(shown))
-                        for rest in combinations(range(1, len(shown)), k)] if len(shown) <= 5 else [visible]
-        else:
-            patterns = [visible]
-        for positions in patterns:
-            form.pieces[pattern_bits(len(shown), positions)] = piece_hash(self.hasher, "N", shown, positions)
-        return form
+        masked = len(visible) < len(shown)
+        projections = (projection(len(shown), visible),) if masked else name_projections(len(shown))
+        return NameForm(len(shown), shown if masked else None, pieces(self.hasher, "N", shown, projections))
 
     def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
         carries: set[str] = set()
-        pieces: dict[str, str] = {}
+        keyed: dict[str, str] = {}
         for f in members:
             if f.entity == "PERSON" and row.name is not None:
                 if row.name.shown is None:
@@ -297,12 +369,11 @@ class _Builder:
             elif f.variant in FULL_VARIANTS.get(f.entity, ()) and f.entity in self.rules.identifiers:
                 value = normalise_identifier(f.text)
                 carries.add(f.entity)
-                for prefix, suffix in self.rules.identifiers[f.entity].full_patterns:
-                    positions = keep_positions(len(value), prefix, suffix)
-                    key = f"{f.entity}:{pattern_bits(len(value), positions)}"
-                    pieces[key] = piece_hash(self.hasher, f.entity[:2], value, positions)
+                projections = full_projections(len(value), self.rules.identifiers[f.entity].full_patterns)
+                for bits, digest in pieces(self.hasher, f.entity[:2], value, projections).items():
+                    keyed[f"{f.entity}:{bits}"] = digest
         if carries:
-            index.fulls.append(FullRecord(place, row, frozenset(carries), pieces))
+            index.fulls.append(FullRecord(place, row, frozenset(carries), keyed))
 
     def _add_scanned(self, index: LinkIndex, segments: list[Segment], findings: list[Finding],
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
@@ -334,8 +405,8 @@ class _Builder:
                                     record=seg.record, context=seg.text[max(0, match.start() - 24):match.end() + 24])
                     key = self._record_key(probe, persons)
                     rows.setdefault(key, self._row(key, [probe]))
-                piece = piece_hash(self.hasher, entity[:2], shown, visible_positions(shown))
-                index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], piece))
+                digest = piece(self.hasher, entity[:2], shown, projection(len(shown), visible_positions(shown)))
+                index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], digest))
 
     @staticmethod
     def _entity_by_shape(shown: str, header: str | None) -> str | None:
@@ -358,8 +429,8 @@ def _row_json(row: Row) -> dict:
 
 def _row_from(data: dict) -> Row:
     name = data.get("n")
-    return Row(dict(data.get("f", {})),
-               None if name is None else NameForm(name["len"], name.get("shown"), dict(name.get("pieces", {}))))
+    return Row(data.get("f", {}),
+               None if name is None else NameForm(name["len"], name.get("shown"), name.get("pieces", {})))
 
 
 class IndexCollector:
