@@ -313,19 +313,20 @@ class _Linker:
     # LINKED_RECORD -------------------------------------------------------------------------------
     def records(self, partials: Sequence[Partial], fulls: Sequence[FullRecord]) -> list[Link]:
         # A piece's keyed hash covers its entity, length and pattern ("CN18P111111000000001111V…"):
-        # the hash alone is the bucket.
+        # the hash alone is the bucket. Only pieces some masked form shows are bucketed.
+        wanted = {p.piece for p in partials if p.piece}
         by_piece: dict[str, list[FullRecord]] = defaultdict(list)
         for full in fulls:
-            for digest in full.pieces.values():
+            for digest in wanted.intersection(full.pieces.values()):
                 by_piece[digest].append(full)
             if full.row.name is not None and full.row.name.shown is None:
-                for digest in full.row.name.pieces.values():
+                for digest in wanted.intersection(full.row.name.pieces.values()):
                     by_piece[digest].append(full)
         sharing = _FactBlocks(self.rules)
         links: dict[tuple, Link] = {}
         for p in partials:
             key = p.piece
-            candidates = by_piece.get(key, ()) if key else ()
+            candidates = by_piece.get(key, ())
             if len(candidates) > self.rules.max_candidates:
                 self.report.skipped_comparisons += len(candidates)
                 continue

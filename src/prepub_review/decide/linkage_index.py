@@ -20,10 +20,11 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
+from operator import itemgetter
 
 from prepub_review.decide.linkage_rules import LinkRules
 from prepub_review.models import Finding, Segment
@@ -45,6 +46,7 @@ MASKED_VARIANTS = {"masked", "masked_weak"}
 MASKED_TOKEN = re.compile(r"(?<![0-9A-Za-z*×＊])[0-9*×＊Xx]{11,19}(?![0-9A-Za-z*×＊])")
 TOKEN_MASKS = "*×＊Xx"
 TOKEN_MASK_SET = frozenset(TOKEN_MASKS)
+FULL_WIDTH_FIRST = "\uff01"   # normalize_width changes characters from here on (！-～) only
 
 Hasher = Callable[[str], str | None]
 
@@ -100,8 +102,9 @@ class LinkIndex:
 
     @classmethod
     def from_document(cls, path: str, segments: Iterable[Segment], findings: Iterable[Finding],
-                      rules: LinkRules, hasher: Hasher) -> LinkIndex:
-        return _Builder(str(path), rules, hasher).build(list(segments), list(findings))
+                      rules: LinkRules, hasher: Hasher, memo: dict | None = None) -> LinkIndex:
+        """`memo`: the keyed pieces of full values seen so far in this run (see _Builder)."""
+        return _Builder(str(path), rules, hasher, memo).build(list(segments), list(findings))
 
     def to_json(self) -> dict:
         rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
@@ -156,12 +159,18 @@ def keep_positions(length: int, keep_prefix: int, keep_suffix: int) -> frozenset
     return frozenset(i for i in range(length) if i < keep_prefix or i >= length - keep_suffix)
 
 
-Projection = tuple[str, tuple[int, ...]]     # (pattern bits "1100", the shown positions in order)
+# (pattern bits "1100", a function picking the shown characters of a value in order)
+Projection = tuple[str, Callable[[Sequence[str]], Sequence[str]]]
 
 
 @lru_cache(maxsize=4096)
 def projection(length: int, positions: frozenset[int]) -> Projection:
-    return _bits(length, positions), tuple(sorted(positions))
+    ordered = sorted(positions)
+    return _bits(length, positions), itemgetter(*ordered) if ordered else _nothing
+
+
+def _nothing(_value: Sequence[str]) -> Sequence[str]:
+    return ()
 
 
 @lru_cache(maxsize=256)
@@ -189,14 +198,20 @@ def piece(hasher: Hasher, tag: str, value: str, shown: Projection) -> str:
     return pieces(hasher, tag, value, (shown,))[shown[0]]
 
 
-def pieces(hasher: Hasher, tag: str, value: str, projections: Iterable[Projection]) -> dict[str, str]:
-    """Pattern bits -> keyed hash of `value` projected onto it, for each of `projections`. The
-    characters are compared as the audit trail's keyed hash reads them (ValueKey.digest: width-
+def pieces(hasher: Hasher, tag: str, value: str, projections: tuple[Projection, ...],
+           prefix: str = "") -> dict[str, str]:
+    """`prefix` + pattern bits -> keyed hash of `value` projected onto it, for each of `projections`.
+    The characters are compared as the audit trail's keyed hash reads them (ValueKey.digest: width-
     normalised, letters and digits only, upper case), normalised once per value."""
     chars: str | list[str] = value if _canonical(value) == value else [_canonical(ch) for ch in value]
-    head = f"{tag}{len(value)}P"
-    return {bits: (hasher(f"{head}{bits}V{''.join([chars[i] for i in positions])}") or "")[:HASH_CHARS]
-            for bits, positions in projections}
+    return {key: (hasher(head + "".join(pick(chars))) or "")[:HASH_CHARS]
+            for key, head, pick in _materials(tag, len(value), prefix, projections)}
+
+
+@lru_cache(maxsize=1024)
+def _materials(tag: str, length: int, prefix: str, projections: tuple[Projection, ...]):
+    """(key, head of the hashed material, picker) per projection: "CN18P111111000000001111V" + shown."""
+    return tuple((f"{prefix}{bits}", f"{tag}{length}P{bits}V", pick) for bits, pick in projections)
 
 
 def field_hash(hasher: Hasher, kind: str, value: str) -> str:
@@ -205,36 +220,30 @@ def field_hash(hasher: Hasher, kind: str, value: str) -> str:
 
 
 def _canonical(chars: str) -> str:
+    if chars.isalnum() and (chars.isascii() or max(chars) < FULL_WIDTH_FIRST) and chars.upper() == chars:
+        return chars     # nothing to change: most values (digits, Chinese names) take this path
     chars = normalize_width(chars)
     if not chars.isalnum():
         chars = "".join([ch for ch in chars if ch.isalnum()])
     return chars.upper()
 
 
-def keyed_hasher(key: bytes) -> Hasher:
+def keyed_hasher(key: bytes, limit: int = 200_000) -> Hasher:
     """Keyed BLAKE2b-128 of a piece's material (hex): a MAC like the audit trail's HMAC-SHA256, at a
-    fraction of its cost. Never a plain hash: there are only ~10^11 plausible ID numbers."""
-    base = hashlib.blake2b(key=key, digest_size=HASH_CHARS // 2, person=b"prepub-linkage")
+    fraction of its cost. Never a plain hash: there are only ~10^11 plausible ID numbers.
+    Remembered for the run (a region code, a surname, a village recur on every row); the memo is
+    dropped when it grows past `limit` entries."""
+    copy = hashlib.blake2b(key=key, digest_size=HASH_CHARS // 2, person=b"prepub-linkage").copy
+    memo: dict[str, str] = {}
 
     def digest(material: str) -> str:
-        h = base.copy()
-        h.update(material.encode("utf-8"))
-        return h.hexdigest()
-
-    return digest
-
-
-def memoised(hasher: Hasher, limit: int = 200_000) -> Hasher:
-    """The same keyed hash, remembered: villages, amounts and months repeat on every row. The memo
-    lives in memory for one run only and is dropped when it grows past `limit` entries."""
-    memo: dict[str, str | None] = {}
-
-    def digest(material: str) -> str | None:
         found = memo.get(material)
         if found is None:
             if len(memo) >= limit:
                 memo.clear()
-            found = memo[material] = hasher(material)
+            h = copy()
+            h.update(material.encode("utf-8"))
+            found = memo[material] = h.hexdigest()
         return found
 
     return digest
@@ -283,8 +292,13 @@ def prose_fields(text: str, rules: LinkRules) -> dict[str, str]:
 
 
 class _Builder:
-    def __init__(self, path: str, rules: LinkRules, hasher: Hasher):
+    MEMO_LIMIT = 100_000
+
+    def __init__(self, path: str, rules: LinkRules, hasher: Hasher, memo: dict | None = None):
         self.path, self.rules, self.hasher = path, rules, hasher
+        # (tag, value) -> its pieces: a name or ID number recurs across the lists of a site. For one
+        # run only, in memory; dropped when it grows past MEMO_LIMIT values.
+        self.memo: dict[tuple[str, str], dict[str, str]] = {} if memo is None else memo
         self.cells: dict[str, dict[str, str]] = {}   # record -> row-field kind -> value
         self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
 
@@ -354,7 +368,17 @@ class _Builder:
         visible = visible_positions(shown)
         masked = len(visible) < len(shown)
         projections = (projection(len(shown), visible),) if masked else name_projections(len(shown))
-        return NameForm(len(shown), shown if masked else None, pieces(self.hasher, "N", shown, projections))
+        return NameForm(len(shown), shown if masked else None, self._pieces("N", shown, projections))
+
+    def _pieces(self, tag: str, value: str, projections: Iterable[Projection], prefix: str = "") -> dict[str, str]:
+        """`pieces`, remembered: within a run, the projections and prefix of a value follow from
+        its `tag` (the entity), its length and its mask."""
+        found = self.memo.get((tag, value))
+        if found is None:
+            if len(self.memo) >= self.MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[(tag, value)] = pieces(self.hasher, tag, value, projections, prefix)
+        return found
 
     def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
         carries: set[str] = set()
@@ -370,8 +394,7 @@ class _Builder:
                 value = normalise_identifier(f.text)
                 carries.add(f.entity)
                 projections = full_projections(len(value), self.rules.identifiers[f.entity].full_patterns)
-                for bits, digest in pieces(self.hasher, f.entity[:2], value, projections).items():
-                    keyed[f"{f.entity}:{bits}"] = digest
+                keyed.update(self._pieces(f.entity[:2], value, projections, f"{f.entity}:"))
         if carries:
             index.fulls.append(FullRecord(place, row, frozenset(carries), keyed))
 
@@ -443,7 +466,8 @@ class IndexCollector:
     def __init__(self, rules: LinkRules, hasher: Hasher, keep: bool = True):
         """`keep`: hold the indexes here (one process); else hand each to its document as JSON
         (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
-        self.rules, self.hasher, self.keep = rules, memoised(hasher), keep
+        self.rules, self.hasher, self.keep = rules, hasher, keep
+        self.memo: dict = {}     # the builders' keyed pieces of full values, for the whole run
         self.indexes: list[LinkIndex] = []
         self._segments: list[Segment] = []
 
@@ -461,7 +485,8 @@ class IndexCollector:
             self._segments.append(segment)
 
     def document(self, result) -> None:
-        index = LinkIndex.from_document(result.path, self._segments, result.findings, self.rules, self.hasher)
+        index = LinkIndex.from_document(result.path, self._segments, result.findings, self.rules, self.hasher,
+                                        self.memo)
         if self.keep:
             self.indexes.append(index)
         else:
