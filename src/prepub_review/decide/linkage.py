@@ -317,7 +317,7 @@ class _Linker:
         wanted = {p.piece for p in partials if p.piece}
         by_piece: dict[str, list[FullRecord]] = defaultdict(list)
         for full in fulls:
-            for digest in wanted.intersection(full.pieces.values()):
+            for digest in wanted.intersection(full.pieces):
                 by_piece[digest].append(full)
             if full.row.name is not None and full.row.name.shown is None:
                 for digest in wanted.intersection(full.row.name.pieces.values()):

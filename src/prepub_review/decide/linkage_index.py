@@ -91,7 +91,9 @@ class FullRecord:
     place: Place
     row: Row
     carries: frozenset[str]                               # entities shown in full in this record
-    pieces: dict[str, str] = field(default_factory=dict)  # "<entity>:<pattern>" -> keyed hash
+    # keyed hashes of each full identifier's projections onto rules/linkage.yaml's patterns; each
+    # hash covers the entity, length and pattern, so the hash alone says which masked form it matches
+    pieces: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -198,20 +200,19 @@ def piece(hasher: Hasher, tag: str, value: str, shown: Projection) -> str:
     return pieces(hasher, tag, value, (shown,))[shown[0]]
 
 
-def pieces(hasher: Hasher, tag: str, value: str, projections: tuple[Projection, ...],
-           prefix: str = "") -> dict[str, str]:
-    """`prefix` + pattern bits -> keyed hash of `value` projected onto it, for each of `projections`.
+def pieces(hasher: Hasher, tag: str, value: str, projections: tuple[Projection, ...]) -> dict[str, str]:
+    """Pattern bits -> keyed hash of `value` projected onto it, for each of `projections`.
     The characters are compared as the audit trail's keyed hash reads them (ValueKey.digest: width-
     normalised, letters and digits only, upper case), normalised once per value."""
     chars: str | list[str] = value if _canonical(value) == value else [_canonical(ch) for ch in value]
     return {key: (hasher(head + "".join(pick(chars))) or "")[:HASH_CHARS]
-            for key, head, pick in _materials(tag, len(value), prefix, projections)}
+            for key, head, pick in _materials(tag, len(value), projections)}
 
 
 @lru_cache(maxsize=1024)
-def _materials(tag: str, length: int, prefix: str, projections: tuple[Projection, ...]):
-    """(key, head of the hashed material, picker) per projection: "CN18P111111000000001111V" + shown."""
-    return tuple((f"{prefix}{bits}", f"{tag}{length}P{bits}V", pick) for bits, pick in projections)
+def _materials(tag: str, length: int, projections: tuple[Projection, ...]):
+    """(bits, head of the hashed material, picker) per projection: "CN18P111111000000001111V" + shown."""
+    return tuple((bits, f"{tag}{length}P{bits}V", pick) for bits, pick in projections)
 
 
 def field_hash(hasher: Hasher, kind: str, value: str) -> str:
@@ -370,19 +371,19 @@ class _Builder:
         projections = (projection(len(shown), visible),) if masked else name_projections(len(shown))
         return NameForm(len(shown), shown if masked else None, self._pieces("N", shown, projections))
 
-    def _pieces(self, tag: str, value: str, projections: Iterable[Projection], prefix: str = "") -> dict[str, str]:
-        """`pieces`, remembered: within a run, the projections and prefix of a value follow from
-        its `tag` (the entity), its length and its mask."""
+    def _pieces(self, tag: str, value: str, projections: tuple[Projection, ...]) -> dict[str, str]:
+        """`pieces`, remembered: within a run, the projections of a value follow from its `tag`
+        (the entity), its length and its mask."""
         found = self.memo.get((tag, value))
         if found is None:
             if len(self.memo) >= self.MEMO_LIMIT:
                 self.memo.clear()
-            found = self.memo[(tag, value)] = pieces(self.hasher, tag, value, projections, prefix)
+            found = self.memo[(tag, value)] = pieces(self.hasher, tag, value, projections)
         return found
 
     def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
         carries: set[str] = set()
-        keyed: dict[str, str] = {}
+        keyed: dict[str, None] = {}     # the pieces, in order, once each
         for f in members:
             if f.entity == "PERSON" and row.name is not None:
                 if row.name.shown is None:
@@ -394,9 +395,9 @@ class _Builder:
                 value = normalise_identifier(f.text)
                 carries.add(f.entity)
                 projections = full_projections(len(value), self.rules.identifiers[f.entity].full_patterns)
-                keyed.update(self._pieces(f.entity[:2], value, projections, f"{f.entity}:"))
+                keyed.update(dict.fromkeys(self._pieces(f.entity[:2], value, projections).values()))
         if carries:
-            index.fulls.append(FullRecord(place, row, frozenset(carries), keyed))
+            index.fulls.append(FullRecord(place, row, frozenset(carries), list(keyed)))
 
     def _add_scanned(self, index: LinkIndex, segments: list[Segment], findings: list[Finding],
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
