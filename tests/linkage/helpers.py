@@ -41,7 +41,7 @@ def full(path: str, record: str, name: str | None = None, ids: dict[str, str] | 
         for prefix, suffix in RULES.identifiers[entity].full_patterns:
             pieces.append(piece_hash(HASHER, entity[:2], value, keep_positions(len(value), prefix, suffix)))
     carries = frozenset((ids or {}).keys()) | ({"PERSON"} if name else set())
-    return FullRecord(Place(path, record, record), row(name, **fields), carries, pieces)
+    return FullRecord(Place(path, record, record), row(name, **fields), carries, tuple(pieces))
 
 
 def indexes(*items) -> list[LinkIndex]:

@@ -93,7 +93,7 @@ class FullRecord:
     carries: frozenset[str]                               # entities shown in full in this record
     # keyed hashes of each full identifier's projections onto rules/linkage.yaml's patterns; each
     # hash covers the entity, length and pattern, so the hash alone says which masked form it matches
-    pieces: list[str] = field(default_factory=list)
+    pieces: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -136,9 +136,15 @@ class LinkIndex:
             path=path,
             partials=[Partial(entity, shown, Place(path, location, record), rows[row], piece)
                       for entity, shown, location, record, row, piece in data["partials"]],
-            fulls=[FullRecord(Place(path, location, record), rows[row], frozenset(carries), keyed)
+            fulls=[FullRecord(Place(path, location, record), rows[row], carrying(tuple(carries)), tuple(keyed))
                    for location, record, carries, keyed, row in data["fulls"]],
         )
+
+
+@lru_cache(maxsize=64)
+def carrying(entities: tuple[str, ...]) -> frozenset[str]:
+    """One frozenset per combination of entities, shared: an index of a large site holds many records."""
+    return frozenset(entities)
 
 
 # --- shown forms and keyed pieces -------------------------------------------------------------
@@ -396,8 +402,13 @@ class _Builder:
                 carries.add(f.entity)
                 projections = full_projections(len(value), self.rules.identifiers[f.entity].full_patterns)
                 keyed.update(dict.fromkeys(self._pieces(f.entity[:2], value, projections).values()))
-        if carries:
-            index.fulls.append(FullRecord(place, row, frozenset(carries), list(keyed)))
+        if carries and (keyed or self._facts(row) >= self.rules.min_row_evidence):
+            index.fulls.append(FullRecord(place, row, carrying(tuple(sorted(carries))), tuple(keyed)))
+        # else a full name with too few row facts: no masked record can be linked to it (a match on
+        # the name pieces needs `min_row_evidence` agreeing facts), so it is not kept
+
+    def _facts(self, row: Row) -> int:
+        return sum(1 for kind in row.fields if kind not in self.rules.context_fields and kind != "name")
 
     def _add_scanned(self, index: LinkIndex, segments: list[Segment], findings: list[Finding],
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
