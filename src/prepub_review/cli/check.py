@@ -86,7 +86,7 @@ class GateRun:
         self.approvals, self.matcher = approvals, matcher
         self.cache, self.plan, self.settings = cache, plan, settings
         self.linkage = linkage        # cross-document linkage (linking.SiteLinkage), or None
-        self.link_indexes: list = []  # each document's LinkIndex, read as the workers or the cache return it
+        self.link_indexes: list = []  # (path, index JSON) of each document, as the workers or the cache return it
         self.dask_scheduler: str | None = None
         self._checker = None
 
@@ -113,7 +113,9 @@ class GateRun:
         """The cross-document linkage of every document of the run (None without linkage)."""
         if self.linkage is None:
             return None
-        return self.linkage.link(self.link_indexes)
+        from prepub_review.decide.linkage_index import link_json
+
+        return self.linkage.link(link_json(self.link_indexes))
 
     def presenter(self, reveal: bool):
         from prepub_review.act.present import Presenter
@@ -143,10 +145,8 @@ class GateRun:
                 click.echo(f"提示：{warning}", err=True)
             advance()
             index = doc.observed.pop("linkage", None)
-            if index is not None:   # read now: with --jobs N, while the workers check the next files
-                from prepub_review.decide.linkage_index import LinkIndex
-
-                self.link_indexes.append(LinkIndex.from_json(index, doc.path))
+            if index is not None:
+                self.link_indexes.append((doc.path, index))
             yield gate.annotate(doc, self.plan, self.matcher, self.policy)
         for problem in self.plan.problems:
             yield gate.annotate(problem, self.plan, self.matcher, self.policy)

@@ -118,26 +118,39 @@ class LinkIndex:
                 table.append(_row_json(row))
             return rows[id(row)]
 
+        # Tuples, not lists: a run holds every document's index until the end, and tuples of
+        # strings are soon left alone by Python's cycle collector (lists are scanned at every pass).
         return {"version": INDEX_VERSION, "path": self.path,
-                "partials": [[p.entity, p.shown, p.place.location, p.place.record, number(p.row), p.piece]
-                             for p in self.partials],
-                "fulls": [[f.place.location, f.place.record, sorted(f.carries), f.pieces, number(f.row)]
-                          for f in self.fulls],
-                "rows": table}
+                "partials": tuple((p.entity, p.shown, p.place.location, p.place.record, number(p.row), p.piece)
+                                  for p in self.partials),
+                "fulls": tuple((f.place.location, f.place.record, tuple(sorted(f.carries)), tuple(f.pieces),
+                                number(f.row)) for f in self.fulls),
+                "rows": tuple(table)}
 
     @classmethod
-    def from_json(cls, data: dict, path: str | None = None) -> LinkIndex:
-        """`path`: where the file is now (a cache keyed by content may have seen it elsewhere)."""
+    def from_json(cls, data: dict, path: str | None = None, shown: set[str] | None = None) -> LinkIndex:
+        """`path`: where the file is now (a cache keyed by content may have seen it elsewhere).
+        `shown`: the pieces the masked forms of the run show; a full record matching none of them
+        cannot be linked and is left out (`link_json`)."""
         if data.get("version") != INDEX_VERSION:
             raise ValueError(f"unsupported link index version {data.get('version')!r}")
         path = path or data["path"]
-        rows = [_row_from(row) for row in data["rows"]]
+        table = data["rows"]
+        rows: list[Row | None] = [None] * len(table)
+
+        def row_of(number: int) -> Row:
+            found = rows[number]
+            if found is None:
+                found = rows[number] = _row_from(table[number])
+            return found
+
         return cls(
             path=path,
-            partials=[Partial(entity, shown, Place(path, location, record), rows[row], piece)
-                      for entity, shown, location, record, row, piece in data["partials"]],
-            fulls=[FullRecord(Place(path, location, record), rows[row], carrying(tuple(carries)), tuple(keyed))
-                   for location, record, carries, keyed, row in data["fulls"]],
+            partials=[Partial(entity, shown_as, Place(path, location, record), row_of(row), piece)
+                      for entity, shown_as, location, record, row, piece in data["partials"]],
+            fulls=[FullRecord(Place(path, location, record), row_of(row), carrying(tuple(carries)), tuple(keyed))
+                   for location, record, carries, keyed, row in data["fulls"]
+                   if shown is None or _may_match(shown, keyed, table[row])],
         )
 
 
@@ -456,16 +469,31 @@ class _Builder:
         return None
 
 
-def _row_json(row: Row) -> dict:
+def _row_json(row: Row) -> tuple:
+    """(fields, name length, name as shown or None if full, name pieces); length 0: no name."""
     name = row.name
-    return {"f": row.fields,
-            "n": None if name is None else {"len": name.length, "shown": name.shown, "pieces": name.pieces}}
+    return (row.fields, 0, None, {}) if name is None else (row.fields, name.length, name.shown, name.pieces)
 
 
-def _row_from(data: dict) -> Row:
-    name = data.get("n")
-    return Row(data.get("f", {}),
-               None if name is None else NameForm(name["len"], name.get("shown"), name.get("pieces", {})))
+def _may_match(shown: set[str], keyed: Iterable[str], row: Sequence) -> bool:
+    """Whether a full record (its pieces, and its name's if it shows the name in full) has a piece in `shown`."""
+    if not shown.isdisjoint(keyed):
+        return True
+    _, length, name_shown, name_pieces = row
+    return length > 0 and name_shown is None and not shown.isdisjoint(name_pieces.values())
+
+
+def link_json(items: Iterable[tuple[str, dict]]) -> list[LinkIndex]:
+    """The indexes of a run from their JSON (path, data), leaving out the full records that no
+    masked form of the run can match (Linker.records buckets full records by these pieces)."""
+    items = list(items)
+    shown = {entry[5] for _, data in items for entry in data["partials"] if entry[5]}
+    return [LinkIndex.from_json(data, path, shown) for path, data in items]
+
+
+def _row_from(data: Sequence) -> Row:
+    fields, length, name_shown, name_pieces = data
+    return Row(fields, NameForm(length, name_shown, name_pieces) if length else None)
 
 
 class IndexCollector:
