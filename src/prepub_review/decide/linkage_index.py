@@ -104,9 +104,8 @@ class LinkIndex:
 
     @classmethod
     def from_document(cls, path: str, segments: Iterable[Segment], findings: Iterable[Finding],
-                      rules: LinkRules, hasher: Hasher, memo: dict | None = None) -> LinkIndex:
-        """`memo`: the keyed pieces of full values seen so far in this run (see _Builder)."""
-        return _Builder(str(path), rules, hasher, memo).build(list(segments), list(findings))
+                      rules: LinkRules, hasher: Hasher) -> LinkIndex:
+        return _Builder(str(path), rules, hasher).build(list(segments), list(findings))
 
     def to_json(self) -> dict:
         rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
@@ -312,13 +311,8 @@ def prose_fields(text: str, rules: LinkRules) -> dict[str, str]:
 
 
 class _Builder:
-    MEMO_LIMIT = 100_000
-
-    def __init__(self, path: str, rules: LinkRules, hasher: Hasher, memo: dict | None = None):
+    def __init__(self, path: str, rules: LinkRules, hasher: Hasher):
         self.path, self.rules, self.hasher = path, rules, hasher
-        # (tag, value) -> its pieces: a name or ID number recurs across the lists of a site. For one
-        # run only, in memory; dropped when it grows past MEMO_LIMIT values.
-        self.memo: dict[tuple[str, str], dict[str, str]] = {} if memo is None else memo
         self.cells: dict[str, dict[str, str]] = {}   # record -> row-field kind -> value
         self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
 
@@ -388,17 +382,7 @@ class _Builder:
         visible = visible_positions(shown)
         masked = len(visible) < len(shown)
         projections = (projection(len(shown), visible),) if masked else name_projections(len(shown))
-        return NameForm(len(shown), shown if masked else None, self._pieces("N", shown, projections))
-
-    def _pieces(self, tag: str, value: str, projections: tuple[Projection, ...]) -> dict[str, str]:
-        """`pieces`, remembered: within a run, the projections of a value follow from its `tag`
-        (the entity), its length and its mask."""
-        found = self.memo.get((tag, value))
-        if found is None:
-            if len(self.memo) >= self.MEMO_LIMIT:
-                self.memo.clear()
-            found = self.memo[(tag, value)] = pieces(self.hasher, tag, value, projections)
-        return found
+        return NameForm(len(shown), shown if masked else None, pieces(self.hasher, "N", shown, projections))
 
     def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
         carries: set[str] = set()
@@ -414,7 +398,7 @@ class _Builder:
                 value = normalise_identifier(f.text)
                 carries.add(f.entity)
                 projections = full_projections(len(value), self.rules.identifiers[f.entity].full_patterns)
-                keyed.update(dict.fromkeys(self._pieces(f.entity[:2], value, projections).values()))
+                keyed.update(dict.fromkeys(pieces(self.hasher, f.entity[:2], value, projections).values()))
         if carries and (keyed or self._facts(row) >= self.rules.min_row_evidence):
             index.fulls.append(FullRecord(place, row, carrying(tuple(sorted(carries))), tuple(keyed)))
         # else a full name with too few row facts: no masked record can be linked to it (a match on
@@ -507,7 +491,6 @@ class IndexCollector:
         """`keep`: hold the indexes here (one process); else hand each to its document as JSON
         (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
         self.rules, self.hasher, self.keep = rules, hasher, keep
-        self.memo: dict = {}     # the builders' keyed pieces of full values, for the whole run
         self.indexes: list[LinkIndex] = []
         self._segments: list[Segment] = []
 
@@ -525,8 +508,7 @@ class IndexCollector:
             self._segments.append(segment)
 
     def document(self, result) -> None:
-        index = LinkIndex.from_document(result.path, self._segments, result.findings, self.rules, self.hasher,
-                                        self.memo)
+        index = LinkIndex.from_document(result.path, self._segments, result.findings, self.rules, self.hasher)
         if self.keep:
             self.indexes.append(index)
         else:
