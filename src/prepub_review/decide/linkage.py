@@ -35,7 +35,6 @@ from prepub_review.decide.linkage_index import (
     Partial,
     Place,
     Row,
-    pattern_bits,
     visible_positions,
 )
 from prepub_review.decide.linkage_rules import LinkRules
