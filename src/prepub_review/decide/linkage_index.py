@@ -221,10 +221,13 @@ def piece(hasher: Hasher, tag: str, value: str, shown: Projection) -> str:
 def pieces(hasher: Hasher, tag: str, value: str, projections: tuple[Projection, ...]) -> dict[str, str]:
     """Pattern bits -> keyed hash of `value` projected onto it, for each of `projections`.
     The characters are compared as the audit trail's keyed hash reads them (ValueKey.digest: width-
-    normalised, letters and digits only, upper case), normalised once per value."""
-    chars: str | list[str] = value if _canonical(value) == value else [_canonical(ch) for ch in value]
-    return {key: (hasher(head + "".join(pick(chars))) or "")[:HASH_CHARS]
-            for key, head, pick in _materials(tag, len(value), projections)}
+    normalised, letters and digits only, upper case); a value that needs it (a masked form's "*")
+    is normalised per projection, after picking."""
+    materials = _materials(tag, len(value), projections)
+    if _canonical(value) == value:
+        return {key: (hasher(head + "".join(pick(value))) or "")[:HASH_CHARS] for key, head, pick in materials}
+    return {key: (hasher(head + _canonical("".join(pick(value)))) or "")[:HASH_CHARS]
+            for key, head, pick in materials}
 
 
 @lru_cache(maxsize=1024)
@@ -436,7 +439,8 @@ class _Builder:
                                     start=match.start(), end=match.end(), score=0, recognizer="",
                                     record=seg.record, context=seg.text[max(0, match.start() - 24):match.end() + 24])
                     key = self._record_key(probe, persons)
-                    rows.setdefault(key, self._row(key, [probe]))
+                    if key not in rows:
+                        rows[key] = self._row(key, [probe])
                 digest = piece(self.hasher, entity[:2], shown, projection(len(shown), visible_positions(shown)))
                 index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], digest))
 
