@@ -30,9 +30,17 @@ sys.path.insert(0, str(ROOT))
 
 from tests.linkage.site import Site, generate  # noqa: E402
 
-from prepub_review.act.audit.build import ValueKey  # noqa: E402
 from prepub_review.decide.linkage import LINKED_IDENTIFIER, LINKED_RECORD, Link, link  # noqa: E402
-from prepub_review.decide.linkage_index import LinkIndex, Partial, Place, _Builder, piece_hash, visible_positions  # noqa: E402
+from prepub_review.decide.linkage_index import (  # noqa: E402
+    LinkIndex,
+    Partial,
+    Place,
+    _Builder,
+    field_hash,
+    keyed_hasher,
+    piece_hash,
+    visible_positions,
+)
 from prepub_review.linking import SiteLinkage  # noqa: E402
 from prepub_review.pipeline import Checker  # noqa: E402
 
@@ -87,7 +95,7 @@ def synthetic_indexes(documents: int, list_share: float, rows: int, seed: int = 
     from prepub_review.rules_loader import RulesSource
 
     rng = random.Random(seed)
-    hasher = ValueKey(b"b" * 32).digest
+    hasher = keyed_hasher(b"b" * 32)
     builder = _Builder("", LinkRules.load(RulesSource()), hasher)
     surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "建明华国英兰秀玉春红伟芳军平勇杰娟涛"
     indexes = []
@@ -117,7 +125,7 @@ def synthetic_indexes(documents: int, list_share: float, rows: int, seed: int = 
 def _row(facts, name, hasher):
     from prepub_review.decide.linkage_index import Row
 
-    return Row({k: piece_hash(hasher, f"F{k}", v, range(len(v))) for k, v in facts.items()}, name)
+    return Row({k: field_hash(hasher, k, v) for k, v in facts.items()}, name)
 
 
 def current_rss_mb() -> float:

@@ -19,7 +19,7 @@ from pathlib import Path
 from prepub_review.act.audit.build import ValueKey
 from prepub_review.act.redact.visible import strictest_allowance
 from prepub_review.decide.linkage import LinkReport, link, link_findings
-from prepub_review.decide.linkage_index import IndexCollector, LinkIndex
+from prepub_review.decide.linkage_index import IndexCollector, LinkIndex, keyed_hasher
 from prepub_review.decide.linkage_rules import LinkRules
 from prepub_review.decide.policy import verdict_of
 from prepub_review.detect.recognizers.id_card import CnIdCardRecognizer
@@ -33,7 +33,7 @@ class SiteLinkage:
         self.rules = LinkRules.load(rules)
         # Without a cache the hashes live for one run only: a fresh random key is enough.
         self.value_key = ValueKey(key if key is not None else secrets.token_bytes(32))
-        self.collector = IndexCollector(self.rules, self.value_key.digest, keep=keep_indexes)
+        self.collector = IndexCollector(self.rules, keyed_hasher(self.value_key.key), keep=keep_indexes)
         self.allowance = strictest_allowance(rules)
         self.id_valid = CnIdCardRecognizer(rules).validate_result
 

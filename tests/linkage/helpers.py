@@ -11,7 +11,6 @@ from prepub_review.decide.linkage_index import (
     Row,
     _Builder,
     keep_positions,
-    pattern_bits,
     piece_hash,
     visible_positions,
 )
@@ -37,13 +36,12 @@ def partial(path: str, entity: str, shown: str, name: str | None = None, record:
 
 
 def full(path: str, record: str, name: str | None = None, ids: dict[str, str] | None = None, **fields: str) -> FullRecord:
-    pieces = {}
+    pieces = []
     for entity, value in (ids or {}).items():
         for prefix, suffix in RULES.identifiers[entity].full_patterns:
-            positions = keep_positions(len(value), prefix, suffix)
-            pieces[f"{entity}:{pattern_bits(len(value), positions)}"] = piece_hash(HASHER, entity[:2], value, positions)
+            pieces.append(piece_hash(HASHER, entity[:2], value, keep_positions(len(value), prefix, suffix)))
     carries = frozenset((ids or {}).keys()) | ({"PERSON"} if name else set())
-    return FullRecord(Place(path, record, record), row(name, **fields), carries, pieces)
+    return FullRecord(Place(path, record, record), row(name, **fields), carries, tuple(pieces))
 
 
 def indexes(*items) -> list[LinkIndex]:

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import dataclasses
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from prepub_review.act.present import SEVERITY_LABELS, Presenter
 from prepub_review.decide.linkage import Link, LinkReport, link_finding
 from prepub_review.models import Finding
+
+if TYPE_CHECKING:    # the terminal report only: a JSON run does not import rich for linkage
+    from rich.console import Console
+    from rich.text import Text
 
 SEVERITY_STYLES = {"block": "red", "review": "yellow", "info": "dim"}
 
@@ -28,6 +30,8 @@ def _first_findings(report: LinkReport, presenter: Presenter) -> list[tuple[Link
 
 def _line(finding: Finding, presenter: Presenter, what: str, reason: str = "") -> Text:
     """"[阻止] 互补打码 身份证号  110105********6064  <reason>  (L1)"."""
+    from rich.text import Text
+
     line = Text("    ")
     line.append(f"[{SEVERITY_LABELS[finding.severity]}]", style=SEVERITY_STYLES[finding.severity.value])
     line.append(f" {what}")
@@ -38,6 +42,8 @@ def _line(finding: Finding, presenter: Presenter, what: str, reason: str = "") -
 
 
 def print_linkage(console: Console, report: LinkReport, presenter: Presenter) -> None:
+    from rich.text import Text
+
     presenter = masking(presenter)
     if report.links:
         console.print(Text(f"跨文件关联（{len(report.links)} 项；各处单看已去标识化，合起来仍可识别本人）", style="bold"))
@@ -94,6 +100,8 @@ def linkage_places(report: LinkReport, presenter: Presenter) -> list[tuple[Link,
 
 def print_linked(console: Console, findings: list[Finding], presenter: Presenter) -> None:
     """`prepub review`: this document's linkage findings, read-only (they are not items to decide)."""
+    from rich.text import Text
+
     if not findings:
         return
     console.print(Text(f"跨文件关联 {len(findings)} 项（只读，不在逐项决定之列）：本文件与下列位置合起来可识别本人，"

@@ -86,7 +86,7 @@ class GateRun:
         self.approvals, self.matcher = approvals, matcher
         self.cache, self.plan, self.settings = cache, plan, settings
         self.linkage = linkage        # cross-document linkage (linking.SiteLinkage), or None
-        self.link_indexes: list = []  # each document's index, as the workers or the cache return it
+        self.link_indexes: list = []  # (path, index JSON) of each document, as the workers or the cache return it
         self.dask_scheduler: str | None = None
         self._checker = None
 
@@ -113,9 +113,9 @@ class GateRun:
         """The cross-document linkage of every document of the run (None without linkage)."""
         if self.linkage is None:
             return None
-        from prepub_review.decide.linkage_index import LinkIndex
+        from prepub_review.decide.linkage_index import link_json
 
-        return self.linkage.link([LinkIndex.from_json(data, path) for path, data in self.link_indexes])
+        return self.linkage.link(link_json(self.link_indexes))
 
     def presenter(self, reveal: bool):
         from prepub_review.act.present import Presenter
@@ -177,8 +177,11 @@ def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_si
     cache = None
     if cache_dir is not None:
         key_id = hmac.new(policy.fingerprint_key, b"prepub-cache", hashlib.sha256).hexdigest()
+        from prepub_review.decide.linkage_index import INDEX_VERSION
+
+        # A cache made under another link index version is cleared: its hashes would never match.
         cache = Cache(cache_dir, {"rules": rules.digest(), "key": key_id, "max_size": max_size,
-                                  "linkage": linkage})
+                                  "linkage": INDEX_VERSION if linkage else False})
         warning = cache.open()
         if warning:
             click.echo(f"提示：{warning}", err=True)

@@ -35,7 +35,6 @@ from prepub_review.decide.linkage_index import (
     Partial,
     Place,
     Row,
-    pattern_bits,
     visible_positions,
 )
 from prepub_review.decide.linkage_rules import LinkRules
@@ -312,20 +311,26 @@ class _Linker:
 
     # LINKED_RECORD -------------------------------------------------------------------------------
     def records(self, partials: Sequence[Partial], fulls: Sequence[FullRecord]) -> list[Link]:
+        # A piece's keyed hash covers its entity, length and pattern ("CN18P111111000000001111V…"):
+        # the hash alone is the bucket. Only pieces some masked form shows are bucketed.
+        wanted = {p.piece for p in partials if p.piece}
         by_piece: dict[str, list[FullRecord]] = defaultdict(list)
         for full in fulls:
-            for key, digest in full.pieces.items():
-                by_piece[f"{key}={digest}"].append(full)
+            for digest in wanted.intersection(full.pieces):
+                by_piece[digest].append(full)
             if full.row.name is not None and full.row.name.shown is None:
-                for bits, digest in full.row.name.pieces.items():
-                    by_piece[f"PERSON:{bits}={digest}"].append(full)
+                for digest in wanted.intersection(full.row.name.pieces.values()):
+                    by_piece[digest].append(full)
+        sharing = _FactBlocks(self.rules)
         links: dict[tuple, Link] = {}
         for p in partials:
-            key = f"{p.entity}:{pattern_bits(len(p.shown), visible_positions(p.shown))}={p.piece}"
+            key = p.piece
             candidates = by_piece.get(key, ())
             if len(candidates) > self.rules.max_candidates:
                 self.report.skipped_comparisons += len(candidates)
                 continue
+            if not self._pieces_suffice(p):
+                candidates = sharing.candidates(key, candidates, p.row)
             for full in candidates:
                 if full.place.path == p.place.path and full.place.record == p.place.record:
                     continue
@@ -339,17 +344,51 @@ class _Linker:
                                        evidence=evidence)
         return list(links.values())
 
+    def _pieces_suffice(self, p: Partial) -> bool:
+        """A masked identifier showing `min_shared` informative positions matches a full value by its
+        pieces alone (the rows must only not contradict); any other needs agreeing row facts."""
+        ids = self.rules.identifiers.get(p.entity)
+        return ids is not None and len(visible_positions(p.shown) - ids.uninformative) >= ids.min_shared
+
     def _record_evidence(self, p: Partial, full: FullRecord) -> tuple[str, ...] | None:
         evidence = row_evidence(p.row, full.row, self.rules, count_name=False)
         if evidence is None:
             return None
-        ids = self.rules.identifiers.get(p.entity)
-        if ids is not None:
-            informative = len(visible_positions(p.shown) - ids.uninformative)
-            if informative >= ids.min_shared:
-                return (f"{p.entity}_pieces",) + evidence
+        if self._pieces_suffice(p):
+            return (f"{p.entity}_pieces",) + evidence
         facts = [kind for kind in evidence if kind != "name"]
         return ("name_pieces",) + evidence if len(facts) >= self.rules.min_row_evidence else None
+
+
+class _FactBlocks:
+    """The full records of one piece bucket ("王*" matches every full name 王X) that share at least
+    `min_row_evidence` row facts with a masked record: the only ones `_record_evidence` can accept
+    on the name pieces. Small buckets are returned whole; a large one is indexed by its facts once."""
+
+    SMALL = 16
+
+    def __init__(self, rules: LinkRules):
+        self.rules = rules
+        self.need = rules.min_row_evidence
+        self._by_fact: dict[str, dict[tuple[str, str], list[int]]] = {}
+
+    def candidates(self, key: str, bucket: Sequence[FullRecord], row: Row) -> Sequence[FullRecord]:
+        if len(bucket) <= self.SMALL or self.need < 1:
+            return bucket
+        by_fact = self._by_fact.get(key)
+        if by_fact is None:
+            by_fact = self._by_fact[key] = defaultdict(list)
+            for n, full in enumerate(bucket):
+                for fact in self._facts(full.row):
+                    by_fact[fact].append(n)
+        shared: dict[int, int] = defaultdict(int)
+        for fact in self._facts(row):
+            for n in by_fact.get(fact, ()):
+                shared[n] += 1
+        return [bucket[n] for n in sorted(n for n, count in shared.items() if count >= self.need)]
+
+    def _facts(self, row: Row) -> list[tuple[str, str]]:
+        return [item for item in row.fields.items() if item[0] not in self.rules.context_fields and item[0] != "name"]
 
 
 def _project(shown: str, positions: frozenset[int]) -> str:

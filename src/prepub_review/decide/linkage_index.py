@@ -8,24 +8,29 @@
   elsewhere can be matched without the index holding the value.
 
 Row facts (village, household size, amount, period, category) are stored as keyed hashes too.
-`hasher` is the audit trail's keyed hash (act/audit ValueKey.digest): HMAC-SHA256 under a key kept
-outside the index. The index serialises to JSON (`to_json`/`from_json`) for the check cache.
+`hasher` is a keyed hash under a key kept outside the index: `keyed_hasher(key)` (BLAKE2b in its
+keyed mode, 128 bits; a run hashes some 10^5 pieces, and it costs a fraction of an HMAC-SHA256),
+or any other keyed digest of a string. The index serialises to JSON (`to_json`/`from_json`) for the
+check cache; a row shared by several values of a record is written once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
+from operator import itemgetter
 
 from prepub_review.decide.linkage_rules import LinkRules
 from prepub_review.models import Finding, Segment
+from prepub_review.text import normalize_width
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2        # 2: keyed BLAKE2b pieces, rows written once
 MASK = "*"
 HASH_CHARS = 32          # 128 bits of the HMAC are plenty for equality tests
 NEAR_PERSON = 40         # an identifier in prose belongs to the nearest name within so many characters
@@ -41,6 +46,7 @@ MASKED_VARIANTS = {"masked", "masked_weak"}
 MASKED_TOKEN = re.compile(r"(?<![0-9A-Za-z*×＊])[0-9*×＊Xx]{11,19}(?![0-9A-Za-z*×＊])")
 TOKEN_MASKS = "*×＊Xx"
 TOKEN_MASK_SET = frozenset(TOKEN_MASKS)
+FULL_WIDTH_FIRST = "\uff01"   # normalize_width changes characters from here on (！-～) only
 
 Hasher = Callable[[str], str | None]
 
@@ -85,7 +91,9 @@ class FullRecord:
     place: Place
     row: Row
     carries: frozenset[str]                               # entities shown in full in this record
-    pieces: dict[str, str] = field(default_factory=dict)  # "<entity>:<pattern>" -> keyed hash
+    # keyed hashes of each full identifier's projections onto rules/linkage.yaml's patterns; each
+    # hash covers the entity, length and pattern, so the hash alone says which masked form it matches
+    pieces: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -100,25 +108,55 @@ class LinkIndex:
         return _Builder(str(path), rules, hasher).build(list(segments), list(findings))
 
     def to_json(self) -> dict:
+        rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
+        table: list[dict] = []
+
+        def number(row: Row) -> int:
+            if id(row) not in rows:
+                rows[id(row)] = len(table)
+                table.append(_row_json(row))
+            return rows[id(row)]
+
+        # Tuples, not lists: a run holds every document's index until the end, and tuples of
+        # strings are soon left alone by Python's cycle collector (lists are scanned at every pass).
         return {"version": INDEX_VERSION, "path": self.path,
-                "partials": [[p.entity, p.shown, p.place.location, p.place.record, _row_json(p.row), p.piece]
-                             for p in self.partials],
-                "fulls": [[f.place.location, f.place.record, sorted(f.carries), f.pieces, _row_json(f.row)]
-                          for f in self.fulls]}
+                "partials": tuple((p.entity, p.shown, p.place.location, p.place.record, number(p.row), p.piece)
+                                  for p in self.partials),
+                "fulls": tuple((f.place.location, f.place.record, tuple(sorted(f.carries)), tuple(f.pieces),
+                                number(f.row)) for f in self.fulls),
+                "rows": tuple(table)}
 
     @classmethod
-    def from_json(cls, data: dict, path: str | None = None) -> LinkIndex:
-        """`path`: where the file is now (a cache keyed by content may have seen it elsewhere)."""
+    def from_json(cls, data: dict, path: str | None = None, shown: set[str] | None = None) -> LinkIndex:
+        """`path`: where the file is now (a cache keyed by content may have seen it elsewhere).
+        `shown`: the pieces the masked forms of the run show; a full record matching none of them
+        cannot be linked and is left out (`link_json`)."""
         if data.get("version") != INDEX_VERSION:
             raise ValueError(f"unsupported link index version {data.get('version')!r}")
         path = path or data["path"]
+        table = data["rows"]
+        rows: list[Row | None] = [None] * len(table)
+
+        def row_of(number: int) -> Row:
+            found = rows[number]
+            if found is None:
+                found = rows[number] = _row_from(table[number])
+            return found
+
         return cls(
             path=path,
-            partials=[Partial(entity, shown, Place(path, location, record), _row_from(row), piece)
-                      for entity, shown, location, record, row, piece in data["partials"]],
-            fulls=[FullRecord(Place(path, location, record), _row_from(row), frozenset(carries), dict(pieces))
-                   for location, record, carries, pieces, row in data["fulls"]],
+            partials=[Partial(entity, shown_as, Place(path, location, record), row_of(row), piece)
+                      for entity, shown_as, location, record, row, piece in data["partials"]],
+            fulls=[FullRecord(Place(path, location, record), row_of(row), carrying(tuple(carries)), tuple(keyed))
+                   for location, record, carries, keyed, row in data["fulls"]
+                   if shown is None or _may_match(shown, keyed, table[row])],
         )
+
+
+@lru_cache(maxsize=64)
+def carrying(entities: tuple[str, ...]) -> frozenset[str]:
+    """One frozenset per combination of entities, shared: an index of a large site holds many records."""
+    return frozenset(entities)
 
 
 # --- shown forms and keyed pieces -------------------------------------------------------------
@@ -141,31 +179,103 @@ def keep_positions(length: int, keep_prefix: int, keep_suffix: int) -> frozenset
     return frozenset(i for i in range(length) if i < keep_prefix or i >= length - keep_suffix)
 
 
+# (pattern bits "1100", a function picking the shown characters of a value in order)
+Projection = tuple[str, Callable[[Sequence[str]], Sequence[str]]]
+
+
+@lru_cache(maxsize=4096)
+def projection(length: int, positions: frozenset[int]) -> Projection:
+    ordered = sorted(positions)
+    return _bits(length, positions), itemgetter(*ordered) if ordered else _nothing
+
+
+def _nothing(_value: Sequence[str]) -> Sequence[str]:
+    return ()
+
+
+@lru_cache(maxsize=256)
+def full_projections(length: int, patterns: tuple[tuple[int, int], ...]) -> tuple[Projection, ...]:
+    """The projections of a full value of `length` onto the (keep_prefix, keep_suffix) `patterns`."""
+    return tuple(projection(length, keep_positions(length, prefix, suffix)) for prefix, suffix in patterns)
+
+
+@lru_cache(maxsize=64)
+def name_projections(length: int) -> tuple[Projection, ...]:
+    """The projections a full name is stored under: every pattern that keeps the surname (names of
+    up to 5 characters; a longer one only as a whole)."""
+    if length > 5:
+        return (projection(length, frozenset(range(length))),)
+    return tuple(projection(length, frozenset((0, *rest)))
+                 for k in range(length) for rest in combinations(range(1, length), k))
+
+
 def piece_hash(hasher: Hasher, tag: str, value: str, positions: Iterable[int]) -> str:
     """Keyed hash of `value` projected onto `positions` (the same for a full value and a masked form)."""
-    positions = sorted(positions)
-    bits = pattern_bits(len(value), positions)
-    digest = hasher(f"{tag}{len(value)}P{bits}V" + "".join(value[i] for i in positions)) or ""
-    return digest[:HASH_CHARS]
+    return piece(hasher, tag, value, projection(len(value), frozenset(positions)))
 
 
-def memoised(hasher: Hasher, limit: int = 200_000) -> Hasher:
-    """The same keyed hash, remembered: villages, amounts and months repeat on every row. The memo
-    lives in memory for one run only and is dropped when it grows past `limit` entries."""
-    memo: dict[str, str | None] = {}
+def piece(hasher: Hasher, tag: str, value: str, shown: Projection) -> str:
+    return pieces(hasher, tag, value, (shown,))[shown[0]]
 
-    def digest(material: str) -> str | None:
-        if material not in memo:
+
+def pieces(hasher: Hasher, tag: str, value: str, projections: tuple[Projection, ...]) -> dict[str, str]:
+    """Pattern bits -> keyed hash of `value` projected onto it, for each of `projections`.
+    The characters are compared as the audit trail's keyed hash reads them (ValueKey.digest: width-
+    normalised, letters and digits only, upper case); a value that needs it (a masked form's "*")
+    is normalised per projection, after picking."""
+    materials = _materials(tag, len(value), projections)
+    if _canonical(value) == value:
+        return {key: (hasher(head + "".join(pick(value))) or "")[:HASH_CHARS] for key, head, pick in materials}
+    return {key: (hasher(head + _canonical("".join(pick(value)))) or "")[:HASH_CHARS]
+            for key, head, pick in materials}
+
+
+@lru_cache(maxsize=1024)
+def _materials(tag: str, length: int, projections: tuple[Projection, ...]):
+    """(bits, head of the hashed material, picker) per projection: "CN18P111111000000001111V" + shown."""
+    return tuple((bits, f"{tag}{length}P{bits}V", pick) for bits, pick in projections)
+
+
+def field_hash(hasher: Hasher, kind: str, value: str) -> str:
+    """A row fact's keyed hash (= piece_hash of the whole value)."""
+    return (hasher(f"F{kind}{len(value)}P{'1' * len(value)}V{_canonical(value)}") or "")[:HASH_CHARS]
+
+
+def _canonical(chars: str) -> str:
+    if chars.isalnum() and (chars.isascii() or max(chars) < FULL_WIDTH_FIRST) and chars.upper() == chars:
+        return chars     # nothing to change: most values (digits, Chinese names) take this path
+    chars = normalize_width(chars)
+    if not chars.isalnum():
+        chars = "".join([ch for ch in chars if ch.isalnum()])
+    return chars.upper()
+
+
+def keyed_hasher(key: bytes, limit: int = 200_000) -> Hasher:
+    """Keyed BLAKE2b-128 of a piece's material (hex): a MAC like the audit trail's HMAC-SHA256, at a
+    fraction of its cost. Never a plain hash: there are only ~10^11 plausible ID numbers.
+    Remembered for the run (a region code, a surname, a village recur on every row); the memo is
+    dropped when it grows past `limit` entries."""
+    copy = hashlib.blake2b(key=key, digest_size=HASH_CHARS // 2, person=b"prepub-linkage").copy
+    memo: dict[str, str] = {}
+
+    def digest(material: str) -> str:
+        found = memo.get(material)
+        if found is None:
             if len(memo) >= limit:
                 memo.clear()
-            memo[material] = hasher(material)
-        return memo[material]
+            h = copy()
+            h.update(material.encode("utf-8"))
+            found = memo[material] = h.hexdigest()
+        return found
 
     return digest
 
 
 def normalise_identifier(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum() or ch in TOKEN_MASKS).upper()
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isalnum():
+        text = "".join([ch for ch in text if ch.isalnum() or ch in TOKEN_MASKS])
+    return text.upper()
 
 
 def shown_identifier(token: str) -> str:
@@ -254,8 +364,7 @@ class _Builder:
         if not values:
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
-        row = Row({kind: piece_hash(self.hasher, f"F{kind}", value, range(len(value)))
-                   for kind, value in values.items() if value})
+        row = Row({kind: field_hash(self.hasher, kind, value) for kind, value in values.items() if value})
         names = [f for f in members if f.entity == "PERSON"]
         shown = next((s for s in map(self._name_shown, names) if s is not None), None)
         if shown is not None:
@@ -274,19 +383,13 @@ class _Builder:
 
     def name_form(self, shown: str) -> NameForm:
         visible = visible_positions(shown)
-        form = NameForm(len(shown), shown if len(visible) < len(shown) else None)
-        if form.shown is None:
-            patterns = [frozenset((0, *rest)) for k in range(len(shown))
-                        for rest in combinations(range(1, len(shown)), k)] if len(shown) <= 5 else [visible]
-        else:
-            patterns = [visible]
-        for positions in patterns:
-            form.pieces[pattern_bits(len(shown), positions)] = piece_hash(self.hasher, "N", shown, positions)
-        return form
+        masked = len(visible) < len(shown)
+        projections = (projection(len(shown), visible),) if masked else name_projections(len(shown))
+        return NameForm(len(shown), shown if masked else None, pieces(self.hasher, "N", shown, projections))
 
     def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
         carries: set[str] = set()
-        pieces: dict[str, str] = {}
+        keyed: dict[str, None] = {}     # the pieces, in order, once each
         for f in members:
             if f.entity == "PERSON" and row.name is not None:
                 if row.name.shown is None:
@@ -297,12 +400,15 @@ class _Builder:
             elif f.variant in FULL_VARIANTS.get(f.entity, ()) and f.entity in self.rules.identifiers:
                 value = normalise_identifier(f.text)
                 carries.add(f.entity)
-                for prefix, suffix in self.rules.identifiers[f.entity].full_patterns:
-                    positions = keep_positions(len(value), prefix, suffix)
-                    key = f"{f.entity}:{pattern_bits(len(value), positions)}"
-                    pieces[key] = piece_hash(self.hasher, f.entity[:2], value, positions)
-        if carries:
-            index.fulls.append(FullRecord(place, row, frozenset(carries), pieces))
+                projections = full_projections(len(value), self.rules.identifiers[f.entity].full_patterns)
+                keyed.update(dict.fromkeys(pieces(self.hasher, f.entity[:2], value, projections).values()))
+        if carries and (keyed or self._facts(row) >= self.rules.min_row_evidence):
+            index.fulls.append(FullRecord(place, row, carrying(tuple(sorted(carries))), tuple(keyed)))
+        # else a full name with too few row facts: no masked record can be linked to it (a match on
+        # the name pieces needs `min_row_evidence` agreeing facts), so it is not kept
+
+    def _facts(self, row: Row) -> int:
+        return sum(1 for kind in row.fields if kind not in self.rules.context_fields and kind != "name")
 
     def _add_scanned(self, index: LinkIndex, segments: list[Segment], findings: list[Finding],
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
@@ -333,9 +439,10 @@ class _Builder:
                                     start=match.start(), end=match.end(), score=0, recognizer="",
                                     record=seg.record, context=seg.text[max(0, match.start() - 24):match.end() + 24])
                     key = self._record_key(probe, persons)
-                    rows.setdefault(key, self._row(key, [probe]))
-                piece = piece_hash(self.hasher, entity[:2], shown, visible_positions(shown))
-                index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], piece))
+                    if key not in rows:
+                        rows[key] = self._row(key, [probe])
+                digest = piece(self.hasher, entity[:2], shown, projection(len(shown), visible_positions(shown)))
+                index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], digest))
 
     @staticmethod
     def _entity_by_shape(shown: str, header: str | None) -> str | None:
@@ -350,16 +457,31 @@ class _Builder:
         return None
 
 
-def _row_json(row: Row) -> dict:
+def _row_json(row: Row) -> tuple:
+    """(fields, name length, name as shown or None if full, name pieces); length 0: no name."""
     name = row.name
-    return {"f": row.fields,
-            "n": None if name is None else {"len": name.length, "shown": name.shown, "pieces": name.pieces}}
+    return (row.fields, 0, None, {}) if name is None else (row.fields, name.length, name.shown, name.pieces)
 
 
-def _row_from(data: dict) -> Row:
-    name = data.get("n")
-    return Row(dict(data.get("f", {})),
-               None if name is None else NameForm(name["len"], name.get("shown"), dict(name.get("pieces", {}))))
+def _may_match(shown: set[str], keyed: Iterable[str], row: Sequence) -> bool:
+    """Whether a full record (its pieces, and its name's if it shows the name in full) has a piece in `shown`."""
+    if not shown.isdisjoint(keyed):
+        return True
+    _, length, name_shown, name_pieces = row
+    return length > 0 and name_shown is None and not shown.isdisjoint(name_pieces.values())
+
+
+def link_json(items: Iterable[tuple[str, dict]]) -> list[LinkIndex]:
+    """The indexes of a run from their JSON (path, data), leaving out the full records that no
+    masked form of the run can match (Linker.records buckets full records by these pieces)."""
+    items = list(items)
+    shown = {entry[5] for _, data in items for entry in data["partials"] if entry[5]}
+    return [LinkIndex.from_json(data, path, shown) for path, data in items]
+
+
+def _row_from(data: Sequence) -> Row:
+    fields, length, name_shown, name_pieces = data
+    return Row(fields, NameForm(length, name_shown, name_pieces) if length else None)
 
 
 class IndexCollector:
@@ -372,7 +494,7 @@ class IndexCollector:
     def __init__(self, rules: LinkRules, hasher: Hasher, keep: bool = True):
         """`keep`: hold the indexes here (one process); else hand each to its document as JSON
         (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
-        self.rules, self.hasher, self.keep = rules, memoised(hasher), keep
+        self.rules, self.hasher, self.keep = rules, hasher, keep
         self.indexes: list[LinkIndex] = []
         self._segments: list[Segment] = []
 

@@ -1,0 +1,93 @@
+"""The shortcuts that keep linkage cheap must not change what it finds: the keyed hash of pieces,
+the blocking of LINKED_RECORD candidates by shared row facts, and the pruning of full records."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+from prepub_review.decide import linkage
+from prepub_review.decide.linkage import LINKED_RECORD, link
+from prepub_review.decide.linkage_index import (
+    LinkIndex,
+    _canonical,
+    keyed_hasher,
+    link_json,
+    piece_hash,
+    visible_positions,
+)
+from tests.linkage.helpers import RULES, full, indexes, partial
+
+VILLAGES = ["和平村", "东风村", "红旗村", "新华村"]
+
+
+def allowance(entity: str, length: int) -> int:
+    return 5 if entity == "CN_ID_CARD" else 2 if length >= 3 else 1
+
+
+def test_pieces_compare_characters_as_the_audit_trail_does():
+    # ValueKey.digest's reading: full width to ASCII, letters and digits only, upper case
+    assert _canonical("ａｂ-1２·张") == "AB12张"
+    assert _canonical("110105") == "110105" and _canonical("张建明") == "张建明"
+    hasher = keyed_hasher(b"k" * 32)
+    assert piece_hash(hasher, "N", "ＡＢ张", range(3)) == piece_hash(hasher, "N", "ab张", range(3))
+    assert piece_hash(hasher, "N", "AB张", range(3)) != piece_hash(hasher, "N", "AC张", range(3))
+
+
+def test_pieces_are_keyed():
+    material = "CN18P111111000000001111V1101051234"
+    one, two = keyed_hasher(b"1" * 32)(material), keyed_hasher(b"2" * 32)(material)
+    assert one != two and len(one) == 32
+    assert one not in (hashlib.blake2b(material.encode(), digest_size=16).hexdigest(),
+                       hashlib.sha256(material.encode()).hexdigest()[:32])
+    assert keyed_hasher(b"1" * 32)(material) == one
+
+
+def crowd(seed: int):
+    """A masked 王* and many full names 王X with random facts: a bucket far above _FactBlocks.SMALL."""
+    rng = random.Random(seed)
+    items = [partial("lists", "PERSON", "王*", village="和平村", amount="560", household="3", period="2026-10")]
+    for n in range(60):
+        facts = {"village": rng.choice(VILLAGES), "amount": rng.choice(["560", "420"]),
+                 "household": rng.choice(["3", "2"])}
+        if rng.random() < 0.3:
+            facts["period"] = rng.choice(["2026-10", "2026-11"])
+        items.append(full(f"news{n}", "r1", "王" + "建明华国英兰秀玉春红伟芳"[n % 12], **facts))
+    return items
+
+
+def test_blocking_by_shared_facts_finds_what_comparing_every_candidate_finds(monkeypatch):
+    for seed in range(5):
+        items = crowd(seed)
+        blocked = link(indexes(*items), RULES, allowance).links
+        monkeypatch.setattr(linkage._FactBlocks, "SMALL", 10**9)    # every candidate compared
+        everyone = link(indexes(*items), RULES, allowance).links
+        monkeypatch.undo()
+        assert blocked == everyone
+        assert [item.kind for item in blocked if item.kind == LINKED_RECORD]   # the crowd holds matches
+
+
+def test_reading_the_run_leaves_out_only_full_records_no_masked_form_matches():
+    items = crowd(1) + [full("roster", "r9", "李建国", {"CN_ID_CARD": "110105197209126064"}, village="东风村",
+                             amount="300")]
+    data = [(index.path, index.to_json()) for index in indexes(*items)]
+    read = link_json(data)
+    kept = {index.path: len(index.fulls) for index in read}
+    assert kept["roster"] == 0 and sum(kept.values()) > 0
+    everything = [LinkIndex.from_json(d, path) for path, d in data]
+    assert link(read, RULES, allowance).links == link(everything, RULES, allowance).links
+
+
+def test_a_full_name_with_too_few_facts_is_not_indexed_one_with_an_id_is(tmp_path):
+    from prepub_review.linking import SiteLinkage
+    from prepub_review.pipeline import Checker
+
+    table = tmp_path / "名单.csv"
+    table.write_text("序号,姓名,村/社区,身份证号\n1,张建明,和平村,\n2,李建国,和平村,110105197209126064\n",
+                     encoding="utf-8")
+    checker = Checker()
+    site = SiteLinkage(checker.rules, checker.policy).observe(checker)
+    checker.check_file(table)
+    [index] = site.indexes()
+    assert [sorted(f.carries) for f in index.fulls] == [["CN_ID_CARD", "PERSON"]]
+    assert visible_positions("张*明") == frozenset({0, 2})
