@@ -1,9 +1,10 @@
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,3 +71,69 @@ def checker():
     from prepub_review.pipeline import Checker
 
     return Checker()
+
+
+@contextlib.contextmanager
+def shared_folder(tmp_path_factory, name: str) -> Iterator[Path]:
+    """A folder shared by every pytest-xdist worker of this run (the one base temp folder above
+    theirs), held under a lock so whichever worker comes first builds it and the others wait and
+    reuse it. Use it for costly artefacts that identical workers would otherwise each build."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    with FileLock(str(root / f"{name}.lock")):
+        yield root / name
+
+
+@dataclass(frozen=True)
+class PreCommit:
+    """This checkout as a site repository's `.pre-commit-config.yaml` names it, run by real pre-commit.
+
+    The hook environment (a virtualenv with prepub and its dependencies, ~1 min to build) is built
+    once per test run: every test uses the same `PRE_COMMIT_HOME`, repository and rev. (`pre-commit
+    try-repo` would build a new one on every call: it keeps its environments in a temp folder.)"""
+
+    config: Path
+    home: Path
+
+    def run(self, repo: Path, *files: str) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PRE_COMMIT_HOME=str(self.home), NO_COLOR="1")
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--config", str(self.config), "prepub-check", "--verbose",
+             "--files", *files], cwd=repo, capture_output=True, text=True, env=env, timeout=900, check=False)
+
+
+def _commit_snapshot(dest: Path) -> str:
+    """This checkout's working tree (tracked and new, not ignored files) committed into `dest`: the
+    uncommitted changes are what is tested, as `pre-commit try-repo` does. Fixed dates: same tree,
+    same rev."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode("utf-8")
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    env = dict(os.environ, GIT_AUTHOR_NAME="prepub tests", GIT_AUTHOR_EMAIL="tests@example.invalid",
+               GIT_COMMITTER_NAME="prepub tests", GIT_COMMITTER_EMAIL="tests@example.invalid",
+               GIT_AUTHOR_DATE="2026-01-01T00:00:00Z", GIT_COMMITTER_DATE="2026-01-01T00:00:00Z")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "snapshot"]):
+        subprocess.run(["git", *args], cwd=dest, env=env, capture_output=True, check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=dest, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def pre_commit_hook(tmp_path_factory) -> PreCommit:
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    with shared_folder(tmp_path_factory, "pre-commit") as folder:
+        config = folder / ".pre-commit-config.yaml"
+        if not config.exists():
+            (folder / "hooks-repo").mkdir(parents=True)
+            rev = _commit_snapshot(folder / "hooks-repo")
+            repo = json.dumps(str(folder / "hooks-repo"), ensure_ascii=False)   # a YAML string
+            config.write_text(f"repos:\n- repo: {repo}\n  rev: {rev}\n  hooks:\n  - id: prepub-check\n", encoding="utf-8")
+    return PreCommit(config, folder / "home")

@@ -6,16 +6,13 @@ attachment fails the gate and names the page that links it.
 """
 
 import json
-import os
 import random
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests import synth
-from tests.conftest import ROOT
 from tests.site.conftest import KEEP_CONTACT, draft_with_contact, git, prepub
 from tests.site.sitegen import page_html, recipients_xlsx
 
@@ -114,17 +111,13 @@ def test_an_attachment_leak_fails_and_names_the_linking_page(site_repo):
 
 
 @pytest.mark.slow
-def test_precommit_hook_honours_the_approvals_file(site_repo, tmp_path):
+def test_precommit_hook_honours_the_approvals_file(site_repo, tmp_path, pre_commit_hook):
     repo, _ = site_repo
     values = review_and_publish(repo, tmp_path)
     git(repo, "add", ".prepub-approvals.json", "site/xxgk/通知.html")
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), NO_COLOR="1")
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
 
     def hook() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "prepub-check", "--verbose",
-                               "--files", "site/xxgk/通知.html"], cwd=repo, capture_output=True, text=True, env=env,
-                              timeout=900, check=False)
+        return pre_commit_hook.run(repo, "site/xxgk/通知.html")
 
     approved = hook()
     assert approved.returncode == 0, approved.stdout + approved.stderr
