@@ -66,6 +66,15 @@ def run_prepub(*args: str, cwd: Path | None = None, input: str | None = None,
         return Run(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8", "replace"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with a test marked `slow` or `libreoffice` first, each module's tests kept together
+    and in order (their module fixtures are built once): under pytest-xdist a long test started
+    last keeps one worker busy after the other has finished."""
+    slow_modules = {item.module for item in items
+                    if item.get_closest_marker("slow") or item.get_closest_marker("libreoffice")}
+    items.sort(key=lambda item: item.module not in slow_modules)
+
+
 @pytest.fixture(scope="session")
 def checker():
     from prepub_review.pipeline import Checker
