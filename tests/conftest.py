@@ -66,13 +66,56 @@ def run_prepub(*args: str, cwd: Path | None = None, input: str | None = None,
         return Run(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8", "replace"))
 
 
+# Tests that share a costly module or session fixture, run on one pytest-xdist worker so that it is
+# built once, not once per worker (nodeid prefix -> group). Groups are collected first, in this
+# order (longest first), so they start at once. (xdist's own `xdist_group` mark and
+# --dist loadgroup do nothing on pytest 9.2: the nodeid suffix they rely on is no longer
+# writable, pytest-xdist issue 1386.)
+XDIST_GROUPS = {
+    "tests/test_precommit_hook.py": "pre-commit",                                          # PreCommit: ~1 min
+    "tests/site/test_gate_e2e.py::test_precommit_hook_honours_the_approvals_file": "pre-commit",
+    "tests/ocr/test_pictures_cli.py": "ocr-pictures",       # the pictures and their OCR check
+    "tests/cluster/test_dask_cluster.py": "dask-cluster",   # a scheduler and two workers
+    "tests/realworld/test_realworld.py": "realworld-set",
+    "tests/eval/test_evaluation.py": "eval-set",
+    "tests/site/test_reports.py": "site-reports",
+}
+GROUP_ORDER = list(dict.fromkeys(XDIST_GROUPS.values()))
+
+
+def xdist_group(nodeid: str) -> str | None:
+    return next((group for prefix, group in XDIST_GROUPS.items()
+                 if nodeid == prefix or nodeid.startswith((prefix + "::", prefix + "["))), None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n N` (xdist's `load`): as `load`, except that each group of XDIST_GROUPS is one unit of
+    work, sent whole to one worker."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid) or nodeid
+
+    config.option.loadscopereorder = False     # keep the order pytest_collection_modifyitems made
+    return GroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Modules with a test marked `slow` or `libreoffice` first, each module's tests kept together
-    and in order (their module fixtures are built once): under pytest-xdist a long test started
-    last keeps one worker busy after the other has finished."""
+    """The XDIST_GROUPS first, then modules with a test marked `slow` or `libreoffice`, each module's
+    tests kept together and in order (their module fixtures are built once), then the rest: under
+    pytest-xdist a long test started last keeps one worker busy after the other has finished."""
     slow_modules = {item.module for item in items
                     if item.get_closest_marker("slow") or item.get_closest_marker("libreoffice")}
-    items.sort(key=lambda item: item.module not in slow_modules)
+
+    def rank(item: pytest.Item) -> tuple[int, bool]:
+        group = xdist_group(item.nodeid)
+        return (GROUP_ORDER.index(group) if group else len(GROUP_ORDER), item.module not in slow_modules)
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session")

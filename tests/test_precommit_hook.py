@@ -13,7 +13,7 @@ import pytest
 
 from tests import synth
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pre-commit")]   # one hook environment (conftest)
+pytestmark = pytest.mark.slow
 
 
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess:

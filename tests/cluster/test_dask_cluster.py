@@ -18,7 +18,7 @@ from tests.conftest import run_prepub_process as run_prepub
 from tests.read.make_files import PERSON_ID, PERSON_PHONE
 
 pytest.importorskip("distributed", reason="needs the [cluster] extra")
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask-cluster")]   # one cluster, one worker
+pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:

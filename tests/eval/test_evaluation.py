@@ -19,8 +19,6 @@ from tests.eval import scoring
 from tests.eval.scoring import Hit
 from tests.eval.writers import FEATURES
 
-pytestmark = pytest.mark.xdist_group("eval-set")   # the module's set is built once, on one worker
-
 RECALL_TARGETS = {
     "CN_ID_CARD": 0.98, "PHONE_NUMBER": 0.98, "BANK_CARD": 0.98, "EMAIL_ADDRESS": 0.98,
     "PERSON": 0.95, "ADDRESS": 0.95,

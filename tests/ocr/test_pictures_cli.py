@@ -15,8 +15,7 @@ from PIL import Image
 from prepub_review.ocr import available
 from tests.conftest import run_prepub, run_prepub_process
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not available(), reason="needs the [ocr] extra"),
-              pytest.mark.xdist_group("ocr-pictures")]   # one worker builds the pictures and runs `checked`
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not available(), reason="needs the [ocr] extra")]
 KINDS = ("png", "docx", "pdf", "html", "xlsx")
 
 

@@ -12,8 +12,6 @@ import pytest
 from tests.eval import scoring
 from tests.realworld import corpus
 
-pytestmark = pytest.mark.xdist_group("realworld-set")   # the module's set is built once, on one worker
-
 RECALL_TARGETS = {"PERSON": 0.95, "CN_ID_CARD": 0.98, "PHONE_NUMBER": 0.98, "BANK_CARD": 0.98,
                   "EMAIL_ADDRESS": 0.98, "CN_CERTIFICATE": 0.98}
 

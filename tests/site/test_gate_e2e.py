@@ -114,7 +114,6 @@ def test_an_attachment_leak_fails_and_names_the_linking_page(site_repo):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("pre-commit")   # with tests/test_precommit_hook.py: one hook environment
 def test_precommit_hook_honours_the_approvals_file(site_repo, tmp_path, pre_commit_hook):
     repo, _ = site_repo
     values = review_and_publish(repo, tmp_path)

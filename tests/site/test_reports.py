@@ -13,8 +13,6 @@ from tests.conftest import run_prepub
 from tests.site.conftest import git, prepub
 from tests.site.sitegen import make_site, page_html
 
-pytestmark = pytest.mark.xdist_group("site-reports")   # the module's set is built once, on one worker
-
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run"]
