@@ -1,9 +1,10 @@
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +66,126 @@ def run_prepub(*args: str, cwd: Path | None = None, input: str | None = None,
         return Run(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8", "replace"))
 
 
+# Tests that share a costly module or session fixture, run on one pytest-xdist worker so that it is
+# built once, not once per worker (nodeid prefix -> group). Groups are collected first, in this
+# order (longest first), so they start at once. (xdist's own `xdist_group` mark and
+# --dist loadgroup do nothing on pytest 9.2: the nodeid suffix they rely on is no longer
+# writable, pytest-xdist issue 1386.)
+XDIST_GROUPS = {
+    "tests/test_precommit_hook.py": "pre-commit",                                          # PreCommit: ~1 min
+    "tests/site/test_gate_e2e.py::test_precommit_hook_honours_the_approvals_file": "pre-commit",
+    "tests/ocr/test_pictures_cli.py": "ocr-pictures",       # the pictures and their OCR check
+    "tests/cluster/test_dask_cluster.py": "dask-cluster",   # a scheduler and two workers
+    "tests/realworld/test_realworld.py": "realworld-set",
+    "tests/eval/test_evaluation.py": "eval-set",
+    "tests/site/test_reports.py": "site-reports",
+}
+GROUP_ORDER = list(dict.fromkeys(XDIST_GROUPS.values()))
+
+
+def xdist_group(nodeid: str) -> str | None:
+    return next((group for prefix, group in XDIST_GROUPS.items()
+                 if nodeid == prefix or nodeid.startswith((prefix + "::", prefix + "["))), None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n N` (xdist's `load`): as `load`, except that each group of XDIST_GROUPS is one unit of
+    work, sent whole to one worker."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid) or nodeid
+
+    config.option.loadscopereorder = False     # keep the order pytest_collection_modifyitems made
+    return GroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The XDIST_GROUPS first, then modules with a test marked `slow` or `libreoffice`, each module's
+    tests kept together and in order (their module fixtures are built once), then the rest: under
+    pytest-xdist a long test started last keeps one worker busy after the other has finished."""
+    slow_modules = {item.module for item in items
+                    if item.get_closest_marker("slow") or item.get_closest_marker("libreoffice")}
+
+    def rank(item: pytest.Item) -> tuple[int, bool]:
+        group = xdist_group(item.nodeid)
+        return (GROUP_ORDER.index(group) if group else len(GROUP_ORDER), item.module not in slow_modules)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(scope="session")
 def checker():
     from prepub_review.pipeline import Checker
 
     return Checker()
+
+
+@contextlib.contextmanager
+def shared_folder(tmp_path_factory, name: str) -> Iterator[Path]:
+    """A folder shared by every pytest-xdist worker of this run (the one base temp folder above
+    theirs), held under a lock so whichever worker comes first builds it and the others wait and
+    reuse it. Use it for costly artefacts that identical workers would otherwise each build."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    with FileLock(str(root / f"{name}.lock")):
+        yield root / name
+
+
+@dataclass(frozen=True)
+class PreCommit:
+    """This checkout as a site repository's `.pre-commit-config.yaml` names it, run by real pre-commit.
+
+    The hook environment (a virtualenv with prepub and its dependencies, ~1 min to build) is built
+    once per test run: every test uses the same `PRE_COMMIT_HOME`, repository and rev. (`pre-commit
+    try-repo` would build a new one on every call: it keeps its environments in a temp folder.)"""
+
+    config: Path
+    home: Path
+
+    def run(self, repo: Path, *files: str) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PRE_COMMIT_HOME=str(self.home), NO_COLOR="1")
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--config", str(self.config), "prepub-check", "--verbose",
+             "--files", *files], cwd=repo, capture_output=True, text=True, env=env, timeout=900, check=False)
+
+
+def _commit_snapshot(dest: Path) -> str:
+    """This checkout's working tree (tracked and new, not ignored files) committed into `dest`: the
+    uncommitted changes are what is tested, as `pre-commit try-repo` does. Fixed dates: same tree,
+    same rev."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode("utf-8")
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    env = dict(os.environ, GIT_AUTHOR_NAME="prepub tests", GIT_AUTHOR_EMAIL="tests@example.invalid",
+               GIT_COMMITTER_NAME="prepub tests", GIT_COMMITTER_EMAIL="tests@example.invalid",
+               GIT_AUTHOR_DATE="2026-01-01T00:00:00Z", GIT_COMMITTER_DATE="2026-01-01T00:00:00Z")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "snapshot"]):
+        subprocess.run(["git", *args], cwd=dest, env=env, capture_output=True, check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=dest, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def pre_commit_hook(tmp_path_factory) -> PreCommit:
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    with shared_folder(tmp_path_factory, "pre-commit") as folder:
+        config = folder / ".pre-commit-config.yaml"
+        if not config.exists():
+            (folder / "hooks-repo").mkdir(parents=True)
+            rev = _commit_snapshot(folder / "hooks-repo")
+            repo = json.dumps(str(folder / "hooks-repo"), ensure_ascii=False)   # a YAML string
+            config.write_text(f"repos:\n- repo: {repo}\n  rev: {rev}\n  hooks:\n  - id: prepub-check\n", encoding="utf-8")
+    return PreCommit(config, folder / "home")

@@ -18,6 +18,8 @@ from tests.audit.helpers import decided_record, record
 from tests.conftest import ROOT
 from tests.review.helpers import recipients_docx
 
+pytestmark = pytest.mark.slow   # every test runs real processes: scheduled first
+
 CONSOLES = {
     "gbk": {"PYTHONIOENCODING": "gbk"},
     "big5": {"PYTHONIOENCODING": "big5"},

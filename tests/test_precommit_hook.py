@@ -1,20 +1,17 @@
 """The pre-commit hook through the real tools: a real git repository and real `pre-commit`.
 
-`pre-commit try-repo` installs this checkout (working tree included) into pre-commit's own
-environment, exactly as a site repository would get it from `.pre-commit-hooks.yaml`.
+pre-commit installs this checkout (working tree included, see `pre_commit_hook` in conftest) into
+its own environment, exactly as a site repository would get it from `.pre-commit-hooks.yaml`.
 """
 
-import os
 import random
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests import synth
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -39,18 +36,8 @@ def site_repo(tmp_path_factory):
     return repo
 
 
-def try_repo(repo: Path, *files: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PRE_COMMIT_HOME=str(repo.parent / "pre-commit-home"), NO_COLOR="1")
-    bindir = str(Path(sys.executable).parent)
-    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "prepub-check", "--verbose", "--files", *files],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=900, check=False,
-    )
-
-
-def test_hook_passes_a_clean_page_and_blocks_a_leaking_one(site_repo):
-    clean = try_repo(site_repo, "index.html")
+def test_hook_passes_a_clean_page_and_blocks_a_leaking_one(site_repo, pre_commit_hook):
+    clean = pre_commit_hook.run(site_repo, "index.html")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "Passed" in clean.stdout
 
@@ -60,7 +47,7 @@ def test_hook_passes_a_clean_page_and_blocks_a_leaking_one(site_repo):
         "<html><head><meta charset='utf-8'></head><body><table><tr><th>户主姓名</th><th>身份证号</th></tr>"
         f"<tr><td>王建华</td><td>{number}</td></tr></table></body></html>", encoding="utf-8")
     git(site_repo, "add", "gongshi.html")
-    leaking = try_repo(site_repo, "gongshi.html")
+    leaking = pre_commit_hook.run(site_repo, "gongshi.html")
     assert leaking.returncode == 1, leaking.stdout + leaking.stderr
     assert "Failed" in leaking.stdout
     assert "身份证号" in leaking.stdout

@@ -13,6 +13,8 @@ from prepub_review.act.audit import AuditLog, verify
 from tests.audit.helpers import record
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow   # every test runs real processes: scheduled first
+
 WRITER = """
 import sys, time
 from prepub_review.act.audit import AuditLog

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from tests import synth
+from tests.conftest import run_prepub
 
 from prepub_review.detect.base import ATTRS_KEY, VARIANT_KEY
 from prepub_review.detect.recognizers.bank_card import CnBankCardRecognizer
@@ -102,8 +103,8 @@ def test_bad_presidio_arguments_are_a_rules_error(tmp_path):
     bad = "  - class: presidio_analyzer.predefined_recognizers:IbanRecognizer\n    args: {colour: blue}\n"
     (tmp_path / "recognizers.yaml").write_text(listed + bad, encoding="utf-8")
     (tmp_path / "page.txt").write_text("本局地址：和平路1号。", encoding="utf-8")   # a file to check builds the engine
-    result = _prepub("check", "--rules", str(tmp_path), str(tmp_path / "page.txt"))
-    assert result.returncode == 2
+    result = run_prepub("check", "--rules", str(tmp_path), str(tmp_path / "page.txt"))   # in this process: no module list wanted
+    assert result.code == 2
     assert "recognizers.yaml" in result.stderr and "IbanRecognizer" in result.stderr
     assert "Traceback" not in result.stderr
 

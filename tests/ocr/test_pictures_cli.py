@@ -1,5 +1,7 @@
 """Through the `prepub` command: lists that exist only as pixels are found, redacted and verified;
-without OCR they are never a pass."""
+without OCR they are never a pass. The check of all five kinds runs as a real process (the OCR
+extra loaded as a user's run loads it); redact and the re-checks run in this process, so the OCR
+engine is built once per test worker rather than twice per kind."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 from PIL import Image
 
 from prepub_review.ocr import available
-from tests.conftest import run_prepub_process as run_prepub
+from tests.conftest import run_prepub, run_prepub_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not available(), reason="needs the [ocr] extra")]
 KINDS = ("png", "docx", "pdf", "html", "xlsx")
@@ -19,8 +21,8 @@ KINDS = ("png", "docx", "pdf", "html", "xlsx")
 
 @pytest.fixture(scope="module")
 def checked(picture_files):
-    run = run_prepub("check", "--format", "json", "--reveal", *(str(picture_files.files[k]) for k in KINDS),
-                     timeout=600)
+    run = run_prepub_process("check", "--format", "json", "--reveal", *(str(picture_files.files[k]) for k in KINDS),
+                             timeout=600)
     assert run.code == 1, run.stderr
     by_path = {doc["path"]: doc for doc in run.json()["documents"]}
     return {kind: by_path[str(picture_files.files[kind])] for kind in KINDS}
@@ -47,10 +49,10 @@ def test_redacted_copy_rechecks_clean_and_still_opens(picture_files, tmp_path, k
     shutil.copy(picture_files.files[kind], source)
     if kind == "html":
         shutil.copy(picture_files.folder / "名单.png", tmp_path / "名单.png")
-    run = run_prepub("redact", str(source), timeout=600)
+    run = run_prepub("redact", str(source))
     assert run.code == 0, run.stdout + run.stderr
     output = next(p for p in tmp_path.iterdir() if ".去标识化" in p.name and p.suffix == source.suffix)
-    recheck = run_prepub("check", "--format", "json", "--reveal", str(output), timeout=600)
+    recheck = run_prepub("check", "--format", "json", "--reveal", str(output))
     doc = recheck.json()["documents"][0]
     assert doc["verdict"] != "block" and doc["error"] is None, doc
     assert not [f for f in doc["findings"] if f["entity"] == "CN_ID_CARD"]
@@ -78,8 +80,7 @@ def _opens(output, kind):
 
 def test_without_ocr_every_picture_is_review_never_pass(picture_files):
     env = {"PREPUB_OCR": "0"}
-    run = run_prepub("check", "--format", "json", *(str(picture_files.files[k]) for k in KINDS), env=env,
-                     timeout=600)
+    run = run_prepub("check", "--format", "json", *(str(picture_files.files[k]) for k in KINDS), env=env)
     documents = run.json()["documents"]       # and the picture the page links (the site gate adds it)
     assert {d["path"] for d in documents} >= {str(p) for p in picture_files.files.values()}
     assert {d["verdict"] for d in documents} == {"review"}, run.stdout

@@ -2,25 +2,25 @@
 
 A reviewer approves a value through `prepub review --approvals`; the redacted copy then passes the
 gate (check and the pre-commit hook); changing the approved value makes it fail again; a leaking
-attachment fails the gate and names the page that links it.
+attachment fails the gate and names the page that links it. The approval round trip and the hook
+run real processes; the other cases run `prepub` in this process (`run_prepub`), with real git.
 """
 
 import json
-import os
 import random
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests import synth
-from tests.conftest import ROOT
+from tests.conftest import Run, run_prepub
 from tests.site.conftest import KEEP_CONTACT, draft_with_contact, git, prepub
 from tests.site.sitegen import page_html, recipients_xlsx
 
 
-def review_and_publish(repo: Path, tmp_path: Path) -> dict:
+def review_and_publish(repo: Path, tmp_path: Path, prepub: Callable[..., Run] = prepub) -> dict:
     values = draft_with_contact(repo / "drafts" / "通知.html")
     (tmp_path / "keep.yaml").write_text(KEEP_CONTACT, encoding="utf-8")
     done = prepub("review", "drafts/通知.html", "--reviewer", "王审查", "--decisions", str(tmp_path / "keep.yaml"),
@@ -74,12 +74,12 @@ def test_an_approved_value_passes_and_a_changed_one_fails(site_repo, tmp_path):
 
 def test_a_hand_edited_approval_is_stale_never_a_pass(site_repo, tmp_path):
     repo, _ = site_repo
-    review_and_publish(repo, tmp_path)
+    review_and_publish(repo, tmp_path, run_prepub)
     path = repo / ".prepub-approvals.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["approvals"][0]["fingerprint"] = "0" * 32
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    gate = prepub("check", "site/", "-q", "--no-progress", cwd=repo)
+    gate = run_prepub("check", "site/", "-q", "--no-progress", cwd=repo)
     assert gate.code == 1 and "过期的审批 1 条" in gate.stdout
 
 
@@ -89,13 +89,13 @@ def test_an_attachment_leak_fails_and_names_the_linking_page(site_repo):
     (repo / "site/xxgk/gongshi.html").write_text(page_html(
         "临时救助公示", ["现将名单公示如下。"],
         [("../%E9%99%84%E4%BB%B6/%E4%B8%B4%E6%97%B6%E6%95%91%E5%8A%A9%E5%90%8D%E5%8D%95.xlsx", "名单")]), encoding="utf-8")
-    gate = prepub("check", "site/", "-q", "--no-progress", cwd=repo)
+    gate = run_prepub("check", "site/", "-q", "--no-progress", cwd=repo)
     assert gate.code == 1
     assert "由网页发布：site/xxgk/gongshi.html" in gate.stdout
     assert "不得发布  site/xxgk/gongshi.html  ← 附件 site/附件/临时救助名单.xlsx" in gate.stdout
     assert not any(value in gate.stdout for value in secrets)
 
-    sarif = prepub("check", "site/", "--format", "sarif", "--no-progress", cwd=repo)
+    sarif = run_prepub("check", "site/", "--format", "sarif", "--no-progress", cwd=repo)
     results = [r for r in json.loads(sarif.stdout)["runs"][0]["results"]
                if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "site/附件/临时救助名单.xlsx"]
     assert results and all("site/xxgk/gongshi.html" in r["message"]["text"] for r in results)
@@ -104,7 +104,7 @@ def test_an_attachment_leak_fails_and_names_the_linking_page(site_repo):
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "公示")
     (repo / "site/附件/临时救助名单.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
-    changed = prepub("check", "site/", "--changed-since", "HEAD", "--format", "json", "--no-progress", cwd=repo)
+    changed = run_prepub("check", "site/", "--changed-since", "HEAD", "--format", "json", "--no-progress", cwd=repo)
     paths = [d["path"] for d in changed.json()["documents"]]
     assert paths == ["site/xxgk/gongshi.html", "site/附件/临时救助名单.xlsx"]
     # An attachment that cannot be read is an error (exit 2) naming the page that links it.
@@ -114,17 +114,13 @@ def test_an_attachment_leak_fails_and_names_the_linking_page(site_repo):
 
 
 @pytest.mark.slow
-def test_precommit_hook_honours_the_approvals_file(site_repo, tmp_path):
+def test_precommit_hook_honours_the_approvals_file(site_repo, tmp_path, pre_commit_hook):
     repo, _ = site_repo
     values = review_and_publish(repo, tmp_path)
     git(repo, "add", ".prepub-approvals.json", "site/xxgk/通知.html")
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), NO_COLOR="1")
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
 
     def hook() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "prepub-check", "--verbose",
-                               "--files", "site/xxgk/通知.html"], cwd=repo, capture_output=True, text=True, env=env,
-                              timeout=900, check=False)
+        return pre_commit_hook.run(repo, "site/xxgk/通知.html")
 
     approved = hook()
     assert approved.returncode == 0, approved.stdout + approved.stderr
@@ -142,19 +138,19 @@ def test_adopting_a_legacy_site_never_goes_silently_green(site_repo):
     secrets = recipients_xlsx(repo / "site/附件/旧名单.xlsx", random.Random(4), synth.faker(4))
     (repo / "site/old.html").write_text(page_html("旧公示", ["名单如下。"], [("附件/旧名单.xlsx", "名单")]),
                                         encoding="utf-8")
-    adopted = prepub("approvals", "adopt", "site/", "--reviewer", "李登记", "-j", "2", cwd=repo)
+    adopted = prepub("approvals", "adopt", "site/", "--reviewer", "李登记", "-j", "2", cwd=repo)   # a worker pool: a real process
     assert adopted.code == 0, adopted.stdout + adopted.stderr
     entries = json.loads((repo / ".prepub-approvals.json").read_text(encoding="utf-8"))["approvals"]
     assert entries and {e["status"] for e in entries} == {"legacy"}
     assert not any(s in (repo / ".prepub-approvals.json").read_text(encoding="utf-8") for s in secrets)
 
-    gate = prepub("check", "site/", "-q", "--no-progress", cwd=repo)
+    gate = run_prepub("check", "site/", "-q", "--no-progress", cwd=repo)
     assert gate.code == 0, gate.stdout
     assert f"历史遗留待整改 {len(entries)} 项" in gate.stdout and "site/附件/旧名单.xlsx" in gate.stdout
-    report = prepub("check", "site/", "--format", "json", "--no-progress", cwd=repo).json()
+    report = run_prepub("check", "site/", "--format", "json", "--no-progress", cwd=repo).json()
     assert report["summary"]["legacy"] == len(entries)
 
     (repo / "site/附件/旧名单.xlsx").unlink()
-    pruned = prepub("approvals", "prune", cwd=repo)
+    pruned = run_prepub("approvals", "prune", cwd=repo)
     assert pruned.code == 0 and f"已删除 {len(entries)} 条" in pruned.stdout, pruned.stdout + pruned.stderr
     assert json.loads((repo / ".prepub-approvals.json").read_text(encoding="utf-8"))["approvals"] == []

@@ -1,5 +1,6 @@
 """SARIF (validated against the official 2.1.0 schema), the HTML report in real headless Chromium,
---jobs byte-identical, --cache, -o, and a malformed approvals file. Through the `prepub` command."""
+--jobs byte-identical, --cache, -o, and a malformed approvals file. Through the `prepub` command:
+real processes for --jobs (its worker pool) and --cache (its --debug log); the rest in this process."""
 
 import json
 import shutil
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_prepub
 from tests.site.conftest import git, prepub
 from tests.site.sitegen import make_site, page_html
 
@@ -31,7 +33,7 @@ def site(tmp_path_factory):
     approvals = repo / ".prepub-approvals.json"
     approvals.write_text(json.dumps({"version": 1, "salt": "0123456789abcdef0123456789abcdef", "approvals": []}),
                          encoding="utf-8")
-    first = prepub("check", "site", "--format", "json", "--no-progress", "-j", "1", cwd=repo)
+    first = run_prepub("check", "site", "--format", "json", "--no-progress", "-j", "1", cwd=repo)
     [leaky] = [d for d in first.json()["documents"] if d["verdict"] == "block"]
     phone, ident = (next(f for f in leaky["findings"] if f["entity"] == e) for e in ("PHONE_NUMBER", "CN_ID_CARD"))
     entries = [
@@ -50,7 +52,7 @@ def test_sarif_validates_against_the_official_schema(site):
     jsonschema = pytest.importorskip("jsonschema")
     repo, generated = site
     out = repo / "report.sarif"
-    done = prepub("check", "site", "--format", "sarif", "-o", str(out), "--no-progress", cwd=repo)
+    done = run_prepub("check", "site", "--format", "sarif", "-o", str(out), "--no-progress", cwd=repo)
     assert done.code == 1 and done.stdout == ""
     report = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(report, json.loads(SCHEMA.read_text(encoding="utf-8")))
@@ -85,7 +87,7 @@ def test_html_report_opens_in_headless_chromium_without_raw_values(site, tmp_pat
         pytest.skip("chromium not installed (.ci/run installs it)")
     repo, generated = site
     out = tmp_path / "报告.html"
-    done = prepub("check", "site", "--format", "html", "-o", str(out), "--no-progress", cwd=repo)
+    done = run_prepub("check", "site", "--format", "html", "-o", str(out), "--no-progress", cwd=repo)
     assert done.code == 1, done.stderr
     html = out.read_text(encoding="utf-8")
     assert "<link" not in html and " src=" not in html and "@import" not in html and "url(" not in html
@@ -149,7 +151,7 @@ def test_cache_skips_unchanged_files_rebuilds_a_bad_cache_and_holds_no_raw_value
 def test_a_malformed_approvals_file_exits_2_with_file_line_and_key(tmp_path, text, where):
     (tmp_path / "a.html").write_text("<p>公告</p>", encoding="utf-8")
     (tmp_path / "approvals.json").write_text(text, encoding="utf-8")
-    done = prepub("check", "a.html", "--approvals", "approvals.json", cwd=tmp_path)
+    done = run_prepub("check", "a.html", "--approvals", "approvals.json", cwd=tmp_path)
     assert done.code == 2
     assert "approvals.json" in done.stderr and all(w in done.stderr for w in where), done.stderr
     assert "Traceback" not in done.stderr
