@@ -22,7 +22,7 @@ def a_finding() -> Finding:
                    label="电话号码", reason="个人手机号", text="13912345678", location="表格1 第2行",
                    zone=Zone.TABLE, start=3, end=14, score=0.95, recognizer="phone", field="联系电话",
                    record="table1:row2",
-                   context="电话：13912345678，", context_spans=((3, 14, "PHONE_NUMBER"),),
+                   context="电话：13912345678，", context_spans=((3, 14, "PHONE_NUMBER", "mobile"),),
                    attrs={"evidence": "label"}, locator=Locator("table", ("表格", 1, 2, 3), 7, 9),
                    fingerprint="f" * 32, anchor=object())
 
