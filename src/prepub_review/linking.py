@@ -16,7 +16,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from prepub_review.act.audit.build import ValueKey
 from prepub_review.act.redact.visible import strictest_allowance
 from prepub_review.decide.linkage import LinkReport, link, link_findings
 from prepub_review.decide.linkage_index import IndexCollector, LinkIndex, keyed_hasher
@@ -32,8 +31,8 @@ class SiteLinkage:
         self.policy = policy
         self.rules = LinkRules.load(rules)
         # Without a cache the hashes live for one run only: a fresh random key is enough.
-        self.value_key = ValueKey(key if key is not None else secrets.token_bytes(32))
-        self.collector = IndexCollector(self.rules, keyed_hasher(self.value_key.key), keep=keep_indexes)
+        self.key = key if key is not None else secrets.token_bytes(32)
+        self.collector = IndexCollector(self.rules, keyed_hasher(self.key), keep=keep_indexes)
         self.allowance = strictest_allowance(rules)
         self.id_valid = CnIdCardRecognizer(rules).validate_result
 

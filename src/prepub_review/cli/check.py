@@ -107,7 +107,7 @@ class GateRun:
                           self.limits.max_file_bytes // (1 << 20), self.policy.fingerprint_key, self.settings.raw,
                           str(self.cache.directory.resolve()) if self.cache else None,
                           dict(self.cache.context) if self.cache else None,
-                          self.linkage.value_key.key if self.linkage else None)
+                          self.linkage.key if self.linkage else None)
 
     def link(self):
         """The cross-document linkage of every document of the run (None without linkage)."""
