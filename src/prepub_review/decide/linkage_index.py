@@ -280,11 +280,13 @@ def normalise_identifier(text: str) -> str:
 
 def shown_identifier(token: str) -> str:
     """"110105********123X" keeps its check digit X; any other X, x, ×, ＊ is a mask."""
-    chars = []
-    for i, ch in enumerate(token):
-        check_digit = ch in "Xx" and i == len(token) - 1 == 17 and token[i - 1].isdigit()
-        chars.append("X" if check_digit else MASK if ch in TOKEN_MASKS else ch)
-    return "".join(chars)
+    shown = token.translate(_AS_MASK)
+    if len(token) == 18 and token[17] in "Xx" and token[16].isdigit():
+        return shown[:17] + "X"
+    return shown
+
+
+_AS_MASK = str.maketrans(dict.fromkeys(TOKEN_MASKS, MASK))
 
 
 # --- row fields -------------------------------------------------------------------------------
@@ -422,7 +424,8 @@ class _Builder:
                 continue
             for match in MASKED_TOKEN.finditer(seg.text):
                 token = match.group()
-                if sum(ch in TOKEN_MASKS for ch in token) < 2 or sum(ch.isdigit() for ch in token) < 2:
+                masks = sum(token.count(ch) for ch in TOKEN_MASKS)   # the rest of a token are digits
+                if masks < 2 or len(token) - masks < 2:
                     continue
                 overlapping = [f for f in by_location[seg.location]
                                if f.start < match.end() and match.start() < f.end]
