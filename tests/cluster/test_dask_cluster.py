@@ -56,6 +56,21 @@ class Cluster:
         with Client(self.address, timeout="60s") as client:
             client.wait_for_workers(count, timeout=timeout)
 
+    def wait_until_processing(self, name: str, timeout: float = 120) -> int:
+        """How many tasks the worker `name` holds, once it holds any (the scheduler's view)."""
+        from distributed import Client
+
+        with Client(self.address, timeout="60s") as client:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                workers = client.scheduler_info()["workers"]
+                address = next((a for a, info in workers.items() if info.get("name") == name), None)
+                held = len(client.processing().get(address, ())) if address else 0
+                if held:
+                    return held
+                time.sleep(0.02)
+        raise AssertionError(f"worker {name} was given no task within {timeout} s")
+
     def stop(self) -> None:
         """Workers first, then the scheduler: a worker whose scheduler goes away while it closes
         hangs in its close for the whole 20 s timeout (then killed); in this order all exit in < 1 s."""
@@ -132,7 +147,7 @@ def test_a_dying_worker_loses_no_file(tmp_path, backlog):
         remote = subprocess.Popen([sys.executable, "-m", "prepub_review", "check", "--format", "json",
                                    "--files-from", str(listing), "--dask-scheduler", cluster.address],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        time.sleep(2.0)           # the workers are building their checkers for the first tasks
+        cluster.wait_until_processing("w2")   # killed while it holds files of this run (fails if it never does)
         os.killpg(doomed.pid, signal.SIGKILL)
         out, err = remote.communicate(timeout=600)
         assert out.decode("utf-8") == local.stdout, err.decode("utf-8", "replace")
