@@ -19,6 +19,10 @@ as_cluster_owner() {
 start_test_postgres() {
   local port=${1:-55432} bin
   bin=$(pg_bin_dir) || { echo "PostgreSQL is not installed" >&2; return 1; }
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port on 127.0.0.1 is already in use (a cluster left running?): set PREPUB_TEST_PG_PORT to another" >&2
+    return 1
+  fi
   TEST_PG_DIR=$(mktemp -d /tmp/prepub-pg.XXXXXX)
   [ "$(id -u)" = 0 ] && chown postgres "$TEST_PG_DIR"
   as_cluster_owner "$bin/initdb" -D "$TEST_PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -27,7 +31,8 @@ start_test_postgres() {
     'host all all 127.0.0.1/32 trust' 'local all all trust' > '$TEST_PG_DIR/data/pg_hba.conf'"
   # fsync off: a throwaway cluster; the kill -9 tests kill the client, not the server.
   as_cluster_owner "$bin/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/log" -w -o \
-    "-p $port -c listen_addresses=127.0.0.1 -k $TEST_PG_DIR -c fsync=off -c max_connections=200" start >/dev/null
+    "-p $port -c listen_addresses=127.0.0.1 -k $TEST_PG_DIR -c fsync=off -c max_connections=200" start >/dev/null ||
+    { echo "the test PostgreSQL did not start; its log:" >&2; cat "$TEST_PG_DIR/log" >&2; return 1; }
   export TEST_PG_DIR
   export PREPUB_TEST_PG_DSN="postgresql://postgres@127.0.0.1:$port/postgres"
 }
