@@ -136,6 +136,7 @@ def current_rss_mb() -> float:
 def measure_scale(documents: int, list_share: float, rows: int) -> dict:
     from prepub_review.act.redact.visible import strictest_allowance
     from prepub_review.decide.linkage_rules import LinkRules
+    from prepub_review.decide.policy import Policy
     from prepub_review.rules_loader import RulesSource
 
     rules = RulesSource()
@@ -146,7 +147,7 @@ def measure_scale(documents: int, list_share: float, rows: int) -> dict:
     held = current_rss_mb() - rss_before
     serialised = sum(len(json.dumps(index.to_json(), ensure_ascii=False).encode()) for index in indexes)
     started = time.perf_counter()
-    report = link(indexes, LinkRules.load(rules), strictest_allowance(rules))
+    report = link(indexes, LinkRules.load(rules), strictest_allowance(rules, Policy.load(rules)))
     linked = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before
     partials = sum(len(index.partials) for index in indexes)

@@ -33,7 +33,7 @@ class SiteLinkage:
         # Without a cache the hashes live for one run only: a fresh random key is enough.
         self.key = key if key is not None else secrets.token_bytes(32)
         self.collector = IndexCollector(self.rules, keyed_hasher(self.key), keep=keep_indexes)
-        self.allowance = strictest_allowance(rules)
+        self.allowance = strictest_allowance(rules, policy)
         self.id_valid = CnIdCardRecognizer(rules).validate_result
 
     def observe(self, checker) -> SiteLinkage:

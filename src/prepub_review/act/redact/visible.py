@@ -17,6 +17,7 @@ from prepub_review.rules_loader import RulesSource
 
 SAMPLE_NAME = "甲乙丙丁戊己庚辛" * 4      # no compound surname among these
 SAMPLE_DIGITS = "1234567890" * 4        # longer than any identifier (labelled account numbers run past 19)
+AS_DISPLAYED = Action("mask", style="display")
 
 
 def visible_positions(action: Action, length: int, display: MaskSpec = MaskSpec(0, 0)) -> frozenset[int]:
@@ -37,7 +38,7 @@ def visible_positions(action: Action, length: int, display: MaskSpec = MaskSpec(
 
 def displayed_positions(spec: MaskSpec, length: int) -> frozenset[int]:
     """Positions of a `length`-character value that a report shows (rules/policy `mask`)."""
-    return frozenset(i for i, ch in enumerate(mask_value(SAMPLE_DIGITS[:length], spec)) if ch != MASK_CHAR)
+    return visible_positions(AS_DISPLAYED, length, spec)
 
 
 def shipped_profiles(rules: RulesSource) -> list[Profile]:
@@ -49,11 +50,11 @@ def profile_action(profile: Profile, entity: str, variant: str = "") -> Action:
     return profile.action_for(entity, variant, "block")
 
 
-def strictest_allowance(rules: RulesSource) -> Callable[[str, int], int]:
+def strictest_allowance(rules: RulesSource, policy: Policy) -> Callable[[str, int], int]:
     """(entity, length) -> how many characters the strictest profile that shows the entity at all
-    leaves visible (a profile that drops it sets no shape; if every profile drops it, 0)."""
+    leaves visible (a profile that drops it sets no shape; if every profile drops it, 0). `policy`
+    says how reports display each entity, which a `style: display` mask publishes."""
     profiles = shipped_profiles(rules)
-    policy = Policy.load(rules)
     cache: dict[tuple[str, int], int] = {}
 
     def allowance(entity: str, length: int) -> int:
