@@ -12,15 +12,20 @@ from lxml import etree
 
 from prepub_review.formats.base import Limits
 from prepub_review.formats.edits import Cleaning, Edit
-from prepub_review.formats.ooxml.package import CORE_PROPERTIES, NS, PICTURE_SUFFIXES, OoxmlPackage, qn
+from prepub_review.formats.ooxml.package import APP_PROPERTIES, CORE_PROPERTIES, NS, PICTURE_SUFFIXES, OoxmlPackage, qn
 from prepub_review.models import Zone
 
 CONTENT_TYPES = "[Content_Types].xml"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PERSONAL_CORE = (("dc", "creator"), ("cp", "lastModifiedBy"))
-PERSONAL_APP = ("Company", "Manager")
 KEPT_PROPERTY_LABELS = frozenset(label for _p, name, label in CORE_PROPERTIES
                                  if (_p, name) not in PERSONAL_CORE)   # title, subject... stay
+# part -> (element tag, label as the reader reports it) of the properties that name a person or employer
+PERSONAL_PROPERTIES = {
+    "docProps/core.xml": tuple((qn(f"{prefix}:{name}"), label) for prefix, name, label in CORE_PROPERTIES
+                               if (prefix, name) in PERSONAL_CORE),
+    "docProps/app.xml": tuple((f"{{{NS['ep']}}}{name}", label) for name, label in APP_PROPERTIES),
+}
 
 
 def is_cleared_property(place) -> bool:
@@ -94,22 +99,16 @@ class EditablePackage(OoxmlPackage):
     def clear_personal_properties(self) -> list[str]:
         """Empty author/last-modified-by/company/manager and drop custom properties; labels of what changed."""
         cleared = []
-        if self.has("docProps/core.xml"):
-            core = self.parse("docProps/core.xml")
-            for prefix, name in PERSONAL_CORE:
-                for elem in core.iter(qn(f"{prefix}:{name}")):
+        for part, properties in PERSONAL_PROPERTIES.items():
+            if not self.has(part):
+                continue
+            tree = self.parse(part)
+            for tag, label in properties:
+                for elem in tree.iter(tag):
                     if (elem.text or "").strip():
                         elem.text = ""
-                        cleared.append({"creator": "作者", "lastModifiedBy": "最后修改者"}[name])
-                        self.dirty.add("docProps/core.xml")
-        if self.has("docProps/app.xml"):
-            app = self.parse("docProps/app.xml")
-            for name in PERSONAL_APP:
-                for elem in app.iter(f"{{{NS['ep']}}}{name}"):
-                    if (elem.text or "").strip():
-                        elem.text = ""
-                        cleared.append({"Company": "单位", "Manager": "经理"}[name])
-                        self.dirty.add("docProps/app.xml")
+                        cleared.append(label)
+                        self.dirty.add(part)
         if self.has("docProps/custom.xml"):
             custom = self.parse("docProps/custom.xml")
             if len(custom):
