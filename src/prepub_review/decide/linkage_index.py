@@ -32,7 +32,7 @@ from prepub_review.text import normalize_width
 
 INDEX_VERSION = 2        # 2: keyed BLAKE2b pieces, rows written once
 MASK = "*"
-HASH_CHARS = 32          # 128 bits of the HMAC are plenty for equality tests
+HASH_CHARS = 32          # 128 bits of the keyed hash (hex) are plenty for equality tests
 NEAR_PERSON = 40         # an identifier in prose belongs to the nearest name within so many characters
 MAX_CELL = 200           # table cells longer than this are not row fields
 FULL_VARIANTS = {
