@@ -137,3 +137,23 @@ def test_line_box_is_the_union_of_its_characters_boxes(tmp_path):
         document.close()
     assert [(s.anchor.page, *s.anchor.box) for s in lines] == expected
     assert all(right > left and top > bottom for _page, left, bottom, right, top in expected)
+
+
+def test_line_boxes_are_measured_only_when_asked_for_and_equal_the_writers(tmp_path, monkeypatch):
+    """`prepub check` reads no char boxes (a pdfium call per character); a box asked for later is
+    measured on its page then, once, and equals the box the writer's reading measures at once."""
+    from prepub_review.formats.pdf import reader as pdf_reader
+
+    path = write(tmp_path, "b.pdf", pdf_bytes([PAGE_ONE, [f"联系电话：{PERSON_PHONE}", "第二行"]]))
+    measured = []
+    line_boxes = pdf_reader._line_boxes
+    monkeypatch.setattr(pdf_reader, "_line_boxes", lambda *args: measured.append(1) or line_boxes(*args))
+    lazy = [s.anchor for s in read(path, Limits()) if s.zone != Zone.PROPERTY]
+    assert measured == []
+    lazy_boxes = [(a.page, a.line, a.box) for a in lazy]
+    assert len(measured) == 2                     # one measuring per page, kept for its other lines
+    eager = [s.anchor for s in read(path, Limits(), measure_boxes=True) if s.zone != Zone.PROPERTY]
+    assert len(measured) == 4
+    assert [(a.page, a.line, a.box) for a in eager] == lazy_boxes
+    assert all(box is not None for _page, _line, box in lazy_boxes)
+    assert eager == lazy                          # anchors compare by page and line, not by how measured

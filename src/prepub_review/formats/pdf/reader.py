@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -47,6 +48,25 @@ ANNOTATION_KEYS = (("Contents", Zone.COMMENT, None), ("V", Zone.BODY, "表单字
 DIGIT_PIECE = re.compile(r"(?<![0-9A-Za-z])\d+[Xx]?(?![0-9A-Za-z])")
 JOINED_LENGTHS = frozenset({15, 16, 17, 18, 19})
 MIN_HEAD_DIGITS = 6
+Box = tuple[float, float, float, float]
+
+
+class PageBoxes:
+    """The line boxes of one page (`_line_boxes`), measured when first asked for: only the redactor
+    uses them, and measuring costs a pdfium call per character, so `prepub check` never pays it.
+    Measured later, the page is opened again from `path`; a writer (which reads the file it then
+    edits) passes `boxes` measured while reading instead."""
+
+    __slots__ = ("path", "page", "_boxes")
+
+    def __init__(self, path: Path, page: int, boxes: dict[int, Box] | None = None):
+        self.path, self.page, self._boxes = path, page, boxes
+
+    def of(self, start: int) -> Box | None:
+        """The box of the line that starts at offset `start` of the page's text."""
+        if self._boxes is None:
+            self._boxes = _measure_page(self.path, self.page)
+        return self._boxes.get(start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +75,12 @@ class PdfLineAnchor:
 
     page: int                  # 0-based
     line: int                  # 1-based, as in the location
-    box: tuple[float, float, float, float] | None
+    start: int                 # offset of the line in the page's text
+    boxes: PageBoxes = dataclass_field(compare=False, repr=False)
+
+    @property
+    def box(self) -> Box | None:
+        return self.boxes.of(self.start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +120,14 @@ class PdfBookmarkAnchor:
     index: int                 # 0-based, depth-first order of the outline
 
 
-def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
+def read(path: Path, limits: Limits, *, measure_boxes: bool = False) -> Iterator[ReaderItem]:
+    """The document's items; line anchors measure their boxes when first asked, or while reading
+    with `measure_boxes` (the writer's reading: it edits the file it read)."""
     document = _open(path)
     try:
         yield from _properties(document)
         for index in range(len(document)):
-            yield from _page(document, index)
+            yield from _page(document, index, path, measure_boxes)
         yield from _attachments(document)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
@@ -135,20 +162,19 @@ def _properties(document: pdfium.PdfDocument) -> Iterator[Segment]:
                           anchor=PdfBookmarkAnchor(order), locator=Locator("bookmark", (order + 1,)))
 
 
-def _page(document: pdfium.PdfDocument, index: int) -> Iterator[ReaderItem]:
+def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: bool) -> Iterator[ReaderItem]:
     number = index + 1
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
-            boxes = _line_boxes(textpage, text)
+            boxes = PageBoxes(path, index, _line_boxes(textpage, text) if measure_boxes else None)
         finally:
             textpage.close()
         lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
                  if line]
-        line_anchors = [PdfLineAnchor(index, n, boxes.get(start))
-                        for n, (_line, start) in enumerate(lines, start=1)]
+        line_anchors = [PdfLineAnchor(index, n, start, boxes) for n, (_line, start) in enumerate(lines, start=1)]
         for line_number, (line, _start) in enumerate(lines, start=1):
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
             yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=line_anchors[line_number - 1],
@@ -186,7 +212,24 @@ def _raw_lines(text: str) -> Iterator[re.Match]:
     return re.finditer(rf"(?:(?!{LINE_BREAK.pattern}).)+", text, re.DOTALL)
 
 
-def _line_boxes(textpage: pdfium.PdfTextPage, text: str) -> dict[int, tuple[float, float, float, float]]:
+def _measure_page(path: Path, index: int) -> dict[int, Box]:
+    """`_line_boxes` of page `index` of the PDF at `path`, opened again for it."""
+    document = _open(path)
+    try:
+        page = document[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                return _line_boxes(textpage, textpage.get_text_range())
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+    finally:
+        document.close()
+
+
+def _line_boxes(textpage: pdfium.PdfTextPage, text: str) -> dict[int, Box]:
     """Line start offset -> the union of its characters' boxes. pdfium's text has one character per
     character index; if that ever does not hold, no boxes (the redactor then searches the page).
     (textpage.get_charbox without its per-call wrapping: a page has thousands of characters.)"""

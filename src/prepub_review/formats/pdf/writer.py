@@ -82,7 +82,7 @@ class PdfDocument:
         self.doc.close()
 
     def items(self) -> Iterator[ReaderItem]:
-        for item in pdf_reader.read(self.path, self.limits):
+        for item in pdf_reader.read(self.path, self.limits, measure_boxes=True):
             if isinstance(item, Notice) and item.code == UNMAPPED_NOTICE and self.unmapped is None:
                 self.unmapped = item.location
             yield item
