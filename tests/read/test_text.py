@@ -174,3 +174,54 @@ def test_bad_bytes_inside_and_at_the_end_give_both_notices(tmp_path):
     data = head + b"bad \xff byte\n" + "末行".encode()[:-1]
     notices = [item for item in segments(write(tmp_path, "a.txt", data)) if isinstance(item, Notice)]
     assert [(n.location, "文件末尾不完整" in n.detail) for n in notices] == [("第2001行", False), ("第2002行", True)]
+
+
+def _sniffing_samples() -> list[str]:
+    """CSV heads of the shapes a sniffer meets: clean tables with each delimiter, a title line over
+    the table, ragged rows, quoted cells, two delimiters in every line, spaces after the delimiter,
+    a table longer than one ten-line chunk, and text that is no table at all."""
+    rows = [f"{n},张{n},{PERSON_ID},{PERSON_PHONE}" for n in range(1, 40)]
+    samples = ["序号,姓名,身份证号,电话\n" + "\n".join(rows)]
+    samples += [sample.replace(",", delimiter) for sample in samples[:1] for delimiter in ";\t|"]
+    samples.append("2024年低保名单\n\n" + samples[0])
+    samples.append("标题;说明\n" + "\n".join(f"{n},{n};x" if n % 3 else f"{n};{n},y" for n in range(30)))
+    samples.append("a,b;c\n" * 25)
+    samples.append("a, b, c\n1, 2, 3\n4, 5, 6")
+    samples.append('"姓名","地址"\n"张三","杭州,西湖"\n"李四","宁波"')
+    samples.append("\n".join(f"{n}|{n},{n};{n}" + ("," * (n % 4)) for n in range(60)))
+    samples.append("\n".join("x" * n for n in range(1, 30)))
+    samples.append("")
+    samples.append("一行，没有分隔符")
+    samples.append("a\tb\tc\n1\t2\n3\t4\t5\t6\n" * 8)
+    return samples
+
+
+@pytest.mark.parametrize("sample", _sniffing_samples())
+def test_csv_sniffer_guesses_the_delimiter_as_the_standard_sniffer_does(sample):
+    import csv
+
+    from prepub_review.formats.text.reader import CSV_DELIMITERS, CsvSniffer
+
+    def dialect(sniffer):
+        try:
+            found = sniffer.sniff(sample, delimiters=CSV_DELIMITERS)
+        except csv.Error as exc:
+            return str(exc)
+        return found.delimiter, found.skipinitialspace, found.quotechar, found.doublequote
+
+    for delimiters in (CSV_DELIMITERS, None):
+        assert CsvSniffer()._guess_delimiter(sample, delimiters) == csv.Sniffer()._guess_delimiter(sample, delimiters)
+    assert dialect(CsvSniffer()) == dialect(csv.Sniffer())
+
+
+def test_csv_sniffer_replaces_the_standard_delimiter_guess(tmp_path, monkeypatch):
+    """The standard sniffer calls _guess_delimiter; if it stopped doing so, the cheaper guess would
+    silently go unused."""
+    from prepub_review.formats.text import reader as text_reader
+
+    guesses = []
+    guess = text_reader.guess_delimiter
+    monkeypatch.setattr(text_reader, "guess_delimiter", lambda *args: guesses.append(1) or guess(*args))
+    path = write(tmp_path, "a.csv", "姓名;电话\n张三;13800000000\n李四;13900000000\n".encode())
+    assert [s.text for s in read(path, Limits())] == ["姓名", "电话", "张三", "13800000000", "李四", "13900000000"]
+    assert guesses == [1]
