@@ -17,10 +17,8 @@ were deleted or hidden still show up together with the rest of the number.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from dataclasses import field as dc_field
 from pathlib import Path
 
 from lxml import etree
@@ -97,9 +95,10 @@ class TextAnchor:
 
 # -- text of one paragraph ----------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Piece:
-    """Text of one run (or part of a run) with what the author did to it."""
+    """Text of one run (or part of a run) with what the author did to it. (Not frozen, though never
+    changed: a frozen dataclass is four times slower to make, and a document has one per run.)"""
 
     text: str
     deleted_by: str | None = None     # None: not deleted; "" deleted by an unknown author
@@ -204,11 +203,15 @@ class _Place:
     zone: Zone
     field: str | None = None
     record: str | None = None
-    tables: itertools.count = dc_field(default_factory=lambda: itertools.count(1))
     address: tuple[str | int, ...] = ()   # structured: ("表格", 1, 3, 2) = table 1, row 3, column 2
+    tables: int = 0                        # tables met so far directly in this container
 
     def inner(self, location: str, **changes) -> _Place:
-        return replace(self, kind="other", location=location, tables=itertools.count(1), **changes)
+        return replace(self, kind="other", location=location, tables=0, **changes)
+
+    def next_table(self) -> int:
+        self.tables += 1
+        return self.tables
 
     def locator(self, body_paragraph: int) -> Locator:
         if self.kind == "body":
@@ -216,8 +219,8 @@ class _Place:
         return Locator("table" if self.kind == "cell" else self.zone.value, self.address)
 
 
-@dataclass(frozen=True, slots=True)
-class _Cell:
+@dataclass(slots=True)
+class _Cell:                       # never changed; not frozen only to be cheaper to make (one per cell)
     column: int                    # 0-based grid column where the cell starts
     span: int
     continues_merge: bool          # a vMerge continuation: the cell above already holds the content
@@ -318,14 +321,21 @@ class DocxWalker:
             self.body_paragraphs += 1
             location = f"第{self.body_paragraphs}段"
             zone = Zone.TOP if self.body_paragraphs <= TOP_PARAGRAPHS else Zone.BODY
-        joined = "".join([piece.text for piece in pieces if piece.deleted_by is None and not piece.hidden])
-        visible = joined.strip()
+        if len(pieces) == 1 and pieces[0].visible and pieces[0].element is not None:
+            # Most paragraphs (a table cell's) are one plain run: the general case below, in one step.
+            joined = pieces[0].text
+            visible = joined.strip()
+            anchor = TextAnchor(((pieces[0].element, len(joined.lstrip()) - len(joined)),)) if visible else None
+            deleted = hidden = False
+        else:
+            joined = "".join([piece.text for piece in pieces if piece.deleted_by is None and not piece.hidden])
+            visible = joined.strip()
+            anchor = self._anchor(pieces, len(joined) - len(joined.lstrip())) if visible else None
+            deleted, hidden = _marks(pieces)
         if visible:
-            anchor = self._anchor(pieces, len(joined) - len(joined.lstrip()))
             segments.append(Segment(visible, location, zone, place.field, place.record, anchor=anchor,
                                     locator=place.locator(self.body_paragraphs)))
         prefix = f"{location} " if location else ""
-        deleted, hidden = _marks(pieces)
         if deleted:
             for text, author in marked_spans(pieces, lambda p: p.inserted_by is None,
                                              lambda p: p.deleted_by is not None, lambda p: p.deleted_by, widen=True):
@@ -444,7 +454,7 @@ class DocxWalker:
 
     # -- tables -------------------------------------------------------------------------------
     def _table(self, table: etree._Element, place: _Place) -> Iterator[Segment]:
-        number = next(place.tables)
+        number = place.next_table()
         label = f"{place.location} > 表格{number}" if place.location else f"表格{number}"
         rows = [_row_cells(row) for row in _children(table, W_TR)]
         header_rows, fields = self._header(rows)
@@ -590,8 +600,12 @@ def _first_children(parent: etree._Element, tags: tuple[str, ...]) -> dict[str, 
 
 
 def _child(parent: etree._Element, tag: str) -> etree._Element | None:
-    """parent.find(tag) for one plain tag, without lxml's ElementPath machinery (several times faster)."""
-    return next(parent.iterchildren(tag), None)
+    """parent.find(tag) for one plain tag, without lxml's ElementPath machinery (several times faster;
+    a plain loop beats iterchildren(tag) too, on the few children of a property element)."""
+    for child in parent:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _first_grandchild(parent: etree._Element, child_tag: str, tag: str) -> etree._Element | None:
