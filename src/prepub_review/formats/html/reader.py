@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as default
 from pathlib import Path
+from typing import NamedTuple
 
 import lxml.html
 from lxml import etree
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import Limits, ReaderItem, placed
+from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.text.reader import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
 
@@ -139,17 +140,13 @@ def parse_page(data: bytes) -> tuple[etree._Element, Iterator[ReaderItem]]:
 
 
 def _placed(items: Iterator[_Found]) -> Iterator[ReaderItem]:
-    """The walker's segments with their anchors (place in reading order) and Locators."""
+    """The walker's texts as segments, with their anchors (place in reading order) and Locators.
+    Every HTML location is "第N行 <element path>"; the Locator holds line and path apart."""
     for order, (found, node, attribute) in enumerate(items):
         anchor = HtmlAnchor(node, attribute, order) if node is not None else None
-        yield placed(found, anchor, _locator(found))
-
-
-def _locator(segment: Segment) -> Locator:
-    """Every HTML location is "第N行 <element path>"; the Locator holds them apart."""
-    line, _, path = segment.location.partition("行 ")
-    number = int(line[1:]) if line[1:].isdigit() else None
-    return Locator(segment.zone.value, (path,) if path else (), line=number)
+        yield Segment(found.text, _location(found.line, found.path), found.zone, found.field, found.record,
+                      locator=Locator(found.zone.value, (found.path,) if found.path else (), line=found.line),
+                      anchor=anchor)
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -170,7 +167,18 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return data.decode(codec, errors="replace"), codec
 
 
-_Found = tuple[Segment, etree._Element | None, str | None]   # a segment, the node and attribute holding it
+class _Text(NamedTuple):
+    """A segment's text and place before it is a Segment (made once, with its anchor, in _placed)."""
+
+    text: str
+    line: int                  # source line
+    path: str                  # element path, e.g. "html>body>p[2]" (" 注释"/" 脚本" after it for those)
+    zone: Zone
+    field: str | None = None
+    record: str | None = None
+
+
+_Found = tuple[_Text, etree._Element | None, str | None]   # a text, the node and attribute holding it
 
 
 @dataclass
@@ -289,10 +297,10 @@ class _HtmlWalker:
                 self.top_left -= 1
                 if zone == Zone.BODY:
                     zone = Zone.TOP
-            yield (Segment(line_text, _location(block.line, block.path), zone, block.field, block.record),
+            yield (_Text(line_text, block.line, block.path, zone, block.field, block.record),
                    block.element, None)
 
-    def _with_anchor(self, segments: Iterator[Segment], node: etree._Element,
+    def _with_anchor(self, segments: Iterator[_Text], node: etree._Element,
                      attribute: str | None = None) -> Iterator[_Found]:
         for segment in segments:
             yield segment, node, attribute
@@ -318,44 +326,44 @@ class _HtmlWalker:
             yield segment, el, attribute
 
     def _attribute_segments(self, el: etree._Element, tag: str, path: str, line: int,
-                            hidden: bool) -> Iterator[Segment]:
+                            hidden: bool) -> Iterator[_Text]:
         if not tag:
             return
         if tag == "meta":
             name = el.get("name") or el.get("property") or el.get("http-equiv") or el.get("itemprop")
             content = _normalize(el.get("content") or "")
             if name and content:
-                yield Segment(content, _location(line, path), Zone.PROPERTY, field=name)
+                yield _Text(content, line, path, Zone.PROPERTY, field=name)
             return
         for attr in ("title", "alt"):
             value = _normalize(el.get(attr) or "")
             if value:
-                yield Segment(value, _location(line, path), Zone.PROPERTY, field=attr)
+                yield _Text(value, line, path, Zone.PROPERTY, field=attr)
         for attr, raw in el.attrib.items():
             if attr.lower().startswith("data-") and (value := _normalize(raw)):
-                yield Segment(value, _location(line, path), Zone.HIDDEN, field=attr)
+                yield _Text(value, line, path, Zone.HIDDEN, field=attr)
         if tag == "input" and (value := _normalize(el.get("value") or "")):
             name = el.get("name") or el.get("id") or "value"
             zone = Zone.HIDDEN if hidden else Zone.BODY
-            yield Segment(value, _location(line, path), zone, field=name)
+            yield _Text(value, line, path, zone, field=name)
 
 
-def _property(value: str, name: str, path: str, line: int) -> Iterator[Segment]:
+def _property(value: str, name: str, path: str, line: int) -> Iterator[_Text]:
     if value:
-        yield Segment(value, _location(line, path), Zone.PROPERTY, field=name)
+        yield _Text(value, line, path, Zone.PROPERTY, field=name)
 
 
-def _comment(node: etree._Element, path: str) -> Iterator[Segment]:
+def _comment(node: etree._Element, path: str) -> Iterator[_Text]:
     text = node.text or ""
     # libxml2 gives a comment the line where it ends.
     first_line = max(1, (node.sourceline or 1) - text.count("\n"))
     for offset, raw in enumerate(text.split("\n")):
         text = _normalize(raw)
         if text:
-            yield Segment(text, _location(first_line + offset, f"{path} 注释"), Zone.COMMENT)
+            yield _Text(text, first_line + offset, f"{path} 注释", Zone.COMMENT)
 
 
-def _script_strings(el: etree._Element, path: str) -> Iterator[Segment]:
+def _script_strings(el: etree._Element, path: str) -> Iterator[_Text]:
     """String literals with Chinese text or long digit runs; `field` is the key they are assigned to."""
     code = el.text or ""
     first_line = el.sourceline or 1
@@ -369,7 +377,7 @@ def _script_strings(el: etree._Element, path: str) -> Iterator[Segment]:
         for offset, raw in enumerate(literal.split("\n")):
             text = _normalize(raw)
             if text:
-                yield Segment(text, _location(line + offset, f"{path} 脚本"), Zone.SCRIPT,
+                yield _Text(text, line + offset, f"{path} 脚本", Zone.SCRIPT,
                               field=key.group(1) if key else None)
 
 
