@@ -27,12 +27,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import Limits, ReaderItem, placed
+from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HeaderCell, HeaderFinder
 
 HEAD_SAMPLE_BYTES = 256 * 1024
@@ -220,22 +221,39 @@ def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
     """Lines of a .txt/.md file, or rows of a .csv file (by extension); each segment carries a
     `LineAnchor` (for the writer) and a Locator (line, and column for a table cell)."""
     for order, item in enumerate(_read_items(path)):
-        if isinstance(item, Notice):
-            yield item
-        else:
-            yield placed(item, LineAnchor(item.locator.line, order))
+        yield item if isinstance(item, Notice) else _segment(item, order)
 
 
-def _line_segment(text: str, number: int, zone: Zone) -> Segment:
-    return Segment(text, f"第{number}行", zone, locator=Locator("line", (), line=number))
+class _Text(NamedTuple):
+    """A line's or a table cell's text and place, before it is a Segment (made once, in _segment)."""
+
+    text: str
+    line: int                       # physical line where the text starts
+    zone: Zone
+    column: int | None = None       # a table cell's column
+    field: str | None = None        # a table cell's column header
 
 
-def _cell_segment(text: str, number: int, column: int, field: str | None) -> Segment:
-    return Segment(text, f"第{number}行 第{column}列", Zone.TABLE, field=field, record=f"第{number}行",
-                   locator=Locator("cell", (number, column), line=number, column=column))
+def _line_segment(text: str, number: int, zone: Zone) -> _Text:
+    return _Text(text, number, zone)
 
 
-def _read_items(path: Path) -> Iterator[ReaderItem]:
+def _cell_segment(text: str, number: int, column: int, field: str | None) -> _Text:
+    return _Text(text, number, Zone.TABLE, column, field)
+
+
+def _segment(found: _Text, order: int) -> Segment:
+    number, column = found.line, found.column
+    anchor = LineAnchor(number, order)
+    if column is None:
+        return Segment(found.text, f"第{number}行", found.zone, locator=Locator("line", (), line=number),
+                       anchor=anchor)
+    record = f"第{number}行"
+    return Segment(found.text, f"{record} 第{column}列", found.zone, found.field, record,
+                   locator=Locator("cell", (number, column), line=number, column=column), anchor=anchor)
+
+
+def _read_items(path: Path) -> Iterator[_Text | Notice]:
     encoding = detect_encoding(path)
     if encoding is None:
         raise ReadError("无法识别文本文件的字符编码（不是 UTF-8/UTF-16/GB18030/Big5），无法审查",
@@ -253,7 +271,7 @@ def open_text(path: Path, encoding: DetectedEncoding, *, newline: str | None = N
     return io.TextIOWrapper(raw, encoding=encoding.codec, errors="replace", newline=newline)
 
 
-def _read_lines(path: Path, encoding: DetectedEncoding, *, markdown: bool) -> Iterator[ReaderItem]:
+def _read_lines(path: Path, encoding: DetectedEncoding, *, markdown: bool) -> Iterator[_Text | Notice]:
     table = _MarkdownTable() if markdown else None
     bad_lines: list[int] = []
     last_line = ""
@@ -338,7 +356,7 @@ class _MarkdownTable:
         self.header = None
         self.pending_header = None
 
-    def feed(self, line: str, number: int) -> list[Segment] | None:
+    def feed(self, line: str, number: int) -> list[_Text] | None:
         """Segments for a table line, or None if `line` is not part of a table."""
         if not line.startswith("|"):
             self.end()
@@ -356,7 +374,7 @@ class _MarkdownTable:
                 for col, cell in enumerate(cells, start=1) if cell]
 
 
-def _read_csv(path: Path, encoding: DetectedEncoding) -> Iterator[ReaderItem]:
+def _read_csv(path: Path, encoding: DetectedEncoding) -> Iterator[_Text | Notice]:
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     dialect = _csv_dialect(path, encoding)
     header: HeaderFinder[tuple[int, list[str]]] = HeaderFinder(_header_cells)
@@ -388,7 +406,7 @@ def _header_cells(row: tuple[int, list[str]]) -> list[HeaderCell]:
     return [HeaderCell(col, " ".join(_pieces(cell))) for col, cell in enumerate(row[1], start=1) if cell]
 
 
-def _csv_row(row: tuple[int, list[str]], header: HeaderFinder) -> Iterator[Segment]:
+def _csv_row(row: tuple[int, list[str]], header: HeaderFinder) -> Iterator[_Text]:
     line, cells = row
     fields = header.fields if header.header is not None and line > header.header[0] else {}
     for col, cell in enumerate(cells, start=1):
