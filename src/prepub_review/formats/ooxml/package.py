@@ -447,6 +447,8 @@ def _package_part(package: OoxmlPackage, rel_type: str, default: str) -> str | N
 def embedded_object_notices(package: OoxmlPackage) -> Iterator[Notice]:
     """One notice per embedded file (OLE object, another document): its content is not checked."""
     for name in package.names:
+        if "embeddings" not in name:        # most members: no path to parse
+            continue
         path = PurePosixPath(name)
         if "embeddings" not in path.parts[:-1] or name.endswith("/"):
             continue
@@ -468,6 +470,8 @@ def embedded_picture_items(package: OoxmlPackage, *, anchors: bool = True) -> It
     from prepub_review.ocr.picture import picture_items
 
     for name in package.names:
+        if "media" not in name:             # most members: no path to parse
+            continue
         path = PurePosixPath(name)
         if "media" not in path.parts[:-1]:
             continue
