@@ -326,3 +326,17 @@ def test_style_that_hides_text_is_read_whatever_the_styles_part_encoding(tmp_pat
     segs = segments(path)
     assert [(s.text, s.zone) for s in segs if s.zone in (Zone.TOP, Zone.HIDDEN)] == [
         ("联系电话", Zone.TOP), ("13812345678", Zone.HIDDEN)]
+
+
+def test_a_revision_author_in_a_footnote_is_reported_when_the_body_has_none(tmp_path):
+    """Parts whose bytes hold no "author" are not searched for revision authors; a part that does is."""
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    footnotes = (f'<?xml version="1.0" encoding="UTF-8"?><w:footnotes {W_NS}><w:footnote w:id="1"><w:p>'
+                 f'<w:ins w:id="1" w:author="王审核">{r("见附件")}</w:ins></w:p></w:footnote></w:footnotes>')
+    path = docx_with_body(tmp_path / "f.docx", p(r("正文没有修订")),
+                          {"word/_rels/document.xml.rels": rels, "word/footnotes.xml": footnotes})
+    found = segments(path)
+    assert [s.text for s in found if s.field == "修订作者"] == ["王审核"]
+    assert [s.location for s in found if s.text == "见附件"] == ["脚注1"]

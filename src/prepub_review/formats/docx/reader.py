@@ -185,6 +185,7 @@ def _marks(pieces: list[Piece]) -> tuple[bool, bool]:
     return deleted, hidden
 
 
+AUTHOR_NAME = b"author"          # bytes of the w:author attribute's local name
 _WITH_AUTHOR = etree.XPath("descendant-or-self::*[@w:author]", namespaces={"w": W})
 
 
@@ -233,20 +234,22 @@ class DocxWalker:
     def __init__(self, package: OoxmlPackage):
         self.package = package
         self.main_part = self.package.main_part("word/document.xml")
-        self.root = package.parse(self.main_part)
+        self.root, authored = package.parse_noting(self.main_part, AUTHOR_NAME)
         self.body = self.root.find(w_tag("body"))
         if self.body is None:
             raise ReadError(f"{self.main_part} 中没有正文（w:body），文件不是有效的 Word 文档。", code="corrupt_zip")
         self.hidden_styles = self._hidden_styles()
         self.body_paragraphs = 0
         self.text_boxes = 0
-        self.parsed_roots: list[etree._Element] = [self.root]
+        # Parsed parts whose bytes may hold a w:author attribute (revision authors are looked up there).
+        self.parsed_roots: list[etree._Element] = [self.root] if authored else []
         # Paragraphs of header-candidate cells are read once for the table's header, kept until walked.
         self.read_ahead: dict[etree._Element, tuple[list[Piece], list[etree._Element]]] = {}
 
     def _parse_related(self, part: str) -> etree._Element:
-        root = self.package.parse(part)
-        self.parsed_roots.append(root)
+        root, authored = self.package.parse_noting(part, AUTHOR_NAME)
+        if authored:
+            self.parsed_roots.append(root)
         return root
 
     def items(self) -> Iterator[ReaderItem]:

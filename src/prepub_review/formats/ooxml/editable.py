@@ -57,6 +57,13 @@ class EditablePackage(OoxmlPackage):
             self.trees[name] = root
         return self.trees[name]
 
+    def parse_noting(self, name: str, word: bytes) -> tuple[etree._Element, bool]:
+        if name in self.trees:
+            return self.trees[name], True      # parsed before: the bytes were not kept
+        root, mentioned = super().parse_noting(name, word)
+        self.trees[name] = root
+        return root, mentioned
+
     def has(self, name: str) -> bool:
         return name not in self.removed and super().has(name)
 

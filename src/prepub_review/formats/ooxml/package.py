@@ -160,6 +160,12 @@ class OoxmlPackage:
         data = self.read(name)
         return self._parse_data(name, data) if may_mention(data, word) else None
 
+    def parse_noting(self, name: str, word: bytes) -> tuple[etree._Element, bool]:
+        """The root element of an XML part, and False if its bytes surely do not hold `word` (an
+        element or attribute name), so that a search for it in the tree can be skipped."""
+        data = self.read(name)
+        return self._parse_data(name, data), may_mention(data, word)
+
     def _parse_data(self, name: str, data: bytes) -> etree._Element:
         try:
             root = etree.fromstring(data, parser=_safe_parser())
