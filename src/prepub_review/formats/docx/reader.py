@@ -97,8 +97,9 @@ class TextAnchor:
 
 @dataclass(slots=True)
 class Piece:
-    """Text of one run (or part of a run) with what the author did to it. (Not frozen, though never
-    changed: a frozen dataclass is four times slower to make, and a document has one per run.)"""
+    """Text of one run (or part of a run) with what the author did to it. (Not frozen: a frozen
+    dataclass is four times slower to make, a document has one per run, and _run sets `hidden`
+    once it has read the run's properties.)"""
 
     text: str
     deleted_by: str | None = None     # None: not deleted; "" deleted by an unknown author
@@ -381,10 +382,10 @@ class DocxWalker:
                  text_boxes: list[etree._Element]) -> None:
         for child in elem:
             tag = child.tag
-            if not isinstance(tag, str) or tag in (W_PPR, W_RPR, W_P, W_TBL):
-                continue
-            if tag == W_R:
+            if tag == W_R:                  # nearly every child: tested first
                 self._run(child, state, pieces, text_boxes)
+            elif not isinstance(tag, str) or tag in (W_PPR, W_RPR, W_P, W_TBL):
+                continue
             elif tag in (W_INS, W_MOVE_TO):
                 self._collect(child, replace(state, inserted_by=child.get(W_AUTHOR, "")), pieces, text_boxes)
             elif tag in (W_DEL, W_MOVE_FROM):
@@ -403,33 +404,33 @@ class DocxWalker:
 
     def _run(self, run: etree._Element, state: _RunState, pieces: list[Piece],
              text_boxes: list[etree._Element]) -> None:
-        found: list[tuple[str, etree._Element | None, bool]] = []    # (text, w:t, is w:delText)
+        first = len(pieces)
+        deleted_by, inserted_by, hidden = state.deleted_by, state.inserted_by, state.paragraph_hidden
         props = None
         for child in run:               # one pass: the run's text and its properties (w:rPr)
             tag = child.tag
             if tag == W_T:
-                found.append((child.text or "", child, False))
+                pieces.append(Piece(child.text or "", deleted_by, inserted_by, hidden, child))
             elif tag == W_DEL_TEXT:
-                found.append((child.text or "", child, True))
+                pieces.append(Piece(child.text or "", "" if deleted_by is None else deleted_by, inserted_by, hidden,
+                                    child))
             elif tag in RUN_BREAKS:
-                found.append((RUN_BREAKS[tag], None, False))
+                pieces.append(Piece(RUN_BREAKS[tag], deleted_by, inserted_by, hidden))
             elif tag == W_RPR:
                 props = child if props is None else props
             elif tag in RUN_OBJECTS:
                 self._find_text_boxes(child, text_boxes)
-        if not found:
+        if props is None or len(pieces) == first:
             return
-        hidden = state.paragraph_hidden
-        if props is not None:
-            vanish = _child(props, W_VANISH)
-            if vanish is not None:
-                hidden = _on(vanish)
-            elif self._style_hidden(props, W_R_STYLE):
-                hidden = True
-        deleted_by, inserted_by = state.deleted_by, state.inserted_by
-        deleted_text_by = "" if deleted_by is None else deleted_by
-        for text, element, is_deleted_text in found:
-            pieces.append(Piece(text, deleted_text_by if is_deleted_text else deleted_by, inserted_by, hidden, element))
+        # The run's own properties may hide (or show) its text: known only once the run is read.
+        vanish = _child(props, W_VANISH)
+        if vanish is not None:
+            hidden = _on(vanish)
+        elif self._style_hidden(props, W_R_STYLE):
+            hidden = True
+        if hidden != state.paragraph_hidden:
+            for piece in pieces[first:]:
+                piece.hidden = hidden
 
     def _find_text_boxes(self, elem: etree._Element, found: list[etree._Element]) -> None:
         if elem.tag == W_TXBX:
