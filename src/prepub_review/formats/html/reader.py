@@ -181,7 +181,7 @@ class _Text(NamedTuple):
 _Found = tuple[_Text, etree._Element | None, str | None]   # a text, the node and attribute holding it
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     """The block element whose visible text is being collected."""
 
@@ -478,6 +478,11 @@ def _add_text(pieces: list[str | None], text: str, in_pre: bool) -> None:
 
 
 def _lines(pieces: list[str | None]) -> Iterator[str]:
+    if None not in pieces:          # no <br>: the block is one line
+        text = _normalize("".join(pieces))
+        if text:
+            yield text
+        return
     current: list[str] = []
     for piece in [*pieces, None]:
         if piece is None:
