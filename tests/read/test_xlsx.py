@@ -251,3 +251,10 @@ def test_libreoffice_saved_workbook_made_now(tmp_path):
     segs = cells(target)
     assert at(segs, f"{LIST} C3").field == "身份证号"
     assert at(segs, f"{LIST} D3 (隐藏列)").zone == Zone.HIDDEN
+
+
+@pytest.mark.parametrize("ref", ["A1", "c7", "Ab12", "XFD1048576", "AB12X", "1A", "", "Ａ1", "é3", "B", "B2B"])
+def test_column_index_shortcut_reads_the_leading_letters_as_the_general_rule_does(ref):
+    from prepub_review.formats.xlsx.reader import _leading_letters_index
+
+    assert column_index(ref) == _leading_letters_index(ref)

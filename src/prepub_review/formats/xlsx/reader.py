@@ -390,6 +390,14 @@ def rich_text(elem: etree._Element) -> str:
 
 def column_index(ref: str) -> int:
     """'C7' -> 3, 'AA1' -> 27."""
+    letters = ref.rstrip("0123456789")
+    if letters.isascii() and letters.isalpha():     # the usual "C7": its letters' index, computed once
+        return _letters_index(letters)
+    return _leading_letters_index(ref)
+
+
+def _leading_letters_index(ref: str) -> int:
+    """The column of the ASCII letters `ref` starts with (any case), 0 if none."""
     index = 0
     for char in ref:
         if "A" <= char <= "Z":
@@ -399,6 +407,9 @@ def column_index(ref: str) -> int:
         else:
             break
     return index
+
+
+_letters_index = functools.lru_cache(maxsize=4096)(_leading_letters_index)
 
 
 @functools.lru_cache(maxsize=1024)
