@@ -65,6 +65,7 @@ M_T = f"{{{M}}}t"
 RUN_BREAKS = {w_tag("tab"): "\t", w_tag("ptab"): "\t", w_tag("br"): "\n", w_tag("cr"): "\n", w_tag("noBreakHyphen"): "-"}
 RUN_OBJECTS = {w_tag("drawing"), w_tag("pict"), w_tag("object"), MC_ALTERNATE}
 WRAPPERS = {W_SDT, W_SDT_CONTENT, W_CUSTOM_XML, MC_ALTERNATE}
+CELL_LAYOUT_TAGS = frozenset((W_GRID_SPAN, W_V_MERGE, W_H_MERGE))
 
 HEADER_VARIANTS = {"default": "", "first": ", 首页", "even": ", 偶数页"}
 OFF_VALUES = {"0", "false", "off", "none"}
@@ -582,9 +583,10 @@ def _row_cells(row: etree._Element) -> list[_Cell]:
         props = _child(tc, W_TCPR)
         span, continues = 1, False
         if props is not None:
-            found = _first_children(props, (W_GRID_SPAN, W_V_MERGE, W_H_MERGE))
-            span = max(1, _int_val(found[W_GRID_SPAN], 1))
-            continues = _continues_merge(found[W_V_MERGE]) or _continues_merge(found[W_H_MERGE])
+            found = _first_children(props, CELL_LAYOUT_TAGS)
+            if found:
+                span = max(1, _int_val(found.get(W_GRID_SPAN), 1))
+                continues = _continues_merge(found.get(W_V_MERGE)) or _continues_merge(found.get(W_H_MERGE))
         cells.append(_Cell(column, span, continues, tc))
         column += span
     return cells
@@ -594,12 +596,13 @@ def _continues_merge(merge: etree._Element | None) -> bool:
     return merge is not None and merge.get(W_VAL, "continue") != "restart"
 
 
-def _first_children(parent: etree._Element, tags: tuple[str, ...]) -> dict[str, etree._Element | None]:
-    """The first child with each tag (None if absent), in one pass over the children."""
-    found: dict[str, etree._Element | None] = dict.fromkeys(tags)
+def _first_children(parent: etree._Element, tags: frozenset[str]) -> dict[str, etree._Element]:
+    """The first child with each of `tags` that `parent` has, in one pass over the children."""
+    found: dict[str, etree._Element] = {}
     for elem in parent:
-        if elem.tag in found and found[elem.tag] is None:
-            found[elem.tag] = elem
+        tag = elem.tag
+        if tag in tags and tag not in found:
+            found[tag] = elem
     return found
 
 
