@@ -250,11 +250,12 @@ class _XlsxReader:
     def _row_segments(self, sheet: _Sheet, row: _Row, header: HeaderFinder[_Row]) -> Iterator[Segment]:
         record = f"{sheet.label} 第{row.number}行"
         fields = header.fields if header.header is not None and row.number > header.header.number else {}
+        row_mark = " (隐藏行)" if row.hidden else ""
+        row_zone = Zone.HIDDEN if sheet.hidden or row.hidden else Zone.TABLE
         for cell in row.cells:
-            column_hidden = bool(sheet.hidden_columns) and any(low <= cell.column <= high
-                                                               for low, high in sheet.hidden_columns)
-            marks = (" (隐藏行)" if row.hidden else "") + (" (隐藏列)" if column_hidden else "")
-            zone = Zone.HIDDEN if sheet.hidden or row.hidden or column_hidden else Zone.TABLE
+            marks, zone = row_mark, row_zone
+            if sheet.hidden_columns and any(low <= cell.column <= high for low, high in sheet.hidden_columns):
+                marks, zone = row_mark + " (隐藏列)", Zone.HIDDEN
             ref = f"{column_letters(cell.column)}{row.number}"
             yield Segment(cell.text, f"{sheet.label} {ref}{marks}", zone, fields.get(cell.column), record,
                           anchor=CellAnchor(sheet.part, ref), locator=Locator("sheet", (sheet.name, ref)))
@@ -385,6 +386,10 @@ def is_date_format(code: str) -> bool:
 
 def rich_text(elem: etree._Element) -> str:
     """Text of a shared string / inline string / comment, without phonetic (rPh) runs."""
+    if len(elem) == 1 and local_name(elem.tag) != "t":
+        only = elem[0]
+        if len(only) == 0 and local_name(only.tag) == "t":     # the usual <si><t>…</t></si>
+            return only.text or ""
     return "".join([t.text or "" for t in elem.iter("{*}t") if local_name(t.getparent().tag) != "rPh"])
 
 
