@@ -210,7 +210,8 @@ def test_csv_sniffer_guesses_the_delimiter_as_the_standard_sniffer_does(sample):
         return found.delimiter, found.skipinitialspace, found.quotechar, found.doublequote
 
     for delimiters in (CSV_DELIMITERS, None):
-        assert CsvSniffer()._guess_delimiter(sample, delimiters) == csv.Sniffer()._guess_delimiter(sample, delimiters)
+        standard = csv.Sniffer()._guess_delimiter(sample, delimiters)
+        assert CsvSniffer()._guess_delimiter(sample, delimiters) == standard
     assert dialect(CsvSniffer()) == dialect(csv.Sniffer())
 
 
@@ -223,5 +224,6 @@ def test_csv_sniffer_replaces_the_standard_delimiter_guess(tmp_path, monkeypatch
     guess = text_reader.guess_delimiter
     monkeypatch.setattr(text_reader, "guess_delimiter", lambda *args: guesses.append(1) or guess(*args))
     path = write(tmp_path, "a.csv", "姓名;电话\n张三;13800000000\n李四;13900000000\n".encode())
-    assert [s.text for s in read(path, Limits())] == ["姓名", "电话", "张三", "13800000000", "李四", "13900000000"]
+    texts = ["姓名", "电话", "张三", "13800000000", "李四", "13900000000"]
+    assert [s.text for s in read(path, Limits())] == texts
     assert guesses == [1]

@@ -330,10 +330,11 @@ class DocxWalker:
             # Most paragraphs (a table cell's) are one plain run: the general case below, in one step.
             joined = pieces[0].text
             visible = joined.strip()
-            anchor = TextAnchor(((pieces[0].element, len(joined.lstrip()) - len(joined)),)) if visible else None
+            stripped = len(joined) - len(joined.lstrip())
+            anchor = TextAnchor(((pieces[0].element, -stripped),)) if visible else None
             deleted = hidden = False
         else:
-            joined = "".join([piece.text for piece in pieces if piece.deleted_by is None and not piece.hidden])
+            joined = "".join([piece.text for piece in pieces if piece.visible])
             visible = joined.strip()
             anchor = self._anchor(pieces, len(joined) - len(joined.lstrip())) if visible else None
             deleted, hidden = _marks(pieces)
@@ -413,8 +414,8 @@ class DocxWalker:
             if tag == W_T:
                 pieces.append(Piece(child.text or "", deleted_by, inserted_by, hidden, child))
             elif tag == W_DEL_TEXT:
-                pieces.append(Piece(child.text or "", "" if deleted_by is None else deleted_by, inserted_by, hidden,
-                                    child))
+                deleted_text_by = "" if deleted_by is None else deleted_by
+                pieces.append(Piece(child.text or "", deleted_text_by, inserted_by, hidden, child))
             elif tag in RUN_BREAKS:
                 pieces.append(Piece(RUN_BREAKS[tag], deleted_by, inserted_by, hidden))
             elif tag == W_RPR:

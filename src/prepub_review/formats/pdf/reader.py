@@ -174,7 +174,8 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
             textpage.close()
         lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
                  if line]
-        line_anchors = [PdfLineAnchor(index, n, start, boxes) for n, (_line, start) in enumerate(lines, start=1)]
+        line_anchors = [PdfLineAnchor(index, n, start, boxes)
+                        for n, (_line, start) in enumerate(lines, start=1)]
         for line_number, (line, _start) in enumerate(lines, start=1):
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
             yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=line_anchors[line_number - 1],

@@ -417,7 +417,7 @@ def _csv_row(row: tuple[int, list[str]], header: HeaderFinder) -> Iterator[_Text
 CSV_DELIMITERS = ",;\t|"
 CSV_SNIFF_CHARS = 64 * 1024
 DELIMITER_CHUNK_LINES = 10           # csv.Sniffer judges the lines ten at a time
-DELIMITER_CONSISTENCY = (1.0, 0.9)   # share of lines a delimiter must be regular on: tried from 1.0 down to 0.9
+DELIMITER_CONSISTENCY = (1.0, 0.9)   # share of lines a delimiter must be regular on: from 1.0 down to 0.9
 
 
 def _csv_dialect(path: Path, encoding: DetectedEncoding) -> type[csv.Dialect] | csv.Dialect:
