@@ -143,9 +143,10 @@ def shared_folder(tmp_path_factory, name: str) -> Iterator[Path]:
 class PreCommit:
     """This checkout as a site repository's `.pre-commit-config.yaml` names it, run by real pre-commit.
 
-    The hook environment (a virtualenv with prepub and its dependencies, ~1 min to build) is built
-    once per test run: every test uses the same `PRE_COMMIT_HOME`, repository and rev. (`pre-commit
-    try-repo` would build a new one on every call: it keeps its environments in a temp folder.)"""
+    The hook environment (a virtualenv with prepub and its dependencies, which pre-commit-uv has
+    pre-commit build with uv) is built once per test run: every test uses the same `PRE_COMMIT_HOME`,
+    repository and rev. (`pre-commit try-repo` would build a new one on every call: it keeps its
+    environments in a temp folder.)"""
 
     config: Path
     home: Path
