@@ -21,10 +21,14 @@ _last_line: tuple[str, int, int] = ("", 0, 0)
 
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
     """(start, end) of the line holding `pos`; end is the position of its "\n" (or the text end)."""
-    global _last_line
     cached, start, end = _last_line
     if cached is text and start <= pos <= end:
         return start, end
+    return _find_line(text, pos)
+
+
+def _find_line(text: str, pos: int) -> tuple[int, int]:
+    global _last_line
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     end = len(text) if end < 0 else end
@@ -39,7 +43,7 @@ def line_start(text: str, pos: int) -> int:
         return start
     if len(text) < CACHE_MIN_CHARS:   # short text: one rfind, no need for the line's end
         return text.rfind("\n", 0, pos) + 1
-    return line_bounds(text, pos)[0]
+    return _find_line(text, pos)[0]
 
 
 def line_end(text: str, pos: int) -> int:
@@ -49,7 +53,7 @@ def line_end(text: str, pos: int) -> int:
     if len(text) < CACHE_MIN_CHARS:   # short text: one find, no need for the line's start
         end = text.find("\n", pos)
         return len(text) if end < 0 else end
-    return line_bounds(text, pos)[1]
+    return _find_line(text, pos)[1]
 
 
 def before(text: str, start: int, width: int) -> str:

@@ -1002,9 +1002,10 @@ def _inner_dot(text: str, pos: int, ls: int) -> bool:
 def _skip_separator(text: str, pos: int, stop: int, suffixes: tuple[str, ...]) -> tuple[int, bool]:
     """Skip "签字" / ":" / blanks / "为" / "是" after a label; return (position, whether a colon was seen)."""
     colon = False
-    for word in suffixes:                                  # "经办人签字：李明"
-        if text.startswith(word, pos):
-            pos += len(word)
+    if text.startswith(suffixes, pos):                     # one C call rules out every suffix at once
+        for word in suffixes:                              # "经办人签字：李明"
+            if text.startswith(word, pos):
+                pos += len(word)
     while pos < stop and text[pos] in " \t":
         pos += 1
     if pos < stop and text[pos] == ":":
