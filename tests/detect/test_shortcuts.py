@@ -215,3 +215,12 @@ def test_blank_segments_are_skipped_and_labels_offset_the_text():
     text, line_starts, text_starts, text_ends = pack([Segment(text="ab", location="1"), cell])
     assert text == "ab\n身份证号：330483199001011235"
     assert (line_starts, text_starts, text_ends) == ([0, 3], [0, 8], [2, 26])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("经查，买买提·艾力的手机号是13812345678。", "买买提·艾力"),
+    ("经查，热依拉·买买提系幸福村村民，身份证号330483199001011234", "热依拉·买买提"),
+])
+def test_a_dotted_name_in_a_private_sentence_is_still_read(person, text, name):
+    """The sentence is searched for a dotted name only when it holds a dot (a cheap test first)."""
+    assert [text[c.start:c.end] for c in person.find(text)] == [name]

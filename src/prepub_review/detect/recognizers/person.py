@@ -69,6 +69,7 @@ MAX_LABEL_CHARS = 12                 # a field label ("申请人家庭成员姓�
 MAX_LIST_NAMES = 60
 # A minority name: CJK parts joined by a middle dot ("阿依古丽·买买提", "买买提·艾力").
 DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•.・‧][\u4e00-\u9fff]{1,8}){1,3}")
+_DOT = re.compile(f"[{re.escape(DOTS)}]")          # no dot, no dotted name: a cheap test first
 # A line that may hold nothing but a name, or a letter's salutation "杨富：" (blanks allowed).
 BARE_LINE = re.compile(r"^[ \t]*([^\s:]{2,17})[ \t]*:?[ \t]*$", re.MULTILINE)
 # A CJK cell between blanks, as PDF/TXT tables come out: "1 司马仁 建设社区 1 610", "2、傅敏  3201…".
@@ -675,7 +676,8 @@ class PersonRecognizer(PrepubRecognizer):
                 found += self._jieba_names(text, s, e)
             # Only a surname's character or a dotted name's first Han character can start a name:
             # the regex skips to the next one (a Python step per character cost the most here).
-            starts = self._name_or_dotted_start if DOTTED_NAME.search(text, s, e) else self._name_start
+            dotted = _DOT.search(text, s, e) is not None and DOTTED_NAME.search(text, s, e) is not None
+            starts = self._name_or_dotted_start if dotted else self._name_start
             pos = s
             while (start := starts.search(text, pos, e)) is not None:
                 pos = start.start()
