@@ -21,10 +21,14 @@ _last_line: tuple[str, int, int] = ("", 0, 0)
 
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
     """(start, end) of the line holding `pos`; end is the position of its "\n" (or the text end)."""
-    global _last_line
     cached, start, end = _last_line
     if cached is text and start <= pos <= end:
         return start, end
+    return _find_line(text, pos)
+
+
+def _find_line(text: str, pos: int) -> tuple[int, int]:
+    global _last_line
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     end = len(text) if end < 0 else end
@@ -34,11 +38,22 @@ def line_bounds(text: str, pos: int) -> tuple[int, int]:
 
 
 def line_start(text: str, pos: int) -> int:
-    return line_bounds(text, pos)[0]
+    cached, start, end = _last_line
+    if cached is text and start <= pos <= end:
+        return start
+    if len(text) < CACHE_MIN_CHARS:   # short text: one rfind, no need for the line's end
+        return text.rfind("\n", 0, pos) + 1
+    return _find_line(text, pos)[0]
 
 
 def line_end(text: str, pos: int) -> int:
-    return line_bounds(text, pos)[1]
+    cached, start, end = _last_line
+    if cached is text and start <= pos <= end:
+        return end
+    if len(text) < CACHE_MIN_CHARS:   # short text: one find, no need for the line's start
+        end = text.find("\n", pos)
+        return len(text) if end < 0 else end
+    return _find_line(text, pos)[1]
 
 
 def before(text: str, start: int, width: int) -> str:
@@ -68,7 +83,8 @@ class Lexicon:
         count = 0
         for word, payload in items:
             if word:
-                self._automaton.add_word(word, (word, payload))
+                # the offset from a hit's last character back to its start, stored once
+                self._automaton.add_word(word, (len(word) - 1, word, payload))
                 count += 1
         self.size = count
         if count:
@@ -77,20 +93,24 @@ class Lexicon:
     def finditer(self, text: str) -> Iterator[tuple[int, int, str, object]]:
         """Every occurrence (overlaps included) as (start, end, word, payload)."""
         if not self.size:
-            return
-        for last, (word, payload) in self._automaton.iter(text):
-            yield last - len(word) + 1, last + 1, word, payload
+            return iter(())
+        # one list comprehension, not a generator: callers take every hit, and a generator's
+        # resume per hit cost more than the automaton's scan
+        return iter([(last - back, last + 1, word, payload)
+                     for last, (back, word, payload) in self._automaton.iter(text)])
 
     def longest(self, text: str) -> Iterator[tuple[int, int, str, object]]:
         """Leftmost-longest, non-overlapping occurrences."""
         if not self.size:
-            return
-        for last, (word, payload) in self._automaton.iter_long(text):
-            yield last - len(word) + 1, last + 1, word, payload
+            return iter(())
+        return iter([(last - back, last + 1, word, payload)
+                     for last, (back, word, payload) in self._automaton.iter_long(text)])
 
     def search(self, text: str) -> str | None:
         """The first keyword found in `text`, or None."""
-        for _, _, word, _ in self.finditer(text):
+        if not self.size:
+            return None
+        for _, (_, word, _) in self._automaton.iter(text):
             return word
         return None
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
-from prepub_review.detect.base import Candidate, PrepubRecognizer
+from prepub_review.detect.base import PrepubRecognizer
 from prepub_review.models import Detection, Notice, Segment
 
 LABEL_SEPARATOR = "："
+_SEPARATOR_CHARS = len(LABEL_SEPARATOR)
 DEFAULT_CHUNK_CHARS = 64 * 1024
 
 
@@ -33,7 +34,7 @@ class DetectionEngine:
             if isinstance(item, Notice):
                 yield item
                 continue
-            if not item.text.strip():
+            if not item.text or item.text.isspace():   # = not text.strip(), without building a copy
                 continue
             chunk.append(item)
             size += len(item.text) + 1
@@ -51,13 +52,20 @@ class DetectionEngine:
         placed: list[tuple[int, Detection]] = []
         for recognizer in self.recognizers:
             wanted = recognizer.supported_entities
+            default, name = recognizer.ENTITY, recognizer.name
             for cand in recognizer.find(text):
-                entity = cand.entity or recognizer.ENTITY
+                entity = cand.entity or default
                 if entity not in wanted:
                     continue
-                hit = _to_detection(cand, entity, recognizer, segments, line_starts, text_starts, text_ends)
-                if hit is not None:
-                    placed.append(hit)
+                index = bisect_right(line_starts, cand.start) - 1
+                if index < 0 or cand.end > text_ends[index]:
+                    continue   # runs past the end of its segment
+                base = text_starts[index]
+                start = cand.start if cand.start > base else base
+                if start >= cand.end:
+                    continue   # lies inside the label only
+                placed.append((index, Detection(entity, cand.variant, start - base, cand.end - base,
+                                                float(cand.score), segments[index], name, dict(cand.attrs))))
         return resolve_overlaps(placed)
 
 
@@ -67,35 +75,19 @@ def pack(segments: list[Segment]) -> tuple[str, list[int], list[int], list[int]]
     line_starts, text_starts, text_ends = [], [], []
     offset = 0
     for seg in segments:
-        prefix = f"{seg.field}{LABEL_SEPARATOR}" if seg.field else ""
+        text = seg.text
+        if seg.field:
+            parts.append(f"{seg.field}{LABEL_SEPARATOR}{text}")
+            start = offset + len(seg.field) + _SEPARATOR_CHARS
+        else:
+            parts.append(text)
+            start = offset
+        end = start + len(text)
         line_starts.append(offset)
-        text_starts.append(offset + len(prefix))
-        text_ends.append(offset + len(prefix) + len(seg.text))
-        parts.append(prefix + seg.text)
-        offset += len(prefix) + len(seg.text) + 1
+        text_starts.append(start)
+        text_ends.append(end)
+        offset = end + 1
     return "\n".join(parts), line_starts, text_starts, text_ends
-
-
-def _to_detection(cand: Candidate, entity: str, recognizer: PrepubRecognizer, segments: list[Segment],
-                  line_starts: list[int], text_starts: list[int],
-                  text_ends: list[int]) -> tuple[int, Detection] | None:
-    index = bisect_right(line_starts, cand.start) - 1
-    if index < 0 or cand.end > text_ends[index]:
-        return None  # runs past the end of its segment
-    start = max(cand.start, text_starts[index])
-    if start >= cand.end:
-        return None  # lies inside the label only
-    base = text_starts[index]
-    return index, Detection(
-        entity=entity,
-        variant=cand.variant,
-        start=start - base,
-        end=cand.end - base,
-        score=float(cand.score),
-        segment=segments[index],
-        recognizer=recognizer.name,
-        attrs=dict(cand.attrs),
-    )
 
 
 def resolve_overlaps(placed: list[tuple[int, Detection]]) -> list[Detection]:

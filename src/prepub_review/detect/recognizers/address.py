@@ -195,8 +195,11 @@ class AddressRecognizer(PrepubRecognizer):
         # Every numbered part ends its number right before the first character of a unit (or has a
         # dash after a digit): only lines holding such a pair are worth the full regex.
         unit_starts = "".join(sorted({u[0] for u in self._units} | {"-"}))
-        self._unit_start = re.compile(f"[{re.escape(unit_starts)}]")
-        self._number_ends = frozenset("0123456789" + CHINESE_NUMERALS + string.ascii_letters + r.mask_chars)
+        number_ends = "".join(sorted(set("0123456789" + CHINESE_NUMERALS + string.ascii_letters + r.mask_chars)))
+        self._unit_after_number = re.compile(f"(?<=[{re.escape(number_ends)}])[{re.escape(unit_starts)}]")
+        # The characters _is_address_char accepts, as a regex: _run_start measures a run in one match.
+        self._address_run = re.compile(f"[\u4e00-\u9fff\u3400-\u4dbf0-9A-Za-z{re.escape(_ADDRESS_PUNCT + r.mask_chars)}]*")
+        self._mask_set = frozenset(r.mask_chars)
         super().__init__(**kwargs)
 
     def find(self, text: str) -> Iterator[Candidate]:
@@ -214,14 +217,11 @@ class AddressRecognizer(PrepubRecognizer):
     def _candidate_lines(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each line that may hold a numbered part, in order. Scanning for the
         rare unit characters is several times faster than running the part regex everywhere."""
-        line_done = -1
-        for hit in self._unit_start.finditer(text):
-            pos = hit.start()
-            if pos < line_done or pos == 0 or text[pos - 1] not in self._number_ends:
-                continue
-            ls, le = line_start(text, pos), line_end(text, pos)
+        pos = 0
+        while (hit := self._unit_after_number.search(text, pos)) is not None:
+            ls, le = line_start(text, hit.start()), line_end(text, hit.start())
             yield ls, le
-            line_done = le
+            pos = le
 
     # -- one numbered part found by the regex --
 
@@ -251,7 +251,7 @@ class AddressRecognizer(PrepubRecognizer):
         if any(len(s) > len(unit) and match.string.startswith(s, unit_start) for s in self._suffixes_by_unit[unit]):
             return None                                   # "XX社区" is a community, not group "XX社"
         number = match.group("num")
-        masked = any(c in self.rules.mask_chars for c in number)
+        masked = not self._mask_set.isdisjoint(number)
         head = number.split("-")[0]                       # "42-4号"
         if head.isdigit() and len(head) > level.max_digits:
             return None
@@ -259,9 +259,8 @@ class AddressRecognizer(PrepubRecognizer):
 
     def _run_start(self, text: str, ls: int, pos: int) -> tuple[int, str | None]:
         """Where the address may start (left of `pos`) and the kind of label before it, if any."""
-        start = pos
-        while start > ls and pos - start < MAX_RUN and _is_address_char(text[start - 1], self.rules.mask_chars):
-            start -= 1
+        # the run of address characters that ends at `pos`: matched forwards on the reversed window
+        start = pos - self._address_run.match(text[max(ls, pos - MAX_RUN):pos][::-1]).end()
         label_kind, label_end = None, -1
         best = (-1, 0)                                    # the last label inside the run wins (then the longest)
         for _, end, label, kind in self._label_lexicon.finditer(text[start:pos]):

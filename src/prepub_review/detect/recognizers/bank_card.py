@@ -56,7 +56,9 @@ class CnBankCardRecognizer(NumberRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         """True for a 16-19 digit number with a known issuer prefix that passes Luhn."""
-        digits = normalize_width(pattern_text).translate(STRIP_SEPARATORS)
+        return self._valid_digits(normalize_width(pattern_text).translate(STRIP_SEPARATORS))
+
+    def _valid_digits(self, digits: str) -> bool:
         return (digits.isdigit() and 16 <= len(digits) <= 19 and digits.startswith(self.issuer_prefixes)
                 and luhn_ok(digits))
 
@@ -69,7 +71,7 @@ class CnBankCardRecognizer(NumberRecognizer):
             return None
         if label_kind != "account" and len(value) == 18 and is_uscc(value):
             return None   # a valid credit code is an organisation's, even when it also passes Luhn
-        if self.validate_result(value):
+        if self._valid_digits(value):   # a Number's value is already width-normalized, without separators
             if label_kind != "account" and len(value) == 18 and self.ids.looks_like_id(value):
                 return None   # an ID number that happens to pass Luhn: the ID recognizer reports it
             return Candidate(number.start, number.end, "valid", 1.0, {"length": len(value)})

@@ -39,6 +39,7 @@ def digit_runs(min_len: int) -> re.Pattern:
 
 _GROUP = re.compile(r"\d+[Xx]?")
 SEPARATORS = " -\u00a0."
+_SEPARATOR = re.compile(f"[{re.escape(SEPARATORS)}]")
 STRIP_SEPARATORS = str.maketrans("", "", SEPARATORS)   # for str.translate: the digits of a formatted number
 MAX_GROUPS = 64   # longer runs of space-separated numbers are tables, not one formatted number
 
@@ -65,9 +66,16 @@ def split_runs(text: str, min_len: int, max_len: int,
     is one card number, not three short ones.
     """
     for match in digit_runs(min_len).finditer(text):
-        if match.end() - match.start() < min_len:
+        start, end = match.span()
+        if end - start < min_len:
             continue
-        groups = [(g.start(), g.end()) for g in _GROUP.finditer(text, match.start(), match.end())]
+        if _SEPARATOR.search(text, start, end) is None:   # one group: offered whole, or not at all
+            if end - start <= max_len:
+                found = accept(Number(start, end, text[start:end], False))
+                if found is not None:
+                    yield found
+            continue
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(text, start, end)]
         if len(groups) <= MAX_GROUPS:
             yield from _split_groups(text, groups, min_len, max_len, accept)
         else:   # a long table of small numbers: offer each group on its own
@@ -161,14 +169,16 @@ class Labels:
         """The label closest before `pos` (the longest if several end at the same place),
         within `window` characters and on the same line."""
         begin = max(line_start(text, pos), pos - window)
-        best: LabelHit | None = None
-        for start, end, word, kind in self._lexicon.finditer(text[begin:pos]):
-            start, end = start + begin, end + begin
-            if best is None or end > best.end or (end == best.end and start < best.start):
-                best = LabelHit(word, kind, start, end)
-        if best is not None and best.kind in self.negative and any(c.isdigit() for c in text[best.end:pos]):
+        best: tuple[int, int, str, str] | None = None     # offsets in the window until the end
+        for hit in self._lexicon.finditer(text[begin:pos]):
+            if best is None or hit[1] > best[1] or (hit[1] == best[1] and hit[0] < best[0]):
+                best = hit
+        if best is None:
             return None
-        return best
+        start, end, word, kind = best
+        if kind in self.negative and any(c.isdigit() for c in text[begin + end:pos]):
+            return None
+        return LabelHit(word, kind, begin + start, begin + end)
 
     def label_above(self, text: str, pos: int, window: int) -> LabelHit | None:
         """The label that ends the previous line, when the value at `pos` opens its own line.

@@ -69,6 +69,7 @@ MAX_LABEL_CHARS = 12                 # a field label ("申请人家庭成员姓�
 MAX_LIST_NAMES = 60
 # A minority name: CJK parts joined by a middle dot ("阿依古丽·买买提", "买买提·艾力").
 DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•.・‧][\u4e00-\u9fff]{1,8}){1,3}")
+_DOT = re.compile(f"[{re.escape(DOTS)}]")          # no dot, no dotted name: a cheap test first
 # A line that may hold nothing but a name, or a letter's salutation "杨富：" (blanks allowed).
 BARE_LINE = re.compile(r"^[ \t]*([^\s:]{2,17})[ \t]*:?[ \t]*$", re.MULTILINE)
 # A CJK cell between blanks, as PDF/TXT tables come out: "1 司马仁 建设社区 1 610", "2、傅敏  3201…".
@@ -283,10 +284,19 @@ class PersonRecognizer(PrepubRecognizer):
         self._context = Lexicon(context)
         self._relations = frozenset(r.relation_prefixes)
         self._inner_blockers = frozenset(r.role_words + r.private_labels + r.official_labels + r.relation_words)
+        # _stop_at looks up words of 2-4 characters only; by first character, the lengths worth a lookup
+        self._stop_lengths = _lengths_by_first(r.stop_words)
+        self._blocker_lengths = _lengths_by_first(self._inner_blockers)
+        self._given_chars: dict[str, bool] = {}      # character -> may stand in a given name
+        # Lengths worth a lookup, longest first: of the openers by their last character, of the
+        # followers by their first (a boundary check then slices only words that could be there)
         self._max_word = max(len(w) for w in r.followers | r.openers | r.stop_words)
+        self._opener_lengths = _lengths_by_char(r.openers, -1)
+        self._follower_lengths = _lengths_by_char(r.followers, 0)
         self._official_label = re.compile("|".join(map(re.escape, r.official_labels)))
         # Masked IDs and phones ("3304**********1234") hold long runs of "*": one hit per run, not per character.
         self._mask_run = re.compile(f"[{re.escape(r.mask_chars)}]+")
+        self._mask_char = re.compile(f"[{re.escape(r.mask_chars)}]")
         # Notes after a name in a list: "3人" right after it; inside "(…)" a count, an age or a birth year.
         self._attached_count = re.compile(f"[0-9]{{1,2}}(?:{_alternatives(r.attached_count_units)})")
         self._note_last_chars = frozenset(")" + "".join(u[-1] for u in r.attached_count_units))   # a cheap pre-check
@@ -666,7 +676,8 @@ class PersonRecognizer(PrepubRecognizer):
                 found += self._jieba_names(text, s, e)
             # Only a surname's character or a dotted name's first Han character can start a name:
             # the regex skips to the next one (a Python step per character cost the most here).
-            starts = self._name_or_dotted_start if DOTTED_NAME.search(text, s, e) else self._name_start
+            dotted = _DOT.search(text, s, e) is not None and DOTTED_NAME.search(text, s, e) is not None
+            starts = self._name_or_dotted_start if dotted else self._name_start
             pos = s
             while (start := starts.search(text, pos, e)) is not None:
                 pos = start.start()
@@ -739,7 +750,11 @@ class PersonRecognizer(PrepubRecognizer):
         """Names from `pos` on: "张三", "张三、李四", "妻子王芳、儿子李明", "王芳（妻子），李明"."""
         names = []
         while pos < stop and len(names) < MAX_LIST_NAMES:
-            relation = next((text[pos:pos + n] for n in (3, 2, 1) if text[pos:pos + n] in self._relations), None)
+            relation = None
+            for n in (3, 2, 1):
+                if text[pos:pos + n] in self._relations:
+                    relation = text[pos:pos + n]
+                    break
             if relation and (len(relation) > 1 or text[pos + 1:pos + 2] in (" ", ":", "\t")):
                 pos += len(relation)                       # "妻子王芳", "孙女 令狐宝", "子:李东"
                 while pos < stop and text[pos] in ": \t":
@@ -878,8 +893,11 @@ class PersonRecognizer(PrepubRecognizer):
 
     def _opener_ending_at(self, text: str, pos: int, ls: int) -> int:
         """Length of the longest opener word that ends at `pos` (0 if none)."""
-        for length in range(min(self._max_word, pos - ls), 0, -1):
-            if text[pos - length:pos] in self.rules.openers:
+        if pos <= ls:
+            return 0
+        openers = self.rules.openers
+        for length in self._opener_lengths.get(text[pos - 1:pos], ()):
+            if length <= pos - ls and text[pos - length:pos] in openers:
                 return length
         return 0
 
@@ -897,18 +915,30 @@ class PersonRecognizer(PrepubRecognizer):
         r = self.rules
         if not given or given[-1] in r.bad_last:
             return False
-        return all((is_cjk(c) or c in r.mask_chars) and c not in r.bad_given for c in given)
+        verdicts = self._given_chars
+        for c in given:
+            ok = verdicts.get(c)
+            if ok is None:
+                ok = verdicts[c] = (is_cjk(c) or c in r.mask_chars) and c not in r.bad_given
+            if not ok:
+                return False
+        return True
 
     def _stop_at(self, text: str, start: int, end: int) -> bool:
         """A common word (not a name) starts at `start`, or a role/label word starts inside."""
-        r = self.rules
-        for length in range(2, 5):
-            if text[start:start + length] in r.stop_words:
-                return True
-        for inner in range(start + 1, end):
-            for length in range(2, 5):
-                if text[inner:inner + length] in self._inner_blockers:
+        lengths = self._stop_lengths.get(text[start:start + 1])
+        if lengths is not None:
+            stop_words = self.rules.stop_words
+            for length in lengths:
+                if text[start:start + length] in stop_words:
                     return True
+        blockers, blocker_lengths = self._inner_blockers, self._blocker_lengths
+        for inner in range(start + 1, end):
+            lengths = blocker_lengths.get(text[inner:inner + 1])
+            if lengths is not None:
+                for length in lengths:
+                    if text[inner:inner + length] in blockers:
+                        return True
         return False
 
     def _right_boundary(self, text: str, end: int, stop: int) -> int:
@@ -918,8 +948,13 @@ class PersonRecognizer(PrepubRecognizer):
         char = text[end]
         if not is_cjk(char):
             return 0 if char in self.rules.mask_chars or char in DOTS else 3
-        for length in range(min(self._max_word, stop - end), 0, -1):
-            if text[end:end + length] in self.rules.followers:
+        followers = self.rules.followers
+        # past the text's end a slice comes back short, and a short slice may match a shorter
+        # follower than its length says: there only the plain loop over every length answers alike
+        lengths = self._follower_lengths.get(char, ()) if stop <= len(text) \
+            else range(min(self._max_word, stop - end), 0, -1)
+        for length in lengths:
+            if length <= stop - end and text[end:end + length] in followers:
                 return 2 if length >= 2 else 1
         return 0
 
@@ -933,10 +968,28 @@ class PersonRecognizer(PrepubRecognizer):
         return self._opener_ending_at(text, start, ls) > 0
 
     def _has_mask(self, text: str, start: int, end: int) -> bool:
-        return any(c in self.rules.mask_chars for c in text[start + 1:end])
+        return self._mask_char.search(text, start + 1, end) is not None
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+def _lengths_by_first(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """For each first character, the lengths (2 to 4) of the words that start with it."""
+    lengths: dict[str, set[int]] = {}
+    for word in words:
+        if 2 <= len(word) <= 4:
+            lengths.setdefault(word[0], set()).add(len(word))
+    return {first: tuple(sorted(found)) for first, found in lengths.items()}
+
+
+def _lengths_by_char(words: frozenset[str], index: int) -> dict[str, tuple[int, ...]]:
+    """For each character at `index` (0: first, -1: last) of `words`, their lengths, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for word in words:
+        if word:
+            lengths.setdefault(word[index], set()).add(len(word))
+    return {char: tuple(sorted(found, reverse=True)) for char, found in lengths.items()}
+
 
 def _alternatives(words: tuple[str, ...]) -> str:
     """A regex alternation of `words`, longest first."""
@@ -951,9 +1004,10 @@ def _inner_dot(text: str, pos: int, ls: int) -> bool:
 def _skip_separator(text: str, pos: int, stop: int, suffixes: tuple[str, ...]) -> tuple[int, bool]:
     """Skip "签字" / ":" / blanks / "为" / "是" after a label; return (position, whether a colon was seen)."""
     colon = False
-    for word in suffixes:                                  # "经办人签字：李明"
-        if text.startswith(word, pos):
-            pos += len(word)
+    if text.startswith(suffixes, pos):                     # one C call rules out every suffix at once
+        for word in suffixes:                              # "经办人签字：李明"
+            if text.startswith(word, pos):
+                pos += len(word)
     while pos < stop and text[pos] in " \t":
         pos += 1
     if pos < stop and text[pos] == ":":
@@ -1004,7 +1058,7 @@ def _resolve(found: list[_Found]) -> list[_Found]:
     taken: set[int] = set()                       # character positions already covered (names are short)
     for item in sorted(found, key=lambda f: (-f.evidence, -(f.end - f.start), f.start, f.variant != PRIVATE)):
         span = range(item.start, item.end)
-        if not span or any(pos in taken for pos in span):
+        if not span or not taken.isdisjoint(span):
             continue
         kept.append(item)
         taken.update(span)

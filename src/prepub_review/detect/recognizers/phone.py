@@ -109,30 +109,38 @@ class CnPhoneRecognizer(PrepubRecognizer):
             return None   # a piece of a longer formatted number (a bank card, a spaced ID)
         if self._is_amount(text, start, end):
             return None
+        # checks on the value alone come first: they need no label or office lookup
+        if kind == "masked" and not self._masked_ok(value):
+            return None
+        if kind == "mobile" and not self.validate_result(value):
+            return None
         label = self.labels.nearest_before(text, start, self.label_window)
-        office = self.office.around(text, start, end)
+        office: bool | None = None     # an office word around the number: looked up when first needed
         field = label is not None and is_field(text, label, start)
         if label is None:
             # the label ends the previous line (a wrapped PDF line, a form's label cell): so may
             # its office context. An applicant's form is laid out so too: no field status alone.
             label = self.labels.label_above(text, start, self.label_window)
             if label is not None:
-                office = office or self.office.around(text, label.start, label.end)
+                office = self.office.around(text, start, end) or self.office.around(text, label.start, label.end)
         label_kind = label.kind if label else None
         if label_kind == "not_phone":
             return None
         attrs = {"kind": kind, "label": label.word if label else None}
         if kind == "masked":
-            return Candidate(start, end, "masked", 0.6, attrs) if self._masked_ok(value) else None
-        if kind == "mobile" and not self.validate_result(value):
-            return None
+            return Candidate(start, end, "masked", 0.6, attrs)
         if kind == "local" and (label is None or start - label.end > 3):
             return None   # 7-8 digits without area code: a phone only right after its label
         plain = not formatted and value[0] not in "(+"
-        if kind in ("landline", "service") and plain and label is None and not office:
-            return None   # an unformatted 0xxx... run needs a label or an office around it
+        if kind in ("landline", "service") and plain and label is None:
+            if office is None:
+                office = self.office.around(text, start, end)
+            if not office:
+                return None   # an unformatted 0xxx... run needs a label or an office around it
         if label_kind == "public":   # 监督电话, 咨询电话...: only an office publishes one
             return Candidate(start, end, "institution_contact", 0.8, attrs)
+        if label_kind == "contact" and office is None:
+            office = self.office.around(text, start, end)
         # a mobile in a bare "联系电话" field (an applicant's form) is a person's unless an
         # office shows up around it or on the line above ("联系人：王科长")
         if label_kind == "contact" and (office or (field and (
@@ -142,6 +150,8 @@ class CnPhoneRecognizer(PrepubRecognizer):
             return Candidate(start, end, "institution_contact", 0.8, attrs)
         if kind == "mobile":
             return Candidate(start, end, "mobile", 0.9, attrs)
+        if label_kind != "personal" and office is None:
+            office = self.office.around(text, start, end)
         if label_kind != "personal" and office:
             return Candidate(start, end, "institution_contact", 0.7, attrs)
         return Candidate(start, end, "landline", 0.6, attrs)

@@ -60,8 +60,7 @@ class CnUsccRecognizer(PrepubRecognizer):
             if uscc_check_char(value[:17]) != value[17]:
                 continue
             shaped_like_id = value[:17].isdigit() and self.ids.looks_like_id(value)
-            labelled = self.labels.nearest_before(normalized, match.start(), self.label_window) is not None
-            if shaped_like_id and not labelled:
-                continue   # all digits and shaped like an ID number: the ID recognizer decides
+            if shaped_like_id and self.labels.nearest_before(normalized, match.start(), self.label_window) is None:
+                continue   # all digits, shaped like an ID number and no credit-code label: the ID recognizer decides
             variant = "individual_business" if value.startswith(self.individual_prefixes) else "organisation"
             yield Candidate(match.start(), match.end(), variant, 0.9, {"region": value[2:8]})
