@@ -39,6 +39,16 @@ def test_name_tied_to_private_data_in_its_sentence(checker, text, name):
     assert (name, "review") in found
 
 
+@pytest.mark.parametrize("text, name", [
+    ("客户是吐尔逊·艾买提，电话" + MOBILE + "。", "吐尔逊·艾买提"),        # not "客户是吐尔逊·艾买提"
+    ("独居长者阿依古丽·买买提，电话" + MOBILE + "。", "阿依古丽·买买提"),
+    ("经查，阿卜杜热依木·买买提系幸福村村民，患尿毒症。", "阿卜杜热依木·买买提"),   # six characters before the dot
+    ("患者热依拉·艾力，电话" + MOBILE + "。", "热依拉·艾力"),
+])
+def test_dotted_name_in_a_private_sentence_starts_after_the_words_before_it(checker, text, name):
+    assert [f.text for f in checker.check_text(text) if f.entity == "PERSON"] == [name]
+
+
 def test_officials_in_a_private_sentence_stay_officials(checker):
     found = {f.text: f.severity.value for f in checker.check_text("副局长李明带队走访了低保户，了解困难情况。")
              if f.entity == "PERSON"}

@@ -682,8 +682,15 @@ class PersonRecognizer(PrepubRecognizer):
             while (start := starts.search(text, pos, e)) is not None:
                 pos = start.start()
                 char = text[pos]
-                if (char in r.surnames or text[pos:pos + 2] in r.compound_surnames
-                        or DOTTED_NAME.match(text, pos, e)) and self._clean_left(text, pos, s):
+                whole = DOTTED_NAME.match(text, pos, e) if dotted else None
+                if (whole is not None or char in r.surnames or text[pos:pos + 2] in r.compound_surnames) \
+                        and self._clean_left(text, pos, s):
+                    if whole is not None:
+                        # The Han run before the dot may hold words in front of the name ("客户是吐尔逊·…",
+                        # "独居长者阿依古丽·…"): a clean start nearer the dot, as name_before finds it, wins.
+                        # Without one the run is kept whole ("阿卜杜热依木·…" has six characters).
+                        nearer, clean = self._dotted_start(text, pos, _DOT.search(text, pos, whole.end()).start(), s)
+                        pos = nearer if clean else pos
                     got = self.name_at(text, pos, e)
                     if got is not None:
                         found.append(_Found(pos, got[0], PRIVATE, EVIDENCE_CONTEXT, "sentence"))
