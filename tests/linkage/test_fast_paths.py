@@ -6,13 +6,18 @@ from __future__ import annotations
 import hashlib
 import random
 
+import pytest
+
 from prepub_review.decide import linkage
 from prepub_review.decide.linkage import LINKED_RECORD, link
 from prepub_review.decide.linkage_index import (
     LinkIndex,
     _canonical,
+    full_pieces,
+    keep_positions,
     keyed_hasher,
     link_json,
+    masked_piece,
     piece_hash,
     visible_positions,
 )
@@ -32,6 +37,25 @@ def test_pieces_compare_characters_as_the_audit_trail_does():
     hasher = keyed_hasher(b"k" * 32)
     assert piece_hash(hasher, "N", "ＡＢ张", range(3)) == piece_hash(hasher, "N", "ab张", range(3))
     assert piece_hash(hasher, "N", "AB张", range(3)) != piece_hash(hasher, "N", "AC张", range(3))
+
+
+@pytest.mark.parametrize("shown", ["110105********1234", "11****19900307****", "**************123X",
+                                   "138****5678", "*" * 11, "张*明", "王**", "*建明", "ａ*Ｂ"])
+def test_a_masked_form_hashes_as_the_projection_onto_its_visible_positions(shown):
+    hasher = keyed_hasher(b"k" * 32)
+    bits, digest = masked_piece(hasher, "CN", shown)
+    assert bits == "".join("1" if i in visible_positions(shown) else "0" for i in range(len(shown)))
+    assert digest == piece_hash(hasher, "CN", shown, visible_positions(shown))
+
+
+@pytest.mark.parametrize("value", ["110105197209126064", "11010519720912606x", "１１０１０５１９７２０９１２６０６４",
+                                   "13812345678", "6222021234567890123", "622202123456789"])
+def test_full_pieces_hash_each_pattern_as_its_projection(value):
+    hasher = keyed_hasher(b"k" * 32)
+    for patterns in [spec.full_patterns for spec in RULES.identifiers.values()] + [((6, 4), (6, 4), (20, 3), (0, 0))]:
+        expected = dict.fromkeys(piece_hash(hasher, "CN", value, keep_positions(len(value), prefix, suffix))
+                                 for prefix, suffix in patterns)
+        assert full_pieces(hasher, "CN", value, patterns) == list(expected)
 
 
 def test_pieces_are_keyed():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -161,13 +162,31 @@ def carrying(entities: tuple[str, ...]) -> frozenset[str]:
 
 # --- shown forms and keyed pieces -------------------------------------------------------------
 
-@lru_cache(maxsize=65536)
+class _ShownBits(dict):
+    """str.translate table: the mask to "0", any other character to "1". Each character seen is
+    added on first sight, so translating is a C-level lookup per character afterwards."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = "1"
+        return "1"
+
+
+_SHOWN_BITS = _ShownBits({ord(MASK): "0"})
+
+
+def shown_bits(shown: str) -> str:
+    """"110105********1234" -> "111111000000001111": which positions a form shows."""
+    return shown.translate(_SHOWN_BITS)
+
+
 def visible_positions(shown: str) -> frozenset[int]:
-    return frozenset(i for i, ch in enumerate(shown) if ch != MASK)
+    return _positions(shown_bits(shown))
 
 
-def pattern_bits(length: int, positions: Iterable[int]) -> str:
-    return _bits(length, frozenset(positions))
+@lru_cache(maxsize=4096)
+def _positions(bits: str) -> frozenset[int]:
+    """One frozenset per visibility pattern, shared by every form masked that way."""
+    return frozenset(i for i, bit in enumerate(bits) if bit == "1")
 
 
 @lru_cache(maxsize=4096)
@@ -194,9 +213,38 @@ def _nothing(_value: Sequence[str]) -> Sequence[str]:
 
 
 @lru_cache(maxsize=256)
-def full_projections(length: int, patterns: tuple[tuple[int, int], ...]) -> tuple[Projection, ...]:
-    """The projections of a full value of `length` onto the (keep_prefix, keep_suffix) `patterns`."""
-    return tuple(projection(length, keep_positions(length, prefix, suffix)) for prefix, suffix in patterns)
+def _full_materials(tag: str, length: int, patterns: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int], ...]:
+    """(head of the hashed material, prefix end, suffix start) per distinct projection of a value of
+    `length` onto the (keep_prefix, keep_suffix) `patterns`, in order: two slices of the value."""
+    heads: dict[str, tuple[str, int, int]] = {}
+    for prefix, suffix in patterns:
+        positions = keep_positions(length, prefix, suffix)
+        bits = _bits(length, positions)
+        head = min(prefix, length)
+        tail = max(length - suffix, head)
+        heads.setdefault(bits, (f"{tag}{length}P{bits}V", head, tail))
+    return tuple(heads.values())
+
+
+def full_pieces(hasher: Hasher, tag: str, value: str, patterns: tuple[tuple[int, int], ...]) -> list[str]:
+    """The keyed hashes `piece_hash` gives for `value` under each (keep_prefix, keep_suffix) of
+    `patterns`, in order, each distinct projection once (slices instead of pickers: a full ID's
+    13 patterns are hashed for every full value read)."""
+    canonical = _canonical(value) == value
+    found = []
+    for head, end, start in _full_materials(tag, len(value), patterns):
+        shown = value[:end] + value[start:]
+        found.append((hasher(head + (shown if canonical else _canonical(shown))) or "")[:HASH_CHARS])
+    return found
+
+
+def masked_piece(hasher: Hasher, tag: str, shown: str) -> tuple[str, str]:
+    """(pattern bits, keyed hash) of a masked form under its own visibility pattern: what
+    `piece(hasher, tag, shown, projection(len(shown), visible_positions(shown)))` gives, without
+    building the positions (the characters shown are those that are not the mask)."""
+    bits = sys.intern(shown_bits(shown))   # one string per pattern, held by many rows
+    material = f"{tag}{len(shown)}P{bits}V" + _canonical(shown.replace(MASK, ""))
+    return bits, (hasher(material) or "")[:HASH_CHARS]
 
 
 @lru_cache(maxsize=64)
@@ -287,10 +335,12 @@ def shown_identifier(token: str) -> str:
 
 
 _AS_MASK = str.maketrans(dict.fromkeys(TOKEN_MASKS, MASK))
+_NO_MASKS = str.maketrans("", "", TOKEN_MASKS)
 
 
 # --- row fields -------------------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)    # a village, an amount, a month recur on every row of a list
 def normalise_field(kind: str, text: str) -> str:
     value = "".join(unicodedata.normalize("NFKC", text).split())
     if kind == "period":
@@ -384,10 +434,10 @@ class _Builder:
         return None
 
     def name_form(self, shown: str) -> NameForm:
-        visible = visible_positions(shown)
-        masked = len(visible) < len(shown)
-        projections = (projection(len(shown), visible),) if masked else name_projections(len(shown))
-        return NameForm(len(shown), shown if masked else None, pieces(self.hasher, "N", shown, projections))
+        if MASK in shown:
+            bits, digest = masked_piece(self.hasher, "N", shown)
+            return NameForm(len(shown), shown, {bits: digest})
+        return NameForm(len(shown), None, pieces(self.hasher, "N", shown, name_projections(len(shown))))
 
     def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
         carries: set[str] = set()
@@ -397,13 +447,13 @@ class _Builder:
                 if row.name.shown is None:
                     carries.add("PERSON")
                 elif f.variant in MASKED_VARIANTS and self._name_shown(f) == row.name.shown:
-                    index.partials.append(Partial("PERSON", row.name.shown, place, row,
-                                                  row.name.pieces[pattern_bits(row.name.length, visible_positions(row.name.shown))]))
+                    shown_piece = next(iter(row.name.pieces.values()))   # a masked name has its own piece only
+                    index.partials.append(Partial("PERSON", row.name.shown, place, row, shown_piece))
             elif f.variant in FULL_VARIANTS.get(f.entity, ()) and f.entity in self.rules.identifiers:
                 value = normalise_identifier(f.text)
                 carries.add(f.entity)
-                projections = full_projections(len(value), self.rules.identifiers[f.entity].full_patterns)
-                keyed.update(dict.fromkeys(pieces(self.hasher, f.entity[:2], value, projections).values()))
+                patterns = self.rules.identifiers[f.entity].full_patterns
+                keyed.update(dict.fromkeys(full_pieces(self.hasher, f.entity[:2], value, patterns)))
         if carries and (keyed or self._facts(row) >= self.rules.min_row_evidence):
             index.fulls.append(FullRecord(place, row, carrying(tuple(sorted(carries))), tuple(keyed)))
         # else a full name with too few row facts: no masked record can be linked to it (a match on
@@ -424,7 +474,7 @@ class _Builder:
                 continue
             for match in MASKED_TOKEN.finditer(seg.text):
                 token = match.group()
-                masks = sum(token.count(ch) for ch in TOKEN_MASKS)   # the rest of a token are digits
+                masks = len(token) - len(token.translate(_NO_MASKS))   # the rest of a token are digits
                 if masks < 2 or len(token) - masks < 2:
                     continue
                 overlapping = [f for f in by_location[seg.location]
@@ -444,7 +494,7 @@ class _Builder:
                     key = self._record_key(probe, persons)
                     if key not in rows:
                         rows[key] = self._row(key, [probe])
-                digest = piece(self.hasher, entity[:2], shown, projection(len(shown), visible_positions(shown)))
+                _, digest = masked_piece(self.hasher, entity[:2], shown)
                 index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], digest))
 
     @staticmethod
