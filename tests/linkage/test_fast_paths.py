@@ -115,3 +115,64 @@ def test_a_full_name_with_too_few_facts_is_not_indexed_one_with_an_id_is(tmp_pat
     [index] = site.indexes()
     assert [sorted(f.carries) for f in index.fulls] == [["CN_ID_CARD", "PERSON"]]
     assert visible_positions("张*明") == frozenset({0, 2})
+
+
+def _collected_site(tmp_path):
+    from prepub_review.linking import SiteLinkage
+    from prepub_review.pipeline import Checker
+
+    table = tmp_path / "名单.csv"
+    table.write_text("序号,姓名,村/社区,身份证号,联系电话\n1,张*明,和平村,110105********6064,138****5678\n"
+                     "2,李建国,和平村,110105197209126064,13812345678\n", encoding="utf-8")
+    checker = Checker()
+    site = SiteLinkage(checker.rules, checker.policy, keep_indexes=False).observe(checker)
+    return checker, site.collector, table
+
+
+def test_kept_segments_are_nothing_for_the_cycle_collector(tmp_path):
+    import gc
+
+    checker, collector, table = _collected_site(tmp_path)
+    kept = []
+    collector.document = lambda result: kept.extend(collector._segments)   # look before they are let go
+    checker.check_file(table)
+    gc.collect()
+    assert kept and not any(gc.is_tracked(segment) for segment in kept)
+
+
+def test_an_index_is_built_with_the_collector_paused_and_reads_the_same(tmp_path, monkeypatch):
+    import gc
+
+    checker, collector, table = _collected_site(tmp_path)
+    seen = []
+    build = LinkIndex.from_document
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(LinkIndex, "from_document", watched)
+    result = checker.check_file(table)
+    assert seen == [False] and gc.isenabled()
+    kept = collector._segments
+    assert result.observed["linkage"]["partials"]
+    gc.disable()
+    try:
+        checker.check_file(table)
+        assert not gc.isenabled()          # a caller's own pause is left as it was
+    finally:
+        gc.enable()
+    assert kept == []
+
+
+def test_linking_a_run_leaves_nothing_frozen():
+    import gc
+
+    from prepub_review.cli.check import GateRun
+
+    class Linkage:
+        def link(self, indexes):
+            return gc.get_freeze_count() > 0, list(indexes)
+
+    run = GateRun(None, None, None, None, None, None, None, None, Linkage())
+    assert run.link() == (True, []) and gc.get_freeze_count() == 0

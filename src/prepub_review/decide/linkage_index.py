@@ -16,6 +16,7 @@ check cache; a row shared by several values of a record is written once.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import sys
@@ -28,7 +29,7 @@ from itertools import combinations
 from operator import itemgetter
 
 from prepub_review.decide.linkage_rules import LinkRules
-from prepub_review.models import Finding, Segment
+from prepub_review.models import Finding, Segment, Zone
 from prepub_review.text import normalize_width
 
 INDEX_VERSION = 2        # 2: keyed BLAKE2b pieces, rows written once
@@ -104,9 +105,10 @@ class LinkIndex:
     fulls: list[FullRecord] = field(default_factory=list)
 
     @classmethod
-    def from_document(cls, path: str, segments: Iterable[Segment], findings: Iterable[Finding],
+    def from_document(cls, path: str, segments: Iterable[Segment | Kept], findings: Iterable[Finding],
                       rules: LinkRules, hasher: Hasher) -> LinkIndex:
-        return _Builder(str(path), rules, hasher).build(list(segments), list(findings))
+        read = [segment if type(segment) is tuple else kept(segment) for segment in segments]
+        return _Builder(str(path), rules, hasher).build(read, list(findings))
 
     def to_json(self) -> dict:
         rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
@@ -371,16 +373,16 @@ class _Builder:
         self.cells: dict[str, dict[str, str]] = {}   # record -> row-field kind -> value
         self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
 
-    def build(self, segments: list[Segment], findings: list[Finding]) -> LinkIndex:
+    def build(self, segments: list[Kept], findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
         cells = self.cells = defaultdict(dict)
-        for seg in segments:
-            if seg.record is None:
-                self.prose[seg.location] = prose_fields(seg.text, self.rules)
+        for text, location, header, record, _ in segments:
+            if record is None:
+                self.prose[location] = prose_fields(text, self.rules)
                 continue
-            kind = self.rules.field_kind(seg.field)
-            if kind and kind != "name" and len(seg.text) <= MAX_CELL:
-                cells[seg.record][kind] = normalise_field(kind, seg.text)
+            kind = self.rules.field_kind(header)
+            if kind and kind != "name" and len(text) <= MAX_CELL:
+                cells[record][kind] = normalise_field(kind, text)
         persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
         for f in findings:
             if f.entity == "PERSON" and f.record is None and self._name_shown(f) is not None:
@@ -462,40 +464,40 @@ class _Builder:
     def _facts(self, row: Row) -> int:
         return sum(1 for kind in row.fields if kind not in self.rules.context_fields and kind != "name")
 
-    def _add_scanned(self, index: LinkIndex, segments: list[Segment], findings: list[Finding],
+    def _add_scanned(self, index: LinkIndex, segments: list[Kept], findings: list[Finding],
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
         """Masked identifiers: the recognizers' masked findings, and any digit/mask run they did not
         report ("11****19900101****" shows a birth date between two masked runs)."""
         by_location: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             by_location[f.location].append(f)
-        for seg in segments:
-            if TOKEN_MASK_SET.isdisjoint(seg.text):
+        for text, location, header, record, zone in segments:
+            if TOKEN_MASK_SET.isdisjoint(text):
                 continue
-            for match in MASKED_TOKEN.finditer(seg.text):
+            for match in MASKED_TOKEN.finditer(text):
                 token = match.group()
                 masks = len(token) - len(token.translate(_NO_MASKS))   # the rest of a token are digits
                 if masks < 2 or len(token) - masks < 2:
                     continue
-                overlapping = [f for f in by_location[seg.location]
+                overlapping = [f for f in by_location[location]
                                if f.start < match.end() and match.start() < f.end]
                 if any(f.variant not in MASKED_VARIANTS for f in overlapping):
                     continue   # a full value the recognizers judged (or not a masked identifier at all)
                 shown = shown_identifier(token)
-                entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, seg.field)
+                entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, header)
                 if entity not in self.rules.identifiers or len(shown) not in self.rules.identifiers[entity].lengths:
                     continue
-                key = seg.record
+                key = record
                 if key is None or key not in rows:
                     probe = Finding(entity=entity, variant="masked", rule_id="", severity=None,  # type: ignore[arg-type]
-                                    label="", reason="", text=token, location=seg.location, zone=seg.zone,
+                                    label="", reason="", text=token, location=location, zone=Zone(zone),
                                     start=match.start(), end=match.end(), score=0, recognizer="",
-                                    record=seg.record, context=seg.text[max(0, match.start() - 24):match.end() + 24])
+                                    record=record, context=text[max(0, match.start() - 24):match.end() + 24])
                     key = self._record_key(probe, persons)
                     if key not in rows:
                         rows[key] = self._row(key, [probe])
                 _, digest = masked_piece(self.hasher, entity[:2], shown)
-                index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], digest))
+                index.partials.append(Partial(entity, shown, Place(self.path, location, key), rows[key], digest))
 
     @staticmethod
     def _entity_by_shape(shown: str, header: str | None) -> str | None:
@@ -537,6 +539,17 @@ def _row_from(data: Sequence) -> Row:
     return Row(fields, NameForm(length, name_shown, name_pieces) if length else None)
 
 
+# What the builder reads of a segment: (text, location, field, record, zone value). A plain tuple
+# of strings, which the cycle collector stops tracking at its first pass: holding the Segments
+# themselves (locator, reader anchor) until their document ends made each of them long-lived and
+# cost the site run full collections of the worker's whole heap.
+Kept = tuple[str, str, str | None, str | None, str]
+
+
+def kept(segment: Segment) -> Kept:
+    return (segment.text, segment.location, segment.field, segment.record, segment.zone.value)
+
+
 class IndexCollector:
     """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document.
 
@@ -549,7 +562,7 @@ class IndexCollector:
         (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
         self.rules, self.hasher, self.keep = rules, hasher, keep
         self.indexes: list[LinkIndex] = []
-        self._segments: list[Segment] = []
+        self._segments: list[Kept] = []
 
     def start(self, path: str) -> None:
         self._segments = []
@@ -562,12 +575,26 @@ class IndexCollector:
         else:
             keep = masked or len(prose_fields(text, self.rules)) >= 2
         if keep:
-            self._segments.append(segment)
+            self._segments.append(kept(segment))
 
     def document(self, result) -> None:
-        index = LinkIndex.from_document(result.path, self._segments, result.findings, self.rules, self.hasher)
         if self.keep:
-            self.indexes.append(index)
+            self.indexes.append(LinkIndex.from_document(result.path, self._segments, result.findings,
+                                                        self.rules, self.hasher))
         else:
-            result.observed["linkage"] = index.to_json()
+            result.observed["linkage"] = self._index_json(result.path, result.findings)
         self._segments = []
+
+    def _index_json(self, path: str, findings: list[Finding]) -> dict:
+        """The document's index as JSON, built with the cycle collector paused. The index's objects
+        (thousands for a list) make no cycles and are all gone when this returns, only plain
+        tuples and strings are left; collected as they are made they would outlive two collections
+        and count towards the next full collection of the worker's whole heap (one per worker on
+        the generated site, ~30 ms each)."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return LinkIndex.from_document(path, self._segments, findings, self.rules, self.hasher).to_json()
+        finally:
+            if enabled:
+                gc.enable()
