@@ -176,3 +176,28 @@ def test_linking_a_run_leaves_nothing_frozen():
 
     run = GateRun(None, None, None, None, None, None, None, None, Linkage())
     assert run.link() == (True, []) and gc.get_freeze_count() == 0
+
+
+def test_a_builder_remembers_row_fact_hashes_by_kind_and_value_under_its_own_key():
+    from prepub_review.decide.linkage_index import _Builder, field_hash
+
+    one, two = _Builder("", RULES, keyed_hasher(b"1" * 32)), _Builder("", RULES, keyed_hasher(b"2" * 32))
+    for builder in (one, two, one):
+        assert builder.field_hash("village", "和平村") == field_hash(builder.hasher, "village", "和平村")
+        assert builder.field_hash("amount", "3") == field_hash(builder.hasher, "amount", "3")
+        assert builder.field_hash("household", "3") == field_hash(builder.hasher, "household", "3")
+    assert one.field_hash("amount", "3") != one.field_hash("household", "3")
+    assert one.field_hash("village", "和平村") != two.field_hash("village", "和平村")
+
+
+def test_a_rows_blocking_facts_are_its_name_pieces_showing_two_characters_and_its_facts():
+    from prepub_review.decide.linkage import LinkReport, _Linker
+    from prepub_review.decide.linkage_index import NameForm, Row
+
+    name = NameForm(3, None, {"100": "a", "110": "b", "101": "c", "111": "d"})
+    the_row = Row({"village": "v", "amount": "", "name": "n", "household": "h"}, name)
+    linker = _Linker(RULES, allowance, lambda _: False, LinkReport())
+    facts, anchors = linker._row_facts(the_row)
+    assert facts == [("name", "110:b"), ("name", "101:c"), ("name", "111:d"), ("village", "v"), ("household", "h")]
+    assert anchors == {fact for fact in facts if fact[0] in RULES.anchor_fields}
+    assert linker._row_facts(Row({"village": "v"}))[0] == [("village", "v")]

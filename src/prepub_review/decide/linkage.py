@@ -102,9 +102,10 @@ def pattern_summary(partials: Sequence[Partial]) -> dict[tuple[str, int], dict[s
     summary: dict[tuple[str, int], dict[str, tuple[int, set[str]]]] = defaultdict(dict)
     for p in partials:
         uses = summary[(p.entity, len(p.shown))]
-        count, paths = uses.get(mask_pattern(p.shown), (0, set()))
+        pattern = mask_pattern(p.shown)
+        count, paths = uses.get(pattern, (0, set()))
         paths.add(p.place.path)
-        uses[mask_pattern(p.shown)] = (count + 1, paths)
+        uses[pattern] = (count + 1, paths)
     return dict(summary)
 
 
@@ -281,7 +282,7 @@ class _Linker:
         """A row's (kind, value) facts, and those of them that are anchors."""
         found = self._row_memo.get(id(row))
         if found is None:
-            facts = [(kind, value) for kind in ("name", *row.fields) for value in _facts(row, kind)]
+            facts = _name_facts(row.name) + [item for item in row.fields.items() if item[1] and item[0] != "name"]
             anchors = {(kind, value) for kind, value in facts if kind in self.rules.anchor_fields}
             found = self._row_memo[id(row)] = (facts, anchors, row)   # the row is held so its id is not reused
         return found[0], found[1]
@@ -416,16 +417,12 @@ def _project(shown: str, positions: frozenset[int]) -> str:
     return "".join(shown[i] for i in sorted(positions))
 
 
-def _facts(row: Row, kind: str) -> list[str]:
-    """A row fact as blocking keys. A name counts as evidence only when two shown characters agree,
+def _name_facts(name: NameForm | None) -> list[tuple[str, str]]:
+    """A name as blocking keys. A name counts as evidence only when two shown characters agree,
     so it is keyed by the pieces it shows under a pattern with two or more characters."""
-    if kind == "name":
-        name = row.name
-        if name is None:
-            return []
-        return [f"{bits}:{digest}" for bits, digest in name.pieces.items() if bits.count("1") >= 2]
-    value = row.fields.get(kind)
-    return [value] if value else []
+    if name is None:
+        return []
+    return [("name", f"{bits}:{digest}") for bits, digest in name.pieces.items() if bits.count("1") >= 2]
 
 
 # --- findings for the reports ------------------------------------------------------------------

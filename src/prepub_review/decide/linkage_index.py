@@ -372,6 +372,7 @@ class _Builder:
         self.path, self.rules, self.hasher = path, rules, hasher
         self.cells: dict[str, dict[str, str]] = {}   # record -> row-field kind -> value
         self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
+        self._field_hashes: dict[tuple[str, str], str] = {}   # a village, an amount recur on every row
 
     def build(self, segments: list[Kept], findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
@@ -418,12 +419,19 @@ class _Builder:
         if not values:
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
-        row = Row({kind: field_hash(self.hasher, kind, value) for kind, value in values.items() if value})
+        row = Row({kind: self.field_hash(kind, value) for kind, value in values.items() if value})
         names = [f for f in members if f.entity == "PERSON"]
         shown = next((s for s in map(self._name_shown, names) if s is not None), None)
         if shown is not None:
             row.name = self.name_form(shown)
         return row
+
+    def field_hash(self, kind: str, value: str) -> str:
+        """`field_hash` under this builder's hasher, remembered for the document."""
+        found = self._field_hashes.get((kind, value))
+        if found is None:
+            found = self._field_hashes[(kind, value)] = field_hash(self.hasher, kind, value)
+        return found
 
     def _name_shown(self, finding: Finding) -> str | None:
         """A name as compared: "张*明" for a masked name, "张建明" for a full one; None if not comparable
