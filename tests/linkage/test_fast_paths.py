@@ -134,7 +134,7 @@ def test_kept_segments_are_nothing_for_the_cycle_collector(tmp_path):
 
     checker, collector, table = _collected_site(tmp_path)
     kept = []
-    collector.document = lambda result: kept.extend(collector._segments)   # look before they are let go
+    collector.document = lambda result: kept.extend(collector._reading.masked)   # look before they are let go
     checker.check_file(table)
     gc.collect()
     assert kept and not any(gc.is_tracked(segment) for segment in kept)
@@ -145,16 +145,16 @@ def test_an_index_is_built_with_the_collector_paused_and_reads_the_same(tmp_path
 
     checker, collector, table = _collected_site(tmp_path)
     seen = []
-    build = LinkIndex.from_document
+    build = LinkIndex.from_reading
 
     def watched(*args, **kwargs):
         seen.append(gc.isenabled())
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(LinkIndex, "from_document", watched)
+    monkeypatch.setattr(LinkIndex, "from_reading", watched)
     result = checker.check_file(table)
     assert seen == [False] and gc.isenabled()
-    kept = collector._segments
+    kept = collector._reading
     assert result.observed["linkage"]["partials"]
     gc.disable()
     try:
@@ -162,7 +162,7 @@ def test_an_index_is_built_with_the_collector_paused_and_reads_the_same(tmp_path
         assert not gc.isenabled()          # a caller's own pause is left as it was
     finally:
         gc.enable()
-    assert kept == []
+    assert collector._reading is not kept and not (kept.cells or kept.prose or kept.masked)   # nothing held after a document
 
 
 def test_linking_a_run_leaves_nothing_frozen():
@@ -201,3 +201,23 @@ def test_a_rows_blocking_facts_are_its_name_pieces_showing_two_characters_and_it
     assert facts == [("name", "110:b"), ("name", "101:c"), ("name", "111:d"), ("village", "v"), ("household", "h")]
     assert anchors == {fact for fact in facts if fact[0] in RULES.anchor_fields}
     assert linker._row_facts(Row({"village": "v"}))[0] == [("village", "v")]
+
+
+def test_a_document_read_as_it_streams_indexes_as_when_read_whole(tmp_path):
+    """The collector reads each segment once as it passes (Reading) and starts afresh per document:
+    its index is the one built from the document's segments held whole."""
+    from prepub_review.decide.linkage_index import Reading
+    from prepub_review.formats.document import open_document
+
+    checker, collector, table = _collected_site(tmp_path)
+    prose = tmp_path / "news.txt"
+    prose.write_text("张建明户，东风村，2人，月保障金420元，身份证号 110105********6064。\n", encoding="utf-8")
+    for path in (table, prose, table):
+        streamed = checker.check_file(path)
+        with open_document(path, checker.limits) as document:
+            whole = checker.check_document(document, keep_segments=True)
+        reading = Reading(collector.rules)
+        for segment in whole.segments:
+            reading.add(segment)
+        built = LinkIndex.from_reading(str(path), reading, whole.findings, collector.hasher).to_json()
+        assert streamed.observed["linkage"] == built and built["partials"]

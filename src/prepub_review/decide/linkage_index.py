@@ -105,10 +105,17 @@ class LinkIndex:
     fulls: list[FullRecord] = field(default_factory=list)
 
     @classmethod
-    def from_document(cls, path: str, segments: Iterable[Segment | Kept], findings: Iterable[Finding],
+    def from_document(cls, path: str, segments: Iterable[Segment], findings: Iterable[Finding],
                       rules: LinkRules, hasher: Hasher) -> LinkIndex:
-        read = [segment if type(segment) is tuple else kept(segment) for segment in segments]
-        return _Builder(str(path), rules, hasher).build(read, list(findings))
+        reading = Reading(rules)
+        for segment in segments:
+            reading.add(segment)
+        return cls.from_reading(path, reading, findings, hasher)
+
+    @classmethod
+    def from_reading(cls, path: str, reading: Reading, findings: Iterable[Finding], hasher: Hasher) -> LinkIndex:
+        """The index of a document whose segments `reading` has seen."""
+        return _Builder(str(path), reading.rules, hasher).build(reading, list(findings))
 
     def to_json(self) -> dict:
         rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
@@ -374,16 +381,9 @@ class _Builder:
         self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
         self._field_hashes: dict[tuple[str, str], str] = {}   # a village, an amount recur on every row
 
-    def build(self, segments: list[Kept], findings: list[Finding]) -> LinkIndex:
+    def build(self, reading: Reading, findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
-        cells = self.cells = defaultdict(dict)
-        for text, location, header, record, _ in segments:
-            if record is None:
-                self.prose[location] = prose_fields(text, self.rules)
-                continue
-            kind = self.rules.field_kind(header)
-            if kind and kind != "name" and len(text) <= MAX_CELL:
-                cells[record][kind] = normalise_field(kind, text)
+        self.cells, self.prose = reading.cells, reading.prose
         persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
         for f in findings:
             if f.entity == "PERSON" and f.record is None and self._name_shown(f) is not None:
@@ -392,7 +392,7 @@ class _Builder:
         rows = {key: self._row(key, members) for key, members in records.items()}
         for key, members in records.items():
             self._add_record(index, Place(self.path, members[0].location, key), rows[key], members)
-        self._add_scanned(index, segments, findings, persons, rows)
+        self._add_scanned(index, reading.masked, findings, persons, rows)
         return index
 
     # A record: a table row (finding.record), or a name in prose with the identifiers near it.
@@ -472,16 +472,14 @@ class _Builder:
     def _facts(self, row: Row) -> int:
         return sum(1 for kind in row.fields if kind not in self.rules.context_fields and kind != "name")
 
-    def _add_scanned(self, index: LinkIndex, segments: list[Kept], findings: list[Finding],
+    def _add_scanned(self, index: LinkIndex, masked: list[Kept], findings: list[Finding],
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
         """Masked identifiers: the recognizers' masked findings, and any digit/mask run they did not
         report ("11****19900101****" shows a birth date between two masked runs)."""
         by_location: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             by_location[f.location].append(f)
-        for text, location, header, record, zone in segments:
-            if TOKEN_MASK_SET.isdisjoint(text):
-                continue
+        for text, location, header, record, zone in masked:
             for match in MASKED_TOKEN.finditer(text):
                 token = match.group()
                 masks = len(token) - len(token.translate(_NO_MASKS))   # the rest of a token are digits
@@ -547,10 +545,10 @@ def _row_from(data: Sequence) -> Row:
     return Row(fields, NameForm(length, name_shown, name_pieces) if length else None)
 
 
-# What the builder reads of a segment: (text, location, field, record, zone value). A plain tuple
-# of strings, which the cycle collector stops tracking at its first pass: holding the Segments
-# themselves (locator, reader anchor) until their document ends made each of them long-lived and
-# cost the site run full collections of the worker's whole heap.
+# A segment holding a masked digit run, as the builder scans it: (text, location, field, record,
+# zone value). A plain tuple of strings, which the cycle collector stops tracking at its first pass:
+# holding the Segments themselves (locator, reader anchor) until their document ends made each of
+# them long-lived and cost the site run full collections of the worker's whole heap.
 Kept = tuple[str, str, str | None, str | None, str]
 
 
@@ -558,40 +556,58 @@ def kept(segment: Segment) -> Kept:
     return (segment.text, segment.location, segment.field, segment.record, segment.zone.value)
 
 
-class IndexCollector:
-    """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document.
+class Reading:
+    """What linkage keeps of a document's segments as they stream past: the row facts of table
+    cells under a row-fact column and of prose lines stating at least two of them (normalised as
+    they are read), and the segments holding a masked digit run (scanned when the document ends).
+    Everything else streams past; nothing is read twice."""
 
-    Between `start` and `document` it keeps only the segments linkage reads: table cells under a
-    row-fact column, prose lines stating at least two row facts, and segments holding a masked digit
-    run; everything else streams past."""
+    __slots__ = ("rules", "cells", "prose", "masked")
+
+    def __init__(self, rules: LinkRules):
+        self.rules = rules
+        self.cells: dict[str, dict[str, str]] = defaultdict(dict)   # record -> row-field kind -> value
+        self.prose: dict[str, dict[str, str]] = {}    # location of a prose line -> its row facts
+        self.masked: list[Kept] = []
+
+    def add(self, segment: Segment) -> None:
+        text = segment.text
+        masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text) is not None
+        if segment.record is not None:
+            kind = self.rules.field_kind(segment.field)
+            if kind is not None and kind != "name" and len(text) <= MAX_CELL:
+                self.cells[segment.record][kind] = normalise_field(kind, text)
+        else:
+            facts = prose_fields(text, self.rules)
+            if masked or len(facts) >= 2:
+                self.prose[segment.location] = facts
+        if masked:
+            self.masked.append(kept(segment))
+
+
+class IndexCollector:
+    """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document
+    from what a `Reading` keeps of its segments."""
 
     def __init__(self, rules: LinkRules, hasher: Hasher, keep: bool = True):
         """`keep`: hold the indexes here (one process); else hand each to its document as JSON
         (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
         self.rules, self.hasher, self.keep = rules, hasher, keep
         self.indexes: list[LinkIndex] = []
-        self._segments: list[Kept] = []
+        self._reading = Reading(rules)
 
     def start(self, path: str) -> None:
-        self._segments = []
+        self._reading = Reading(self.rules)
 
     def segment(self, segment: Segment) -> None:
-        text = segment.text
-        masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text)
-        if segment.record is not None:
-            keep = masked or (len(text) <= MAX_CELL and self.rules.field_kind(segment.field) is not None)
-        else:
-            keep = masked or len(prose_fields(text, self.rules)) >= 2
-        if keep:
-            self._segments.append(kept(segment))
+        self._reading.add(segment)
 
     def document(self, result) -> None:
         if self.keep:
-            self.indexes.append(LinkIndex.from_document(result.path, self._segments, result.findings,
-                                                        self.rules, self.hasher))
+            self.indexes.append(LinkIndex.from_reading(result.path, self._reading, result.findings, self.hasher))
         else:
             result.observed["linkage"] = self._index_json(result.path, result.findings)
-        self._segments = []
+        self._reading = Reading(self.rules)
 
     def _index_json(self, path: str, findings: list[Finding]) -> dict:
         """The document's index as JSON, built with the cycle collector paused. The index's objects
@@ -602,7 +618,7 @@ class IndexCollector:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return LinkIndex.from_document(path, self._segments, findings, self.rules, self.hasher).to_json()
+            return LinkIndex.from_reading(path, self._reading, findings, self.hasher).to_json()
         finally:
             if enabled:
                 gc.enable()
