@@ -16,6 +16,7 @@ Targets: recall 1.00, precision >= 0.95, time added <= 10 % of the site run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import random
 import resource
@@ -53,6 +54,13 @@ def check_site(files: list[Path], with_linkage: bool):
     results = [checker.check_file(path) for path in files]
     report = linkage.apply(results) if linkage else None
     return time.process_time() - started, report
+
+
+def compile_sources() -> None:
+    """Bytecode for every module, as an installed package has it: with PYTHONDONTWRITEBYTECODE set and
+    a module edited since its .pyc was written, every run would compile it again, and the linkage
+    modules are imported only by the runs with linkage (a bias of ~20-30 ms of a ~1.2 s run)."""
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
 
 
 def command_run(root: Path, with_linkage: bool) -> float:
@@ -173,6 +181,7 @@ def main() -> int:
         files = sorted(site.files)
         print(f"站点：{args.persons} 人，{len(files)} 份公开文件，植入 {len(site.plants)} 处关联（另有诱饵）")
         base, linked, command_base, command_linked = [], [], [], []
+        compile_sources()
         report = None
         for _ in range(args.runs):
             base.append(check_site(files, with_linkage=False)[0])

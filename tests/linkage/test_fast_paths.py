@@ -6,13 +6,18 @@ from __future__ import annotations
 import hashlib
 import random
 
+import pytest
+
 from prepub_review.decide import linkage
 from prepub_review.decide.linkage import LINKED_RECORD, link
 from prepub_review.decide.linkage_index import (
     LinkIndex,
     _canonical,
+    full_pieces,
+    keep_positions,
     keyed_hasher,
     link_json,
+    masked_piece,
     piece_hash,
     visible_positions,
 )
@@ -32,6 +37,25 @@ def test_pieces_compare_characters_as_the_audit_trail_does():
     hasher = keyed_hasher(b"k" * 32)
     assert piece_hash(hasher, "N", "ＡＢ张", range(3)) == piece_hash(hasher, "N", "ab张", range(3))
     assert piece_hash(hasher, "N", "AB张", range(3)) != piece_hash(hasher, "N", "AC张", range(3))
+
+
+@pytest.mark.parametrize("shown", ["110105********1234", "11****19900307****", "**************123X",
+                                   "138****5678", "*" * 11, "张*明", "王**", "*建明", "ａ*Ｂ"])
+def test_a_masked_form_hashes_as_the_projection_onto_its_visible_positions(shown):
+    hasher = keyed_hasher(b"k" * 32)
+    bits, digest = masked_piece(hasher, "CN", shown)
+    assert bits == "".join("1" if i in visible_positions(shown) else "0" for i in range(len(shown)))
+    assert digest == piece_hash(hasher, "CN", shown, visible_positions(shown))
+
+
+@pytest.mark.parametrize("value", ["110105197209126064", "11010519720912606x", "１１０１０５１９７２０９１２６０６４",
+                                   "13812345678", "6222021234567890123", "622202123456789"])
+def test_full_pieces_hash_each_pattern_as_its_projection(value):
+    hasher = keyed_hasher(b"k" * 32)
+    for patterns in [spec.full_patterns for spec in RULES.identifiers.values()] + [((6, 4), (6, 4), (20, 3), (0, 0))]:
+        expected = dict.fromkeys(piece_hash(hasher, "CN", value, keep_positions(len(value), prefix, suffix))
+                                 for prefix, suffix in patterns)
+        assert full_pieces(hasher, "CN", value, patterns) == list(expected)
 
 
 def test_pieces_are_keyed():
@@ -91,3 +115,109 @@ def test_a_full_name_with_too_few_facts_is_not_indexed_one_with_an_id_is(tmp_pat
     [index] = site.indexes()
     assert [sorted(f.carries) for f in index.fulls] == [["CN_ID_CARD", "PERSON"]]
     assert visible_positions("张*明") == frozenset({0, 2})
+
+
+def _collected_site(tmp_path):
+    from prepub_review.linking import SiteLinkage
+    from prepub_review.pipeline import Checker
+
+    table = tmp_path / "名单.csv"
+    table.write_text("序号,姓名,村/社区,身份证号,联系电话\n1,张*明,和平村,110105********6064,138****5678\n"
+                     "2,李建国,和平村,110105197209126064,13812345678\n", encoding="utf-8")
+    checker = Checker()
+    site = SiteLinkage(checker.rules, checker.policy, keep_indexes=False).observe(checker)
+    return checker, site.collector, table
+
+
+def test_kept_segments_are_nothing_for_the_cycle_collector(tmp_path):
+    import gc
+
+    checker, collector, table = _collected_site(tmp_path)
+    kept = []
+    collector.document = lambda result: kept.extend(collector._reading.masked)   # look before they are let go
+    checker.check_file(table)
+    gc.collect()
+    assert kept and not any(gc.is_tracked(segment) for segment in kept)
+
+
+def test_an_index_is_built_with_the_collector_paused_and_reads_the_same(tmp_path, monkeypatch):
+    import gc
+
+    checker, collector, table = _collected_site(tmp_path)
+    seen = []
+    build = LinkIndex.from_reading
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(LinkIndex, "from_reading", watched)
+    result = checker.check_file(table)
+    assert seen == [False] and gc.isenabled()
+    kept = collector._reading
+    assert result.observed["linkage"]["partials"]
+    gc.disable()
+    try:
+        checker.check_file(table)
+        assert not gc.isenabled()          # a caller's own pause is left as it was
+    finally:
+        gc.enable()
+    assert collector._reading is not kept and not (kept.cells or kept.prose or kept.masked)   # nothing held after a document
+
+
+def test_linking_a_run_leaves_nothing_frozen():
+    import gc
+
+    from prepub_review.cli.check import GateRun
+
+    class Linkage:
+        def link(self, indexes):
+            return gc.get_freeze_count() > 0, list(indexes)
+
+    run = GateRun(None, None, None, None, None, None, None, None, Linkage())
+    assert run.link() == (True, []) and gc.get_freeze_count() == 0
+
+
+def test_a_builder_remembers_row_fact_hashes_by_kind_and_value_under_its_own_key():
+    from prepub_review.decide.linkage_index import _Builder, field_hash
+
+    one, two = _Builder("", RULES, keyed_hasher(b"1" * 32)), _Builder("", RULES, keyed_hasher(b"2" * 32))
+    for builder in (one, two, one):
+        assert builder.field_hash("village", "和平村") == field_hash(builder.hasher, "village", "和平村")
+        assert builder.field_hash("amount", "3") == field_hash(builder.hasher, "amount", "3")
+        assert builder.field_hash("household", "3") == field_hash(builder.hasher, "household", "3")
+    assert one.field_hash("amount", "3") != one.field_hash("household", "3")
+    assert one.field_hash("village", "和平村") != two.field_hash("village", "和平村")
+
+
+def test_a_rows_blocking_facts_are_its_name_pieces_showing_two_characters_and_its_facts():
+    from prepub_review.decide.linkage import LinkReport, _Linker
+    from prepub_review.decide.linkage_index import NameForm, Row
+
+    name = NameForm(3, None, {"100": "a", "110": "b", "101": "c", "111": "d"})
+    the_row = Row({"village": "v", "amount": "", "name": "n", "household": "h"}, name)
+    linker = _Linker(RULES, allowance, lambda _: False, LinkReport())
+    facts, anchors = linker._row_facts(the_row)
+    assert facts == [("name", "110:b"), ("name", "101:c"), ("name", "111:d"), ("village", "v"), ("household", "h")]
+    assert anchors == {fact for fact in facts if fact[0] in RULES.anchor_fields}
+    assert linker._row_facts(Row({"village": "v"}))[0] == [("village", "v")]
+
+
+def test_a_document_read_as_it_streams_indexes_as_when_read_whole(tmp_path):
+    """The collector reads each segment once as it passes (Reading) and starts afresh per document:
+    its index is the one built from the document's segments held whole."""
+    from prepub_review.decide.linkage_index import Reading
+    from prepub_review.formats.document import open_document
+
+    checker, collector, table = _collected_site(tmp_path)
+    prose = tmp_path / "news.txt"
+    prose.write_text("张建明户，东风村，2人，月保障金420元，身份证号 110105********6064。\n", encoding="utf-8")
+    for path in (table, prose, table):
+        streamed = checker.check_file(path)
+        with open_document(path, checker.limits) as document:
+            whole = checker.check_document(document, keep_segments=True)
+        reading = Reading(collector.rules)
+        for segment in whole.segments:
+            reading.add(segment)
+        built = LinkIndex.from_reading(str(path), reading, whole.findings, collector.hasher).to_json()
+        assert streamed.observed["linkage"] == built and built["partials"]

@@ -113,9 +113,18 @@ class GateRun:
         """The cross-document linkage of every document of the run (None without linkage)."""
         if self.linkage is None:
             return None
+        import gc
+
         from prepub_review.decide.linkage_index import link_json
 
-        return self.linkage.link(link_json(self.link_indexes))
+        # Linking allocates tens of thousands of small objects at the end of the run: enough to set
+        # off a full collection, which would walk every object of the run (checker, results) for
+        # the cycles linking does not make. The run's objects are kept out of it meanwhile.
+        gc.freeze()
+        try:
+            return self.linkage.link(link_json(self.link_indexes))
+        finally:
+            gc.unfreeze()
 
     def presenter(self, reveal: bool):
         from prepub_review.act.present import Presenter

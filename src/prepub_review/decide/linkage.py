@@ -35,6 +35,7 @@ from prepub_review.decide.linkage_index import (
     Partial,
     Place,
     Row,
+    shown_bits,
     visible_positions,
 )
 from prepub_review.decide.linkage_rules import LinkRules
@@ -46,7 +47,7 @@ LINKED_RECORD = "LINKED_RECORD"
 MASK_PATTERN_MIXED = "MASK_PATTERN_MIXED"
 FULL_SIDE_BLOCKS = frozenset({"CN_ID_CARD", "PHONE_NUMBER"})
 MAX_PLACES_LISTED = 20
-MASK_RUNS = re.compile(r"\*+|[^*]+")
+BIT_RUNS = re.compile(r"0+|1+")
 
 Allowance = Callable[[str, int], int]      # (entity, length) -> characters the strictest profile shows
 IdValidator = Callable[[str], bool]        # a complete 18-character ID number passes the check
@@ -87,19 +88,24 @@ def link(indexes: Iterable[LinkIndex], rules: LinkRules, allowance: Allowance,
 
 # --- mask patterns ------------------------------------------------------------------------------
 
-@lru_cache(maxsize=65536)
 def mask_pattern(shown: str) -> str:
     """"110105********1234" -> "6+8*+4"; "张*明" -> "1+1*+1"."""
-    return "+".join(f"{len(run)}*" if run[0] == MASK else str(len(run)) for run in MASK_RUNS.findall(shown))
+    return _pattern_of(shown_bits(shown))
+
+
+@lru_cache(maxsize=4096)
+def _pattern_of(bits: str) -> str:
+    return "+".join(f"{len(run)}*" if run[0] == "0" else str(len(run)) for run in BIT_RUNS.findall(bits))
 
 
 def pattern_summary(partials: Sequence[Partial]) -> dict[tuple[str, int], dict[str, tuple[int, set[str]]]]:
     summary: dict[tuple[str, int], dict[str, tuple[int, set[str]]]] = defaultdict(dict)
     for p in partials:
         uses = summary[(p.entity, len(p.shown))]
-        count, paths = uses.get(mask_pattern(p.shown), (0, set()))
+        pattern = mask_pattern(p.shown)
+        count, paths = uses.get(pattern, (0, set()))
         paths.add(p.place.path)
-        uses[mask_pattern(p.shown)] = (count + 1, paths)
+        uses[pattern] = (count + 1, paths)
     return dict(summary)
 
 
@@ -200,7 +206,7 @@ class _Clusters:
 class _Linker:
     def __init__(self, rules: LinkRules, allowance: Allowance, id_valid: IdValidator, report: LinkReport):
         self.rules, self.allowance, self.id_valid, self.report = rules, allowance, id_valid, report
-        self._keys: dict[int, tuple[set, set, Row]] = {}
+        self._row_memo: dict[int, tuple[list, set, Row]] = {}
 
     # LINKED_IDENTIFIER ---------------------------------------------------------------------------
     def complementary(self, partials: Sequence[Partial]) -> list[Link]:
@@ -213,7 +219,7 @@ class _Linker:
             for i in members:
                 by_pattern[visible_positions(partials[i].shown)].append(i)
             patterns = sorted(by_pattern, key=sorted)
-            self._keys.clear()     # blocking keys are remembered within one entity and length only
+            self._row_memo.clear()  # row facts are remembered within one entity and length only
             for x, p in enumerate(patterns):
                 for q in patterns[x + 1:]:
                     if p <= q or q <= p:
@@ -254,9 +260,12 @@ class _Linker:
         for i in small:
             for key in self._blocking_keys(partials[i].row, complete):
                 by_key[key].append(i)
+        anchors = {key[:2] for key in by_key}    # every key starts with an anchor (kind, value)
         seen: set[tuple[int, int]] = set()
         for j in large:
-            for key in self._blocking_keys(partials[j].row, complete):
+            facts, own = self._row_facts(partials[j].row)
+            # Only the row's keys under an anchor the small side has can be in by_key: built alone.
+            for key in self._keys_under(facts, own & anchors, complete):
                 candidates = by_key.get(key, ())
                 if len(seen) >= self.rules.max_bucket:     # bounded cost; what is skipped is reported
                     self.report.skipped_comparisons += len(candidates)
@@ -269,15 +278,28 @@ class _Linker:
                     if evidence is not None:
                         yield i, j, evidence
 
+    def _row_facts(self, row: Row) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
+        """A row's (kind, value) facts, and those of them that are anchors."""
+        found = self._row_memo.get(id(row))
+        if found is None:
+            facts = _name_facts(row.name) + [item for item in row.fields.items() if item[1] and item[0] != "name"]
+            anchors = {(kind, value) for kind, value in facts if kind in self.rules.anchor_fields}
+            found = self._row_memo[id(row)] = (facts, anchors, row)   # the row is held so its id is not reused
+        return found[0], found[1]
+
+    @staticmethod
+    def _keys_under(facts: list[tuple[str, str]], anchors: Iterable[tuple[str, str]], complete: bool) -> list[tuple]:
+        """The blocking keys of a row whose anchor is one of `anchors`: (anchor, other fact) pairs,
+        and the anchors alone when the combined ID is complete."""
+        keys: list[tuple] = [(*anchor, *fact) for anchor in anchors for fact in facts if fact[0] != anchor[0]]
+        if complete:
+            keys += anchors
+        return keys
+
     def _blocking_keys(self, row: Row, complete: bool) -> set[tuple]:
         """(anchor, other fact) pairs of a row, and the anchors alone when the combined ID is complete."""
-        if id(row) not in self._keys:
-            facts = [(kind, value) for kind in ("name", *row.fields) for value in _facts(row, kind)]
-            anchors = {(kind, value) for kind, value in facts if kind in self.rules.anchor_fields}
-            self._keys[id(row)] = ({(*anchor, *fact) for anchor in anchors for fact in facts if fact[0] != anchor[0]},
-                                   anchors, row)   # the row is held so its id is not reused
-        pairs, anchors, _ = self._keys[id(row)]
-        return pairs | anchors if complete else pairs
+        facts, anchors = self._row_facts(row)
+        return set(self._keys_under(facts, anchors, complete))
 
     def _weak_pair_evidence(self, entity: str, a: Partial, b: Partial) -> tuple[str, ...] | None:
         if a.place.path == b.place.path and a.place.record == b.place.record:
@@ -395,16 +417,12 @@ def _project(shown: str, positions: frozenset[int]) -> str:
     return "".join(shown[i] for i in sorted(positions))
 
 
-def _facts(row: Row, kind: str) -> list[str]:
-    """A row fact as blocking keys. A name counts as evidence only when two shown characters agree,
+def _name_facts(name: NameForm | None) -> list[tuple[str, str]]:
+    """A name as blocking keys. A name counts as evidence only when two shown characters agree,
     so it is keyed by the pieces it shows under a pattern with two or more characters."""
-    if kind == "name":
-        name = row.name
-        if name is None:
-            return []
-        return [f"{bits}:{digest}" for bits, digest in name.pieces.items() if bits.count("1") >= 2]
-    value = row.fields.get(kind)
-    return [value] if value else []
+    if name is None:
+        return []
+    return [("name", f"{bits}:{digest}") for bits, digest in name.pieces.items() if bits.count("1") >= 2]
 
 
 # --- findings for the reports ------------------------------------------------------------------

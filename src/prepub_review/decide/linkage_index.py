@@ -16,8 +16,10 @@ check cache; a row shared by several values of a record is written once.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -27,7 +29,7 @@ from itertools import combinations
 from operator import itemgetter
 
 from prepub_review.decide.linkage_rules import LinkRules
-from prepub_review.models import Finding, Segment
+from prepub_review.models import Finding, Segment, Zone
 from prepub_review.text import normalize_width
 
 INDEX_VERSION = 2        # 2: keyed BLAKE2b pieces, rows written once
@@ -105,7 +107,15 @@ class LinkIndex:
     @classmethod
     def from_document(cls, path: str, segments: Iterable[Segment], findings: Iterable[Finding],
                       rules: LinkRules, hasher: Hasher) -> LinkIndex:
-        return _Builder(str(path), rules, hasher).build(list(segments), list(findings))
+        reading = Reading(rules)
+        for segment in segments:
+            reading.add(segment)
+        return cls.from_reading(path, reading, findings, hasher)
+
+    @classmethod
+    def from_reading(cls, path: str, reading: Reading, findings: Iterable[Finding], hasher: Hasher) -> LinkIndex:
+        """The index of a document whose segments `reading` has seen."""
+        return _Builder(str(path), reading.rules, hasher).build(reading, list(findings))
 
     def to_json(self) -> dict:
         rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
@@ -161,13 +171,31 @@ def carrying(entities: tuple[str, ...]) -> frozenset[str]:
 
 # --- shown forms and keyed pieces -------------------------------------------------------------
 
-@lru_cache(maxsize=65536)
+class _ShownBits(dict):
+    """str.translate table: the mask to "0", any other character to "1". Each character seen is
+    added on first sight, so translating is a C-level lookup per character afterwards."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = "1"
+        return "1"
+
+
+_SHOWN_BITS = _ShownBits({ord(MASK): "0"})
+
+
+def shown_bits(shown: str) -> str:
+    """"110105********1234" -> "111111000000001111": which positions a form shows."""
+    return shown.translate(_SHOWN_BITS)
+
+
 def visible_positions(shown: str) -> frozenset[int]:
-    return frozenset(i for i, ch in enumerate(shown) if ch != MASK)
+    return _positions(shown_bits(shown))
 
 
-def pattern_bits(length: int, positions: Iterable[int]) -> str:
-    return _bits(length, frozenset(positions))
+@lru_cache(maxsize=4096)
+def _positions(bits: str) -> frozenset[int]:
+    """One frozenset per visibility pattern, shared by every form masked that way."""
+    return frozenset(i for i, bit in enumerate(bits) if bit == "1")
 
 
 @lru_cache(maxsize=4096)
@@ -194,9 +222,38 @@ def _nothing(_value: Sequence[str]) -> Sequence[str]:
 
 
 @lru_cache(maxsize=256)
-def full_projections(length: int, patterns: tuple[tuple[int, int], ...]) -> tuple[Projection, ...]:
-    """The projections of a full value of `length` onto the (keep_prefix, keep_suffix) `patterns`."""
-    return tuple(projection(length, keep_positions(length, prefix, suffix)) for prefix, suffix in patterns)
+def _full_materials(tag: str, length: int, patterns: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int], ...]:
+    """(head of the hashed material, prefix end, suffix start) per distinct projection of a value of
+    `length` onto the (keep_prefix, keep_suffix) `patterns`, in order: two slices of the value."""
+    heads: dict[str, tuple[str, int, int]] = {}
+    for prefix, suffix in patterns:
+        positions = keep_positions(length, prefix, suffix)
+        bits = _bits(length, positions)
+        head = min(prefix, length)
+        tail = max(length - suffix, head)
+        heads.setdefault(bits, (f"{tag}{length}P{bits}V", head, tail))
+    return tuple(heads.values())
+
+
+def full_pieces(hasher: Hasher, tag: str, value: str, patterns: tuple[tuple[int, int], ...]) -> list[str]:
+    """The keyed hashes `piece_hash` gives for `value` under each (keep_prefix, keep_suffix) of
+    `patterns`, in order, each distinct projection once (slices instead of pickers: a full ID's
+    13 patterns are hashed for every full value read)."""
+    canonical = _canonical(value) == value
+    found = []
+    for head, end, start in _full_materials(tag, len(value), patterns):
+        shown = value[:end] + value[start:]
+        found.append((hasher(head + (shown if canonical else _canonical(shown))) or "")[:HASH_CHARS])
+    return found
+
+
+def masked_piece(hasher: Hasher, tag: str, shown: str) -> tuple[str, str]:
+    """(pattern bits, keyed hash) of a masked form under its own visibility pattern: what
+    `piece(hasher, tag, shown, projection(len(shown), visible_positions(shown)))` gives, without
+    building the positions (the characters shown are those that are not the mask)."""
+    bits = sys.intern(shown_bits(shown))   # one string per pattern, held by many rows
+    material = f"{tag}{len(shown)}P{bits}V" + _canonical(shown.replace(MASK, ""))
+    return bits, (hasher(material) or "")[:HASH_CHARS]
 
 
 @lru_cache(maxsize=64)
@@ -287,10 +344,12 @@ def shown_identifier(token: str) -> str:
 
 
 _AS_MASK = str.maketrans(dict.fromkeys(TOKEN_MASKS, MASK))
+_NO_MASKS = str.maketrans("", "", TOKEN_MASKS)
 
 
 # --- row fields -------------------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)    # a village, an amount, a month recur on every row of a list
 def normalise_field(kind: str, text: str) -> str:
     value = "".join(unicodedata.normalize("NFKC", text).split())
     if kind == "period":
@@ -320,17 +379,11 @@ class _Builder:
         self.path, self.rules, self.hasher = path, rules, hasher
         self.cells: dict[str, dict[str, str]] = {}   # record -> row-field kind -> value
         self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
+        self._field_hashes: dict[tuple[str, str], str] = {}   # a village, an amount recur on every row
 
-    def build(self, segments: list[Segment], findings: list[Finding]) -> LinkIndex:
+    def build(self, reading: Reading, findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
-        cells = self.cells = defaultdict(dict)
-        for seg in segments:
-            if seg.record is None:
-                self.prose[seg.location] = prose_fields(seg.text, self.rules)
-                continue
-            kind = self.rules.field_kind(seg.field)
-            if kind and kind != "name" and len(seg.text) <= MAX_CELL:
-                cells[seg.record][kind] = normalise_field(kind, seg.text)
+        self.cells, self.prose = reading.cells, reading.prose
         persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
         for f in findings:
             if f.entity == "PERSON" and f.record is None and self._name_shown(f) is not None:
@@ -339,7 +392,7 @@ class _Builder:
         rows = {key: self._row(key, members) for key, members in records.items()}
         for key, members in records.items():
             self._add_record(index, Place(self.path, members[0].location, key), rows[key], members)
-        self._add_scanned(index, segments, findings, persons, rows)
+        self._add_scanned(index, reading.masked, findings, persons, rows)
         return index
 
     # A record: a table row (finding.record), or a name in prose with the identifiers near it.
@@ -366,12 +419,19 @@ class _Builder:
         if not values:
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
-        row = Row({kind: field_hash(self.hasher, kind, value) for kind, value in values.items() if value})
+        row = Row({kind: self.field_hash(kind, value) for kind, value in values.items() if value})
         names = [f for f in members if f.entity == "PERSON"]
         shown = next((s for s in map(self._name_shown, names) if s is not None), None)
         if shown is not None:
             row.name = self.name_form(shown)
         return row
+
+    def field_hash(self, kind: str, value: str) -> str:
+        """`field_hash` under this builder's hasher, remembered for the document."""
+        found = self._field_hashes.get((kind, value))
+        if found is None:
+            found = self._field_hashes[(kind, value)] = field_hash(self.hasher, kind, value)
+        return found
 
     def _name_shown(self, finding: Finding) -> str | None:
         """A name as compared: "张*明" for a masked name, "张建明" for a full one; None if not comparable
@@ -384,10 +444,10 @@ class _Builder:
         return None
 
     def name_form(self, shown: str) -> NameForm:
-        visible = visible_positions(shown)
-        masked = len(visible) < len(shown)
-        projections = (projection(len(shown), visible),) if masked else name_projections(len(shown))
-        return NameForm(len(shown), shown if masked else None, pieces(self.hasher, "N", shown, projections))
+        if MASK in shown:
+            bits, digest = masked_piece(self.hasher, "N", shown)
+            return NameForm(len(shown), shown, {bits: digest})
+        return NameForm(len(shown), None, pieces(self.hasher, "N", shown, name_projections(len(shown))))
 
     def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
         carries: set[str] = set()
@@ -397,13 +457,13 @@ class _Builder:
                 if row.name.shown is None:
                     carries.add("PERSON")
                 elif f.variant in MASKED_VARIANTS and self._name_shown(f) == row.name.shown:
-                    index.partials.append(Partial("PERSON", row.name.shown, place, row,
-                                                  row.name.pieces[pattern_bits(row.name.length, visible_positions(row.name.shown))]))
+                    shown_piece = next(iter(row.name.pieces.values()))   # a masked name has its own piece only
+                    index.partials.append(Partial("PERSON", row.name.shown, place, row, shown_piece))
             elif f.variant in FULL_VARIANTS.get(f.entity, ()) and f.entity in self.rules.identifiers:
                 value = normalise_identifier(f.text)
                 carries.add(f.entity)
-                projections = full_projections(len(value), self.rules.identifiers[f.entity].full_patterns)
-                keyed.update(dict.fromkeys(pieces(self.hasher, f.entity[:2], value, projections).values()))
+                patterns = self.rules.identifiers[f.entity].full_patterns
+                keyed.update(dict.fromkeys(full_pieces(self.hasher, f.entity[:2], value, patterns)))
         if carries and (keyed or self._facts(row) >= self.rules.min_row_evidence):
             index.fulls.append(FullRecord(place, row, carrying(tuple(sorted(carries))), tuple(keyed)))
         # else a full name with too few row facts: no masked record can be linked to it (a match on
@@ -412,40 +472,38 @@ class _Builder:
     def _facts(self, row: Row) -> int:
         return sum(1 for kind in row.fields if kind not in self.rules.context_fields and kind != "name")
 
-    def _add_scanned(self, index: LinkIndex, segments: list[Segment], findings: list[Finding],
+    def _add_scanned(self, index: LinkIndex, masked: list[Kept], findings: list[Finding],
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
         """Masked identifiers: the recognizers' masked findings, and any digit/mask run they did not
         report ("11****19900101****" shows a birth date between two masked runs)."""
         by_location: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             by_location[f.location].append(f)
-        for seg in segments:
-            if TOKEN_MASK_SET.isdisjoint(seg.text):
-                continue
-            for match in MASKED_TOKEN.finditer(seg.text):
+        for text, location, header, record, zone in masked:
+            for match in MASKED_TOKEN.finditer(text):
                 token = match.group()
-                masks = sum(token.count(ch) for ch in TOKEN_MASKS)   # the rest of a token are digits
+                masks = len(token) - len(token.translate(_NO_MASKS))   # the rest of a token are digits
                 if masks < 2 or len(token) - masks < 2:
                     continue
-                overlapping = [f for f in by_location[seg.location]
+                overlapping = [f for f in by_location[location]
                                if f.start < match.end() and match.start() < f.end]
                 if any(f.variant not in MASKED_VARIANTS for f in overlapping):
                     continue   # a full value the recognizers judged (or not a masked identifier at all)
                 shown = shown_identifier(token)
-                entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, seg.field)
+                entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, header)
                 if entity not in self.rules.identifiers or len(shown) not in self.rules.identifiers[entity].lengths:
                     continue
-                key = seg.record
+                key = record
                 if key is None or key not in rows:
                     probe = Finding(entity=entity, variant="masked", rule_id="", severity=None,  # type: ignore[arg-type]
-                                    label="", reason="", text=token, location=seg.location, zone=seg.zone,
+                                    label="", reason="", text=token, location=location, zone=Zone(zone),
                                     start=match.start(), end=match.end(), score=0, recognizer="",
-                                    record=seg.record, context=seg.text[max(0, match.start() - 24):match.end() + 24])
+                                    record=record, context=text[max(0, match.start() - 24):match.end() + 24])
                     key = self._record_key(probe, persons)
                     if key not in rows:
                         rows[key] = self._row(key, [probe])
-                digest = piece(self.hasher, entity[:2], shown, projection(len(shown), visible_positions(shown)))
-                index.partials.append(Partial(entity, shown, Place(self.path, seg.location, key), rows[key], digest))
+                _, digest = masked_piece(self.hasher, entity[:2], shown)
+                index.partials.append(Partial(entity, shown, Place(self.path, location, key), rows[key], digest))
 
     @staticmethod
     def _entity_by_shape(shown: str, header: str | None) -> str | None:
@@ -487,37 +545,80 @@ def _row_from(data: Sequence) -> Row:
     return Row(fields, NameForm(length, name_shown, name_pieces) if length else None)
 
 
-class IndexCollector:
-    """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document.
+# A segment holding a masked digit run, as the builder scans it: (text, location, field, record,
+# zone value). A plain tuple of strings, which the cycle collector stops tracking at its first pass:
+# holding the Segments themselves (locator, reader anchor) until their document ends made each of
+# them long-lived and cost the site run full collections of the worker's whole heap.
+Kept = tuple[str, str, str | None, str | None, str]
 
-    Between `start` and `document` it keeps only the segments linkage reads: table cells under a
-    row-fact column, prose lines stating at least two row facts, and segments holding a masked digit
-    run; everything else streams past."""
+
+def kept(segment: Segment) -> Kept:
+    return (segment.text, segment.location, segment.field, segment.record, segment.zone.value)
+
+
+class Reading:
+    """What linkage keeps of a document's segments as they stream past: the row facts of table
+    cells under a row-fact column and of prose lines stating at least two of them (normalised as
+    they are read), and the segments holding a masked digit run (scanned when the document ends).
+    Everything else streams past; nothing is read twice."""
+
+    __slots__ = ("rules", "cells", "prose", "masked")
+
+    def __init__(self, rules: LinkRules):
+        self.rules = rules
+        self.cells: dict[str, dict[str, str]] = defaultdict(dict)   # record -> row-field kind -> value
+        self.prose: dict[str, dict[str, str]] = {}    # location of a prose line -> its row facts
+        self.masked: list[Kept] = []
+
+    def add(self, segment: Segment) -> None:
+        text = segment.text
+        masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text) is not None
+        if segment.record is not None:
+            kind = self.rules.field_kind(segment.field)
+            if kind is not None and kind != "name" and len(text) <= MAX_CELL:
+                self.cells[segment.record][kind] = normalise_field(kind, text)
+        else:
+            facts = prose_fields(text, self.rules)
+            if masked or len(facts) >= 2:
+                self.prose[segment.location] = facts
+        if masked:
+            self.masked.append(kept(segment))
+
+
+class IndexCollector:
+    """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document
+    from what a `Reading` keeps of its segments."""
 
     def __init__(self, rules: LinkRules, hasher: Hasher, keep: bool = True):
         """`keep`: hold the indexes here (one process); else hand each to its document as JSON
         (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
         self.rules, self.hasher, self.keep = rules, hasher, keep
         self.indexes: list[LinkIndex] = []
-        self._segments: list[Segment] = []
+        self._reading = Reading(rules)
 
     def start(self, path: str) -> None:
-        self._segments = []
+        self._reading = Reading(self.rules)
 
     def segment(self, segment: Segment) -> None:
-        text = segment.text
-        masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text)
-        if segment.record is not None:
-            keep = masked or (len(text) <= MAX_CELL and self.rules.field_kind(segment.field) is not None)
-        else:
-            keep = masked or len(prose_fields(text, self.rules)) >= 2
-        if keep:
-            self._segments.append(segment)
+        self._reading.add(segment)
 
     def document(self, result) -> None:
-        index = LinkIndex.from_document(result.path, self._segments, result.findings, self.rules, self.hasher)
         if self.keep:
-            self.indexes.append(index)
+            self.indexes.append(LinkIndex.from_reading(result.path, self._reading, result.findings, self.hasher))
         else:
-            result.observed["linkage"] = index.to_json()
-        self._segments = []
+            result.observed["linkage"] = self._index_json(result.path, result.findings)
+        self._reading = Reading(self.rules)
+
+    def _index_json(self, path: str, findings: list[Finding]) -> dict:
+        """The document's index as JSON, built with the cycle collector paused. The index's objects
+        (thousands for a list) make no cycles and are all gone when this returns, only plain
+        tuples and strings are left; collected as they are made they would outlive two collections
+        and count towards the next full collection of the worker's whole heap (one per worker on
+        the generated site, ~30 ms each)."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return LinkIndex.from_reading(path, self._reading, findings, self.hasher).to_json()
+        finally:
+            if enabled:
+                gc.enable()
