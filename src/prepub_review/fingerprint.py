@@ -15,10 +15,11 @@ nearby words share a fingerprint: deciding one decides the other, which is what 
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 NEARBY_HAN = 8   # Han characters taken on each side
 WINDOW = 120     # characters looked at on each side
@@ -32,35 +33,61 @@ def normalise_value(value: str) -> str:
 
 
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
-_LAST_SENTENCE = re.compile("[^" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]*\\Z")
+_ENDS = re.escape("".join(sorted(SENTENCE_ENDS)))
+_SENTENCE_END = re.compile(f"[{_ENDS}]")
+_UP_TO_LAST_END = re.compile(f"(?s:.*)[{_ENDS}]")   # greedy: one match ends just after the last end
 
 
 def nearby_han(text: str, start: int, end: int, other_spans: Iterable[tuple[int, int]]) -> tuple[str, str]:
     """The NEARBY_HAN Han characters before `start` and after `end` in the same sentence,
     skipping every span in `other_spans` (other detected values in the same text)."""
+    if start == 0 and end == len(text):
+        return "", ""   # the text is the value (a table cell, a property): nothing around it
     lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)   # bounded work on long lines
-    first = _LAST_SENTENCE.search(text, lo, start).start()
+    through_end = _UP_TO_LAST_END.match(text, lo, start)
+    first = through_end.end() if through_end else lo
     stop = _SENTENCE_END.search(text, end, hi)
     last = stop.start() if stop else hi
-    other = [(s, e) for s, e in other_spans if s < last and e > first]
-    before = _HAN.findall(_blank(text, first, start, other))[-NEARBY_HAN:]
-    after = _HAN.findall(_blank(text, end, last, other))[:NEARBY_HAN]
+    other = sorted((s, e) for s, e in other_spans if s < last and e > first)
+    before = _han_outside(text, first, start, other)[-NEARBY_HAN:]
+    after = _han_outside(text, end, last, other)[:NEARBY_HAN]
     return "".join(before), "".join(after)
 
 
-def _blank(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
-    """text[lo:hi] with every span's characters replaced by spaces (same length)."""
-    pieces, pos = [], lo
-    for s, e in sorted(spans):
-        s, e = max(s, pos), min(e, hi)
-        if s < e:
-            pieces += (text[pos:s], " " * (e - s))
-            pos = e
-    pieces.append(text[pos:hi])
-    return "".join(pieces)
+def _han_outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[str]:
+    """The Han characters of text[lo:hi] that lie outside every span (`spans` sorted), in order."""
+    if not spans:
+        return _HAN.findall(text, lo, hi)
+    found, pos = [], lo
+    for s, e in spans:
+        if s > pos:
+            found += _HAN.findall(text, pos, min(s, hi))
+        pos = max(pos, e)
+        if pos >= hi:
+            return found
+    found += _HAN.findall(text, pos, hi)
+    return found
+
+
+@lru_cache(maxsize=8)
+def _keyed(key: bytes) -> tuple:
+    """HMAC-SHA256 (RFC 2104) set up for `key`: SHA-256 states that have absorbed the key XOR the
+    inner and the outer pad. Each fingerprint copies them, instead of setting up the key again."""
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return (hashlib.sha256(key.translate(_INNER_PAD)), hashlib.sha256(key.translate(_OUTER_PAD)))
+
+
+_BLOCK = 64   # SHA-256's block size
+_INNER_PAD = bytes(b ^ 0x36 for b in range(256))
+_OUTER_PAD = bytes(b ^ 0x5C for b in range(256))
 
 
 def fingerprint(key: bytes, entity: str, value: str, field: str | None, before: str, after: str) -> str:
     material = "\x1f".join((entity, normalise_value(value), field or "", before, after))
-    return hmac.digest(key, material.encode("utf-8"), "sha256").hex()[:32]   # one-shot: no HMAC object
+    inner_pad, outer_pad = _keyed(key)
+    inner, outer = inner_pad.copy(), outer_pad.copy()
+    inner.update(material.encode("utf-8"))
+    outer.update(inner.digest())
+    return outer.hexdigest()[:32]   # = hmac.digest(key, material, "sha256").hex()[:32]

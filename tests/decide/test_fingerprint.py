@@ -30,3 +30,52 @@ def test_the_key_matters_and_nothing_raw_is_in_it():
     one = fingerprint(DEFAULT_KEY, "CN_ID_CARD", ID, None, before, after)
     two = fingerprint(b"site salt", "CN_ID_CARD", ID, None, before, after)
     assert one != two and ID not in one and len(one) == 32
+
+
+def _reference_nearby_han(text: str, start: int, end: int, other: list[tuple[int, int]]) -> tuple[str, str]:
+    """nearby_han by its definition: cut the sentence around the value out of its window, blank
+    every other value's characters, take the Han characters nearest on each side."""
+    import re
+
+    from prepub_review.fingerprint import NEARBY_HAN, SENTENCE_ENDS, WINDOW
+
+    lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+    first = max([lo] + [i + 1 for i in range(lo, start) if text[i] in SENTENCE_ENDS])
+    last = min([hi] + [i for i in range(end, hi) if text[i] in SENTENCE_ENDS])
+    blanked = list(text)
+    for s, e in other:
+        for i in range(max(s, 0), min(e, len(text))):
+            blanked[i] = " "
+    han = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+    before = han.findall("".join(blanked[first:start]))[-NEARBY_HAN:]
+    after = han.findall("".join(blanked[end:last]))[:NEARBY_HAN]
+    return "".join(before), "".join(after)
+
+
+def test_nearby_han_matches_its_definition_on_random_text():
+    import random
+
+    rng = random.Random(7)
+    alphabet = "户主张三李四家住和平村号码电话12345 ，。；!?\n\tAB豈"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 320)))
+        start = rng.randint(0, len(text) - 1)
+        end = rng.randint(start, min(len(text), start + 20))
+        other = []
+        for _ in range(rng.randint(0, 6)):
+            s = rng.randint(0, len(text) - 1)
+            other.append((s, rng.randint(s, min(len(text), s + 30))))
+        assert nearby_han(text, start, end, other) == _reference_nearby_han(text, start, end, other), \
+            (text, start, end, other)
+
+
+def test_fingerprint_is_the_hmac_of_its_material_under_each_key():
+    import hmac
+
+    from prepub_review.fingerprint import normalise_value
+
+    for key in (DEFAULT_KEY, b"site salt", b"k" * 200, DEFAULT_KEY):   # a long key is hashed first
+        for value, field in ((ID, None), ("１３９ 1234 5678", "联系电话"), ("张三", "姓名")):
+            material = "\x1f".join(("E", normalise_value(value), field or "", "前", "后")).encode()
+            assert fingerprint(key, "E", value, field, "前", "后") == \
+                hmac.digest(key, material, "sha256").hex()[:32]

@@ -46,3 +46,42 @@ def test_strip_drops_only_attrs_and_anchor():
     finding = a_finding()
     stripped = strip(DocumentResult(path="x.docx", findings=[finding])).findings[0]
     assert every_field(stripped) == every_field(dataclasses.replace(finding, attrs={}, anchor=None))
+
+
+def test_from_fields_builds_the_same_frozen_finding_as_its_init():
+    finding = a_finding()
+    built = Finding.from_fields(**every_field(finding))
+    assert type(built) is Finding and every_field(built) == every_field(finding) and built == finding
+    assert hash(built) == hash(finding)
+    try:
+        built.text = "x"
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("a finding from from_fields must stay frozen")
+    try:
+        Finding.from_fields(*list(every_field(finding).values())[:-1])
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("from_fields must take every field")
+
+
+def test_the_context_shortcut_masks_as_the_general_path():
+    """A context that is one value is masked through the value memo; it must equal mask_spans."""
+    from prepub_review.act.masking import mask_spans
+
+    policy = Policy.load(RulesSource())
+    presenter = Presenter(policy)
+    base = a_finding()
+    cases = [("13912345678", ((0, 11, "PHONE_NUMBER", "mobile"),)),
+             ("张三丰", ((0, 3, "PERSON", "private"),)),
+             ("010-12345678", ((0, 12, "PHONE_NUMBER", "landline"),)),
+             ("138****5678", ((0, 11, "PHONE_NUMBER", "mobile"),)),
+             ("电话13912345678", ((2, 13, "PHONE_NUMBER", "mobile"),))]
+    for context, spans in cases:
+        finding = dataclasses.replace(base, text=context, context=context, context_spans=spans,
+                                      attrs={"masked_as": "PERSON"})   # the value masks otherwise
+        general = mask_spans(context, [(s, e, policy.mask_spec(entity, variant)) for s, e, entity, variant in spans])
+        assert presenter.context(finding) == general
+        assert presenter.context(finding) == general   # from the memo

@@ -18,9 +18,12 @@ SEVERITY_LABELS = {Severity.BLOCK: "阻止", Severity.REVIEW: "复核", Severity
 class Presenter:
     """Shows finding values masked (the default) or raw (`reveal=True`, on explicit request)."""
 
+    MEMO_SIZE = 1 << 16   # shown values remembered (a list repeats names; a run can hold millions of values)
+
     def __init__(self, policy: Policy, reveal: bool = False):
         self.policy = policy
         self.reveal = reveal
+        self._shown: dict[tuple[str, str, str], str] = {}   # (entity, variant, value) -> as shown
 
     def value(self, finding: Finding) -> str:
         if self.reveal:
@@ -28,10 +31,24 @@ class Presenter:
         # A linkage finding's value is an identifier or name: masked as that entity (attrs["masked_as"]).
         if "masked_as" in finding.attrs:
             return shown_masked(finding.text, self.policy.mask_spec(finding.attrs["masked_as"]))
-        return shown_masked(finding.text, self.policy.mask_spec(finding.entity, finding.variant))
+        return self._masked(finding.entity, finding.variant, finding.text)
 
     def context(self, finding: Finding) -> str:
         if self.reveal:
             return finding.context
-        spans = [(s, e, self.policy.mask_spec(entity, variant)) for s, e, entity, variant in finding.context_spans]
-        return mask_spans(finding.context, spans)
+        context, spans = finding.context, finding.context_spans
+        if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == len(context):
+            return self._masked(spans[0][2], spans[0][3], context)   # the context is one value (a table cell)
+        return mask_spans(context, [(s, e, self.policy.mask_spec(entity, variant))
+                                    for s, e, entity, variant in spans])
+
+    def _masked(self, entity: str, variant: str, value: str) -> str:
+        """shown_masked(value) with the spec of (entity, variant), remembered: the mask of a value is
+        the same wherever it appears (its own finding, another finding's context)."""
+        key = (entity, variant, value)
+        shown = self._shown.get(key)
+        if shown is None:
+            if len(self._shown) >= self.MEMO_SIZE:
+                self._shown.clear()
+            shown = self._shown[key] = shown_masked(value, self.policy.mask_spec(entity, variant))
+        return shown

@@ -12,6 +12,7 @@ person in the record wins over an organisation. See README "添加规则".
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from prepub_review.decide.genre import Genre
 from prepub_review.entities import UNVERIFIED_CONTENT
 from prepub_review.errors import RulesError
 from prepub_review.fingerprint import DEFAULT_KEY, fingerprint, nearby_han
-from prepub_review.models import SEVERITY_RANK, Detection, Finding, Notice, Segment, Severity, Verdict, Zone
+from prepub_review.models import Detection, Finding, Notice, Segment, Severity, Verdict, Zone
 from prepub_review.rules_loader import (
     LineDict,
     RulesSource,
@@ -180,23 +181,26 @@ class Policy:
             reason = rule.reason_with_organisation or (
                 f"与单位名称或单位的统一社会信用代码同在一条记录中（如登记表的同一行），是单位的"
                 f"{self.label(det.entity)}，不是个人信息")
-        lo = max(0, det.start - CONTEXT_CHARS)
-        hi = min(len(seg.text), det.end + CONTEXT_CHARS)
-        spans = tuple(
-            (max(n.start, lo) - lo, min(n.end, hi) - lo, n.entity, n.variant)
-            for n in neighbours if n.start < hi and n.end > lo
-        )
-        before, after = nearby_han(seg.text, det.start, det.end,
-                                   ((n.start, n.end) for n in neighbours if n is not det))
-        return Finding(
+        text, start, end = seg.text, det.start, det.end
+        value = text[start:end]
+        lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+        if len(neighbours) == 1:   # the common case: the only value in its segment
+            spans = ((max(start, lo) - lo, min(end, hi) - lo, det.entity, det.variant),) \
+                if start < hi and end > lo else ()
+            before, after = nearby_han(text, start, end, ())
+        else:
+            spans = tuple([(max(n.start, lo) - lo, min(n.end, hi) - lo, n.entity, n.variant)
+                           for n in neighbours if n.start < hi and n.end > lo])
+            before, after = nearby_han(text, start, end, [(n.start, n.end) for n in neighbours if n is not det])
+        return Finding.from_fields(   # every field given: the cheap constructor (a run builds many)
             entity=det.entity, variant=det.variant, rule_id=rule.rule_id,
             severity=rule.severity_for(seg.zone, private_record, org_record, masked_record),
-            label=self.label(det.entity), reason=reason, text=det.text,
-            location=seg.location, zone=seg.zone, start=det.start, end=det.end,
+            label=self.label(det.entity), reason=reason, text=value,
+            location=seg.location, zone=seg.zone, start=start, end=end,
             score=round(det.score, 2), recognizer=det.recognizer, field=seg.field, record=seg.record,
-            context=seg.text[lo:hi], context_spans=spans, attrs=det.attrs, anchor=seg.anchor,
+            context=text[lo:hi], context_spans=spans, attrs=det.attrs, anchor=seg.anchor,
             locator=seg.locator,
-            fingerprint=fingerprint(self.fingerprint_key, det.entity, det.text, seg.field, before, after),
+            fingerprint=fingerprint(self.fingerprint_key, det.entity, value, seg.field, before, after),
         )
 
     def _notice_finding(self, notice: Notice) -> Finding:
@@ -238,9 +242,16 @@ def record_key(segment: Segment) -> str:
     return segment.record if segment.record is not None else f"segment:{id(segment)}"
 
 
+_SEVERITY = operator.attrgetter("severity")
+
+
 def verdict_of(findings: Iterable[Finding]) -> Verdict:
-    worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
-    return {2: Verdict.BLOCK, 1: Verdict.REVIEW, 0: Verdict.PASS}[worst]
+    """The verdict of the worst severity. (`in` on a list compares members by identity first: no
+    enum hashing per finding, which costs more than the rest of this.)"""
+    severities = list(map(_SEVERITY, findings))
+    if Severity.BLOCK in severities:
+        return Verdict.BLOCK
+    return Verdict.REVIEW if Severity.REVIEW in severities else Verdict.PASS
 
 
 def parse_entity_policy(data: LineDict) -> EntityPolicy:

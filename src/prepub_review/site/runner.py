@@ -65,7 +65,7 @@ def _plain(finding: Finding, text: str, context: str) -> Finding:
     position (a run replaces every finding; replace's per-call field walk cost more than the copy)."""
     values = list(_values(finding))
     values[_TEXT], values[_CONTEXT], values[_ATTRS], values[_ANCHOR] = text, context, {}, None
-    return Finding(*values)
+    return Finding.from_fields(*values)
 
 
 # --- plain data for the cache --------------------------------------------------------------------
