@@ -15,7 +15,7 @@ nearby words share a fingerprint: deciding one decides the other, which is what 
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -70,24 +70,13 @@ def _han_outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> l
 
 
 @lru_cache(maxsize=8)
-def _keyed(key: bytes) -> tuple:
-    """HMAC-SHA256 (RFC 2104) set up for `key`: SHA-256 states that have absorbed the key XOR the
-    inner and the outer pad. Each fingerprint copies them, instead of setting up the key again."""
-    if len(key) > _BLOCK:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(_BLOCK, b"\0")
-    return (hashlib.sha256(key.translate(_INNER_PAD)), hashlib.sha256(key.translate(_OUTER_PAD)))
-
-
-_BLOCK = 64   # SHA-256's block size
-_INNER_PAD = bytes(b ^ 0x36 for b in range(256))
-_OUTER_PAD = bytes(b ^ 0x5C for b in range(256))
+def _keyed(key: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 with `key` set up once: each fingerprint copies it instead of setting up the key again."""
+    return hmac.new(key, digestmod="sha256")
 
 
 def fingerprint(key: bytes, entity: str, value: str, field: str | None, before: str, after: str) -> str:
     material = "\x1f".join((entity, normalise_value(value), field or "", before, after))
-    inner_pad, outer_pad = _keyed(key)
-    inner, outer = inner_pad.copy(), outer_pad.copy()
-    inner.update(material.encode("utf-8"))
-    outer.update(inner.digest())
-    return outer.hexdigest()[:32]   # = hmac.digest(key, material, "sha256").hex()[:32]
+    keyed = _keyed(key).copy()
+    keyed.update(material.encode("utf-8"))
+    return keyed.hexdigest()[:32]
