@@ -19,15 +19,8 @@ from prepub_review.text import CACHE_MIN_CHARS, normalize_width  # noqa: F401  (
 _last_line: tuple[str, int, int] = ("", 0, 0)
 
 
-def line_bounds(text: str, pos: int) -> tuple[int, int]:
-    """(start, end) of the line holding `pos`; end is the position of its "\n" (or the text end)."""
-    cached, start, end = _last_line
-    if cached is text and start <= pos <= end:
-        return start, end
-    return _find_line(text, pos)
-
-
 def _find_line(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the line holding `pos`; end is the position of its "\n" (or the text end)."""
     global _last_line
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
