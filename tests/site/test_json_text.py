@@ -1,4 +1,5 @@
-"""The JSON report writes each finding as text directly; it must be exactly json.dumps of finding_data."""
+"""The JSON report writes each finding as text directly; it must be exactly json.dumps of the finding's
+JSON as a dict (`finding_data`, below: the keys in their documented order)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 
 from prepub_review.act.present import Presenter
 from prepub_review.act.report_json_stream import finding_text
-from prepub_review.act.report_site import finding_data
+from prepub_review.act.report_site import approval_json
 from prepub_review.models import Finding, Locator, Severity, Zone
 from prepub_review.pipeline import Checker
 from prepub_review.site.approvals import Approval
@@ -19,6 +20,37 @@ TEXT = ("户主张三，身份证号330483199001011237，电话13912345678。\n"
 
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def finding_data(finding: Finding, approval: Approval | None, presenter: Presenter) -> dict:
+    data = {
+        "entity": finding.entity,
+        "text": presenter.value(finding),
+        "severity": finding.severity.value,
+        "location": finding.location,
+        "score": finding.score,
+        "rule_id": finding.rule_id,
+        "variant": finding.variant,
+        "label": finding.label,
+        "reason": finding.reason,
+        "zone": finding.zone.value,
+        "field": finding.field,
+        "record": finding.record,
+        "context": presenter.context(finding),
+        "start": finding.start,
+        "end": finding.end,
+        "recognizer": finding.recognizer,
+        "masked": not presenter.reveal,
+    }
+    if "linked" in finding.attrs:   # cross-document linkage: where the other halves are
+        data["linked"] = finding.attrs["linked"]
+        data["revealed"] = finding.attrs["revealed"]
+    data["fingerprint"] = finding.fingerprint
+    locator = finding.locator
+    data["locator"] = None if locator is None else {
+        "part": locator.part, "path": list(locator.path), "line": locator.line, "column": locator.column}
+    data["approval"] = approval_json(approval) if approval is not None else None
+    return data
 
 
 def _variants(finding: Finding) -> list[Finding]:

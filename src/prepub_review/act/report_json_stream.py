@@ -2,9 +2,10 @@
 (stable keys, see README; one line, like json.dumps without indentation), plus site mode's keys,
 without holding every document in memory.
 
-A finding is written straight to JSON text (`finding_text`) rather than built as a dict
-(`report_site.finding_data`) and dumped: a report holds tens of thousands of findings, and the dict
-and its encoding cost several times more than the text. The two give the same bytes (tested).
+A finding is written straight to JSON text (`finding_text`) rather than built as a dict and dumped:
+a report holds tens of thousands of findings, and the dict and its encoding cost several times more
+than the text. tests/site/test_json_text.py holds the finding's JSON as a dict and checks that
+json.dumps of it gives the same bytes.
 """
 
 from __future__ import annotations
@@ -72,9 +73,8 @@ _RULES = _Remembered(_rule_text)   # (rule_id, variant, label, reason, zone valu
 
 
 def finding_text(finding: Finding, approval: Approval | None, presenter: Presenter) -> str:
-    """`_dumps(finding_data(finding, approval, presenter))`, written directly: the keys of
-    report_site.finding_data in its order ("masked" followed by the linkage keys, if any). Fields
-    typed `str` are encoded as strings; repeating values come from the `_Remembered` tables. (An
+    """A finding's JSON (see README for the keys), written directly: "masked" is followed by the
+    linkage keys, if any, then fingerprint, locator and approval. Fields typed `str` are encoded as strings; repeating values come from the `_Remembered` tables. (An
     f-string: `%` formatting parses its template on every call and costs half again as much.)"""
     attrs, field, record, score, start, end = (finding.attrs, finding.field, finding.record, finding.score,
                                                finding.start, finding.end)

@@ -1,4 +1,4 @@
-"""What the site-aware reports share: one finding as plain data (masked), and the reporter interface.
+"""What the site-aware reports share: the reporter interface and the JSON of what site mode adds.
 
 Every report (text, json, sarif, html) receives documents one at a time (`document`) while the run
 streams, then the run's summary (`finish`). None of them keeps a whole site's findings.
@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from prepub_review.act.present import Presenter
-from prepub_review.act.report_json import finding_json
-from prepub_review.models import Finding
 from prepub_review.site.approvals import Approval
 from prepub_review.site.gate import RunSummary, SiteDocument
 
@@ -25,17 +22,6 @@ def approval_json(approval: Approval) -> dict:
     return {"status": approval.status, "reviewer": approval.reviewer, "reason": approval.reason,
             "date": approval.date, "record": approval.record, "record_hash": approval.record_hash,
             "text": approval.describe()}
-
-
-def finding_data(finding: Finding, approval: Approval | None, presenter: Presenter) -> dict:
-    """The JSON finding, plus its fingerprint, structured locator and approval (if any)."""
-    data = finding_json(finding, presenter)
-    data["fingerprint"] = finding.fingerprint
-    locator = finding.locator
-    data["locator"] = None if locator is None else {
-        "part": locator.part, "path": list(locator.path), "line": locator.line, "column": locator.column}
-    data["approval"] = approval_json(approval) if approval is not None else None
-    return data
 
 
 def site_doc_extras(site_doc: SiteDocument) -> dict:
