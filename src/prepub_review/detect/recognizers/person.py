@@ -285,8 +285,8 @@ class PersonRecognizer(PrepubRecognizer):
         self._relations = frozenset(r.relation_prefixes)
         self._inner_blockers = frozenset(r.role_words + r.private_labels + r.official_labels + r.relation_words)
         # _stop_at looks up words of 2-4 characters only; by first character, the lengths worth a lookup
-        self._stop_lengths = _lengths_by_first(r.stop_words)
-        self._blocker_lengths = _lengths_by_first(self._inner_blockers)
+        self._stop_lengths = _lengths_by_char(_two_to_four(r.stop_words), 0)
+        self._blocker_lengths = _lengths_by_char(_two_to_four(self._inner_blockers), 0)
         self._given_chars: dict[str, bool] = {}      # character -> may stand in a given name
         # Lengths worth a lookup, longest first: of the openers by their last character, of the
         # followers by their first (a boundary check then slices only words that could be there)
@@ -980,13 +980,8 @@ class PersonRecognizer(PrepubRecognizer):
 
 # --- helpers ---------------------------------------------------------------------------------------
 
-def _lengths_by_first(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
-    """For each first character, the lengths (2 to 4) of the words that start with it."""
-    lengths: dict[str, set[int]] = {}
-    for word in words:
-        if 2 <= len(word) <= 4:
-            lengths.setdefault(word[0], set()).add(len(word))
-    return {first: tuple(sorted(found)) for first, found in lengths.items()}
+def _two_to_four(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(word for word in words if 2 <= len(word) <= 4)
 
 
 def _lengths_by_char(words: frozenset[str], index: int) -> dict[str, tuple[int, ...]]:
