@@ -36,6 +36,7 @@ from prepub_review.decide.linkage_index import (  # noqa: E402
     LinkIndex,
     Partial,
     Place,
+    Reading,
     _Builder,
     field_hash,
     keyed_hasher,
@@ -104,7 +105,7 @@ def synthetic_indexes(documents: int, list_share: float, rows: int, seed: int = 
 
     rng = random.Random(seed)
     hasher = keyed_hasher(b"b" * 32)
-    builder = _Builder("", LinkRules.load(RulesSource()), hasher)
+    builder = _Builder("", Reading(LinkRules.load(RulesSource())), hasher)
     surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "建明华国英兰秀玉春红伟芳军平勇杰娟涛"
     indexes = []
     for d in range(documents):

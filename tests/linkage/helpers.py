@@ -8,6 +8,7 @@ from prepub_review.decide.linkage_index import (
     LinkIndex,
     Partial,
     Place,
+    Reading,
     Row,
     _Builder,
     keep_positions,
@@ -19,7 +20,7 @@ from prepub_review.rules_loader import RulesSource
 
 RULES = LinkRules.load(RulesSource())
 HASHER = ValueKey(b"k" * 32).digest
-BUILDER = _Builder("", RULES, HASHER)
+BUILDER = _Builder("", Reading(RULES), HASHER)
 
 
 def row(name: str | None = None, **fields: str) -> Row:

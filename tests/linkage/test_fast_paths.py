@@ -179,9 +179,9 @@ def test_linking_a_run_leaves_nothing_frozen():
 
 
 def test_a_builder_remembers_row_fact_hashes_by_kind_and_value_under_its_own_key():
-    from prepub_review.decide.linkage_index import _Builder, field_hash
+    from prepub_review.decide.linkage_index import Reading, _Builder, field_hash
 
-    one, two = _Builder("", RULES, keyed_hasher(b"1" * 32)), _Builder("", RULES, keyed_hasher(b"2" * 32))
+    one, two = _Builder("", Reading(RULES), keyed_hasher(b"1" * 32)), _Builder("", Reading(RULES), keyed_hasher(b"2" * 32))
     for builder in (one, two, one):
         assert builder.field_hash("village", "和平村") == field_hash(builder.hasher, "village", "和平村")
         assert builder.field_hash("amount", "3") == field_hash(builder.hasher, "amount", "3")

@@ -170,7 +170,7 @@ def row_evidence(a: Row, b: Row, rules: LinkRules, count_name: bool = True) -> t
     conflicts = {"village"} | (rules.conflicts_within_context if agreed & rules.context_fields else set())
     if (both - agreed) & conflicts:
         return None
-    facts = sorted(agreed - rules.context_fields - {"name"})
+    facts = sorted(kind for kind in agreed if rules.is_evidence(kind))
     if names > 0 and count_name:
         facts.append("name")
     return tuple(facts)
@@ -410,7 +410,7 @@ class _FactBlocks:
         return [bucket[n] for n in sorted(n for n, count in shared.items() if count >= self.need)]
 
     def _facts(self, row: Row) -> list[tuple[str, str]]:
-        return [item for item in row.fields.items() if item[0] not in self.rules.context_fields and item[0] != "name"]
+        return [item for item in row.fields.items() if self.rules.is_evidence(item[0])]
 
 
 def _project(shown: str, positions: frozenset[int]) -> str:

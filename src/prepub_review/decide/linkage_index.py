@@ -115,7 +115,7 @@ class LinkIndex:
     @classmethod
     def from_reading(cls, path: str, reading: Reading, findings: Iterable[Finding], hasher: Hasher) -> LinkIndex:
         """The index of a document whose segments `reading` has seen."""
-        return _Builder(str(path), reading.rules, hasher).build(reading, list(findings))
+        return _Builder(str(path), reading, hasher).build(list(findings))
 
     def to_json(self) -> dict:
         rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
@@ -249,7 +249,7 @@ def full_pieces(hasher: Hasher, tag: str, value: str, patterns: tuple[tuple[int,
 
 def masked_piece(hasher: Hasher, tag: str, shown: str) -> tuple[str, str]:
     """(pattern bits, keyed hash) of a masked form under its own visibility pattern: what
-    `piece(hasher, tag, shown, projection(len(shown), visible_positions(shown)))` gives, without
+    `piece_hash(hasher, tag, shown, visible_positions(shown))` gives, without
     building the positions (the characters shown are those that are not the mask)."""
     bits = sys.intern(shown_bits(shown))   # one string per pattern, held by many rows
     material = f"{tag}{len(shown)}P{bits}V" + _canonical(shown.replace(MASK, ""))
@@ -267,11 +267,9 @@ def name_projections(length: int) -> tuple[Projection, ...]:
 
 
 def piece_hash(hasher: Hasher, tag: str, value: str, positions: Iterable[int]) -> str:
-    """Keyed hash of `value` projected onto `positions` (the same for a full value and a masked form)."""
-    return piece(hasher, tag, value, projection(len(value), frozenset(positions)))
-
-
-def piece(hasher: Hasher, tag: str, value: str, shown: Projection) -> str:
+    """Keyed hash of `value` projected onto `positions` (the same for a full value and a masked form):
+    the definition that full_pieces, masked_piece and field_hash compute faster for their cases."""
+    shown = projection(len(value), frozenset(positions))
     return pieces(hasher, tag, value, (shown,))[shown[0]]
 
 
@@ -375,15 +373,14 @@ def prose_fields(text: str, rules: LinkRules) -> dict[str, str]:
 
 
 class _Builder:
-    def __init__(self, path: str, rules: LinkRules, hasher: Hasher):
-        self.path, self.rules, self.hasher = path, rules, hasher
-        self.cells: dict[str, dict[str, str]] = {}   # record -> row-field kind -> value
-        self.prose: dict[str, dict[str, str]] = {}   # location of a prose line -> its row facts
+    """Builds the index of the document whose segments `reading` has seen."""
+
+    def __init__(self, path: str, reading: Reading, hasher: Hasher):
+        self.path, self.reading, self.rules, self.hasher = path, reading, reading.rules, hasher
         self._field_hashes: dict[tuple[str, str], str] = {}   # a village, an amount recur on every row
 
-    def build(self, reading: Reading, findings: list[Finding]) -> LinkIndex:
+    def build(self, findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
-        self.cells, self.prose = reading.cells, reading.prose
         persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
         for f in findings:
             if f.entity == "PERSON" and f.record is None and self._name_shown(f) is not None:
@@ -392,7 +389,7 @@ class _Builder:
         rows = {key: self._row(key, members) for key, members in records.items()}
         for key, members in records.items():
             self._add_record(index, Place(self.path, members[0].location, key), rows[key], members)
-        self._add_scanned(index, reading.masked, findings, persons, rows)
+        self._add_scanned(index, self.reading.masked, findings, persons, rows)
         return index
 
     # A record: a table row (finding.record), or a name in prose with the identifiers near it.
@@ -413,9 +410,9 @@ class _Builder:
         return f"{finding.location}@{anchor.start}"
 
     def _row(self, key: str, members: list[Finding]) -> Row:
-        values = dict(self.cells.get(key, {}))
+        values = dict(self.reading.cells.get(key, {}))
         if not values:
-            values = dict(self.prose.get(members[0].location, {}))
+            values = dict(self.reading.prose.get(members[0].location, {}))
         if not values:
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
@@ -470,7 +467,7 @@ class _Builder:
         # the name pieces needs `min_row_evidence` agreeing facts), so it is not kept
 
     def _facts(self, row: Row) -> int:
-        return sum(1 for kind in row.fields if kind not in self.rules.context_fields and kind != "name")
+        return sum(1 for kind in row.fields if self.rules.is_evidence(kind))
 
     def _add_scanned(self, index: LinkIndex, masked: list[Kept], findings: list[Finding],
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:

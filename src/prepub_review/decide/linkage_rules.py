@@ -64,6 +64,11 @@ class LinkRules:
             max_candidates=optional(data, "max_candidates", int, 5000),
         )
 
+    def is_evidence(self, kind: str) -> bool:
+        """Whether agreeing on a row fact of this kind is evidence of the same person: not a fact a whole
+        list shares (`context_fields`), and not the name (weighed apart, by the pieces it shows)."""
+        return kind not in self.context_fields and kind != "name"
+
     def field_kind(self, header: str | None) -> str | None:
         """The row-field kind of a column header: the longest matching word wins ("对象类别" is a category)."""
         if not header:
