@@ -3,7 +3,7 @@
 #   . .ci/postgres.sh && start_test_postgres [PORT]   -> exports PREPUB_TEST_PG_DSN
 #   stop_test_postgres                                -> stops it and removes its directory
 # The cluster runs as the `postgres` user when started as root (postgres refuses to run as root).
-# Authentication: trust for the superuser on loopback; the role prepub_pw must give a password
+# Authentication: trust for the superuser on loopback; members of the role prepub_pw must give a password
 # (scram-sha-256), so the tests exercise libpq's password file and PGPASSWORD for real.
 
 pg_bin_dir() {
@@ -27,7 +27,7 @@ start_test_postgres() {
   [ "$(id -u)" = 0 ] && chown postgres "$TEST_PG_DIR"
   as_cluster_owner "$bin/initdb" -D "$TEST_PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
   as_cluster_owner sh -c "printf '%s\n' \
-    'host all prepub_pw 127.0.0.1/32 scram-sha-256' \
+    'host all +prepub_pw 127.0.0.1/32 scram-sha-256' \
     'host all all 127.0.0.1/32 trust' 'local all all trust' > '$TEST_PG_DIR/data/pg_hba.conf'"
   # fsync off: a throwaway cluster; the kill -9 tests kill the client, not the server.
   as_cluster_owner "$bin/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/log" -w -o \

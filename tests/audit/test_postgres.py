@@ -14,7 +14,10 @@ from tests.audit.conftest import make_backend, superuser_sql, with_database
 from tests.audit.helpers import decided_record, record
 from tests.conftest import run_prepub
 
-PASSWORD_ROLE = "prepub_pw"   # .ci/run gives this role password (scram) authentication in pg_hba.conf
+# .ci/postgres.sh gives the members of this group role password (scram) authentication in pg_hba.conf
+# ("+prepub_pw"). Each test logs in as a member role of its own: tests in parallel workers that shared one
+# role would change each other's password.
+PASSWORD_GROUP = "prepub_pw"
 
 
 def test_migrate_copies_the_chain_exactly_and_checks_the_copy(tmp_path, pg_backend):
@@ -52,19 +55,24 @@ def test_migrate_refuses_a_broken_source_and_copies_nothing(tmp_path, pg_backend
 
 @pytest.fixture
 def password_role(pg_backend):
-    """A role that must give a password (scram), and a database it owns; skipped if the server trusts everyone."""
-    password = "Pw-" + secrets.token_hex(8)
-    exists = superuser_sql(pg_backend.dsn, f"SELECT 1 FROM pg_roles WHERE rolname = '{PASSWORD_ROLE}'")
-    verb = "ALTER" if exists else "CREATE"
-    superuser_sql(pg_backend.dsn, f"{verb} ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{password}'")
+    """A role of its own that must give a password (scram), and a database it owns; skipped (by the tests)
+    if the server trusts everyone."""
+    role, password = f"{PASSWORD_GROUP}_{secrets.token_hex(4)}", "Pw-" + secrets.token_hex(8)
+    superuser_sql(pg_backend.dsn, CREATE_GROUP, f"CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE {PASSWORD_GROUP}")
     target = pg_backend.new_target()
     database = urlsplit(target).path.lstrip("/")
-    superuser_sql(pg_backend.dsn, f"ALTER DATABASE {database} OWNER TO {PASSWORD_ROLE}")
+    superuser_sql(pg_backend.dsn, f"ALTER DATABASE {database} OWNER TO {role}")
     host = urlsplit(pg_backend.dsn).hostname
     port = urlsplit(pg_backend.dsn).port or 5432
-    return {"password": password, "host": host, "port": port, "database": database,
-            "with_password": f"postgresql://{PASSWORD_ROLE}:{password}@{host}:{port}/{database}",
-            "without_password": f"postgresql://{PASSWORD_ROLE}@{host}:{port}/{database}"}
+    yield {"role": role, "password": password, "host": host, "port": port, "database": database,
+           "with_password": f"postgresql://{role}:{password}@{host}:{port}/{database}",
+           "without_password": f"postgresql://{role}@{host}:{port}/{database}"}
+    superuser_sql(pg_backend.dsn, f"DROP DATABASE {database} WITH (FORCE)", f"DROP ROLE {role}")
+
+
+# Several workers may create the group at once: the loser of that race sees it exist, which is fine.
+CREATE_GROUP = f"""DO $$ BEGIN CREATE ROLE {PASSWORD_GROUP} NOLOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"""
 
 
 def test_a_password_in_the_dsn_never_reaches_output_or_records(tmp_path, pg_backend, password_role, monkeypatch):
@@ -77,7 +85,7 @@ def test_a_password_in_the_dsn_never_reaches_output_or_records(tmp_path, pg_back
             run_prepub("audit", "list", "--audit-db", dsn),
             run_prepub("audit", "export", "--format", "json", "--audit-db", dsn)]
     assert runs[0].code == 1 and "已写入 1 条审查记录" in runs[0].stderr
-    assert f"{PASSWORD_ROLE}:***@" in runs[0].stderr + runs[1].stdout
+    assert f"{password_role['role']}:***@" in runs[0].stderr + runs[1].stdout
     for run in runs:
         assert password_role["password"] not in run.stdout + run.stderr
     stored = pg_backend.stored_bytes(with_database(pg_backend.dsn, password_role["database"]))
@@ -88,7 +96,7 @@ def test_libpq_password_file_and_environment_are_used(tmp_path, password_role, m
     """The password comes from a password file (PGPASSFILE / ~/.pgpass), as libpq users expect."""
     passfile = tmp_path / "pgpass"
     passfile.write_text(f"{password_role['host']}:{password_role['port']}:{password_role['database']}:"
-                        f"{PASSWORD_ROLE}:{password_role['password']}\n", encoding="utf-8")
+                        f"{password_role['role']}:{password_role['password']}\n", encoding="utf-8")
     passfile.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(passfile))
     monkeypatch.setenv("PREPUB_AUDIT_DB", password_role["without_password"])   # the DSN from the environment
