@@ -28,6 +28,8 @@ COLLECTION = 0x74746366             # the table tag 'ttcf': "the whole collectio
 WHOLE_FILE = 0                      # table 0: "the whole font file"
 
 _Info = pdfium_c.FPDF_SYSFONTINFO
+CALLBACKS = ("Release", "EnumFonts", "MapFont", "GetFont", "GetFontData", "GetFaceName", "GetFontCharset",
+             "DeleteFont")                       # the members of an FPDF_SYSFONTINFO of version 1
 
 
 class SystemFonts:
@@ -38,8 +40,9 @@ class SystemFonts:
         self.files_loaded = 0
         self.info = _Info(version=1)
         self._callbacks = []            # ctypes callbacks must outlive pdfium's use of them
-        for name, prototype in _Info._fields_[1:]:
-            callback = prototype(getattr(self, f"_{name}"))
+        prototypes = dict(_Info._fields_)
+        for name in CALLBACKS:
+            callback = prototypes[name](getattr(self, f"_{name}"))
             self._callbacks.append(callback)
             setattr(self.info, name, callback)
 
