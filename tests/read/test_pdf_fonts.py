@@ -61,3 +61,17 @@ def test_a_substitute_font_file_is_read_once_for_many_documents(tmp_path):
     for path in paths[1:]:
         assert any(LINES[1] in getattr(item, "text", "") for item in read(path, Limits()))
     assert fonts.files_loaded() == loaded
+
+
+def test_a_page_the_keeper_cannot_copy_does_not_stop_the_reading(tmp_path, monkeypatch):
+    import pypdfium2 as pdfium
+
+    def fails(*args, **kwargs):
+        raise pdfium.PdfiumError("Failed to load page.")
+
+    keeper = fonts.FontKeeper()
+    monkeypatch.setattr(keeper, "document", pdfium.PdfDocument.new())
+    monkeypatch.setattr(keeper.document, "get_page", fails)
+    source = pdfium.PdfDocument(str(write(tmp_path, "a.pdf", pdf_bytes([LINES]))))
+    keeper.keep(source, 0)
+    assert keeper.pages == [] and len(keeper.document) == 1

@@ -95,9 +95,9 @@ class FontKeeper:
             self.document = pdfium.PdfDocument.new()
         try:
             self.document.import_pages(source, [index])
+            self.pages.append(self.document[len(self.document) - 1])
         except pdfium.PdfiumError:
-            return                      # not kept: the next document reads the font file again
-        self.pages.append(self.document[len(self.document) - 1])
+            pass                        # not kept: the next document reads the font file again
 
 
 _fonts: SystemFonts | None = None
