@@ -43,3 +43,11 @@ def test_gbk_pages_and_broken_markup_do_not_stop_extraction(tmp_path):
     page.write_bytes('<html><body><a href="表.xls">下载<a href=\'表.xls\'></p></div>'.encode("gb18030"))
     links = page_links(str(page), page.read_bytes(), str(tmp_path)).links
     assert [link.kind for link in links] == [LOCAL, LOCAL]
+
+
+def test_link_names_in_any_case_are_found_and_a_page_without_them_has_no_links(tmp_path):
+    from prepub_review.site.links import raw_links
+
+    assert raw_links('<p>\n<A HREF="a.pdf">一</A><IMG Src="b.png"></p>'.encode("gb18030")) == [("a.pdf", 2),
+                                                                                              ("b.png", 2)]
+    assert raw_links('<p title="hr&#101;f">没有链接</p><a hre="x">'.encode("utf-8")) == []

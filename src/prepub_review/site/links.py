@@ -10,6 +10,7 @@ not read) are only checked for existence.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
@@ -17,6 +18,10 @@ from urllib.parse import unquote, urlsplit
 PAGE_EXTENSIONS = frozenset({".html", ".htm"})
 LINK_ATTRIBUTES = frozenset({"href", "src"})
 NOT_FILES = ("#", "javascript:", "mailto:", "tel:", "data:", "about:", "sms:")
+# The bytes of a link attribute's name, in any case. An attribute name holds no character references
+# and both encodings a page is decoded with (UTF-8, GB18030) keep ASCII letters as those bytes, so
+# a page without them has no link for the parser to find.
+LINK_NAME = re.compile(rb"(?i)href|src")
 
 LOCAL, MISSING, OUTSIDE, EXTERNAL = "local", "missing", "outside", "external"
 
@@ -65,6 +70,8 @@ def decode_page(data: bytes) -> str:
 
 def raw_links(data: bytes) -> list[tuple[str, int]]:
     """(href, line) of every href/src attribute in the page, in document order."""
+    if not LINK_NAME.search(data):
+        return []       # no attribute can be named href or src: nothing to parse for
     collector = _HrefCollector()
     try:
         collector.feed(decode_page(data))

@@ -1,1 +1,2 @@
-"""PDF: reader.py reads the text layer with pdfium; writer.py removes text with PyMuPDF."""
+"""PDF: reader.py reads the text layer with pdfium (fonts.py: its substitute system fonts, loaded once
+per process); writer.py removes text with PyMuPDF."""

@@ -27,6 +27,7 @@ import pypdfium2.raw as pdfium_c
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.pdf import fonts
 from prepub_review.ocr import engine as ocr_engine
 
 TOP_LINES = 5
@@ -136,6 +137,7 @@ def read(path: Path, limits: Limits, *, measure_boxes: bool = False) -> Iterator
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
+    fonts.install()
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -164,6 +166,7 @@ def _properties(document: pdfium.PdfDocument) -> Iterator[Segment]:
 
 def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: bool) -> Iterator[ReaderItem]:
     number = index + 1
+    fonts_loaded = fonts.files_loaded()
     page = document[index]
     try:
         textpage = page.get_textpage()
@@ -187,6 +190,8 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
         elif notice is not None:
             yield notice
         yield from _annotations(page, number)
+        if fonts.files_loaded() != fonts_loaded:
+            fonts.keep_fonts_of(document, index)   # the next document finds them loaded
     finally:
         page.close()
 
