@@ -85,3 +85,28 @@ def test_the_context_shortcut_masks_as_the_general_path():
         general = mask_spans(context, [(s, e, policy.mask_spec(entity, variant)) for s, e, entity, variant in spans])
         assert presenter.context(finding) == general
         assert presenter.context(finding) == general   # from the memo
+
+
+def test_a_file_is_checked_with_the_cycle_collector_paused_and_restored(tmp_path):
+    import gc
+
+    from prepub_review.site.runner import RunSettings, Task, check_file
+
+    seen = []
+
+    class Checker:
+        def check_file(self, path):
+            seen.append(gc.isenabled())
+            return DocumentResult(path=str(path), findings=[a_finding()])
+
+    presenter = Presenter(Policy.load(RulesSource()))
+    assert gc.isenabled()
+    doc, warnings = check_file(Task(tmp_path / "a.txt", None, False), (Checker(), presenter, RunSettings()))
+    assert seen == [False] and gc.isenabled()
+    assert doc.findings[0].text != "13912345678" and warnings == []
+    gc.disable()
+    try:   # left off when it was off
+        check_file(Task(tmp_path / "a.txt", None, False), (Checker(), presenter, RunSettings()))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
