@@ -35,6 +35,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from prepub_review.detect.base import Candidate, PrepubRecognizer
 from prepub_review.detect.context import Lexicon, is_cjk, line_end, line_start, normalize_width
@@ -232,8 +233,7 @@ def _load_surnames(rules: RulesSource) -> tuple[list[str], list[str]]:
 
 # --- reading names ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):   # a named tuple: ~40,000 readings on the benchmark corpus, built cheaply
     start: int
     end: int
     variant: str
