@@ -228,7 +228,8 @@ def test_the_engine_builds_detections_equal_to_their_init():
     [hit] = DetectionEngine([CnIdCardRecognizer()]).detect([cell])
     fields = {f.name: getattr(hit, f.name) for f in dataclasses.fields(hit)}
     assert type(hit) is Detection and hit == Detection(**fields)
-    assert (hit.entity, hit.variant, hit.start, hit.end, hit.score) == ("CN_ID_CARD", "bad_checksum", 0, 18, 0.4)
+    assert (hit.entity, hit.variant, hit.start, hit.end) == ("CN_ID_CARD", "bad_checksum", 0, 18)
+    assert hit.score == 0.4
     with pytest.raises(dataclasses.FrozenInstanceError):
         hit.start = 1
 

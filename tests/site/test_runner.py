@@ -121,8 +121,8 @@ def test_a_context_of_several_values_masks_as_mask_spans():
 
     policy = Policy.load(RulesSource())
     presenter = Presenter(policy)
-    kinds = [("PHONE_NUMBER", "mobile"), ("PERSON", "private"), ("CN_ID_CARD", "valid"), ("EMAIL_ADDRESS", "personal"),
-             ("ADDRESS", "door_level"), ("PHONE_NUMBER", "landline")]
+    kinds = [("PHONE_NUMBER", "mobile"), ("PERSON", "private"), ("CN_ID_CARD", "valid"),
+             ("EMAIL_ADDRESS", "personal"), ("ADDRESS", "door_level"), ("PHONE_NUMBER", "landline")]
     rng = random.Random(7)
     context = "户主张三丰，电话13912345678，身份证330483199001011234，邮箱ab@x.cn，住和平村3组12号、138****5678"
     for _ in range(400):
@@ -131,6 +131,7 @@ def test_a_context_of_several_values_masks_as_mask_spans():
             start = rng.randrange(len(context))
             spans.append((start, rng.randrange(start + 1, len(context) + 1), *rng.choice(kinds)))
         finding = dataclasses.replace(a_finding(), context=context, context_spans=tuple(spans))
-        general = mask_spans(context, [(s, e, policy.mask_spec(entity, variant)) for s, e, entity, variant in spans])
+        general = mask_spans(context, [(s, e, policy.mask_spec(entity, variant))
+                                       for s, e, entity, variant in spans])
         assert presenter.context(finding) == general
         assert presenter.context(finding) == general

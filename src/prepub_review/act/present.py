@@ -59,7 +59,8 @@ class Presenter:
         if shown is None:
             if len(self._shown) >= self.MEMO_SIZE:
                 self._shown.clear()
-            shown = self._shown[key] = shown_masked_unremembered(value, self.policy.mask_spec(entity, variant))
+            spec = self.policy.mask_spec(entity, variant)
+            shown = self._shown[key] = shown_masked_unremembered(value, spec)
         return shown
 
 

@@ -199,7 +199,7 @@ class Policy:
 
     def _record_reason(self, entity: str, rule: VariantRule, private_record: bool, org_record: bool,
                        masked_record: bool) -> str:
-        """The reason of a finding whose record changes its judgement (the cases of severity_for, in order)."""
+        """The reason of a finding whose record changes its judgement (severity_for's cases, in order)."""
         if masked_record and rule.with_masked_person is not None:
             return (f"所涉人员已隐去姓名（如 王某），但这一{self.label(entity)}仍可能识别出本人，"
                     "请复核是否删除")

@@ -874,7 +874,7 @@ class PersonRecognizer(PrepubRecognizer):
     def name_before(self, text: str, end: int, ls: int) -> tuple[int, bool] | None:
         """The best name that ends at `end`: (start, whether its left boundary is clean)."""
         if end - ls < 2:
-            return None                                    # no room for a name (an attribute opening its line)
+            return None                           # no room for a name (an attribute opening its line)
         r = self.rules
         candidates: list[int] = []
         begin = end
