@@ -4,9 +4,10 @@ Each file of CORPUS goes through the stages a `--jobs` run uses, each timed on i
 seconds, summed over the files): read (every segment of the document), detect (the engine), judge
 (the policy), premask (a worker masks values and context), pickle and unpickle (what crosses from a
 worker to the parent), annotate + json (the parent's site annotations and the JSON report, written
-to memory). Start-up and cross-document linkage are not included. The best (lowest) of `--runs`
-passes is printed per stage. On a shared machine compare two versions by running this for each in
-turn, not against figures from another time.
+to memory). As in a worker, the cycle collector is paused from reading to premasking (the
+collection of what a file left in cycles falls into "pickle"). Start-up and cross-document linkage
+are not included. The best (lowest) of `--runs` passes is printed per stage. On a shared machine
+compare two versions by running this for each in turn, not against figures from another time.
 
 Run: python benchmarks/stages.py --corpus DIR [--runs 3]
 """
@@ -41,20 +42,21 @@ def one_pass(checker: Checker, files: list[Path]) -> dict[str, float]:
     spent = dict.fromkeys(STAGES, 0.0)
     for path in files:
         marks = [clock()]
-        try:
-            with open_document(path, checker.limits) as document:
-                items = list(document.items())
-        except PrepubError:
-            continue   # an unreadable file: the run reports an error for it, nothing to time
-        marks.append(clock())
-        opening = OpeningLines(checker.genres.opening_lines)
-        detections, notices = checker.detect(opening.watch(iter(items)))
-        marks.append(clock())
-        doc = DocumentResult(path=str(path), format=document.format)
-        doc.findings = checker.policy.judge(detections, notices, checker.genres.classify(opening.text))
-        doc.verdict = verdict_of(doc.findings)
-        marks.append(clock())
-        masked = runner.premask(doc, masking)
+        with runner.collector_paused():   # as a worker checks a file (runner.check_file)
+            try:
+                with open_document(path, checker.limits) as document:
+                    items = list(document.items())
+            except PrepubError:
+                continue   # an unreadable file: the run reports an error for it, nothing to time
+            marks.append(clock())
+            opening = OpeningLines(checker.genres.opening_lines)
+            detections, notices = checker.detect(opening.watch(iter(items)))
+            marks.append(clock())
+            doc = DocumentResult(path=str(path), format=document.format)
+            doc.findings = checker.policy.judge(detections, notices, checker.genres.classify(opening.text))
+            doc.verdict = verdict_of(doc.findings)
+            marks.append(clock())
+            masked = runner.premask(doc, masking)
         marks.append(clock())
         sent = pickle.dumps((masked, []), protocol=pickle.HIGHEST_PROTOCOL)
         marks.append(clock())

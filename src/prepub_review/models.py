@@ -99,6 +99,7 @@ class Notice:
     detail: str = ""   # Chinese, shown to the reader
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Detection:
     """A recognizer's hit, mapped back onto the segment it came from."""

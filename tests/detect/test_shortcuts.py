@@ -217,6 +217,22 @@ def test_blank_segments_are_skipped_and_labels_offset_the_text():
     assert (line_starts, text_starts, text_ends) == ([0, 3], [0, 8], [2, 26])
 
 
+
+def test_the_engine_builds_detections_equal_to_their_init():
+    """The engine builds detections with Detection.from_fields: frozen, equal to the plain init."""
+    import dataclasses
+
+    from prepub_review.models import Detection
+
+    cell = Segment(text="330483199001011235", location="表格1", field="身份证号")
+    [hit] = DetectionEngine([CnIdCardRecognizer()]).detect([cell])
+    fields = {f.name: getattr(hit, f.name) for f in dataclasses.fields(hit)}
+    assert type(hit) is Detection and hit == Detection(**fields)
+    assert (hit.entity, hit.variant, hit.start, hit.end) == ("CN_ID_CARD", "bad_checksum", 0, 18)
+    assert hit.score == 0.4
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.start = 1
+
 @pytest.mark.parametrize("text, name", [
     ("经查，买买提·艾力的手机号是13812345678。", "买买提·艾力"),
     ("经查，热依拉·买买提系幸福村村民，身份证号330483199001011234", "热依拉·买买提"),

@@ -85,3 +85,53 @@ def test_the_context_shortcut_masks_as_the_general_path():
         general = mask_spans(context, [(s, e, policy.mask_spec(entity, variant)) for s, e, entity, variant in spans])
         assert presenter.context(finding) == general
         assert presenter.context(finding) == general   # from the memo
+
+
+def test_a_file_is_checked_with_the_cycle_collector_paused_and_restored(tmp_path):
+    import gc
+
+    from prepub_review.site.runner import RunSettings, Task, check_file
+
+    seen = []
+
+    class Checker:
+        def check_file(self, path):
+            seen.append(gc.isenabled())
+            return DocumentResult(path=str(path), findings=[a_finding()])
+
+    presenter = Presenter(Policy.load(RulesSource()))
+    assert gc.isenabled()
+    doc, warnings = check_file(Task(tmp_path / "a.txt", None, False), (Checker(), presenter, RunSettings()))
+    assert seen == [False] and gc.isenabled()
+    assert doc.findings[0].text != "13912345678" and warnings == []
+    gc.disable()
+    try:   # left off when it was off
+        check_file(Task(tmp_path / "a.txt", None, False), (Checker(), presenter, RunSettings()))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_context_of_several_values_masks_as_mask_spans():
+    """Presenter.context masks each value through its memo; the text must equal masking.mask_spans
+    for any spans, overlapping and clipped ones included, before and after the memo holds them."""
+    import random
+
+    from prepub_review.act.masking import mask_spans
+
+    policy = Policy.load(RulesSource())
+    presenter = Presenter(policy)
+    kinds = [("PHONE_NUMBER", "mobile"), ("PERSON", "private"), ("CN_ID_CARD", "valid"),
+             ("EMAIL_ADDRESS", "personal"), ("ADDRESS", "door_level"), ("PHONE_NUMBER", "landline")]
+    rng = random.Random(7)
+    context = "户主张三丰，电话13912345678，身份证330483199001011234，邮箱ab@x.cn，住和平村3组12号、138****5678"
+    for _ in range(400):
+        spans = []
+        for _ in range(rng.randrange(0, 5)):
+            start = rng.randrange(len(context))
+            spans.append((start, rng.randrange(start + 1, len(context) + 1), *rng.choice(kinds)))
+        finding = dataclasses.replace(a_finding(), context=context, context_spans=tuple(spans))
+        general = mask_spans(context, [(s, e, policy.mask_spec(entity, variant))
+                                       for s, e, entity, variant in spans])
+        assert presenter.context(finding) == general
+        assert presenter.context(finding) == general

@@ -25,6 +25,13 @@ def shown_masked(value: str, spec: MaskSpec) -> str:
     return value if not MASKED_ALREADY.isdisjoint(value) else mask_value(value, spec)
 
 
+def shown_masked_unremembered(value: str, spec: MaskSpec) -> str:
+    """shown_masked without mask_value's cache, for a caller that remembers what it has shown (the
+    Presenter): its values are mostly unique, and the cache's key (hashing the spec) costs as much
+    as the mask."""
+    return value if not MASKED_ALREADY.isdisjoint(value) else _mask_value(value, spec)
+
+
 @lru_cache(maxsize=16384)   # a pure function; a report masks the same names and numbers many times
 def mask_value(value: str, spec: MaskSpec) -> str:
     if not value:
@@ -48,6 +55,9 @@ def mask_value(value: str, spec: MaskSpec) -> str:
         return value[:prefix] + MASK_CHAR * (count - prefix - suffix) + value[count - suffix:]
     hidden = set(positions[prefix:count - suffix])
     return "".join(MASK_CHAR if i in hidden else ch for i, ch in enumerate(value))
+
+
+_mask_value = mask_value.__wrapped__   # the function itself (its recursion goes through the cache)
 
 
 def mask_spans(text: str, spans: list[tuple[int, int, MaskSpec]]) -> str:

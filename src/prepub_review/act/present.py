@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prepub_review.act.masking import mask_spans, shown_masked
+from prepub_review.act.masking import shown_masked, shown_masked_unremembered
 from prepub_review.decide.policy import Policy
 from prepub_review.models import Finding, Severity, Verdict
 
@@ -39,8 +39,17 @@ class Presenter:
         context, spans = finding.context, finding.context_spans
         if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == len(context):
             return self._masked(spans[0][2], spans[0][3], context)   # the context is one value (a table cell)
-        return mask_spans(context, [(s, e, self.policy.mask_spec(entity, variant))
-                                    for s, e, entity, variant in spans])
+        # masking.mask_spans, each value through the memo (the finding's own value was just shown)
+        out, pos = [], 0
+        for start, end, entity, variant in (spans if len(spans) == 1 else sorted(spans, key=_first_longest)):
+            if end <= pos:
+                continue
+            start = max(start, pos)
+            out.append(context[pos:start])
+            out.append(self._masked(entity, variant, context[start:end]))
+            pos = end
+        out.append(context[pos:])
+        return "".join(out)
 
     def _masked(self, entity: str, variant: str, value: str) -> str:
         """shown_masked(value) with the spec of (entity, variant), remembered: the mask of a value is
@@ -50,5 +59,11 @@ class Presenter:
         if shown is None:
             if len(self._shown) >= self.MEMO_SIZE:
                 self._shown.clear()
-            shown = self._shown[key] = shown_masked(value, self.policy.mask_spec(entity, variant))
+            spec = self.policy.mask_spec(entity, variant)
+            shown = self._shown[key] = shown_masked_unremembered(value, spec)
         return shown
+
+
+def _first_longest(span: tuple[int, int, str, str]) -> tuple[int, int]:
+    """The order masking.mask_spans masks spans in: by start, the longest first."""
+    return span[0], -span[1]

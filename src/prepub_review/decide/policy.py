@@ -169,18 +169,13 @@ class Policy:
     def _finding(self, det: Detection, rule: VariantRule, neighbours: list[Detection], private_record: bool,
                  org_record: bool = False, masked_record: bool = False) -> Finding:
         seg = det.segment
-        reason = rule.reason
-        if masked_record and rule.with_masked_person is not None:
-            reason = (f"所涉人员已隐去姓名（如 王某），但这一{self.label(det.entity)}仍可能识别出本人，"
-                      "请复核是否删除")
-        elif rule.escalates(private_record):
-            reason = rule.reason_with_private_person or (
-                f"与私人信息同在一条记录中（如名单的同一行），应视为个人的{self.label(det.entity)}，"
-                "发布前须删除或去标识化")
-        elif rule.yields_to_organisation(private_record, org_record):
-            reason = rule.reason_with_organisation or (
-                f"与单位名称或单位的统一社会信用代码同在一条记录中（如登记表的同一行），是单位的"
-                f"{self.label(det.entity)}，不是个人信息")
+        if (masked_record and rule.with_masked_person is not None) \
+                or (private_record and rule.with_private_person is not None) \
+                or (org_record and rule.with_organisation is not None):
+            reason = self._record_reason(det.entity, rule, private_record, org_record, masked_record)
+            severity = rule.severity_for(seg.zone, private_record, org_record, masked_record)
+        else:   # the record changes nothing (most findings): severity_for's last case, the rule's reason
+            reason, severity = rule.reason, rule.zones.get(seg.zone, rule.severity)
         text, start, end = seg.text, det.start, det.end
         value = text[start:end]
         lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
@@ -193,8 +188,7 @@ class Policy:
                            for n in neighbours if n.start < hi and n.end > lo])
             before, after = nearby_han(text, start, end, [(n.start, n.end) for n in neighbours if n is not det])
         return Finding.from_fields(   # every field given: the cheap constructor (a run builds many)
-            entity=det.entity, variant=det.variant, rule_id=rule.rule_id,
-            severity=rule.severity_for(seg.zone, private_record, org_record, masked_record),
+            entity=det.entity, variant=det.variant, rule_id=rule.rule_id, severity=severity,
             label=self.label(det.entity), reason=reason, text=value,
             location=seg.location, zone=seg.zone, start=start, end=end,
             score=round(det.score, 2), recognizer=det.recognizer, field=seg.field, record=seg.record,
@@ -202,6 +196,22 @@ class Policy:
             locator=seg.locator,
             fingerprint=fingerprint(self.fingerprint_key, det.entity, value, seg.field, before, after),
         )
+
+    def _record_reason(self, entity: str, rule: VariantRule, private_record: bool, org_record: bool,
+                       masked_record: bool) -> str:
+        """The reason of a finding whose record changes its judgement (severity_for's cases, in order)."""
+        if masked_record and rule.with_masked_person is not None:
+            return (f"所涉人员已隐去姓名（如 王某），但这一{self.label(entity)}仍可能识别出本人，"
+                    "请复核是否删除")
+        if rule.escalates(private_record):
+            return rule.reason_with_private_person or (
+                f"与私人信息同在一条记录中（如名单的同一行），应视为个人的{self.label(entity)}，"
+                "发布前须删除或去标识化")
+        if rule.yields_to_organisation(private_record, org_record):
+            return rule.reason_with_organisation or (
+                f"与单位名称或单位的统一社会信用代码同在一条记录中（如登记表的同一行），是单位的"
+                f"{self.label(entity)}，不是个人信息")
+        return rule.reason
 
     def _notice_finding(self, notice: Notice) -> Finding:
         rule = self.rule_for(UNVERIFIED_ENTITY, notice.code)
