@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from prepub_review.decide.linkage_index import (
     MASK,
@@ -53,8 +53,7 @@ Allowance = Callable[[str, int], int]      # (entity, length) -> characters the 
 IdValidator = Callable[[str], bool]        # a complete 18-character ID number passes the check
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):     # NamedTuple, not @dataclass: cheaper to import (see linkage_index.Place)
     kind: str                   # LINKED_IDENTIFIER | LINKED_RECORD | MASK_PATTERN_MIXED
     entity: str                 # the identifier (or PERSON) concerned
     variant: str                # policy variant of rules/policy/<kind>.yaml
@@ -65,12 +64,15 @@ class Link:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
 class LinkReport:
-    links: list[Link] = field(default_factory=list)
-    # (entity, length) -> pattern ("6+8*+4") -> how many masked values and in which documents
-    patterns: dict[tuple[str, int], dict[str, tuple[int, set[str]]]] = field(default_factory=dict)
-    skipped_comparisons: int = 0
+    __slots__ = ("links", "patterns", "skipped_comparisons")
+
+    def __init__(self, links: list[Link] | None = None,
+                 patterns: dict[tuple[str, int], dict[str, tuple[int, set[str]]]] | None = None):
+        self.links: list[Link] = [] if links is None else links
+        # (entity, length) -> pattern ("6+8*+4") -> how many masked values and in which documents
+        self.patterns = {} if patterns is None else patterns
+        self.skipped_comparisons = 0
 
 
 def link(indexes: Iterable[LinkIndex], rules: LinkRules, allowance: Allowance,
@@ -214,18 +216,19 @@ class _Linker:
         for i, p in enumerate(partials):
             by_kind[(p.entity, len(p.shown))].append(i)
         clusters = _Clusters(partials)
+        self._row_memo.clear()   # row facts are remembered for this call: a row holds several partials
         for (entity, length), members in by_kind.items():
             by_pattern: dict[frozenset[int], list[int]] = defaultdict(list)
             for i in members:
                 by_pattern[visible_positions(partials[i].shown)].append(i)
             patterns = sorted(by_pattern, key=sorted)
-            self._row_memo.clear()  # row facts are remembered within one entity and length only
             for x, p in enumerate(patterns):
                 for q in patterns[x + 1:]:
                     if p <= q or q <= p:
                         continue   # one shows all the other shows: nothing new together
                     for i, j, evidence in self._pairs(entity, p, q, by_pattern[p], by_pattern[q], partials):
                         clusters.join(i, j, evidence)
+        self._row_memo.clear()
         links = []
         groups: dict[int, list[int]] = defaultdict(list)
         for i in range(len(partials)):
@@ -265,7 +268,10 @@ class _Linker:
         for j in large:
             facts, own = self._row_facts(partials[j].row)
             # Only the row's keys under an anchor the small side has can be in by_key: built alone.
-            for key in self._keys_under(facts, own & anchors, complete):
+            shared_anchors = own & anchors
+            if not shared_anchors:
+                continue    # most rows of the large side: no key to look up
+            for key in self._keys_under(facts, shared_anchors, complete):
                 candidates = by_key.get(key, ())
                 if len(seen) >= self.rules.max_bucket:     # bounded cost; what is skipped is reported
                     self.report.skipped_comparisons += len(candidates)

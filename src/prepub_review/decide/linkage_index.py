@@ -23,10 +23,10 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from operator import itemgetter
+from typing import NamedTuple
 
 from prepub_review.decide.linkage_rules import LinkRules
 from prepub_review.models import Finding, Segment, Zone
@@ -53,15 +53,16 @@ FULL_WIDTH_FIRST = "\uff01"   # normalize_width changes characters from here on 
 Hasher = Callable[[str], str | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+# The index's records are NamedTuples, and LinkIndex a plain class: every run with linkage imports this
+# module, and a @dataclass costs about a millisecond at import (it generates and compiles its methods).
+
+class Place(NamedTuple):
     path: str
     location: str
     record: str          # the table row, or the prose line and name the value belongs to
 
 
-@dataclass(slots=True)
-class NameForm:
+class NameForm(NamedTuple):
     """A name as compared between records: the shown form if masked, keyed pieces always.
 
     `pieces` maps a visibility pattern ("101" = first and last character shown) to the keyed hash
@@ -69,18 +70,16 @@ class NameForm:
     surname; a masked name carries its own pattern (and its surname when shown)."""
 
     length: int
-    shown: str | None = None
-    pieces: dict[str, str] = field(default_factory=dict)
+    shown: str | None
+    pieces: dict[str, str]
 
 
-@dataclass(slots=True)
-class Row:
-    fields: dict[str, str] = field(default_factory=dict)   # kind -> keyed hash of the normalised value
+class Row(NamedTuple):
+    fields: dict[str, str]              # kind -> keyed hash of the normalised value
     name: NameForm | None = None
 
 
-@dataclass(slots=True)
-class Partial:
+class Partial(NamedTuple):
     entity: str          # CN_ID_CARD, PHONE_NUMBER, BANK_CARD or PERSON
     shown: str           # as the document shows it, hidden positions as "*"
     place: Place
@@ -88,8 +87,7 @@ class Partial:
     piece: str = ""      # keyed hash of the shown characters (matched against full values' pieces)
 
 
-@dataclass(slots=True)
-class FullRecord:
+class FullRecord(NamedTuple):
     place: Place
     row: Row
     carries: frozenset[str]                               # entities shown in full in this record
@@ -98,11 +96,13 @@ class FullRecord:
     pieces: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
 class LinkIndex:
-    path: str
-    partials: list[Partial] = field(default_factory=list)
-    fulls: list[FullRecord] = field(default_factory=list)
+    __slots__ = ("path", "partials", "fulls")
+
+    def __init__(self, path: str, partials: list[Partial] | None = None, fulls: list[FullRecord] | None = None):
+        self.path = path
+        self.partials: list[Partial] = [] if partials is None else partials
+        self.fulls: list[FullRecord] = [] if fulls is None else fulls
 
     @classmethod
     def from_document(cls, path: str, segments: Iterable[Segment], findings: Iterable[Finding],
@@ -416,12 +416,10 @@ class _Builder:
         if not values:
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
-        row = Row({kind: self.field_hash(kind, value) for kind, value in values.items() if value})
         names = [f for f in members if f.entity == "PERSON"]
         shown = next((s for s in map(self._name_shown, names) if s is not None), None)
-        if shown is not None:
-            row.name = self.name_form(shown)
-        return row
+        return Row({kind: self.field_hash(kind, value) for kind, value in values.items() if value},
+                   None if shown is None else self.name_form(shown))
 
     def field_hash(self, kind: str, value: str) -> str:
         """`field_hash` under this builder's hasher, remembered for the document."""
