@@ -44,6 +44,7 @@ FULL_VARIANTS = {
     "PERSON": {"private", "private_weak"},
 }
 MASKED_VARIANTS = {"masked", "masked_weak"}
+UNKNOWN_LENGTH = frozenset("某○〇")   # 张某某: a mask of unknown length, not comparable
 # A run of digits and mask characters with at least two of each, not glued to other digits/letters.
 MASKED_TOKEN = re.compile(r"(?<![0-9A-Za-z*×＊])[0-9*×＊Xx]{11,19}(?![0-9A-Za-z*×＊])")
 TOKEN_MASKS = "*×＊Xx"
@@ -342,6 +343,12 @@ def shown_identifier(token: str) -> str:
 
 
 _AS_MASK = str.maketrans(dict.fromkeys(TOKEN_MASKS, MASK))
+
+
+@lru_cache(maxsize=8)
+def _name_masks(mask_chars: str) -> dict[int, str]:
+    """str.translate table: each of rules/linkage.yaml's name mask characters to MASK."""
+    return str.maketrans(dict.fromkeys(mask_chars, MASK))
 _NO_MASKS = str.maketrans("", "", TOKEN_MASKS)
 
 
@@ -432,8 +439,8 @@ class _Builder:
         """A name as compared: "张*明" for a masked name, "张建明" for a full one; None if not comparable
         (张某某 hides an unknown number of characters; officials are not in a record's facts)."""
         if finding.variant in MASKED_VARIANTS:
-            text = "".join(MASK if ch in self.rules.name_mask_chars else ch for ch in finding.text.strip())
-            return text if MASK in text and not any(ch in text for ch in "某○〇") else None
+            text = finding.text.strip().translate(_name_masks(self.rules.name_mask_chars))
+            return text if MASK in text and UNKNOWN_LENGTH.isdisjoint(text) else None
         if finding.variant in FULL_VARIANTS["PERSON"]:
             return finding.text.strip()
         return None
@@ -474,26 +481,28 @@ class _Builder:
         by_location: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             by_location[f.location].append(f)
+        identifiers = self.rules.identifiers
         for text, location, header, record, zone in masked:
+            here = by_location.get(location, ())
             for match in MASKED_TOKEN.finditer(text):
                 token = match.group()
                 masks = len(token) - len(token.translate(_NO_MASKS))   # the rest of a token are digits
                 if masks < 2 or len(token) - masks < 2:
                     continue
-                overlapping = [f for f in by_location[location]
-                               if f.start < match.end() and match.start() < f.end]
+                start, end = match.span()
+                overlapping = [f for f in here if f.start < end and start < f.end]
                 if any(f.variant not in MASKED_VARIANTS for f in overlapping):
                     continue   # a full value the recognizers judged (or not a masked identifier at all)
                 shown = shown_identifier(token)
                 entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, header)
-                if entity not in self.rules.identifiers or len(shown) not in self.rules.identifiers[entity].lengths:
+                if entity not in identifiers or len(shown) not in identifiers[entity].lengths:
                     continue
                 key = record
                 if key is None or key not in rows:
                     probe = Finding(entity=entity, variant="masked", rule_id="", severity=None,  # type: ignore[arg-type]
                                     label="", reason="", text=token, location=location, zone=Zone(zone),
-                                    start=match.start(), end=match.end(), score=0, recognizer="",
-                                    record=record, context=text[max(0, match.start() - 24):match.end() + 24])
+                                    start=start, end=end, score=0, recognizer="",
+                                    record=record, context=text[max(0, start - 24):end + 24])
                     key = self._record_key(probe, persons)
                     if key not in rows:
                         rows[key] = self._row(key, [probe])
