@@ -190,11 +190,11 @@ def shown_bits(shown: str) -> str:
 
 
 def visible_positions(shown: str) -> frozenset[int]:
-    return _positions(shown_bits(shown))
+    return pattern_positions(shown_bits(shown))
 
 
 @lru_cache(maxsize=4096)
-def _positions(bits: str) -> frozenset[int]:
+def pattern_positions(bits: str) -> frozenset[int]:
     """One frozenset per visibility pattern, shared by every form masked that way."""
     return frozenset(i for i, bit in enumerate(bits) if bit == "1")
 
