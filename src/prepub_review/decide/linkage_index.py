@@ -385,12 +385,14 @@ class _Builder:
     def __init__(self, path: str, reading: Reading, hasher: Hasher):
         self.path, self.reading, self.rules, self.hasher = path, reading, reading.rules, hasher
         self._field_hashes: dict[tuple[str, str], str] = {}   # a village, an amount recur on every row
+        self._names: dict[int, str | None] = {}   # id(name finding) -> _name_shown, read once per finding
 
     def build(self, findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
+        self._names = {id(f): self._name_shown(f) for f in findings if f.entity == "PERSON"}
         persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
         for f in findings:
-            if f.entity == "PERSON" and f.record is None and self._name_shown(f) is not None:
+            if f.entity == "PERSON" and f.record is None and self._names[id(f)] is not None:
                 persons[f.location].append(f)
         records = self._records(findings, persons)
         rows = {key: self._row(key, members) for key, members in records.items()}
@@ -417,16 +419,20 @@ class _Builder:
         return f"{finding.location}@{anchor.start}"
 
     def _row(self, key: str, members: list[Finding]) -> Row:
-        values = dict(self.reading.cells.get(key, {}))
+        values = self.reading.cells.get(key) or self.reading.prose.get(members[0].location)
         if not values:
-            values = dict(self.reading.prose.get(members[0].location, {}))
-        if not values:
+            values = {}
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
-        names = [f for f in members if f.entity == "PERSON"]
-        shown = next((s for s in map(self._name_shown, names) if s is not None), None)
-        return Row({kind: self.field_hash(kind, value) for kind, value in values.items() if value},
-                   None if shown is None else self.name_form(shown))
+        shown = next((self._names[id(f)] for f in members
+                      if f.entity == "PERSON" and self._names.get(id(f)) is not None), None)
+        known = self._field_hashes    # field_hash, inlined: a row has several facts, a list hundreds of rows
+        fields = {}
+        for kind, value in values.items():
+            if value:
+                found = known.get((kind, value))
+                fields[kind] = found if found is not None else self.field_hash(kind, value)
+        return Row(fields, None if shown is None else self.name_form(shown))
 
     def field_hash(self, kind: str, value: str) -> str:
         """`field_hash` under this builder's hasher, remembered for the document."""
@@ -458,7 +464,7 @@ class _Builder:
             if f.entity == "PERSON" and row.name is not None:
                 if row.name.shown is None:
                     carries.add("PERSON")
-                elif f.variant in MASKED_VARIANTS and self._name_shown(f) == row.name.shown:
+                elif f.variant in MASKED_VARIANTS and self._names.get(id(f)) == row.name.shown:
                     shown_piece = next(iter(row.name.pieces.values()))   # a masked name has its own piece only
                     index.partials.append(Partial("PERSON", row.name.shown, place, row, shown_piece))
             elif f.variant in FULL_VARIANTS.get(f.entity, ()) and f.entity in self.rules.identifiers:
@@ -490,11 +496,12 @@ class _Builder:
                 if masks < 2 or len(token) - masks < 2:
                     continue
                 start, end = match.span()
-                overlapping = [f for f in here if f.start < end and start < f.end]
-                if any(f.variant not in MASKED_VARIANTS for f in overlapping):
+                judged, entity = _judged(here, start, end)
+                if judged:
                     continue   # a full value the recognizers judged (or not a masked identifier at all)
                 shown = shown_identifier(token)
-                entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, header)
+                if entity is None:
+                    entity = self._entity_by_shape(shown, header)
                 if entity not in identifiers or len(shown) not in identifiers[entity].lengths:
                     continue
                 key = record
@@ -520,6 +527,19 @@ class _Builder:
         if len(shown) in (16, 17, 19):
             return "BANK_CARD"
         return None
+
+
+def _judged(findings: Iterable[Finding], start: int, end: int) -> tuple[bool, str | None]:
+    """Of the findings overlapping [start, end): whether one is not a masked value (the recognizers
+    judged the text themselves), and the entity of the first one (None if none overlaps)."""
+    entity = None
+    for f in findings:
+        if f.start < end and start < f.end:
+            if f.variant not in MASKED_VARIANTS:
+                return True, entity
+            if entity is None:
+                entity = f.entity
+    return False, entity
 
 
 def _row_json(row: Row) -> tuple:
