@@ -58,7 +58,7 @@ class Checker:
         opening = OpeningLines(self.genres.opening_lines)
         try:
             detections, notices = self.detect(
-                _observed(opening.watch(_counted(document.items(), result, keep_segments)), self.observer))
+                opening.watch(_counted(document.items(), result, keep_segments, self.observer)))
         except PrepubError as exc:  # ReadError and friends: a clear message, verdict error
             return _failed(result, exc.message, exc.code)
         except MemoryError:
@@ -104,22 +104,18 @@ class DocumentObserver(Protocol):
     def document(self, result: DocumentResult) -> None: ...
 
 
-def _observed(items: Iterable[Segment | Notice], observer: DocumentObserver | None) -> Iterable[Segment | Notice]:
-    if observer is None:
-        return items
-    return (observer.segment(item) or item if isinstance(item, Segment) else item for item in items)
-
-
 def _failed(result: DocumentResult, message: str, code: str) -> DocumentResult:
     result.verdict, result.error, result.error_code = Verdict.ERROR, message, code
     result.findings = []
     return result
 
 
-def _counted(items: Iterable[Segment | Notice], result: DocumentResult,
-             keep_segments: bool) -> Iterator[Segment | Notice]:
+def _counted(items: Iterable[Segment | Notice], result: DocumentResult, keep_segments: bool,
+             observer: DocumentObserver | None = None) -> Iterator[Segment | Notice]:
     """The items, counted; the first lines of the body text (for a record's title and 文号) and,
-    if asked, every segment are kept on the result."""
+    if asked, every segment are kept on the result. `observer` sees each segment as it passes (here,
+    not in a generator of its own: a site's worth of segments each paid for one more generator step)."""
+    see = observer.segment if observer is not None else None
     for item in items:
         if isinstance(item, Segment):
             result.segments_read += 1
@@ -128,4 +124,6 @@ def _counted(items: Iterable[Segment | Notice], result: DocumentResult,
                 result.first_lines.extend(item.text.splitlines()[:FIRST_LINES - len(result.first_lines)])
             if keep_segments:
                 result.segments.append(item)
+            if see is not None:
+                see(item)
         yield item

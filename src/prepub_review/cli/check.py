@@ -117,14 +117,19 @@ class GateRun:
 
         from prepub_review.decide.linkage_index import link_json
 
-        # Linking allocates tens of thousands of small objects at the end of the run: enough to set
-        # off a full collection, which would walk every object of the run (checker, results) for
-        # the cycles linking does not make. The run's objects are kept out of it meanwhile.
+        # Linking allocates tens of thousands of small objects at the end of the run and makes no
+        # cycles: the cycle collector is paused meanwhile (its passes over those objects, and a full
+        # collection walking every object of the run, would find nothing), and the run's objects are
+        # kept out of any collection a caller's own code sets off.
+        enabled = gc.isenabled()
+        gc.disable()
         gc.freeze()
         try:
             return self.linkage.link(link_json(self.link_indexes))
         finally:
             gc.unfreeze()
+            if enabled:
+                gc.enable()
 
     def presenter(self, reveal: bool):
         from prepub_review.act.present import Presenter

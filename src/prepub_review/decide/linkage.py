@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from prepub_review.decide.linkage_index import (
     MASK,
@@ -35,6 +35,7 @@ from prepub_review.decide.linkage_index import (
     Partial,
     Place,
     Row,
+    pattern_positions,
     shown_bits,
     visible_positions,
 )
@@ -53,8 +54,7 @@ Allowance = Callable[[str, int], int]      # (entity, length) -> characters the 
 IdValidator = Callable[[str], bool]        # a complete 18-character ID number passes the check
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):     # NamedTuple, not @dataclass: cheaper to import (see linkage_index.Place)
     kind: str                   # LINKED_IDENTIFIER | LINKED_RECORD | MASK_PATTERN_MIXED
     entity: str                 # the identifier (or PERSON) concerned
     variant: str                # policy variant of rules/policy/<kind>.yaml
@@ -65,12 +65,15 @@ class Link:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
 class LinkReport:
-    links: list[Link] = field(default_factory=list)
-    # (entity, length) -> pattern ("6+8*+4") -> how many masked values and in which documents
-    patterns: dict[tuple[str, int], dict[str, tuple[int, set[str]]]] = field(default_factory=dict)
-    skipped_comparisons: int = 0
+    __slots__ = ("links", "patterns", "skipped_comparisons")
+
+    def __init__(self, links: list[Link] | None = None,
+                 patterns: dict[tuple[str, int], dict[str, tuple[int, set[str]]]] | None = None):
+        self.links: list[Link] = [] if links is None else links
+        # (entity, length) -> pattern ("6+8*+4") -> how many masked values and in which documents
+        self.patterns = {} if patterns is None else patterns
+        self.skipped_comparisons = 0
 
 
 def link(indexes: Iterable[LinkIndex], rules: LinkRules, allowance: Allowance,
@@ -78,11 +81,12 @@ def link(indexes: Iterable[LinkIndex], rules: LinkRules, allowance: Allowance,
     indexes = list(indexes)
     partials = [p for index in indexes for p in index.partials]
     fulls = [f for index in indexes for f in index.fulls]
-    report = LinkReport(patterns=pattern_summary(partials))
+    masked_as = group_by_pattern(partials)
+    report = LinkReport(patterns=pattern_summary(partials, masked_as))
     linker = _Linker(rules, allowance, id_valid, report)
-    report.links += linker.complementary(partials)
+    report.links += linker.complementary(partials, masked_as)
     report.links += linker.records(partials, fulls)
-    report.links += mixed_patterns(report.patterns, partials)
+    report.links += mixed_patterns(report.patterns, partials, masked_as)
     return report
 
 
@@ -98,18 +102,27 @@ def _pattern_of(bits: str) -> str:
     return "+".join(f"{len(run)}*" if run[0] == "0" else str(len(run)) for run in BIT_RUNS.findall(bits))
 
 
-def pattern_summary(partials: Sequence[Partial]) -> dict[tuple[str, int], dict[str, tuple[int, set[str]]]]:
+MaskedAs = dict[tuple[str, str], list[int]]   # (entity, shown_bits) -> indexes of the partials masked so
+
+
+def group_by_pattern(partials: Sequence[Partial]) -> MaskedAs:
+    """The partials by entity and visibility pattern ("111111000000001111"), in order: the pattern of
+    each is read once, and the steps below work per pattern (a site uses a handful)."""
+    groups: MaskedAs = defaultdict(list)
+    for i, p in enumerate(partials):
+        groups[(p.entity, shown_bits(p.shown))].append(i)
+    return groups
+
+
+def pattern_summary(partials: Sequence[Partial], masked_as: MaskedAs) -> dict[tuple[str, int], dict[str, tuple[int, set[str]]]]:
     summary: dict[tuple[str, int], dict[str, tuple[int, set[str]]]] = defaultdict(dict)
-    for p in partials:
-        uses = summary[(p.entity, len(p.shown))]
-        pattern = mask_pattern(p.shown)
-        count, paths = uses.get(pattern, (0, set()))
-        paths.add(p.place.path)
-        uses[pattern] = (count + 1, paths)
+    for (entity, bits), members in masked_as.items():
+        paths = {partials[i].place.path for i in members}
+        summary[(entity, len(bits))][_pattern_of(bits)] = (len(members), paths)
     return dict(summary)
 
 
-def mixed_patterns(summary, partials: Sequence[Partial]) -> list[Link]:
+def mixed_patterns(summary, partials: Sequence[Partial], masked_as: MaskedAs) -> list[Link]:
     """One review link per entity and length masked in more than one way, at the places of the
     less common patterns (the most common one is what the site settled on)."""
     links = []
@@ -117,8 +130,9 @@ def mixed_patterns(summary, partials: Sequence[Partial]) -> list[Link]:
         if len(uses) < 2:
             continue
         usual = max(uses, key=lambda pattern: (uses[pattern][0], pattern))
-        odd = [p for p in partials if p.entity == entity and len(p.shown) == length
-               and mask_pattern(p.shown) != usual]
+        odd = [partials[i] for i in sorted(i for (kind, bits), members in masked_as.items()
+                                           if kind == entity and len(bits) == length and _pattern_of(bits) != usual
+                                           for i in members)]
         first_per_document = {(p.place.path, mask_pattern(p.shown)): p for p in reversed(odd)}
         chosen = list(first_per_document.values())[:MAX_PLACES_LISTED]
         links.append(Link(MASK_PATTERN_MIXED, entity, "mixed", tuple(p.place for p in chosen),
@@ -209,23 +223,22 @@ class _Linker:
         self._row_memo: dict[int, tuple[list, set, Row]] = {}
 
     # LINKED_IDENTIFIER ---------------------------------------------------------------------------
-    def complementary(self, partials: Sequence[Partial]) -> list[Link]:
-        by_kind: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for i, p in enumerate(partials):
-            by_kind[(p.entity, len(p.shown))].append(i)
+    def complementary(self, partials: Sequence[Partial], masked_as: MaskedAs) -> list[Link]:
+        # (entity, length) -> visible positions -> the partials masked so
+        by_kind: dict[tuple[str, int], dict[frozenset[int], list[int]]] = defaultdict(dict)
+        for (entity, bits), members in masked_as.items():
+            by_kind[(entity, len(bits))][pattern_positions(bits)] = members
         clusters = _Clusters(partials)
-        for (entity, length), members in by_kind.items():
-            by_pattern: dict[frozenset[int], list[int]] = defaultdict(list)
-            for i in members:
-                by_pattern[visible_positions(partials[i].shown)].append(i)
+        self._row_memo.clear()   # row facts are remembered for this call: a row holds several partials
+        for (entity, length), by_pattern in by_kind.items():
             patterns = sorted(by_pattern, key=sorted)
-            self._row_memo.clear()  # row facts are remembered within one entity and length only
             for x, p in enumerate(patterns):
                 for q in patterns[x + 1:]:
                     if p <= q or q <= p:
                         continue   # one shows all the other shows: nothing new together
                     for i, j, evidence in self._pairs(entity, p, q, by_pattern[p], by_pattern[q], partials):
                         clusters.join(i, j, evidence)
+        self._row_memo.clear()
         links = []
         groups: dict[int, list[int]] = defaultdict(list)
         for i in range(len(partials)):
@@ -265,7 +278,10 @@ class _Linker:
         for j in large:
             facts, own = self._row_facts(partials[j].row)
             # Only the row's keys under an anchor the small side has can be in by_key: built alone.
-            for key in self._keys_under(facts, own & anchors, complete):
+            shared_anchors = own & anchors
+            if not shared_anchors:
+                continue    # most rows of the large side: no key to look up
+            for key in self._keys_under(facts, shared_anchors, complete):
                 candidates = by_key.get(key, ())
                 if len(seen) >= self.rules.max_bucket:     # bounded cost; what is skipped is reported
                     self.report.skipped_comparisons += len(candidates)
@@ -348,6 +364,8 @@ class _Linker:
         for p in partials:
             key = p.piece
             candidates = by_piece.get(key, ())
+            if not candidates:
+                continue     # most masked forms: no full record shows their pieces
             if len(candidates) > self.rules.max_candidates:
                 self.report.skipped_comparisons += len(candidates)
                 continue

@@ -23,10 +23,10 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from operator import itemgetter
+from typing import NamedTuple
 
 from prepub_review.decide.linkage_rules import LinkRules
 from prepub_review.models import Finding, Segment, Zone
@@ -44,6 +44,7 @@ FULL_VARIANTS = {
     "PERSON": {"private", "private_weak"},
 }
 MASKED_VARIANTS = {"masked", "masked_weak"}
+UNKNOWN_LENGTH = frozenset("某○〇")   # 张某某: a mask of unknown length, not comparable
 # A run of digits and mask characters with at least two of each, not glued to other digits/letters.
 MASKED_TOKEN = re.compile(r"(?<![0-9A-Za-z*×＊])[0-9*×＊Xx]{11,19}(?![0-9A-Za-z*×＊])")
 TOKEN_MASKS = "*×＊Xx"
@@ -53,15 +54,16 @@ FULL_WIDTH_FIRST = "\uff01"   # normalize_width changes characters from here on 
 Hasher = Callable[[str], str | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+# The index's records are NamedTuples, and LinkIndex a plain class: every run with linkage imports this
+# module, and a @dataclass costs about a millisecond at import (it generates and compiles its methods).
+
+class Place(NamedTuple):
     path: str
     location: str
     record: str          # the table row, or the prose line and name the value belongs to
 
 
-@dataclass(slots=True)
-class NameForm:
+class NameForm(NamedTuple):
     """A name as compared between records: the shown form if masked, keyed pieces always.
 
     `pieces` maps a visibility pattern ("101" = first and last character shown) to the keyed hash
@@ -69,27 +71,30 @@ class NameForm:
     surname; a masked name carries its own pattern (and its surname when shown)."""
 
     length: int
-    shown: str | None = None
-    pieces: dict[str, str] = field(default_factory=dict)
+    shown: str | None
+    pieces: dict[str, str]
 
 
-@dataclass(slots=True)
-class Row:
-    fields: dict[str, str] = field(default_factory=dict)   # kind -> keyed hash of the normalised value
+class Row(NamedTuple):
+    fields: dict[str, str]              # kind -> keyed hash of the normalised value
     name: NameForm | None = None
 
 
-@dataclass(slots=True)
 class Partial:
-    entity: str          # CN_ID_CARD, PHONE_NUMBER, BANK_CARD or PERSON
-    shown: str           # as the document shows it, hidden positions as "*"
-    place: Place
-    row: Row
-    piece: str = ""      # keyed hash of the shown characters (matched against full values' pieces)
+    """A plain class with __slots__ (the most numerous record of a large run: 24 bytes less than a
+    NamedTuple each, and no dataclass to create at import)."""
+
+    __slots__ = ("entity", "shown", "place", "row", "piece")
+
+    def __init__(self, entity: str, shown: str, place: Place, row: Row, piece: str = ""):
+        self.entity = entity     # CN_ID_CARD, PHONE_NUMBER, BANK_CARD or PERSON
+        self.shown = shown       # as the document shows it, hidden positions as "*"
+        self.place = place
+        self.row = row
+        self.piece = piece       # keyed hash of the shown characters (matched against full values' pieces)
 
 
-@dataclass(slots=True)
-class FullRecord:
+class FullRecord(NamedTuple):
     place: Place
     row: Row
     carries: frozenset[str]                               # entities shown in full in this record
@@ -98,11 +103,13 @@ class FullRecord:
     pieces: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
 class LinkIndex:
-    path: str
-    partials: list[Partial] = field(default_factory=list)
-    fulls: list[FullRecord] = field(default_factory=list)
+    __slots__ = ("path", "partials", "fulls")
+
+    def __init__(self, path: str, partials: list[Partial] | None = None, fulls: list[FullRecord] | None = None):
+        self.path = path
+        self.partials: list[Partial] = [] if partials is None else partials
+        self.fulls: list[FullRecord] = [] if fulls is None else fulls
 
     @classmethod
     def from_document(cls, path: str, segments: Iterable[Segment], findings: Iterable[Finding],
@@ -189,11 +196,11 @@ def shown_bits(shown: str) -> str:
 
 
 def visible_positions(shown: str) -> frozenset[int]:
-    return _positions(shown_bits(shown))
+    return pattern_positions(shown_bits(shown))
 
 
 @lru_cache(maxsize=4096)
-def _positions(bits: str) -> frozenset[int]:
+def pattern_positions(bits: str) -> frozenset[int]:
     """One frozenset per visibility pattern, shared by every form masked that way."""
     return frozenset(i for i, bit in enumerate(bits) if bit == "1")
 
@@ -342,6 +349,12 @@ def shown_identifier(token: str) -> str:
 
 
 _AS_MASK = str.maketrans(dict.fromkeys(TOKEN_MASKS, MASK))
+
+
+@lru_cache(maxsize=8)
+def _name_masks(mask_chars: str) -> dict[int, str]:
+    """str.translate table: each of rules/linkage.yaml's name mask characters to MASK."""
+    return str.maketrans(dict.fromkeys(mask_chars, MASK))
 _NO_MASKS = str.maketrans("", "", TOKEN_MASKS)
 
 
@@ -378,12 +391,14 @@ class _Builder:
     def __init__(self, path: str, reading: Reading, hasher: Hasher):
         self.path, self.reading, self.rules, self.hasher = path, reading, reading.rules, hasher
         self._field_hashes: dict[tuple[str, str], str] = {}   # a village, an amount recur on every row
+        self._names: dict[int, str | None] = {}   # id(name finding) -> _name_shown, read once per finding
 
     def build(self, findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
+        self._names = {id(f): self._name_shown(f) for f in findings if f.entity == "PERSON"}
         persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
         for f in findings:
-            if f.entity == "PERSON" and f.record is None and self._name_shown(f) is not None:
+            if f.entity == "PERSON" and f.record is None and self._names[id(f)] is not None:
                 persons[f.location].append(f)
         records = self._records(findings, persons)
         rows = {key: self._row(key, members) for key, members in records.items()}
@@ -410,18 +425,20 @@ class _Builder:
         return f"{finding.location}@{anchor.start}"
 
     def _row(self, key: str, members: list[Finding]) -> Row:
-        values = dict(self.reading.cells.get(key, {}))
+        values = self.reading.cells.get(key) or self.reading.prose.get(members[0].location)
         if not values:
-            values = dict(self.reading.prose.get(members[0].location, {}))
-        if not values:
+            values = {}
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
-        row = Row({kind: self.field_hash(kind, value) for kind, value in values.items() if value})
-        names = [f for f in members if f.entity == "PERSON"]
-        shown = next((s for s in map(self._name_shown, names) if s is not None), None)
-        if shown is not None:
-            row.name = self.name_form(shown)
-        return row
+        shown = next((self._names[id(f)] for f in members
+                      if f.entity == "PERSON" and self._names.get(id(f)) is not None), None)
+        known = self._field_hashes    # field_hash, inlined: a row has several facts, a list hundreds of rows
+        fields = {}
+        for kind, value in values.items():
+            if value:
+                found = known.get((kind, value))
+                fields[kind] = found if found is not None else self.field_hash(kind, value)
+        return Row(fields, None if shown is None else self.name_form(shown))
 
     def field_hash(self, kind: str, value: str) -> str:
         """`field_hash` under this builder's hasher, remembered for the document."""
@@ -434,8 +451,8 @@ class _Builder:
         """A name as compared: "张*明" for a masked name, "张建明" for a full one; None if not comparable
         (张某某 hides an unknown number of characters; officials are not in a record's facts)."""
         if finding.variant in MASKED_VARIANTS:
-            text = "".join(MASK if ch in self.rules.name_mask_chars else ch for ch in finding.text.strip())
-            return text if MASK in text and not any(ch in text for ch in "某○〇") else None
+            text = finding.text.strip().translate(_name_masks(self.rules.name_mask_chars))
+            return text if MASK in text and UNKNOWN_LENGTH.isdisjoint(text) else None
         if finding.variant in FULL_VARIANTS["PERSON"]:
             return finding.text.strip()
         return None
@@ -453,7 +470,7 @@ class _Builder:
             if f.entity == "PERSON" and row.name is not None:
                 if row.name.shown is None:
                     carries.add("PERSON")
-                elif f.variant in MASKED_VARIANTS and self._name_shown(f) == row.name.shown:
+                elif f.variant in MASKED_VARIANTS and self._names.get(id(f)) == row.name.shown:
                     shown_piece = next(iter(row.name.pieces.values()))   # a masked name has its own piece only
                     index.partials.append(Partial("PERSON", row.name.shown, place, row, shown_piece))
             elif f.variant in FULL_VARIANTS.get(f.entity, ()) and f.entity in self.rules.identifiers:
@@ -476,26 +493,29 @@ class _Builder:
         by_location: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             by_location[f.location].append(f)
+        identifiers = self.rules.identifiers
         for text, location, header, record, zone in masked:
+            here = by_location.get(location, ())
             for match in MASKED_TOKEN.finditer(text):
                 token = match.group()
                 masks = len(token) - len(token.translate(_NO_MASKS))   # the rest of a token are digits
                 if masks < 2 or len(token) - masks < 2:
                     continue
-                overlapping = [f for f in by_location[location]
-                               if f.start < match.end() and match.start() < f.end]
-                if any(f.variant not in MASKED_VARIANTS for f in overlapping):
+                start, end = match.span()
+                judged, entity = _judged(here, start, end)
+                if judged:
                     continue   # a full value the recognizers judged (or not a masked identifier at all)
                 shown = shown_identifier(token)
-                entity = overlapping[0].entity if overlapping else self._entity_by_shape(shown, header)
-                if entity not in self.rules.identifiers or len(shown) not in self.rules.identifiers[entity].lengths:
+                if entity is None:
+                    entity = self._entity_by_shape(shown, header)
+                if entity not in identifiers or len(shown) not in identifiers[entity].lengths:
                     continue
                 key = record
                 if key is None or key not in rows:
                     probe = Finding(entity=entity, variant="masked", rule_id="", severity=None,  # type: ignore[arg-type]
                                     label="", reason="", text=token, location=location, zone=Zone(zone),
-                                    start=match.start(), end=match.end(), score=0, recognizer="",
-                                    record=record, context=text[max(0, match.start() - 24):match.end() + 24])
+                                    start=start, end=end, score=0, recognizer="",
+                                    record=record, context=text[max(0, start - 24):end + 24])
                     key = self._record_key(probe, persons)
                     if key not in rows:
                         rows[key] = self._row(key, [probe])
@@ -513,6 +533,19 @@ class _Builder:
         if len(shown) in (16, 17, 19):
             return "BANK_CARD"
         return None
+
+
+def _judged(findings: Iterable[Finding], start: int, end: int) -> tuple[bool, str | None]:
+    """Of the findings overlapping [start, end): whether one is not a masked value (the recognizers
+    judged the text themselves), and the entity of the first one (None if none overlaps)."""
+    entity = None
+    for f in findings:
+        if f.start < end and start < f.end:
+            if f.variant not in MASKED_VARIANTS:
+                return True, entity
+            if entity is None:
+                entity = f.entity
+    return False, entity
 
 
 def _row_json(row: Row) -> tuple:

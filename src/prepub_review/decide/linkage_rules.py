@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from prepub_review.errors import RulesError
 from prepub_review.rules_loader import LineDict, RulesSource, optional, require, string_list
@@ -13,8 +13,9 @@ ROW_KINDS = ("village", "household", "amount", "period", "category", "name")
 IDENTIFIERS = ("CN_ID_CARD", "PHONE_NUMBER", "BANK_CARD")
 
 
-@dataclass(frozen=True, slots=True)
-class IdentifierRules:
+# NamedTuples, not @dataclass: every run with linkage imports this module, and a dataclass costs
+# about a millisecond to create (it generates and compiles its methods).
+class IdentifierRules(NamedTuple):
     entity: str
     lengths: frozenset[int]
     uninformative: frozenset[int]
@@ -23,8 +24,7 @@ class IdentifierRules:
     full_patterns: tuple[tuple[int, int], ...]   # (keep_prefix, keep_suffix)
 
 
-@dataclass(frozen=True, slots=True)
-class LinkRules:
+class LinkRules(NamedTuple):
     row_fields: dict[str, tuple[str, ...]]       # kind -> header words
     prose_fields: dict[str, re.Pattern]          # kind -> pattern, group 1 is the value
     identifiers: dict[str, IdentifierRules]
@@ -35,7 +35,7 @@ class LinkRules:
     conflicts_within_context: frozenset[str]
     max_bucket: int
     max_candidates: int
-    _kinds: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)   # header memo
+    header_kinds: dict[str, str | None]          # memo of field_kind: header -> kind
 
     @classmethod
     def load(cls, rules: RulesSource) -> LinkRules:
@@ -62,6 +62,7 @@ class LinkRules:
             conflicts_within_context=frozenset(conflicts),
             max_bucket=optional(data, "max_bucket", int, 250_000),
             max_candidates=optional(data, "max_candidates", int, 5000),
+            header_kinds={},
         )
 
     def is_evidence(self, kind: str) -> bool:
@@ -73,9 +74,9 @@ class LinkRules:
         """The row-field kind of a column header: the longest matching word wins ("对象类别" is a category)."""
         if not header:
             return None
-        if header not in self._kinds:
-            self._kinds[header] = self._match_kind(header)
-        return self._kinds[header]
+        if header not in self.header_kinds:
+            self.header_kinds[header] = self._match_kind(header)
+        return self.header_kinds[header]
 
     def _match_kind(self, header: str) -> str | None:
         best, best_len = None, 0

@@ -21,7 +21,7 @@ a profile only says what to do with what the policy reports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from prepub_review.errors import RulesError
 from prepub_review.rules_loader import (
@@ -41,8 +41,9 @@ STYLES = ("characters", "name", "display")   # display: as reports show it (rule
 ACTION_KEYS = {"action", "keep_prefix", "keep_suffix", "style", "level"}
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+# NamedTuples, not @dataclass: every `prepub check` with linkage imports this module (act/redact/visible
+# tells linkage what the strictest profile shows), and a dataclass costs ~1 ms to create at import.
+class Action(NamedTuple):
     kind: str                        # mask | drop | generalise | keep
     keep_prefix: int = 0
     keep_suffix: int = 0
@@ -50,14 +51,12 @@ class Action:
     level: str = "village"           # generalise: village | township
 
 
-@dataclass(frozen=True, slots=True)
-class EntityActions:
+class EntityActions(NamedTuple):
     action: Action
-    variants: dict[str, Action] = field(default_factory=dict)
+    variants: dict[str, Action]
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(NamedTuple):
     name: str
     label: str
     default: Action
