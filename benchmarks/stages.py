@@ -26,6 +26,7 @@ from prepub_review.decide.genre import OpeningLines
 from prepub_review.decide.policy import verdict_of
 from prepub_review.errors import PrepubError
 from prepub_review.formats.document import open_document
+from prepub_review.gc_pause import collector_paused
 from prepub_review.models import DocumentResult
 from prepub_review.pipeline import Checker
 from prepub_review.site import gate, runner
@@ -42,7 +43,7 @@ def one_pass(checker: Checker, files: list[Path]) -> dict[str, float]:
     spent = dict.fromkeys(STAGES, 0.0)
     for path in files:
         marks = [clock()]
-        with runner.collector_paused():   # as a worker checks a file (runner.check_file)
+        with collector_paused():   # as a worker checks a file (runner.check_file)
             try:
                 with open_document(path, checker.limits) as document:
                     items = list(document.items())

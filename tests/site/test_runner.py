@@ -135,3 +135,33 @@ def test_a_context_of_several_values_masks_as_mask_spans():
                                        for s, e, entity, variant in spans])
         assert presenter.context(finding) == general
         assert presenter.context(finding) == general
+
+
+def test_the_parent_takes_each_document_with_the_collector_paused_and_restores_it(tmp_path, monkeypatch):
+    """The parent's share of a run (results from the workers, annotation, the report) runs with the
+    cycle collector paused, and the collector is on again when the command returns."""
+    import gc
+
+    from prepub_review.cli import check as check_command
+    from tests.conftest import run_prepub
+
+    for name in ("一.txt", "二.txt"):
+        (tmp_path / name).write_text("联系人王建华，电话13812345678。\n", encoding="utf-8")
+    made = check_command.make_reporter
+    seen = []
+
+    def recording_reporter(*args, **kwargs):
+        reporter = made(*args, **kwargs)
+        document = reporter.document
+
+        def noted(site_doc):
+            seen.append(gc.isenabled())
+            return document(site_doc)
+
+        reporter.document = noted
+        return reporter
+
+    monkeypatch.setattr(check_command, "make_reporter", recording_reporter)
+    run = run_prepub("check", "--format", "json", "--jobs", "1", str(tmp_path))
+    assert run.code in (0, 1), run.stderr
+    assert seen == [False, False] and gc.isenabled()

@@ -113,23 +113,15 @@ class GateRun:
         """The cross-document linkage of every document of the run (None without linkage)."""
         if self.linkage is None:
             return None
-        import gc
-
         from prepub_review.decide.linkage_index import link_json
+        from prepub_review.gc_pause import collector_paused
 
         # Linking allocates tens of thousands of small objects at the end of the run and makes no
         # cycles: the cycle collector is paused meanwhile (its passes over those objects, and a full
         # collection walking every object of the run, would find nothing), and the run's objects are
         # kept out of any collection a caller's own code sets off.
-        enabled = gc.isenabled()
-        gc.disable()
-        gc.freeze()
-        try:
+        with collector_paused(freeze=True):
             return self.linkage.link(link_json(self.link_indexes))
-        finally:
-            gc.unfreeze()
-            if enabled:
-                gc.enable()
 
     def presenter(self, reveal: bool):
         from prepub_review.act.present import Presenter
@@ -150,18 +142,23 @@ class GateRun:
 
     def documents(self, pool, advance=lambda: None):
         """Annotated documents in the planned order (then the paths the walk could not open)."""
+        from prepub_review.gc_pause import collector_paused
         from prepub_review.site import gate
 
         for warning in self.plan.warnings:
             click.echo(f"提示：{warning}", err=True)
-        for doc, warnings in pool.results():
-            for warning in warnings:
-                click.echo(f"提示：{warning}", err=True)
-            advance()
-            index = doc.observed.pop("linkage", None)
-            if index is not None:
-                self.link_indexes.append((doc.path, index))
-            yield gate.annotate(doc, self.plan, self.matcher, self.policy)
+        # This process's share of each document (taking it from a worker, annotating, reporting) makes
+        # no cycles (a run over the 494-file benchmark corpus left none to collect): the collector
+        # stays paused meanwhile, where it cost ~0.2 s of the parent's ~1.4 s CPU.
+        with collector_paused():
+            for doc, warnings in pool.results():
+                for warning in warnings:
+                    click.echo(f"提示：{warning}", err=True)
+                advance()
+                index = doc.observed.pop("linkage", None)
+                if index is not None:
+                    self.link_indexes.append((doc.path, index))
+                yield gate.annotate(doc, self.plan, self.matcher, self.policy)
         for problem in self.plan.problems:
             yield gate.annotate(problem, self.plan, self.matcher, self.policy)
 

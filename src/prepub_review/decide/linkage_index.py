@@ -16,7 +16,6 @@ check cache; a row shared by several values of a record is written once.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 import sys
@@ -29,6 +28,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from prepub_review.decide.linkage_rules import LinkRules
+from prepub_review.gc_pause import collector_paused
 from prepub_review.models import Finding, Segment, Zone
 from prepub_review.text import normalize_width
 
@@ -645,10 +645,5 @@ class IndexCollector:
         tuples and strings are left; collected as they are made they would outlive two collections
         and count towards the next full collection of the worker's whole heap (one per worker on
         the generated site, ~30 ms each)."""
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return LinkIndex.from_reading(path, self._reading, findings, self.hasher).to_json()
-        finally:
-            if enabled:
-                gc.enable()

@@ -11,18 +11,17 @@ handing a result back: what crosses processes and what goes into the cache is wh
 from __future__ import annotations
 
 import dataclasses
-import gc
 import logging
 import multiprocessing
 import operator
 import os
 import signal
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from prepub_review.act.present import Presenter
+from prepub_review.gc_pause import collector_paused
 from prepub_review.models import DocumentResult, Finding, Locator, Severity, Verdict, Zone
 from prepub_review.site.cache import Cache, file_digest
 
@@ -118,31 +117,12 @@ def check_file(task: Task, state: tuple | None = None) -> tuple[DocumentResult, 
     """Read and check one file (masked unless raw); store the masked result in the cache. `state` =
     (checker, presenter, settings): by default the one set before forking the workers."""
     checker, presenter, settings = state or _WORKER
-    with collector_paused():
+    with collector_paused():      # see gc_pause.py: one file's objects are freed by reference counting
         doc = checker.check_file(task.path)
         masked = premask(doc, presenter)
     if task.content_hash and doc.verdict is not Verdict.ERROR:   # errors may depend on the machine: re-read
         settings.cache.put(RESULTS, task.content_hash, doc_to_data(masked))
     return (strip(doc) if settings.raw else masked), []
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cycle collector off while one file is checked, back on (if it was) afterwards.
-
-    A check allocates hundreds of thousands of objects (segments, detections, findings) and frees
-    nearly all of them by reference counting. Counting allocations, the collector would meanwhile
-    walk the young objects again and again, and, as a document's lists outlive two young
-    collections, the whole heap every few dozen documents (on the 494-file benchmark corpus:
-    1,628 young and 13 full collections, about 5 % of a one-process run's CPU). The few cycles a
-    check leaves (parsers' trees) are collected in one pass once the collector is back on."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _from_cache(cache: Cache, task: Task) -> tuple[DocumentResult | None, list[str]]:
