@@ -7,6 +7,7 @@ Only letters, digits and CJK characters count as characters of the value; separa
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from prepub_review.decide.policy import MaskSpec
@@ -60,16 +61,20 @@ def mask_value(value: str, spec: MaskSpec) -> str:
 _mask_value = mask_value.__wrapped__   # the function itself (its recursion goes through the cache)
 
 
-def mask_spans(text: str, spans: list[tuple[int, int, MaskSpec]]) -> str:
-    """`text` with every (start, end) span masked by its spec; spans may overlap."""
+def mask_spans(text: str, spans: Sequence[tuple], mask: Callable[[str, tuple], str] | None = None) -> str:
+    """`text` with every span masked; spans may overlap (the earliest, then the longest, wins).
+    A span is (start, end, spec) and masked with shown_masked, or (start, end, ...) masked with
+    `mask(value, span)`."""
     out = []
     pos = 0
-    for start, end, spec in sorted(spans, key=lambda s: (s[0], -s[1])):
+    for span in (spans if len(spans) == 1 else sorted(spans, key=lambda s: (s[0], -s[1]))):
+        start, end = span[0], span[1]
         if end <= pos:
             continue
         start = max(start, pos)
+        value = text[start:end]
         out.append(text[pos:start])
-        out.append(shown_masked(text[start:end], spec))
+        out.append(shown_masked(value, span[2]) if mask is None else mask(value, span))
         pos = end
     out.append(text[pos:])
     return "".join(out)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prepub_review.act.masking import shown_masked, shown_masked_unremembered
+from prepub_review.act.masking import mask_spans, shown_masked, shown_masked_unremembered
 from prepub_review.decide.policy import Policy
 from prepub_review.models import Finding, Severity, Verdict
 
@@ -39,17 +39,8 @@ class Presenter:
         context, spans = finding.context, finding.context_spans
         if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == len(context):
             return self._masked(spans[0][2], spans[0][3], context)   # the context is one value (a table cell)
-        # masking.mask_spans, each value through the memo (the finding's own value was just shown)
-        out, pos = [], 0
-        for start, end, entity, variant in (spans if len(spans) == 1 else sorted(spans, key=_first_longest)):
-            if end <= pos:
-                continue
-            start = max(start, pos)
-            out.append(context[pos:start])
-            out.append(self._masked(entity, variant, context[start:end]))
-            pos = end
-        out.append(context[pos:])
-        return "".join(out)
+        # each value through the memo (the finding's own value was just shown)
+        return mask_spans(context, spans, lambda value, span: self._masked(span[2], span[3], value))
 
     def _masked(self, entity: str, variant: str, value: str) -> str:
         """shown_masked(value) with the spec of (entity, variant), remembered: the mask of a value is
@@ -63,7 +54,3 @@ class Presenter:
             shown = self._shown[key] = shown_masked_unremembered(value, spec)
         return shown
 
-
-def _first_longest(span: tuple[int, int, str, str]) -> tuple[int, int]:
-    """The order masking.mask_spans masks spans in: by start, the longest first."""
-    return span[0], -span[1]
