@@ -115,14 +115,21 @@ class CnPhoneRecognizer(PrepubRecognizer):
         if kind == "mobile" and not self.validate_result(value):
             return None
         label = self.labels.nearest_before(text, start, self.label_window)
-        office: bool | None = None     # an office word around the number: looked up when first needed
         field = label is not None and is_field(text, label, start)
+        above = None
         if label is None:
             # the label ends the previous line (a wrapped PDF line, a form's label cell): so may
             # its office context. An applicant's form is laid out so too: no field status alone.
-            label = self.labels.label_above(text, start, self.label_window)
-            if label is not None:
-                office = self.office.around(text, start, end) or self.office.around(text, label.start, label.end)
+            label = above = self.labels.label_above(text, start, self.label_window)
+        office_found: list[bool] = []
+
+        def office() -> bool:
+            """An office word around the number (or around the label above it), looked up when first needed."""
+            if not office_found:
+                office_found.append(self.office.around(text, start, end) or (
+                    above is not None and self.office.around(text, above.start, above.end)))
+            return office_found[0]
+
         label_kind = label.kind if label else None
         if label_kind == "not_phone":
             return None
@@ -132,27 +139,20 @@ class CnPhoneRecognizer(PrepubRecognizer):
         if kind == "local" and (label is None or start - label.end > 3):
             return None   # 7-8 digits without area code: a phone only right after its label
         plain = not formatted and value[0] not in "(+"
-        if kind in ("landline", "service") and plain and label is None:
-            if office is None:
-                office = self.office.around(text, start, end)
-            if not office:
-                return None   # an unformatted 0xxx... run needs a label or an office around it
+        if kind in ("landline", "service") and plain and label is None and not office():
+            return None   # an unformatted 0xxx... run needs a label or an office around it
         if label_kind == "public":   # 监督电话, 咨询电话...: only an office publishes one
             return Candidate(start, end, "institution_contact", 0.8, attrs)
-        if label_kind == "contact" and office is None:
-            office = self.office.around(text, start, end)
         # a mobile in a bare "联系电话" field (an applicant's form) is a person's unless an
         # office shows up around it or on the line above ("联系人：王科长")
-        if label_kind == "contact" and (office or (field and (
+        if label_kind == "contact" and (office() or (field and (
                 kind != "mobile" or self.office.above(text, label.start)))):
             return Candidate(start, end, "institution_contact", 0.8, attrs)
         if kind == "service":
             return Candidate(start, end, "institution_contact", 0.8, attrs)
         if kind == "mobile":
             return Candidate(start, end, "mobile", 0.9, attrs)
-        if label_kind != "personal" and office is None:
-            office = self.office.around(text, start, end)
-        if label_kind != "personal" and office:
+        if label_kind != "personal" and office():
             return Candidate(start, end, "institution_contact", 0.7, attrs)
         return Candidate(start, end, "landline", 0.6, attrs)
 
