@@ -53,4 +53,3 @@ class Presenter:
             spec = self.policy.mask_spec(entity, variant)
             shown = self._shown[key] = shown_masked_unremembered(value, spec)
         return shown
-

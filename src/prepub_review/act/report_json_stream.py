@@ -72,24 +72,34 @@ _STRINGS, _INTS, _FLOATS = _Remembered(_string), _Remembered(int.__repr__), _Rem
 _RULES = _Remembered(_rule_text)   # (rule_id, variant, label, reason, zone value) -> those five keys
 
 
+def _repeating(value) -> str:
+    """_scalar(value), from the _Remembered table of its type when it has one."""
+    kind = type(value)
+    if kind is str:
+        return _STRINGS[value]
+    if kind is int:
+        return _INTS[value]
+    if kind is float:
+        return _FLOATS[value]
+    return _scalar(value)
+
+
 def finding_text(finding: Finding, approval: Approval | None, presenter: Presenter) -> str:
     """A finding's JSON (see README for the keys), written directly: "masked" is followed by the
-    linkage keys, if any, then fingerprint, locator and approval. Fields typed `str` are encoded as strings; repeating values come from the `_Remembered` tables. (An
-    f-string: `%` formatting parses its template on every call and costs half again as much.)"""
-    attrs, field, record, score, start, end = (finding.attrs, finding.field, finding.record, finding.score,
-                                               finding.start, finding.end)
+    linkage keys, if any, then fingerprint, locator and approval. Fields typed `str` are encoded as
+    strings; repeating values come from the `_Remembered` tables. (An f-string: `%` formatting parses
+    its template on every call and costs half again as much.)"""
+    attrs, field, record = finding.attrs, finding.field, finding.record
     linked = "" if "linked" not in attrs else (
         f', "linked": {_dumps(attrs["linked"])}, "revealed": {_dumps(attrs["revealed"])}')
     # A Severity or Zone is a str whose _value_ is the same text as a plain str (cheap to hash).
     rule = _RULES[finding.rule_id, finding.variant, finding.label, finding.reason, finding.zone._value_]
-    score = _FLOATS[score] if type(score) is float else _scalar(score)
-    start = _INTS[start] if type(start) is int else _scalar(start)
-    end = _INTS[end] if type(end) is int else _scalar(end)
     return (f'{{"entity": {_STRINGS[finding.entity]}, "text": {_string(presenter.value(finding))}, '
             f'"severity": {_STRINGS[finding.severity._value_]}, "location": {_string(finding.location)}, '
-            f'"score": {score}, {rule}, "field": {"null" if field is None else _STRINGS[field]}, '
+            f'"score": {_repeating(finding.score)}, {rule}, "field": {"null" if field is None else _STRINGS[field]}, '
             f'"record": {"null" if record is None else _string(record)}, '
-            f'"context": {_string(presenter.context(finding))}, "start": {start}, "end": {end}, '
+            f'"context": {_string(presenter.context(finding))}, "start": {_repeating(finding.start)}, '
+            f'"end": {_repeating(finding.end)}, '
             f'"recognizer": {_STRINGS[finding.recognizer]}, "masked": {"false" if presenter.reveal else "true"}'
             f'{linked}, "fingerprint": {_string(finding.fingerprint)}, "locator": {locator_json(finding.locator)}, '
             f'"approval": {"null" if approval is None else _dumps(approval_json(approval))}}}')
@@ -98,12 +108,9 @@ def finding_text(finding: Finding, approval: Approval | None, presenter: Present
 def locator_json(locator: Locator | None) -> str:
     if locator is None:
         return "null"
-    line, column = locator.line, locator.column
-    path = ", ".join([_STRINGS[item] if type(item) is str else _INTS[item] if type(item) is int else _scalar(item)
-                      for item in locator.path])
-    line = _INTS[line] if type(line) is int else _scalar(line)
-    column = _INTS[column] if type(column) is int else _scalar(column)
-    return f'{{"part": {_STRINGS[locator.part]}, "path": [{path}], "line": {line}, "column": {column}}}'
+    path = ", ".join([_repeating(item) for item in locator.path])
+    return (f'{{"part": {_STRINGS[locator.part]}, "path": [{path}], "line": {_repeating(locator.line)}, '
+            f'"column": {_repeating(locator.column)}}}')
 
 
 def _object_text(data: dict, written: dict[str, str]) -> str:
