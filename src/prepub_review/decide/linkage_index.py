@@ -432,12 +432,7 @@ class _Builder:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
         shown = next((self._names[id(f)] for f in members
                       if f.entity == "PERSON" and self._names.get(id(f)) is not None), None)
-        known = self._field_hashes    # field_hash, inlined: a row has several facts, a list hundreds of rows
-        fields = {}
-        for kind, value in values.items():
-            if value:
-                found = known.get((kind, value))
-                fields[kind] = found if found is not None else self.field_hash(kind, value)
+        fields = {kind: self.field_hash(kind, value) for kind, value in values.items() if value}
         return Row(fields, None if shown is None else self.name_form(shown))
 
     def field_hash(self, kind: str, value: str) -> str:

@@ -226,10 +226,7 @@ class _XlsxReader:
         cell_type = cell.get("t", "n")
         raw = None
         for child in cell:          # a plain loop: cheaper than iterchildren("{*}v", "{*}is") on two children
-            tag = child.tag
-            if not isinstance(tag, str):
-                continue
-            name = tag[tag.rfind("}") + 1:]         # local_name(), in any namespace
+            name = local_name(child.tag)
             if name == "v":
                 raw = child.text or ""
             elif name == "is":
