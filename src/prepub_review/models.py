@@ -66,6 +66,7 @@ class Locator:
     column: int | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One piece of text a reader found, with a location a person can find again.

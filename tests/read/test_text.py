@@ -188,6 +188,7 @@ def _sniffing_samples() -> list[str]:
     samples.append("a,b;c\n" * 25)
     samples.append("a, b, c\n1, 2, 3\n4, 5, 6")
     samples.append('"姓名","地址"\n"张三","杭州,西湖"\n"李四","宁波"')
+    samples.append("姓名;'地址'\n张三;'杭州;西湖'\n李四;'宁波'")
     samples.append("\n".join(f"{n}|{n},{n};{n}" + ("," * (n % 4)) for n in range(60)))
     samples.append("\n".join("x" * n for n in range(1, 30)))
     samples.append("")
@@ -212,6 +213,8 @@ def test_csv_sniffer_guesses_the_delimiter_as_the_standard_sniffer_does(sample):
     for delimiters in (CSV_DELIMITERS, None):
         standard = csv.Sniffer()._guess_delimiter(sample, delimiters)
         assert CsvSniffer()._guess_delimiter(sample, delimiters) == standard
+        standard = csv.Sniffer()._guess_quote_and_delimiter(sample, delimiters)
+        assert CsvSniffer()._guess_quote_and_delimiter(sample, delimiters) == standard
     assert dialect(CsvSniffer()) == dialect(csv.Sniffer())
 
 

@@ -218,8 +218,8 @@ class _Place:
 
     def locator(self, body_paragraph: int) -> Locator:
         if self.kind == "body":
-            return Locator("body", ("段", body_paragraph))
-        return Locator("table" if self.kind == "cell" else self.zone.value, self.address)
+            return Locator.from_fields("body", ("段", body_paragraph), None, None)
+        return Locator.from_fields("table" if self.kind == "cell" else self.zone.value, self.address, None, None)
 
 
 @dataclass(slots=True)
@@ -339,8 +339,8 @@ class DocxWalker:
             anchor = self._anchor(pieces, len(joined) - len(joined.lstrip())) if visible else None
             deleted, hidden = _marks(pieces)
         if visible:
-            segments.append(Segment(visible, location, zone, place.field, place.record, anchor=anchor,
-                                    locator=place.locator(self.body_paragraphs)))
+            segments.append(Segment.from_fields(visible, location, zone, place.field, place.record,
+                                                place.locator(self.body_paragraphs), anchor))
         prefix = f"{location} " if location else ""
         if deleted:
             for text, author in marked_spans(pieces, lambda p: p.inserted_by is None,

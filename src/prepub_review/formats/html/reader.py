@@ -144,9 +144,9 @@ def _placed(items: Iterator[_Found]) -> Iterator[ReaderItem]:
     Every HTML location is "第N行 <element path>"; the Locator holds line and path apart."""
     for order, (found, node, attribute) in enumerate(items):
         anchor = HtmlAnchor(node, attribute, order) if node is not None else None
-        yield Segment(found.text, _location(found.line, found.path), found.zone, found.field, found.record,
-                      locator=Locator(found.zone.value, (found.path,) if found.path else (), line=found.line),
-                      anchor=anchor)
+        locator = Locator.from_fields(found.zone.value, (found.path,) if found.path else (), found.line, None)
+        yield Segment.from_fields(found.text, _location(found.line, found.path), found.zone, found.field,
+                                  found.record, locator, anchor)
 
 
 def decode_html(data: bytes) -> tuple[str, str]:

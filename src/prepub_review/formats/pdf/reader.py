@@ -181,8 +181,9 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
                         for n, (_line, start) in enumerate(lines, start=1)]
         for line_number, (line, _start) in enumerate(lines, start=1):
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
-            yield Segment(line, f"第{number}页 第{line_number}行", zone, anchor=line_anchors[line_number - 1],
-                          locator=Locator("page", (number, line_number)))
+            yield Segment.from_fields(line, f"第{number}页 第{line_number}行", zone, None, None,
+                                      Locator.from_fields("page", (number, line_number), None, None),
+                                      line_anchors[line_number - 1])
         yield from _wrapped_numbers([line for line, _start in lines], number, line_anchors)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None and notice.code == "scanned_page" and ocr_engine.available():

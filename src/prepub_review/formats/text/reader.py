@@ -246,11 +246,11 @@ def _segment(found: _Text, order: int) -> Segment:
     number, column = found.line, found.column
     anchor = LineAnchor(number, order)
     if column is None:
-        return Segment(found.text, f"第{number}行", found.zone, locator=Locator("line", (), line=number),
-                       anchor=anchor)
+        return Segment.from_fields(found.text, f"第{number}行", found.zone, None, None,
+                                   Locator.from_fields("line", (), number, None), anchor)
     record = f"第{number}行"
-    return Segment(found.text, f"{record} 第{column}列", found.zone, found.field, record,
-                   locator=Locator("cell", (number, column), line=number, column=column), anchor=anchor)
+    return Segment.from_fields(found.text, f"{record} 第{column}列", found.zone, found.field, record,
+                               Locator.from_fields("cell", (number, column), number, column), anchor)
 
 
 def _read_items(path: Path) -> Iterator[_Text | Notice]:
@@ -430,9 +430,15 @@ def _csv_dialect(path: Path, encoding: DetectedEncoding) -> type[csv.Dialect] | 
 
 
 class CsvSniffer(csv.Sniffer):
-    """csv.Sniffer with a cheaper delimiter guess and the same answer: the standard guess counts
+    """csv.Sniffer with cheaper guesses and the same answers: the standard delimiter guess counts
     all 127 ASCII characters on every line of the sample, and reads on to the sample's end once two
-    candidates qualify; this counts only the candidate delimiters and stops there."""
+    candidates qualify; this counts only the candidate delimiters and stops there. The standard
+    quote guess runs four regular expressions over the sample, each of which needs a quote."""
+
+    def _guess_quote_and_delimiter(self, data: str, delimiters: str | None) -> tuple[str, bool, str | None, int]:
+        if '"' not in data and "'" not in data:
+            return "", False, None, 0       # the standard answer when none of its patterns matches
+        return super()._guess_quote_and_delimiter(data, delimiters)
 
     def _guess_delimiter(self, data: str, delimiters: str | None) -> tuple[str, bool]:
         return guess_delimiter(data, delimiters, self.preferred)

@@ -254,8 +254,9 @@ class _XlsxReader:
             if sheet.hidden_columns and any(low <= cell.column <= high for low, high in sheet.hidden_columns):
                 marks, zone = row_mark + " (隐藏列)", Zone.HIDDEN
             ref = f"{column_letters(cell.column)}{row.number}"
-            yield Segment(cell.text, f"{sheet.label} {ref}{marks}", zone, fields.get(cell.column), record,
-                          anchor=CellAnchor(sheet.part, ref), locator=Locator("sheet", (sheet.name, ref)))
+            yield Segment.from_fields(cell.text, f"{sheet.label} {ref}{marks}", zone, fields.get(cell.column), record,
+                                      Locator.from_fields("sheet", (sheet.name, ref), None, None),
+                                      CellAnchor(sheet.part, ref))
 
     def _comments(self, sheet: _Sheet) -> Iterator[Segment]:
         for part in self.package.related(sheet.part, "comments"):
