@@ -34,7 +34,7 @@ from typing import Any
 from prepub_review.errors import PrepubError, ReadError
 from prepub_review.formats import registry
 from prepub_review.formats.base import Limits, MiB, ReaderItem
-from prepub_review.formats.sniff import sniff
+from prepub_review.formats.sniff import Sniffed, sniff_content
 from prepub_review.models import Locator, Segment
 
 __all__ = ["Document", "Limits", "open_document", "read_document"]
@@ -83,11 +83,12 @@ def open_document(path: Path, limits: Limits, *, editable: bool = False) -> Docu
     for size, permission, encryption and format problems; while reading for deeper ones)."""
     path = Path(path)
     _check_file(path, limits)
-    found = _sniffed(path)
+    sniffed = _sniffed(path)
+    found = sniffed.format
     spec = registry.spec_of(found)
     if not editable:
         reader = registry.load(found).read
-        return Document(found, path, None, lambda: reader(path, limits, **_source(spec, found)))
+        return Document(found, path, None, lambda: reader(path, limits, **_known(spec, sniffed)))
     with _read_errors(path, spec.kind_zh):
         inner = registry.open_editable(found, path, limits)
     return Document(found, path, inner, inner.items)
@@ -99,25 +100,28 @@ def read_document(path: Path, limits: Limits) -> tuple[str, Iterator[ReaderItem]
     return document.format, document.items()
 
 
-def _source(spec: registry.FormatSpec, found: str) -> dict[str, str]:
-    return {"source_format": found} if spec.converts_to else {}
+def _known(spec: registry.FormatSpec, sniffed: Sniffed) -> dict[str, Any]:
+    """What sniffing found out that the reader would otherwise find out again."""
+    if spec.converts_to:
+        return {"source_format": sniffed.format}
+    return {"encoding": sniffed.encoding} if sniffed.encoding is not None else {}
 
 
-def _sniffed(path: Path) -> str:
+def _sniffed(path: Path) -> Sniffed:
     try:
-        found = sniff(path)
+        sniffed = sniff_content(path)
     except PermissionError as exc:
         raise _permission_denied(path) from exc
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
         raise ReadError(f"找不到文件：{path}", code="not_found") from exc
     except OSError as exc:
         raise _io_error(exc) from exc
-    if found == "encrypted":
+    if sniffed.format == "encrypted":
         raise ReadError("文件设有打开密码（已加密），无法审查其内容。请取消密码保护后另存，再重新审查",
                         code="encrypted")
-    if found == "text" and path.suffix.lower() == ".csv":
-        found = "csv"
-    return found
+    if sniffed.format == "text" and path.suffix.lower() == ".csv":
+        return dataclasses.replace(sniffed, format="csv")
+    return sniffed
 
 
 def _check_file(path: Path, limits: Limits) -> None:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import olefile
 
 from prepub_review.errors import ReadError
-from prepub_review.formats.text.reader import detect_encoding
+from prepub_review.formats.text.reader import DetectedEncoding, detect_encoding
 
 HEAD_BYTES = 4096
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -73,28 +74,44 @@ _HTML_START = re.compile(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Sniffed:
+    """A file's real format and, for a text file, the encoding its reader would detect (the same
+    question sniffing asked; None when sniffing asked for stronger evidence, or the file is no text)."""
+
+    format: str
+    encoding: DetectedEncoding | None = None
+
+
 def sniff(path: Path) -> str:
     """The real format of `path` (see module docstring), or ReadError."""
+    return sniff_content(path).format
+
+
+def sniff_content(path: Path) -> Sniffed:
+    """`sniff`, with the encoding it found for a text file."""
     with open(path, "rb") as stream:  # builtin open: tests replace it to simulate permission errors
         head = stream.read(HEAD_BYTES)
     if not head:
         raise ReadError("文件为空（0 字节），无法审查", code="empty")
     if head.startswith(ZIP_MAGICS):
-        return _zip_format(path)
+        return Sniffed(_zip_format(path))
     if head.startswith(OLE_MAGIC):
-        return _ole_format(path)
+        return Sniffed(_ole_format(path))
     if _PDF_HEADER.search(head[:1024]):
-        return "pdf"
+        return Sniffed("pdf")
     if _is_image(head):
-        return "image"
+        return Sniffed("image")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         raise ReadError(
             f"这是 RTF 格式文件（扩展名为 {_ext_label(path)}），暂不支持审查。请用 Word/WPS 打开后另存为 .docx 再审查"
             , code="unsupported_format")
     if _looks_like_html(head):
-        return "html"
-    if detect_encoding(path, strict=_promises_binary(path)) is not None:
-        return "text"
+        return Sniffed("html")
+    strict = _promises_binary(path)
+    encoding = detect_encoding(path, strict=strict)
+    if encoding is not None:
+        return Sniffed("text", None if strict else encoding)
     raise ReadError(_unknown_message(path), code="unknown_format")
 
 

@@ -217,10 +217,11 @@ class LineAnchor:
     order: int
 
 
-def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
+def read(path: Path, limits: Limits, *, encoding: DetectedEncoding | None = None) -> Iterator[ReaderItem]:
     """Lines of a .txt/.md file, or rows of a .csv file (by extension); each segment carries a
-    `LineAnchor` (for the writer) and a Locator (line, and column for a table cell)."""
-    for order, item in enumerate(_read_items(path)):
+    `LineAnchor` (for the writer) and a Locator (line, and column for a table cell). `encoding`:
+    what `detect_encoding(path)` says, when the caller already asked it (sniffing does)."""
+    for order, item in enumerate(_read_items(path, encoding or detect_encoding(path))):
         yield item if isinstance(item, Notice) else _segment(item, order)
 
 
@@ -253,8 +254,7 @@ def _segment(found: _Text, order: int) -> Segment:
                                Locator.from_fields("cell", (number, column), number, column), anchor)
 
 
-def _read_items(path: Path) -> Iterator[_Text | Notice]:
-    encoding = detect_encoding(path)
+def _read_items(path: Path, encoding: DetectedEncoding | None) -> Iterator[_Text | Notice]:
     if encoding is None:
         raise ReadError("无法识别文本文件的字符编码（不是 UTF-8/UTF-16/GB18030/Big5），无法审查",
                         code="unknown_encoding")

@@ -32,7 +32,7 @@ class TextDocument:
         pass
 
     def items(self) -> Iterator[ReaderItem]:
-        return text_reader.read(self.path, self.limits)
+        return text_reader.read(self.path, self.limits, encoding=self.encoding)
 
     def cleaned(self, place) -> bool:
         return False
