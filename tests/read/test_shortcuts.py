@@ -24,6 +24,19 @@ def test_readers_build_segments_and_locators_with_from_fields_in_this_field_orde
     assert [f.name for f in dataclasses.fields(Locator)] == ["part", "path", "line", "column"]
 
 
+def test_readers_build_anchors_with_from_fields_in_this_field_order():
+    from prepub_review.formats.docx.reader import TextAnchor
+    from prepub_review.formats.html.reader import HtmlAnchor
+    from prepub_review.formats.text.reader import LineAnchor
+    from prepub_review.formats.xlsx.reader import CellAnchor
+
+    orders = {anchor: [f.name for f in dataclasses.fields(anchor)]
+              for anchor in (TextAnchor, HtmlAnchor, LineAnchor, CellAnchor)}
+    assert orders == {TextAnchor: ["pieces"], HtmlAnchor: ["element", "attribute", "order"],
+                      LineAnchor: ["line", "order"], CellAnchor: ["part", "ref"]}
+    assert CellAnchor.from_fields("xl/worksheets/sheet1.xml", "C7") == CellAnchor("xl/worksheets/sheet1.xml", "C7")
+
+
 def test_a_segment_from_fields_is_the_frozen_segment_of_its_init():
     locator = Locator.from_fields("cell", (2, 3), 2, 3)
     built = Segment.from_fields("张三", "第2行 第3列", Zone.TABLE, "姓名", "第2行", locator, ("anchor",))

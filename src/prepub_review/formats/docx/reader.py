@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Locator, Notice, Segment, Zone
+from prepub_review.models import Locator, Notice, Segment, Zone, pickled_by_fields
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.ooxml.package import (
@@ -84,6 +84,7 @@ def package_items(package: OoxmlPackage, limits: Limits) -> Iterator[ReaderItem]
     yield from DocxWalker(package).items()
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TextAnchor:
     """Where a visible segment's text lives: (w:t or m:t element, offset of its text in the segment).
@@ -331,7 +332,7 @@ class DocxWalker:
             joined = pieces[0].text
             visible = joined.strip()
             stripped = len(joined) - len(joined.lstrip())
-            anchor = TextAnchor(((pieces[0].element, -stripped),)) if visible else None
+            anchor = TextAnchor.from_fields(((pieces[0].element, -stripped),)) if visible else None
             deleted = hidden = False
         else:
             joined = "".join([piece.text for piece in pieces if piece.visible])

@@ -24,7 +24,7 @@ import lxml.html
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Locator, Notice, Segment, Zone
+from prepub_review.models import Locator, Notice, Segment, Zone, pickled_by_fields
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.text.reader import BOMS, HEAD_SAMPLE_BYTES, detect_sample_encoding
@@ -110,6 +110,7 @@ def picture_bytes(src: str, folder: Path) -> bytes | None:
         return None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class HtmlAnchor:
     """Where a segment's text lives: an element's text nodes (its own text and the text/tails of
@@ -143,7 +144,7 @@ def _placed(items: Iterator[_Found]) -> Iterator[ReaderItem]:
     """The walker's texts as segments, with their anchors (place in reading order) and Locators.
     Every HTML location is "第N行 <element path>"; the Locator holds line and path apart."""
     for order, (found, node, attribute) in enumerate(items):
-        anchor = HtmlAnchor(node, attribute, order) if node is not None else None
+        anchor = HtmlAnchor.from_fields(node, attribute, order) if node is not None else None
         locator = Locator.from_fields(found.zone.value, (found.path,) if found.path else (), found.line, None)
         yield Segment.from_fields(found.text, _location(found.line, found.path), found.zone, found.field,
                                   found.record, locator, anchor)

@@ -32,7 +32,7 @@ from typing import NamedTuple
 from charset_normalizer import from_bytes
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Locator, Notice, Segment, Zone
+from prepub_review.models import Locator, Notice, Segment, Zone, pickled_by_fields
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HeaderCell, HeaderFinder
 
@@ -208,6 +208,7 @@ def _is_odd_char(ch: str) -> bool:
 # ---------------------------------------------------------------------------- reading
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LineAnchor:
     """Where a segment's text starts: its physical line (1-based; a quoted CSV cell may run on),
@@ -245,7 +246,7 @@ def _cell_segment(text: str, number: int, column: int, field: str | None) -> _Te
 
 def _segment(found: _Text, order: int) -> Segment:
     number, column = found.line, found.column
-    anchor = LineAnchor(number, order)
+    anchor = LineAnchor.from_fields(number, order)
     if column is None:
         return Segment.from_fields(found.text, f"第{number}行", found.zone, None, None,
                                    Locator.from_fields("line", (), number, None), anchor)

@@ -26,7 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Locator, Segment, Zone
+from prepub_review.models import Locator, Segment, Zone, pickled_by_fields
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HeaderCell, HeaderFinder
 from prepub_review.formats.ooxml.package import (
@@ -80,6 +80,7 @@ def package_items(package: OoxmlPackage, limits: Limits) -> Iterator[ReaderItem]
     yield from _XlsxReader(package, limits).items()
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CellAnchor:
     """Where a cell's text lives: the worksheet part and the cell reference ("C7")."""
@@ -256,7 +257,7 @@ class _XlsxReader:
             ref = f"{column_letters(cell.column)}{row.number}"
             yield Segment.from_fields(cell.text, f"{sheet.label} {ref}{marks}", zone, fields.get(cell.column), record,
                                       Locator.from_fields("sheet", (sheet.name, ref), None, None),
-                                      CellAnchor(sheet.part, ref))
+                                      CellAnchor.from_fields(sheet.part, ref))
 
     def _comments(self, sheet: _Sheet) -> Iterator[Segment]:
         for part in self.package.related(sheet.part, "comments"):
