@@ -7,6 +7,7 @@ import dataclasses
 import pickle
 
 import pytest
+from lxml import etree
 
 from prepub_review.formats.base import Limits
 from prepub_review.formats.document import open_document
@@ -83,3 +84,15 @@ def test_a_text_file_named_as_a_binary_document_is_detected_again_by_its_reader(
     assert sniff_content(path) == Sniffed("text", None)
     with open_document(path, Limits()) as document:
         assert [s.text for s in document.items()] == GB_LINES.splitlines()
+
+
+@pytest.mark.parametrize("parse", [etree.fromstring, lambda markup: etree.fromstring(markup, etree.HTMLParser())])
+def test_an_elements_slice_is_its_children_as_iterated(parse):
+    """The docx, xlsx and html walks loop over `elem[:]` (cheaper than lxml's child iterator): it must
+    hold the same children, comments and processing instructions included, in the same order."""
+    root = parse("<r><a>x<b/>y</a><!-- note --><?pi data?>t<c><d/><!--x--></c>tail<e/></r>")
+    for elem in root.iter():
+        assert elem[:] == list(elem)
+    r = next(root.iter("r"))
+    assert [child.tag for child in r[:] if isinstance(child.tag, str)] == ["a", "c", "e"]
+    assert etree.Comment in [child.tag for child in r[:]]
