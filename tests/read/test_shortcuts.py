@@ -35,7 +35,7 @@ def test_readers_build_anchors_with_from_fields_in_this_field_order():
               for anchor in (TextAnchor, HtmlAnchor, LineAnchor, CellAnchor)}
     assert orders == {TextAnchor: ["pieces"], HtmlAnchor: ["element", "attribute", "order"],
                       LineAnchor: ["line", "order"], CellAnchor: ["part", "ref"]}
-    assert CellAnchor.from_fields("xl/worksheets/sheet1.xml", "C7") == CellAnchor("xl/worksheets/sheet1.xml", "C7")
+    assert CellAnchor.from_fields("xl/sheet1.xml", "C7") == CellAnchor("xl/sheet1.xml", "C7")
 
 
 def test_a_segment_from_fields_is_the_frozen_segment_of_its_init():
@@ -86,7 +86,8 @@ def test_a_text_file_named_as_a_binary_document_is_detected_again_by_its_reader(
         assert [s.text for s in document.items()] == GB_LINES.splitlines()
 
 
-@pytest.mark.parametrize("parse", [etree.fromstring, lambda markup: etree.fromstring(markup, etree.HTMLParser())])
+@pytest.mark.parametrize("parse", [etree.fromstring,
+                                   lambda markup: etree.fromstring(markup, etree.HTMLParser())])
 def test_an_elements_slice_is_its_children_as_iterated(parse):
     """The docx, xlsx and html walks loop over `elem[:]` (cheaper than lxml's child iterator): it must
     hold the same children, comments and processing instructions included, in the same order."""
