@@ -308,15 +308,16 @@ class DocxWalker:
     # -- blocks -------------------------------------------------------------------------------
     def _blocks(self, container: etree._Element, place: _Place) -> Iterator[Segment]:
         for child in container[:]:
-            if child.tag == W_P:
+            tag = child.tag
+            if tag == W_P:
                 yield from self._paragraph(child, place)
-            elif child.tag == W_TBL:
+            elif tag == W_TBL:
                 yield from self._table(child, place)
-            elif child.tag == MC_ALTERNATE:
+            elif tag == MC_ALTERNATE:
                 branch = _choose_branch(child)
                 if branch is not None:
                     yield from self._blocks(branch, place)
-            elif child.tag in WRAPPERS or child.tag in (W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM):
+            elif tag in WRAPPERS or tag in (W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM):
                 yield from self._blocks(child, place)
 
     def _paragraph(self, paragraph: etree._Element, place: _Place) -> list[Segment]:
@@ -575,9 +576,10 @@ class DocxWalker:
 def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
     """Children with `tag`, looking through wrappers (w:sdt, w:customXml...) around them."""
     for child in parent[:]:
-        if child.tag == tag:
+        child_tag = child.tag
+        if child_tag == tag:
             yield child
-        elif child.tag in WRAPPERS:
+        elif child_tag in WRAPPERS:
             yield from _children(child, tag)
 
 
