@@ -224,7 +224,8 @@ class _Place:
     def locator(self, body_paragraph: int) -> Locator:
         if self.kind == "body":
             return Locator.from_fields("body", ("段", body_paragraph), None, None)
-        return Locator.from_fields("table" if self.kind == "cell" else self.zone.value, self.address, None, None)
+        part = "table" if self.kind == "cell" else self.zone.value
+        return Locator.from_fields(part, self.address, None, None)
 
 
 @dataclass(slots=True)

@@ -436,7 +436,8 @@ class CsvSniffer(csv.Sniffer):
     candidates qualify; this counts only the candidate delimiters and stops there. The standard
     quote guess runs four regular expressions over the sample, each of which needs a quote."""
 
-    def _guess_quote_and_delimiter(self, data: str, delimiters: str | None) -> tuple[str, bool, str | None, int]:
+    def _guess_quote_and_delimiter(self, data: str,
+                                   delimiters: str | None) -> tuple[str, bool, str | None, int]:
         if '"' not in data and "'" not in data:
             return "", False, None, 0       # the standard answer when none of its patterns matches
         return super()._guess_quote_and_delimiter(data, delimiters)
