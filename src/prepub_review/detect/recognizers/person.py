@@ -321,8 +321,11 @@ class PersonRecognizer(PrepubRecognizer):
         self._follower_lengths = _lengths_by_char(r.followers, 0)
         self._official_label = re.compile("|".join(map(re.escape, r.official_labels)))
         # Masked IDs and phones ("3304**********1234") hold long runs of "*": one hit per run, not per character.
-        self._mask_run = re.compile(f"[{re.escape(r.mask_chars)}]+")
-        self._mask_char = re.compile(f"[{re.escape(r.mask_chars)}]")
+        # (A run is written "[…][…]*", not "[…]+": a pattern that opens with a character set lets the regex
+        # engine skip the text between runs.)
+        mask_char = f"[{re.escape(r.mask_chars)}]"
+        self._mask_run = re.compile(f"{mask_char}{mask_char}*")
+        self._mask_char = re.compile(mask_char)
         # Notes after a name in a list: "3人" right after it; inside "(…)" a count, an age or a birth year.
         self._attached_count = re.compile(f"[0-9]{{1,2}}(?:{_alternatives(r.attached_count_units)})")
         self._note_last_chars = frozenset(")" + "".join(u[-1] for u in r.attached_count_units))   # a cheap pre-check
