@@ -32,7 +32,7 @@ def normalise_value(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
-_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_HAN = re.compile("[^\u3400-\u9fff\uf900-\ufaff]+")
 _ENDS = re.escape("".join(sorted(SENTENCE_ENDS)))
 _SENTENCE_END = re.compile(f"[{_ENDS}]")
 _UP_TO_LAST_END = re.compile(f"(?s:.*)[{_ENDS}]")   # greedy: one match ends just after the last end
@@ -50,23 +50,25 @@ def nearby_han(text: str, start: int, end: int, other_spans: Iterable[tuple[int,
     last = stop.start() if stop else hi
     other = sorted((s, e) for s, e in other_spans if s < last and e > first)
     before = _han_outside(text, first, start, other)[-NEARBY_HAN:]
-    after = _han_outside(text, end, last, other)[:NEARBY_HAN]
-    return "".join(before), "".join(after)
+    return before, _han_outside(text, end, last, other)[:NEARBY_HAN]
 
 
-def _han_outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[str]:
-    """The Han characters of text[lo:hi] that lie outside every span (`spans` sorted), in order."""
+def _han_outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
+    """The Han characters of text[lo:hi] that lie outside every span (`spans` sorted), in order.
+    (Everything else is deleted in one pass: a list of every Han character of a 120-character window,
+    of which 8 are kept, cost twice as much.)"""
     if not spans:
-        return _HAN.findall(text, lo, hi)
-    found, pos = [], lo
+        return _NOT_HAN.sub("", text[lo:hi])
+    pieces, pos = [], lo
     for s, e in spans:
         if s > pos:
-            found += _HAN.findall(text, pos, min(s, hi))
+            pieces.append(text[pos:min(s, hi)])
         pos = max(pos, e)
         if pos >= hi:
-            return found
-    found += _HAN.findall(text, pos, hi)
-    return found
+            break
+    else:
+        pieces.append(text[pos:hi])
+    return _NOT_HAN.sub("", "".join(pieces))
 
 
 class _KeyedSha256:
