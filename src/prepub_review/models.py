@@ -33,6 +33,21 @@ def pickled_by_fields(cls):
     return cls
 
 
+def field_replacer(cls, *changed: str):
+    """`dataclasses.replace(obj, **dict(zip(changed, values)))` as `replace(obj, *values)`, for a class
+    made with pickled_by_fields: one generated call of `cls.from_fields` that reads the other fields
+    as attributes. (A --jobs run masks every finding so; dataclasses.replace walks the fields and
+    checks the names on every call, and costs several times as much.)"""
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = set(changed) - set(names)
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {sorted(unknown)}")
+    arguments = ", ".join(name if name in changed else f"obj.{name}" for name in names)
+    namespace = {"_from_fields": cls.from_fields}
+    exec(f"def replace(obj, {', '.join(changed)}):\n    return _from_fields({arguments})\n", namespace)
+    return namespace["replace"]
+
+
 class Zone(StrEnum):
     """Where in a document a segment sits; the policy decides some findings by zone."""
 

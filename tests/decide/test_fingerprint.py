@@ -1,5 +1,7 @@
 """Fingerprints name a finding by value and nearby words, never by position or display location."""
 
+import pytest
+
 from prepub_review.fingerprint import DEFAULT_KEY, fingerprint, nearby_han
 from prepub_review.pipeline import Checker
 
@@ -79,3 +81,16 @@ def test_fingerprint_is_the_hmac_of_its_material_under_each_key():
             material = "\x1f".join(("E", normalise_value(value), field or "", "前", "后")).encode()
             assert fingerprint(key, "E", value, field, "前", "后") == \
                 hmac.digest(key, material, "sha256").hex()[:32]
+
+
+@pytest.mark.parametrize("key", [b"", b"k", DEFAULT_KEY, b"x" * 64, b"y" * 65, bytes(range(256))])
+def test_the_keyed_hash_is_hmac_sha256(key):
+    import hmac
+
+    from prepub_review.fingerprint import _KeyedSha256
+
+    keyed = _KeyedSha256(key)
+    for message in (b"", "PERSON\x1f张三\x1f姓名\x1f户主\x1f".encode(), bytes(range(256)) * 3):
+        assert keyed.hexdigest(message) == hmac.new(key, message, "sha256").hexdigest()
+    assert fingerprint(key, "PERSON", "张三", None, "", "") == \
+        hmac.new(key, "PERSON\x1f张三\x1f\x1f\x1f".encode(), "sha256").hexdigest()[:32]

@@ -251,9 +251,9 @@ def test_user_rules_add_a_term(tmp_path):
 @pytest.mark.parametrize("replace, message", [
     (("minor_age_limit: 14", "minor_age_limit: 十四"), "minor_age_limit"),
     (("  illness:", "  sickness:"), "sickness"),
-    (("age_pattern: '(?<!", "age_pattern: '((?<!"), "age_pattern"),
+    (("age_pattern: '(\\d(?<!", "age_pattern: '((\\d(?<!"), "age_pattern"),
     (("  age:\n    - 年龄", "  age:\n    - 尿毒症"), "尿毒症"),
-    (("age_pattern: '(?<![\\d.\\-~满过到至达超])(\\d{1,3})", "age_pattern: '\\d{1,3}"), "age_pattern"),
+    (("age_pattern: '(\\d(?<![\\d.\\-~满过到至达超]\\d)\\d{0,2})", "age_pattern: '\\d{1,3}"), "age_pattern"),
 ])
 def test_bad_rules_name_file_and_key(tmp_path, replace, message):
     with pytest.raises(RulesError) as err:

@@ -7,7 +7,7 @@ import pickle
 
 from prepub_review.act.present import Presenter
 from prepub_review.decide.policy import Policy
-from prepub_review.models import DocumentResult, Finding, Locator, Severity, Zone
+from prepub_review.models import DocumentResult, Finding, Locator, Severity, Zone, field_replacer
 from prepub_review.rules_loader import RulesSource
 from prepub_review.site.runner import premask, strip
 
@@ -65,6 +65,21 @@ def test_from_fields_builds_the_same_frozen_finding_as_its_init():
         pass
     else:
         raise AssertionError("from_fields must take every field")
+
+
+def test_field_replacer_is_dataclasses_replace_for_its_fields():
+    finding = a_finding()
+    replace = field_replacer(Finding, "severity", "text")
+    replaced = replace(finding, Severity.INFO, "x")
+    assert type(replaced) is Finding
+    assert every_field(replaced) == every_field(dataclasses.replace(finding, severity=Severity.INFO, text="x"))
+    assert finding.text == "13912345678"   # the original is left as it was
+    try:
+        field_replacer(Finding, "txt")
+    except TypeError as exc:
+        assert "txt" in str(exc)
+    else:
+        raise AssertionError("an unknown field name must be refused")
 
 
 def test_the_context_shortcut_masks_as_the_general_path():

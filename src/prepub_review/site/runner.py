@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
-import operator
 import os
 import signal
 from collections.abc import Iterator, Sequence
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from prepub_review.act.present import Presenter
 from prepub_review.gc_pause import collector_paused
-from prepub_review.models import DocumentResult, Finding, Locator, Severity, Verdict, Zone
+from prepub_review.models import DocumentResult, Finding, Locator, Severity, Verdict, Zone, field_replacer
 from prepub_review.site.cache import Cache, file_digest
 
 RESULTS = "results"
@@ -56,17 +55,12 @@ def strip(doc: DocumentResult) -> DocumentResult:
     return dataclasses.replace(doc, findings=[_plain(f, f.text, f.context) for f in doc.findings])
 
 
-_FIELDS = [f.name for f in dataclasses.fields(Finding)]
-_values = operator.attrgetter(*_FIELDS)
-_TEXT, _CONTEXT, _ATTRS, _ANCHOR = map(_FIELDS.index, ("text", "context", "attrs", "anchor"))
+_replaced = field_replacer(Finding, "text", "context", "attrs", "anchor")
 
 
 def _plain(finding: Finding, text: str, context: str) -> Finding:
-    """`finding` with this text and context, without attrs and anchor: dataclasses.replace, by
-    position (a run replaces every finding; replace's per-call field walk cost more than the copy)."""
-    values = list(_values(finding))
-    values[_TEXT], values[_CONTEXT], values[_ATTRS], values[_ANCHOR] = text, context, {}, None
-    return Finding.from_fields(*values)
+    """`finding` with this text and context, without attrs and anchor."""
+    return _replaced(finding, text, context, {}, None)
 
 
 # --- plain data for the cache --------------------------------------------------------------------

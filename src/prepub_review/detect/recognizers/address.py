@@ -197,10 +197,13 @@ class AddressRecognizer(PrepubRecognizer):
         self._prefix_lexicon = Lexicon(r.prefix_words)
         self._unit_ends = frozenset(u[-1] for u in self._units)
         # Every numbered part ends its number right before the first character of a unit (or has a
-        # dash after a digit): only lines holding such a pair are worth the full regex.
-        unit_starts = "".join(sorted({u[0] for u in self._units} | {"-"}))
-        number_ends = "".join(sorted(set("0123456789" + CHINESE_NUMERALS + string.ascii_letters + r.mask_chars)))
-        self._unit_after_number = re.compile(f"(?<=[{re.escape(number_ends)}])[{re.escape(unit_starts)}]")
+        # dash after a digit): only lines holding such a pair are worth the full regex. (The unit's character
+        # comes first, the number's end is looked behind at: a pattern that opens with a character set lets
+        # the regex engine skip the text between candidates.)
+        unit_starts = "[" + re.escape("".join(sorted({u[0] for u in self._units} | {"-"}))) + "]"
+        number_ends = "[" + re.escape("".join(sorted(set("0123456789" + CHINESE_NUMERALS + string.ascii_letters
+                                                         + r.mask_chars)))) + "]"
+        self._unit_after_number = re.compile(f"{unit_starts}(?<={number_ends}{unit_starts})")
         # The characters _is_address_char accepts, as a regex: _run_start measures a run in one match.
         self._address_run = re.compile(f"[\u4e00-\u9fff\u3400-\u4dbf0-9A-Za-z{re.escape(_ADDRESS_PUNCT + r.mask_chars)}]*")
         self._mask_set = frozenset(r.mask_chars)

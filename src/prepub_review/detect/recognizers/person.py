@@ -256,12 +256,14 @@ class _Trigger:
     weak: bool
     list_end: bool
     enumeration: bool
+    private_data: bool  # a private-data word (住址, 身份证…): its sentence may tie a name to private data
 
     @classmethod
     def of(cls, kinds: frozenset[str]) -> _Trigger:
         return cls(kinds, "label" in kinds, "relation" in kinds, "role" in kinds,
                    bool(kinds & {"separated", "attached", "gender", "age"}), "counted" in kinds,
-                   "household" in kinds, "weak" in kinds, "list_end" in kinds, "enumeration" in kinds)
+                   "household" in kinds, "weak" in kinds, "list_end" in kinds, "enumeration" in kinds,
+                   "private_data" in kinds)
 
 
 class PersonRecognizer(PrepubRecognizer):
@@ -289,10 +291,11 @@ class PersonRecognizer(PrepubRecognizer):
         add(r.age_words, "age")
         add([r.list_end_word], "list_end")
         add(["、"], "enumeration")
+        # in the same pass (one scan of the text, not two): the private-data words of _private_sentences
+        add(r.private_sentence_words, "private_data")
         # "马小红：子 沈桂芝" — a one-character relation opening a cell, then the name
         add((sep + p + " " for p in r.relation_prefixes if len(p) == 1 for sep in ":;"), "relation")
         self._triggers = Lexicon({w: _Trigger.of(frozenset(k)) for w, k in triggers.items()})
-        self._private_words = Lexicon(r.private_sentence_words)
         self._long_number = re.compile(rf"\d{{{r.private_sentence_digits},}}")
         # Where a name may start in a private sentence: a surname's (first) character; with a
         # dotted name in the sentence, any Han character (see _tied_to_private_data).
@@ -318,8 +321,11 @@ class PersonRecognizer(PrepubRecognizer):
         self._follower_lengths = _lengths_by_char(r.followers, 0)
         self._official_label = re.compile("|".join(map(re.escape, r.official_labels)))
         # Masked IDs and phones ("3304**********1234") hold long runs of "*": one hit per run, not per character.
-        self._mask_run = re.compile(f"[{re.escape(r.mask_chars)}]+")
-        self._mask_char = re.compile(f"[{re.escape(r.mask_chars)}]")
+        # (A run is written "[…][…]*", not "[…]+": a pattern that opens with a character set lets the regex
+        # engine skip the text between runs.)
+        mask_char = f"[{re.escape(r.mask_chars)}]"
+        self._mask_run = re.compile(f"{mask_char}{mask_char}*")
+        self._mask_char = re.compile(mask_char)
         # Notes after a name in a list: "3人" right after it; inside "(…)" a count, an age or a birth year.
         self._attached_count = re.compile(f"[0-9]{{1,2}}(?:{_alternatives(r.attached_count_units)})")
         self._note_last_chars = frozenset(")" + "".join(u[-1] for u in r.attached_count_units))   # a cheap pre-check
@@ -334,6 +340,7 @@ class PersonRecognizer(PrepubRecognizer):
         found: list[_Found] = []
         lists_done_until = -1
         lists: dict[tuple[int, int, bool], list[tuple[int, int]]] = {}    # several labels end at one place
+        private_data: list[int] = []                 # where private-data words start
         for start, end, _, trigger in self._triggers.finditer(norm):
             if trigger.label:
                 found += self._after_label(norm, start, end, lists)
@@ -354,7 +361,9 @@ class PersonRecognizer(PrepubRecognizer):
             if trigger.enumeration and start >= lists_done_until:
                 names, lists_done_until = self._enumeration(norm, start)
                 found += names
-        found += self._tied_to_private_data(norm)
+            if trigger.private_data:
+                private_data.append(start)
+        found += self._tied_to_private_data(norm, private_data)
         for run in self._mask_run.finditer(norm):
             found += self._masked(norm, run.start())
         for match in BARE_LINE.finditer(norm):
@@ -674,10 +683,10 @@ class PersonRecognizer(PrepubRecognizer):
         e = min(ends) if ends else le
         return {kind for _, _, _, kind in self._context.longest(text[s:e])}
 
-    def _private_sentences(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of each sentence that holds a private-data word or a long number."""
-        hits = [s for s, *_ in self._private_words.finditer(text)]
-        hits += [m.start() for m in self._long_number.finditer(text)]
+    def _private_sentences(self, text: str, private_data: list[int]) -> list[tuple[int, int]]:
+        """(start, end) of each sentence that holds a private-data word (found at `private_data`)
+        or a long number."""
+        hits = private_data + [m.start() for m in self._long_number.finditer(text)]
         spans: list[tuple[int, int]] = []
         breaks: list[int] = []   # where sentences and lines end, found once for the whole text
         for pos in sorted(hits):
@@ -689,12 +698,13 @@ class PersonRecognizer(PrepubRecognizer):
             spans.append((breaks[i - 1] + 1 if i else 0, breaks[i]))
         return spans
 
-    def _tied_to_private_data(self, text: str) -> list[_Found]:
+    def _tied_to_private_data(self, text: str, private_data: list[int]) -> list[_Found]:
         """Names with clean boundaries in a sentence that also holds private data (issue 10):
-        "X的手机号是…", "客户是X先生", "经查，X系幸福村村民，患尿毒症"."""
+        "X的手机号是…", "客户是X先生", "经查，X系幸福村村民，患尿毒症". `private_data`: where the
+        private-data words start (found in the trigger pass)."""
         r = self.rules
         found = []
-        for s, e in self._private_sentences(text):
+        for s, e in self._private_sentences(text, private_data):
             if r.use_jieba:
                 found += self._jieba_names(text, s, e)
             # Only a surname's character or a dotted name's first Han character can start a name:
