@@ -13,6 +13,7 @@ from prepub_review.decide.linkage import LINKED_RECORD, link
 from prepub_review.decide.linkage_index import (
     LinkIndex,
     _canonical,
+    field_hash,
     full_pieces,
     keep_positions,
     keyed_hasher,
@@ -178,16 +179,16 @@ def test_linking_a_run_leaves_nothing_frozen():
     assert run.link() == (True, []) and gc.get_freeze_count() == 0
 
 
-def test_a_builder_remembers_row_fact_hashes_by_kind_and_value_under_its_own_key():
-    from prepub_review.decide.linkage_index import Reading, _Builder, field_hash
-
-    one, two = _Builder("", Reading(RULES), keyed_hasher(b"1" * 32)), _Builder("", Reading(RULES), keyed_hasher(b"2" * 32))
-    for builder in (one, two, one):
-        assert builder.field_hash("village", "和平村") == field_hash(builder.hasher, "village", "和平村")
-        assert builder.field_hash("amount", "3") == field_hash(builder.hasher, "amount", "3")
-        assert builder.field_hash("household", "3") == field_hash(builder.hasher, "household", "3")
-    assert one.field_hash("amount", "3") != one.field_hash("household", "3")
-    assert one.field_hash("village", "和平村") != two.field_hash("village", "和平村")
+def test_remembered_fact_and_masked_form_hashes_are_those_of_their_own_key_kind_and_value():
+    one, two = keyed_hasher(b"1" * 32), keyed_hasher(b"2" * 32)
+    for hasher in (one, two, one):     # remembered for the run: asked again, under another key, and again
+        for kind, value in (("village", "和平村"), ("amount", "3"), ("household", "3")):
+            assert field_hash(hasher, kind, value) == piece_hash(hasher, f"F{kind}", value, range(len(value)))
+        for shown in ("110105********1234", "张*明"):
+            assert masked_piece(hasher, "CN", shown)[1] == piece_hash(hasher, "CN", shown, visible_positions(shown))
+    assert field_hash(one, "amount", "3") != field_hash(one, "household", "3")
+    assert field_hash(one, "village", "和平村") != field_hash(two, "village", "和平村")
+    assert masked_piece(one, "CN", "110105********1234") != masked_piece(two, "CN", "110105********1234")
 
 
 def test_a_rows_blocking_facts_are_its_name_pieces_showing_two_characters_and_its_facts():

@@ -201,6 +201,7 @@ class _Clusters:
         self.parent = list(range(len(partials)))
         self.union = [p.shown for p in partials]
         self.evidence: dict[int, set[str]] = defaultdict(set)
+        self.joined: set[int] = set()     # the partials in a cluster of two or more
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -213,6 +214,7 @@ class _Clusters:
         if ri == rj or not agree(self.union[ri], self.union[rj]):
             return
         self.parent[rj] = ri
+        self.joined.update((i, j, ri, rj))
         self.union[ri] = combine(self.union[ri], self.union[rj])
         self.evidence[ri] |= self.evidence.pop(rj, set()) | set(evidence)
 
@@ -241,7 +243,7 @@ class _Linker:
         self._row_memo.clear()
         links = []
         groups: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(partials)):
+        for i in sorted(clusters.joined):     # any other partial is a cluster of its own
             groups[clusters.find(i)].append(i)
         for root, members in groups.items():
             if len(members) > 1:
@@ -274,14 +276,16 @@ class _Linker:
             for key in self._blocking_keys(partials[i].row, complete):
                 by_key[key].append(i)
         anchors = {key[:2] for key in by_key}    # every key starts with an anchor (kind, value)
+        paired = {key[2:] for key in by_key}     # and goes on with the fact paired with it (or nothing)
         seen: set[tuple[int, int]] = set()
         for j in large:
             facts, own = self._row_facts(partials[j].row)
-            # Only the row's keys under an anchor the small side has can be in by_key: built alone.
-            shared_anchors = own & anchors
-            if not shared_anchors:
+            if own.isdisjoint(anchors):
                 continue    # most rows of the large side: no key to look up
-            for key in self._keys_under(facts, shared_anchors, complete):
+            # Only the row's keys under an anchor the small side has, with a fact it pairs with an
+            # anchor, can be in by_key: only those are built (in the order of all of them).
+            shared_anchors = own & anchors
+            for key in self._keys_under([fact for fact in facts if fact in paired], shared_anchors, complete):
                 candidates = by_key.get(key, ())
                 if len(seen) >= self.rules.max_bucket:     # bounded cost; what is skipped is reported
                     self.report.skipped_comparisons += len(candidates)

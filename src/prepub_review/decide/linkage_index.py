@@ -126,13 +126,14 @@ class LinkIndex:
 
     def to_json(self) -> dict:
         rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
-        table: list[dict] = []
+        table: list[tuple] = []
 
         def number(row: Row) -> int:
-            if id(row) not in rows:
-                rows[id(row)] = len(table)
+            found = rows.get(id(row))
+            if found is None:
+                found = rows[id(row)] = len(table)
                 table.append(_row_json(row))
-            return rows[id(row)]
+            return found
 
         # Tuples, not lists: a run holds every document's index until the end, and tuples of
         # strings are soon left alone by Python's cycle collector (lists are scanned at every pass).
@@ -247,6 +248,9 @@ def full_pieces(hasher: Hasher, tag: str, value: str, patterns: tuple[tuple[int,
     `patterns`, in order, each distinct projection once (slices instead of pickers: a full ID's
     13 patterns are hashed for every full value read)."""
     canonical = _canonical(value) == value
+    state = getattr(hasher, "state", None)
+    if state is not None and canonical and value.isascii():
+        return _continued_pieces(state, tag, value, patterns)
     found = []
     for head, end, start in _full_materials(tag, len(value), patterns):
         shown = value[:end] + value[start:]
@@ -254,11 +258,37 @@ def full_pieces(hasher: Hasher, tag: str, value: str, patterns: tuple[tuple[int,
     return found
 
 
+def _continued_pieces(state, tag: str, value: str, patterns: tuple[tuple[int, int], ...]) -> list[str]:
+    """`full_pieces` of a canonical ASCII value under `keyed_hasher`: each projection's BLAKE2b
+    continued from its head's (the head, fixed per pattern, is hashed once for the run), without the
+    memo (a full number's projections seldom recur, and a full ID has 13 of them)."""
+    raw = value.encode()
+    found = []
+    for head, end, start in _head_states(state, tag, len(value), patterns):
+        h = head.copy()
+        h.update(raw[:end])
+        h.update(raw[start:])
+        found.append(h.hexdigest())
+    return found
+
+
+@lru_cache(maxsize=256)
+def _head_states(state, tag: str, length: int, patterns: tuple[tuple[int, int], ...]) -> tuple:
+    """(BLAKE2b state that has read the head, prefix end, suffix start) per `_full_materials` entry."""
+    found = []
+    for head, end, start in _full_materials(tag, length, patterns):
+        h = state.copy()
+        h.update(head.encode())
+        found.append((h, end, start))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1 << 15)   # a masked name or number recurs on every list of a site that names the person
 def masked_piece(hasher: Hasher, tag: str, shown: str) -> tuple[str, str]:
     """(pattern bits, keyed hash) of a masked form under its own visibility pattern: what
     `piece_hash(hasher, tag, shown, visible_positions(shown))` gives, without
     building the positions (the characters shown are those that are not the mask)."""
-    bits = sys.intern(shown_bits(shown))   # one string per pattern, held by many rows
+    bits = sys.intern(shown.translate(_SHOWN_BITS))   # one string per pattern, held by many rows
     material = f"{tag}{len(shown)}P{bits}V" + _canonical(shown.replace(MASK, ""))
     return bits, (hasher(material) or "")[:HASH_CHARS]
 
@@ -298,6 +328,7 @@ def _materials(tag: str, length: int, projections: tuple[Projection, ...]):
     return tuple((bits, f"{tag}{length}P{bits}V", pick) for bits, pick in projections)
 
 
+@lru_cache(maxsize=1 << 14)   # a village, an amount, a month recur on every row and list of a site
 def field_hash(hasher: Hasher, kind: str, value: str) -> str:
     """A row fact's keyed hash (= piece_hash of the whole value)."""
     return (hasher(f"F{kind}{len(value)}P{'1' * len(value)}V{_canonical(value)}") or "")[:HASH_CHARS]
@@ -330,6 +361,7 @@ def keyed_hasher(key: bytes, limit: int = 200_000) -> Hasher:
             found = memo[material] = h.hexdigest()
         return found
 
+    digest.state = copy()   # keyed, nothing read yet: full_pieces continues it from a pattern's head
     return digest
 
 
@@ -390,7 +422,6 @@ class _Builder:
 
     def __init__(self, path: str, reading: Reading, hasher: Hasher):
         self.path, self.reading, self.rules, self.hasher = path, reading, reading.rules, hasher
-        self._field_hashes: dict[tuple[str, str], str] = {}   # a village, an amount recur on every row
         self._names: dict[int, str | None] = {}   # id(name finding) -> _name_shown, read once per finding
 
     def build(self, findings: list[Finding]) -> LinkIndex:
@@ -430,17 +461,20 @@ class _Builder:
             values = {}
             for f in members:
                 values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
-        shown = next((self._names[id(f)] for f in members
-                      if f.entity == "PERSON" and self._names.get(id(f)) is not None), None)
-        fields = {kind: self.field_hash(kind, value) for kind, value in values.items() if value}
+        hasher = self.hasher
+        fields = {kind: field_hash(hasher, kind, value) for kind, value in values.items() if value}
+        shown = self._first_name(members)
         return Row(fields, None if shown is None else self.name_form(shown))
 
-    def field_hash(self, kind: str, value: str) -> str:
-        """`field_hash` under this builder's hasher, remembered for the document."""
-        found = self._field_hashes.get((kind, value))
-        if found is None:
-            found = self._field_hashes[(kind, value)] = field_hash(self.hasher, kind, value)
-        return found
+    def _first_name(self, members: list[Finding]) -> str | None:
+        """The first comparable name of a record's findings (as `_name_shown` reads it), if any."""
+        names = self._names
+        for f in members:
+            if f.entity == "PERSON":
+                shown = names.get(id(f))
+                if shown is not None:
+                    return shown
+        return None
 
     def _name_shown(self, finding: Finding) -> str | None:
         """A name as compared: "张*明" for a masked name, "张建明" for a full one; None if not comparable
@@ -485,19 +519,21 @@ class _Builder:
                      persons: dict[str, list[Finding]], rows: dict[str, Row]) -> None:
         """Masked identifiers: the recognizers' masked findings, and any digit/mask run they did not
         report ("11****19900101****" shows a birth date between two masked runs)."""
+        locations = {kept[1] for kept in masked}
         by_location: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
-            by_location[f.location].append(f)
+            if f.location in locations:
+                by_location[f.location].append(f)
         identifiers = self.rules.identifiers
         for text, location, header, record, zone in masked:
-            here = by_location.get(location, ())
+            here = by_location.get(location)
             for match in MASKED_TOKEN.finditer(text):
                 token = match.group()
                 masks = len(token) - len(token.translate(_NO_MASKS))   # the rest of a token are digits
                 if masks < 2 or len(token) - masks < 2:
                     continue
                 start, end = match.span()
-                judged, entity = _judged(here, start, end)
+                judged, entity = _judged(here, start, end) if here else (False, None)
                 if judged:
                     continue   # a full value the recognizers judged (or not a masked identifier at all)
                 shown = shown_identifier(token)
@@ -587,10 +623,11 @@ class Reading:
     they are read), and the segments holding a masked digit run (scanned when the document ends).
     Everything else streams past; nothing is read twice."""
 
-    __slots__ = ("rules", "cells", "prose", "masked")
+    __slots__ = ("rules", "kinds", "cells", "prose", "masked")
 
     def __init__(self, rules: LinkRules):
         self.rules = rules
+        self.kinds = rules.header_kinds         # column header -> row-field kind
         self.cells: dict[str, dict[str, str]] = defaultdict(dict)   # record -> row-field kind -> value
         self.prose: dict[str, dict[str, str]] = {}    # location of a prose line -> its row facts
         self.masked: list[Kept] = []
@@ -599,7 +636,7 @@ class Reading:
         text = segment.text
         masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text) is not None
         if segment.record is not None:
-            kind = self.rules.field_kind(segment.field)
+            kind = self.kinds[segment.field]
             if kind is not None and kind != "name" and len(text) <= MAX_CELL:
                 self.cells[segment.record][kind] = normalise_field(kind, text)
         else:
@@ -619,26 +656,24 @@ class IndexCollector:
         (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
         self.rules, self.hasher, self.keep = rules, hasher, keep
         self.indexes: list[LinkIndex] = []
-        self._reading = Reading(rules)
+        self.start("")
 
     def start(self, path: str) -> None:
         self._reading = Reading(self.rules)
-
-    def segment(self, segment: Segment) -> None:
-        self._reading.add(segment)
+        # The pipeline's `observer.segment(segment)`, once per segment: the Reading's own method,
+        # without a call of this collector's in between.
+        self.segment: Callable[[Segment], None] = self._reading.add
 
     def document(self, result) -> None:
-        if self.keep:
-            self.indexes.append(LinkIndex.from_reading(result.path, self._reading, result.findings, self.hasher))
-        else:
-            result.observed["linkage"] = self._index_json(result.path, result.findings)
-        self._reading = Reading(self.rules)
-
-    def _index_json(self, path: str, findings: list[Finding]) -> dict:
-        """The document's index as JSON, built with the cycle collector paused. The index's objects
-        (thousands for a list) make no cycles and are all gone when this returns, only plain
-        tuples and strings are left; collected as they are made they would outlive two collections
-        and count towards the next full collection of the worker's whole heap (one per worker on
-        the generated site, ~30 ms each)."""
+        """The document's index, built with the cycle collector paused: its objects (thousands for a
+        list) make no cycles. Collected as they are made, they would outlive two collections and count
+        towards the next full collection of the whole heap (one per worker on the generated site,
+        ~30 ms each). For a run whose documents come back as JSON, all but plain tuples and strings
+        are gone when this returns."""
         with collector_paused():
-            return LinkIndex.from_reading(path, self._reading, findings, self.hasher).to_json()
+            index = LinkIndex.from_reading(result.path, self._reading, result.findings, self.hasher)
+            if self.keep:
+                self.indexes.append(index)
+            else:
+                result.observed["linkage"] = index.to_json()
+        self.start("")

@@ -35,7 +35,7 @@ class LinkRules(NamedTuple):
     conflicts_within_context: frozenset[str]
     max_bucket: int
     max_candidates: int
-    header_kinds: dict[str, str | None]          # memo of field_kind: header -> kind
+    header_kinds: HeaderKinds                    # header -> kind, remembered (see field_kind)
 
     @classmethod
     def load(cls, rules: RulesSource) -> LinkRules:
@@ -51,8 +51,9 @@ class LinkRules(NamedTuple):
         for kind in list(row_node) + list(prose_node) + anchors + context + conflicts:
             if kind not in ROW_KINDS:
                 raise RulesError(f"{data.where()}: 未知的字段类别「{kind}」，应为 {' / '.join(ROW_KINDS)}")
+        row_fields = {kind: tuple(string_list(row_node, kind)) for kind in row_node}
         return cls(
-            row_fields={kind: tuple(string_list(row_node, kind)) for kind in row_node},
+            row_fields=row_fields,
             prose_fields={kind: _pattern(prose_node, kind) for kind in prose_node},
             identifiers={entity: _identifier(ids_node, entity) for entity in ids_node},
             name_mask_chars=require(data, "name_mask_chars", str),
@@ -62,7 +63,7 @@ class LinkRules(NamedTuple):
             conflicts_within_context=frozenset(conflicts),
             max_bucket=optional(data, "max_bucket", int, 250_000),
             max_candidates=optional(data, "max_candidates", int, 5000),
-            header_kinds={},
+            header_kinds=HeaderKinds(row_fields),
         )
 
     def is_evidence(self, kind: str) -> bool:
@@ -72,18 +73,24 @@ class LinkRules(NamedTuple):
 
     def field_kind(self, header: str | None) -> str | None:
         """The row-field kind of a column header: the longest matching word wins ("对象类别" is a category)."""
-        if not header:
-            return None
-        if header not in self.header_kinds:
-            self.header_kinds[header] = self._match_kind(header)
         return self.header_kinds[header]
 
-    def _match_kind(self, header: str) -> str | None:
+
+class HeaderKinds(dict):
+    """Column header -> row-field kind (None if none), each header matched on first sight: a table
+    cell's kind is then one dict lookup, and a list has thousands of cells."""
+
+    def __init__(self, row_fields: dict[str, tuple[str, ...]]):
+        super().__init__()
+        self.row_fields = row_fields
+
+    def __missing__(self, header: str | None) -> str | None:
         best, best_len = None, 0
-        for kind, words in self.row_fields.items():
+        for kind, words in self.row_fields.items() if header else ():
             for word in words:
                 if word in header and len(word) > best_len:
                     best, best_len = kind, len(word)
+        self[header] = best
         return best
 
 
