@@ -288,7 +288,7 @@ def masked_piece(hasher: Hasher, tag: str, shown: str) -> tuple[str, str]:
     """(pattern bits, keyed hash) of a masked form under its own visibility pattern: what
     `piece_hash(hasher, tag, shown, visible_positions(shown))` gives, without
     building the positions (the characters shown are those that are not the mask)."""
-    bits = sys.intern(shown.translate(_SHOWN_BITS))   # one string per pattern, held by many rows
+    bits = sys.intern(shown_bits(shown))   # one string per pattern, held by many rows
     material = f"{tag}{len(shown)}P{bits}V" + _canonical(shown.replace(MASK, ""))
     return bits, (hasher(material) or "")[:HASH_CHARS]
 

@@ -35,7 +35,7 @@ class LinkRules(NamedTuple):
     conflicts_within_context: frozenset[str]
     max_bucket: int
     max_candidates: int
-    header_kinds: HeaderKinds                    # header -> kind, remembered (see field_kind)
+    header_kinds: HeaderKinds                    # column header -> row-field kind, remembered
 
     @classmethod
     def load(cls, rules: RulesSource) -> LinkRules:
@@ -71,14 +71,11 @@ class LinkRules(NamedTuple):
         list shares (`context_fields`), and not the name (weighed apart, by the pieces it shows)."""
         return kind not in self.context_fields and kind != "name"
 
-    def field_kind(self, header: str | None) -> str | None:
-        """The row-field kind of a column header: the longest matching word wins ("对象类别" is a category)."""
-        return self.header_kinds[header]
-
 
 class HeaderKinds(dict):
-    """Column header -> row-field kind (None if none), each header matched on first sight: a table
-    cell's kind is then one dict lookup, and a list has thousands of cells."""
+    """Column header -> row-field kind (None if none): the longest matching word wins ("对象类别" is a
+    category). Each header is matched on first sight: a table cell's kind is then one dict lookup, and a
+    list has thousands of cells."""
 
     def __init__(self, row_fields: dict[str, tuple[str, ...]]):
         super().__init__()
