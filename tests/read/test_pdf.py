@@ -117,6 +117,41 @@ def test_a_wrapped_id_is_found_by_check(tmp_path):
     assert any(f.entity == "CN_ID_CARD" and f.text == PERSON_ID for f in result.findings)
 
 
+def narrow_cells(number: str, width: int) -> list[str]:
+    """A number as a cell `width` digits wide wraps it: one piece per line."""
+    return [number[i:i + width] for i in range(0, len(number), width)]
+
+
+@pytest.mark.parametrize("width", [5, 4, 3])
+def test_a_number_wrapped_down_a_narrow_cell_is_offered_joined(tmp_path, width):
+    # LibreOffice's PDF of a nine-column 低保 table: the ID and phone cells wrap every few digits,
+    # and each piece after the first stands alone on its line (the row's other cells are higher up)
+    id_pieces, phone_pieces = narrow_cells(PERSON_ID, width), narrow_cells(PERSON_PHONE, width)
+    lines = ["序号 户主姓名 身份证号 家庭人口 联系电话", f"1 李水梓 {id_pieces[0]}", *id_pieces[1:],
+             "1 760 南庄村", phone_pieces[0], *phone_pieces[1:], "肺癌"]
+    joined = [(s.text, s.location) for s in items(tmp_path, pdf_bytes([lines])) if s.field == "跨行拼接"]
+    id_last, phone_first = 1 + len(id_pieces), 3 + len(id_pieces)
+    assert (PERSON_ID, f"第1页 第2-{id_last}行（跨行数字）") in joined
+    assert (PERSON_PHONE, f"第1页 第{phone_first}-{phone_first + len(phone_pieces) - 1}行（跨行数字）") in joined
+    assert PERSON_ID[:15] not in {text for text, _ in joined}   # not also as an old-style 15-digit ID
+
+
+def test_a_column_of_figures_of_other_widths_is_not_joined(tmp_path):
+    lines = ["户数 13567", "8234", "5", "金额 1356", "82345", "1", "合计 135", "823 元", "45678"]
+    assert not [s for s in items(tmp_path, pdf_bytes([lines])) if s.field == "跨行拼接"]
+
+
+def test_ids_and_phones_wrapped_down_narrow_cells_are_found_by_check(tmp_path):
+    from prepub_review.pipeline import Checker
+
+    lines = ["户主姓名 身份证号 联系电话", f"张建国 {PERSON_ID[:5]}", *narrow_cells(PERSON_ID[5:], 5),
+             PERSON_PHONE[:5], *narrow_cells(PERSON_PHONE[5:], 5)]
+    result = Checker().check_file(write(tmp_path, "w.pdf", pdf_bytes([lines])))
+    assert result.verdict.value == "block"
+    found = {(f.entity, f.text) for f in result.findings}
+    assert {("CN_ID_CARD", PERSON_ID), ("PHONE_NUMBER", PERSON_PHONE)} <= found
+
+
 def test_line_box_is_the_union_of_its_characters_boxes(tmp_path):
     """Each line anchor's box is the union of pypdfium2's own char boxes of that line's non-space
     characters (the reader calls pdfium directly, without the per-call wrapper)."""

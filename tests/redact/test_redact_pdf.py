@@ -20,6 +20,8 @@ from prepub_review.pipeline import Checker
 from tests import synth
 from tests.read.make_files import pdf_bytes
 
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
 RNG = random.Random(20240917)
 ID, ID_X, PHONE, CARD = synth.cn_id(RNG), synth.cn_id_x(RNG), synth.mobile(RNG), synth.bank_card(RNG)
 RECIPIENT_LINES = [
@@ -190,10 +192,16 @@ def libreoffice_pdf(folder: Path) -> Path:
     document.add_paragraph("某某县民政局")
     source = folder / "lo.docx"
     document.save(source)
+    return soffice_pdf(source)
+
+
+def soffice_pdf(source: Path) -> Path:
+    """`source` saved as PDF by LibreOffice, beside it."""
+    folder = source.parent
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
                     "--convert-to", "pdf", "--outdir", str(folder), str(source)],
                    check=True, capture_output=True, timeout=120, env={"HOME": str(folder), "PATH": "/usr/bin:/bin"})
-    return folder / "lo.pdf"
+    return source.with_suffix(".pdf")
 
 
 @pytest.fixture(scope="module")
@@ -228,6 +236,26 @@ def test_font_without_unicode_map_is_refused(tmp_path, redactor, lo_pdf):
     assert not (tmp_path / "out.pdf").exists()
 
 
+def test_numbers_wrapped_down_narrow_cells_are_removed_from_every_line(tmp_path, redactor):
+    number, phone = synth.cn_id(random.Random(5)), synth.mobile(random.Random(5))
+    id_pieces = [number[i:i + 5] for i in range(0, 18, 5)]
+    phone_pieces = [phone[i:i + 5] for i in range(0, 11, 5)]
+    source = tmp_path / "narrow.pdf"
+    source.write_bytes(pdf_bytes([["户主姓名 身份证号 金额 联系电话", f"张建国 {id_pieces[0]}", *id_pieces[1:],
+                                   "860 和平村", *phone_pieces, "因病"]]))
+    output = tmp_path / "out.pdf"
+    assert redactor.redact(source, output).written
+    layers = text_layers(output)
+    assert number not in re.sub(r"\s", "", layers) and phone not in re.sub(r"\s", "", layers)
+    lines = [line.strip() for line in layers.splitlines()]
+    for piece in id_pieces[1:] + phone_pieces[1:]:        # each line of both cells lost its piece
+        assert piece not in lines
+    assert "860 和平村" in lines                          # the row's other cells stay
+    rechecked = Checker().check_file(output)
+    assert rechecked.verdict.value != "block"             # the masked name 张*国 may still ask a review
+    assert not {f.entity for f in rechecked.findings if f.severity.value == "block"}
+
+
 @pytest.mark.parametrize("split", [12, 7])
 def test_an_id_wrapped_over_two_lines_is_removed_from_both(tmp_path, redactor, split):
     number = synth.cn_id(random.Random(split))
@@ -241,3 +269,28 @@ def test_an_id_wrapped_over_two_lines_is_removed_from_both(tmp_path, redactor, s
     assert number[split:].encode() not in stored(output)
     assert "860" in layers                       # the amount on the same line stays
     assert Checker().check_file(output).verdict.value == "pass"
+
+
+def blocked_identifiers(path: Path) -> set[tuple[str, str]]:
+    return {(f.entity, f.text) for f in Checker().check_file(path).findings
+            if f.entity in ("CN_ID_CARD", "PHONE_NUMBER") and f.severity.value == "block"}
+
+
+@pytest.mark.libreoffice
+def test_a_recipient_list_saved_as_pdf_by_libreoffice_keeps_its_ids_and_phones(tmp_path, redactor):
+    """The shipped 低保 list has nine narrow columns: in LibreOffice's PDF every ID and mobile number
+    wraps over two to four lines of a few digits each. All are found, and all are redacted."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
+    source = tmp_path / "list.docx"
+    shutil.copy(SAMPLES / "低保公示-城南街道-2026年10月.docx", source)
+    pdf = soffice_pdf(source)
+    in_docx, in_pdf = blocked_identifiers(source), blocked_identifiers(pdf)
+    printed = re.sub(r"\s", "", text_layers(pdf))     # a comment of the .docx is not in its PDF
+    ids = {value for entity, value in in_docx if entity == "CN_ID_CARD"}
+    assert len(ids) >= 10 and {value for entity, value in in_pdf if entity == "CN_ID_CARD"} == ids
+    assert {(e, v) for e, v in in_docx if e == "PHONE_NUMBER" and v in printed} <= in_pdf
+    result = redactor.redact(pdf, tmp_path / "out.pdf")
+    assert not {value for _, value in in_pdf if value in re.sub(r"\s", "", text_layers(result.output))}
+    assert not blocked_identifiers(result.output)
+

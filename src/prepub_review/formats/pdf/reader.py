@@ -43,12 +43,16 @@ LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 WHITESPACE = re.compile(r"\s")          # what str.isspace() calls white space
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ANNOTATION_KEYS = (("Contents", Zone.COMMENT, None), ("V", Zone.BODY, "表单字段"))
-# A number wrapped in a narrow table cell comes out as two lines ("320106199308" / "163746").
-# Pieces of consecutive lines whose lengths add up to an ID (15/18) or a card number (16-19)
-# are offered joined, as an extra segment; the recognizers' checksums decide.
+# A number wrapped in a narrow table cell comes out as two lines ("320106199308" / "163746"), or,
+# in a cell a few digits wide, as several ("37020" / "21984" / "07154" / "356", "19111" / "18039" /
+# "9"). Pieces of consecutive lines whose lengths add up to an ID (15/18), a card number (16-19) or,
+# for a cell's full-width column of pieces, a mobile number (11) are offered joined, as an extra
+# segment; the recognizers' checksums and prefixes decide.
 DIGIT_PIECE = re.compile(r"(?<![0-9A-Za-z])\d+[Xx]?(?![0-9A-Za-z])")
 JOINED_LENGTHS = frozenset({15, 16, 17, 18, 19})
+COLUMN_LENGTHS = JOINED_LENGTHS | {11}
 MIN_HEAD_DIGITS = 6
+MIN_CELL_DIGITS = 3     # the narrowest cell whose wrapped column of pieces is joined
 Box = tuple[float, float, float, float]
 
 
@@ -86,12 +90,11 @@ class PdfLineAnchor:
 
 @dataclass(frozen=True, slots=True)
 class PdfWrappedAnchor:
-    """A number wrapped over two lines: its first `head_len` characters end `head`, the rest
-    stand on `tail`, the next line."""
+    """A number wrapped over consecutive lines: `lengths[i]` of its characters, in order, stand on
+    `lines[i]`."""
 
-    head: PdfLineAnchor
-    tail: PdfLineAnchor
-    head_len: int
+    lines: tuple[PdfLineAnchor, ...]
+    lengths: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,19 +202,50 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
 
 def _wrapped_numbers(lines: list[str], page_number: int,
                      line_anchors: list[PdfLineAnchor | None]) -> Iterator[Segment]:
-    """Digit pieces of two consecutive lines joined, when their lengths add up to an identifier's."""
+    """Digit pieces of consecutive lines joined, when their lengths add up to an identifier's: a
+    long piece with any piece of the next line (a cell wrapped once, among other cells), and a
+    column of pieces as a narrow cell wraps a number (`_column`). Each joined number once."""
     pieces = [[m.group() for m in DIGIT_PIECE.finditer(line)] for line in lines]
-    for line_number in range(1, len(lines)):
-        heads = [p for p in pieces[line_number - 1] if MIN_HEAD_DIGITS <= len(p) < max(JOINED_LENGTHS)
-                 and p[-1].isdigit()]
-        head_anchor, tail_anchor = line_anchors[line_number - 1], line_anchors[line_number]
-        for head in heads:
-            for tail in pieces[line_number]:
-                if len(head) + len(tail) in JOINED_LENGTHS:
-                    anchor = PdfWrappedAnchor(head_anchor, tail_anchor, len(head)) if head_anchor else None
-                    yield Segment(head + tail, f"第{page_number}页 第{line_number}-{line_number + 1}行（跨行数字）",
-                                  Zone.BODY, field="跨行拼接", anchor=anchor,
-                                  locator=Locator("page", (page_number, line_number, line_number + 1)))
+    offered: dict[tuple[int, str], tuple[int, ...]] = {}    # (first line, number) -> its pieces' lengths
+    for first in range(len(lines) - 1):
+        for head in pieces[first]:
+            if MIN_HEAD_DIGITS <= len(head) < max(JOINED_LENGTHS) and head[-1].isdigit():
+                for tail in pieces[first + 1]:
+                    if len(head) + len(tail) in JOINED_LENGTHS:
+                        offered.setdefault((first, head + tail), (len(head), len(tail)))
+        columns = list(_column(lines, pieces, first))
+        totals = {sum(map(len, column)) for column in columns}
+        for column in columns:
+            if sum(map(len, column)) == 15 and 18 in totals:
+                continue    # the first 15 digits of the 18 the column goes on to: not an old-style ID
+            offered.setdefault((first, "".join(column)), tuple(map(len, column)))
+    for (first, number), lengths in offered.items():
+        last = first + len(lengths) - 1
+        anchors = line_anchors[first:last + 1]
+        anchor = PdfWrappedAnchor(tuple(anchors), lengths) if all(anchors) else None
+        yield Segment(number, f"第{page_number}页 第{first + 1}-{last + 1}行（跨行数字）",
+                      Zone.BODY, field="跨行拼接", anchor=anchor,
+                      locator=Locator("page", (page_number, first + 1, last + 1)))
+
+
+def _column(lines: list[str], pieces: list[list[str]], first: int) -> Iterator[list[str]]:
+    """The joins of a number wrapped in a narrow cell, starting at the piece that ends line `first`:
+    pieces of the cell's full width each alone on the lines below it, then a last piece no wider,
+    alone or opening its line. Full width is what tells a wrapped cell from a column of figures."""
+    if not pieces[first] or not lines[first].endswith(pieces[first][-1]):
+        return
+    column = [pieces[first][-1]]
+    width = len(column[0])
+    if width < MIN_CELL_DIGITS or not column[0].isdigit():
+        return
+    for line, found in zip(lines[first + 1:], pieces[first + 1:]):
+        if not found or not line.startswith(found[0]) or len(found[0]) > width:
+            return
+        column.append(found[0])
+        if sum(map(len, column)) in COLUMN_LENGTHS:
+            yield list(column)
+        if line != found[0] or len(found[0]) < width or not found[0].isdigit():
+            return      # the number's last piece: shorter, or followed by the next cell's text
 
 
 def _raw_lines(text: str) -> Iterator[re.Match]:

@@ -191,20 +191,26 @@ class PdfDocument:
         return unplaced
 
     def _mark_wrapped(self, anchor: PdfWrappedAnchor, edit: Edit, marked: dict) -> bool:
-        """A number wrapped over two lines: its head on the first, its tail on the next line."""
-        finding = edit.finding
-        cut = min(max(anchor.head_len - finding.start, 0), len(finding.text))
-        head, tail = finding.text[:cut], finding.text[cut:]
-        head_ok = not head or self._mark_line(anchor.head, head, edit.replacement,
-                                              marked.setdefault(anchor.head.page, set()))
-        tail_ok = not tail or self._mark_line(anchor.tail, tail, "" if head else edit.replacement,
-                                              marked.setdefault(anchor.tail.page, set()))
-        return head_ok and tail_ok
+        """A number wrapped over lines: each line's share of the finding marked on that line (the
+        replacement written once, on the first). A short piece is looked for on its own line only:
+        anywhere on the page, "9" or "356" would take every equal figure with it."""
+        finding, placed, offset, replacement = edit.finding, True, 0, edit.replacement
+        for line, length in zip(anchor.lines, anchor.lengths):
+            start, end = max(finding.start, offset), min(finding.end, offset + length)
+            offset += length
+            if start >= end:
+                continue
+            piece = finding.text[start - finding.start:end - finding.start]
+            placed = self._mark_line(line, piece, replacement, marked.setdefault(line.page, set()),
+                                     anywhere=len(piece) >= pdf_reader.MIN_HEAD_DIGITS) and placed
+            replacement = ""
+        return placed
 
-    def _mark_line(self, anchor: PdfLineAnchor, raw: str, replacement: str, marked: set) -> bool:
+    def _mark_line(self, anchor: PdfLineAnchor, raw: str, replacement: str, marked: set,
+                   anywhere: bool = True) -> bool:
         page = self.doc[anchor.page]
         hits = page.search_for(raw, clip=_clip(page, anchor.box)) if anchor.box else []
-        if not hits:
+        if not hits and anywhere:
             hits = page.search_for(raw)       # the line's area as pdfium saw it may differ; the page then
         for number, rect in enumerate(hits):
             key = tuple(round(v, 1) for v in rect)
