@@ -108,6 +108,12 @@ def test_short_numbers_on_consecutive_lines_are_not_joined(tmp_path):
     assert not [s for s in items(tmp_path, pdf_bytes([lines])) if s.field == "跨行拼接"]
 
 
+def test_a_full_row_is_not_joined_with_the_figures_of_the_next_row(tmp_path):
+    # the next row's line opens with its 序号: a number's rest would come first on a continuation line
+    lines = ["序号 姓名 联系电话 人口 金额", f"1 张建国 {PERSON_PHONE} 3 860", "2 李秀英 5 1234567"]
+    assert not [s for s in items(tmp_path, pdf_bytes([lines])) if s.field == "跨行拼接"]
+
+
 def test_a_wrapped_id_is_found_by_check(tmp_path):
     from prepub_review.pipeline import Checker
 

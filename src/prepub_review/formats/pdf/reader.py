@@ -203,16 +203,19 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
 def _wrapped_numbers(lines: list[str], page_number: int,
                      line_anchors: list[PdfLineAnchor | None]) -> Iterator[Segment]:
     """Digit pieces of consecutive lines joined, when their lengths add up to an identifier's: a
-    long piece with any piece of the next line (a cell wrapped once, among other cells), and a
-    column of pieces as a narrow cell wraps a number (`_column`). Each joined number once."""
+    long piece with the first piece of the next line (a cell wrapped once, among other cells: the
+    row's continuation line holds only what wrapped, so the number's rest comes first), and a
+    column of pieces as a narrow cell wraps a number (`_column`). Each joined number once.
+    Any piece of the next line would join a full row's ID or phone with the next row's figures
+    (序号, household size): one such join in ten passes a card's Luhn check."""
     pieces = [[m.group() for m in DIGIT_PIECE.finditer(line)] for line in lines]
     offered: dict[tuple[int, str], tuple[int, ...]] = {}    # (first line, number) -> its pieces' lengths
     for first in range(len(lines) - 1):
-        for head in pieces[first]:
-            if MIN_HEAD_DIGITS <= len(head) < max(JOINED_LENGTHS) and head[-1].isdigit():
-                for tail in pieces[first + 1]:
-                    if len(head) + len(tail) in JOINED_LENGTHS:
-                        offered.setdefault((first, head + tail), (len(head), len(tail)))
+        tail = pieces[first + 1][0] if pieces[first + 1] else ""
+        for head in pieces[first] if tail else ():
+            if MIN_HEAD_DIGITS <= len(head) < max(JOINED_LENGTHS) and head[-1].isdigit() \
+                    and len(head) + len(tail) in JOINED_LENGTHS:
+                offered.setdefault((first, head + tail), (len(head), len(tail)))
         columns = list(_column(lines, pieces, first))
         totals = {sum(map(len, column)) for column in columns}
         for column in columns:
