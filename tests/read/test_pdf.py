@@ -114,6 +114,12 @@ def test_a_full_row_is_not_joined_with_the_figures_of_the_next_row(tmp_path):
     assert not [s for s in items(tmp_path, pdf_bytes([lines])) if s.field == "跨行拼接"]
 
 
+def test_a_row_is_not_joined_with_the_next_rows_number(tmp_path):
+    # "66 … 6228485921916900 1560" / "67 …": the card and the next 序号 make 17 digits
+    lines = ["序号 姓名 银行卡号 金额", "66 王明 6228485921916900 1560", "67 韦桂芳 6236680869000222 2955"]
+    assert not [s for s in items(tmp_path, pdf_bytes([lines])) if s.field == "跨行拼接"]
+
+
 def test_a_wrapped_id_is_found_by_check(tmp_path):
     from prepub_review.pipeline import Checker
 

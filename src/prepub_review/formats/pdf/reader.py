@@ -212,6 +212,8 @@ def _wrapped_numbers(lines: list[str], page_number: int,
     offered: dict[tuple[int, str], tuple[int, ...]] = {}    # (first line, number) -> its pieces' lengths
     for first in range(len(lines) - 1):
         tail = pieces[first + 1][0] if pieces[first + 1] else ""
+        if _numbers_next_row(pieces[first], tail):
+            tail = ""
         for head in pieces[first] if tail else ():
             if MIN_HEAD_DIGITS <= len(head) < max(JOINED_LENGTHS) and head[-1].isdigit() \
                     and len(head) + len(tail) in JOINED_LENGTHS:
@@ -229,6 +231,12 @@ def _wrapped_numbers(lines: list[str], page_number: int,
         yield Segment(number, f"第{page_number}页 第{first + 1}-{last + 1}行（跨行数字）",
                       Zone.BODY, field="跨行拼接", anchor=anchor,
                       locator=Locator("page", (page_number, first + 1, last + 1)))
+
+
+def _numbers_next_row(row: list[str], tail: str) -> bool:
+    """Whether `tail`, opening the next line, is the next row's 序号: `row` opened with the number
+    before it ("66 王明 … 6228485921916900" / "67 韦桂芳 …")."""
+    return bool(row) and row[0].isdigit() and tail.isdigit() and len(tail) <= 4 and int(tail) == int(row[0]) + 1
 
 
 def _column(lines: list[str], pieces: list[list[str]], first: int) -> Iterator[list[str]]:
