@@ -112,3 +112,31 @@ def _gray_image(width: int, height: int):
     for y in range(20, height - 20, 30):   # lines of "scanned text"
         draw.rectangle((20, y, width - 20, y + 8), fill="gray")
     return image
+
+
+def pdf_table_bytes(pages: list[list[list[list[str]]]], widths: list[int], intro: str = "") -> bytes:
+    """A PDF of a table drawn cell by cell, as LibreOffice and Word place it: each page a list of
+    rows, each row a list of cells, each cell its wrapped lines; columns `widths` points wide.
+    `intro`: a paragraph above the table on the first page."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    lefts = [60 + sum(widths[:i]) for i in range(len(widths))]
+    for number, rows in enumerate(pages):
+        pdf.setFont("STSong-Light", 10)
+        y = 780
+        if intro and number == 0:
+            pdf.drawString(60, y, intro)
+            y -= 30
+        for row in rows:
+            for left, cell in zip(lefts, row):
+                for line_number, line in enumerate(cell):
+                    pdf.drawString(left + 2, y - 12 * line_number, line)
+            y -= 12 * max(len(cell) for cell in row) + 8
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -270,15 +270,20 @@ def test_an_id_wrapped_over_two_lines_is_removed_from_both(tmp_path, redactor, s
     assert Checker().check_file(output).verdict.value == "pass"
 
 
+def blocked_count(path: Path, entity: str) -> int:
+    return sum(1 for f in Checker().check_file(path).findings if f.entity == entity and f.severity.value == "block")
+
+
 def blocked_identifiers(path: Path) -> set[tuple[str, str]]:
     return {(f.entity, f.text) for f in Checker().check_file(path).findings
             if f.entity in ("CN_ID_CARD", "PHONE_NUMBER") and f.severity.value == "block"}
 
 
 @pytest.mark.libreoffice
-def test_a_recipient_list_saved_as_pdf_by_libreoffice_keeps_its_ids_and_phones(tmp_path, redactor):
+def test_a_recipient_list_saved_as_pdf_by_libreoffice_is_checked_as_its_docx(tmp_path, redactor):
     """The shipped 低保 list has nine narrow columns: in LibreOffice's PDF every ID and mobile number
-    wraps over two to four lines of a few digits each. All are found, and all are redacted."""
+    wraps over two to four lines of a few digits each, and every address and illness over several.
+    All are found as in the .docx, and all are redacted."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice not installed")
     source = tmp_path / "list.docx"
@@ -289,7 +294,26 @@ def test_a_recipient_list_saved_as_pdf_by_libreoffice_keeps_its_ids_and_phones(t
     ids = {value for entity, value in in_docx if entity == "CN_ID_CARD"}
     assert len(ids) >= 10 and {value for entity, value in in_pdf if entity == "CN_ID_CARD"} == ids
     assert {(e, v) for e, v in in_docx if e == "PHONE_NUMBER" and v in printed} <= in_pdf
+    # the door-level addresses and illnesses, known by their column (the cells rebuilt, cells.py)
+    for entity in ("ADDRESS", "SENSITIVE_HEALTH"):
+        assert blocked_count(pdf, entity) == blocked_count(source, entity) > 0
     result = redactor.redact(pdf, tmp_path / "out.pdf")
     assert not {value for _, value in in_pdf if value in re.sub(r"\s", "", text_layers(result.output))}
-    assert not blocked_identifiers(result.output)
+    assert not [f for f in Checker().check_file(result.output).findings if f.severity.value == "block"]
 
+
+
+def test_a_table_in_wrapped_cells_is_redacted_cell_by_cell(tmp_path, redactor):
+    """Each value goes from its own cell: the address is cut back to its village, the illness and the
+    ID go, the 所属社区 cell beside them stays."""
+    from tests.read.make_files import PERSON_ID, pdf_table_bytes
+    from tests.read.test_pdf_cells import HEADER, ROWS, WIDTHS
+
+    source = tmp_path / "table.pdf"
+    source.write_bytes(pdf_table_bytes([[HEADER, *ROWS]], WIDTHS))
+    result = redactor.redact(source, tmp_path / "out.pdf")
+    printed = re.sub(r"\s", "", text_layers(result.output))
+    for gone in (PERSON_ID[:5], PERSON_ID[5:10], "后村94号", "94号", "学前街", "肺癌", "智力残", "疾一级"):
+        assert gone not in printed
+    assert "永兴村" in printed and "南庄村" in printed
+    assert not [f for f in Checker().check_file(result.output).findings if f.severity.value == "block"]

@@ -13,6 +13,7 @@ key, a bookmark's order; and a structured Locator (page and line).
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 import re
@@ -27,6 +28,7 @@ import pypdfium2.raw as pdfium_c
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.pdf import cells as pdf_cells
 from prepub_review.formats.pdf import fonts
 from prepub_review.ocr import engine as ocr_engine
 
@@ -130,8 +132,9 @@ def read(path: Path, limits: Limits, *, measure_boxes: bool = False) -> Iterator
     document = _open(path)
     try:
         yield from _properties(document)
+        tables = pdf_cells.Tables()
         for index in range(len(document)):
-            yield from _page(document, index, path, measure_boxes)
+            yield from _page(document, index, path, measure_boxes, tables)
         yield from _attachments(document)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
@@ -167,7 +170,8 @@ def _properties(document: pdfium.PdfDocument) -> Iterator[Segment]:
                           anchor=PdfBookmarkAnchor(order), locator=Locator("bookmark", (order + 1,)))
 
 
-def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: bool) -> Iterator[ReaderItem]:
+def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: bool,
+          tables: pdf_cells.Tables) -> Iterator[ReaderItem]:
     number = index + 1
     fonts_loaded = fonts.files_loaded()
     page = document[index]
@@ -176,18 +180,31 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
         try:
             text = textpage.get_text_range()
             boxes = PageBoxes(path, index, _line_boxes(textpage, text) if measure_boxes else None)
+            lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
+                     if line]
+            if tables.layout is not None or pdf_cells.wrapped_cells([line for line, _start in lines]):
+                cells = tables.cells(pdf_cells.page_runs(textpage))
+            else:
+                cells = []
+                tables.end()
         finally:
             textpage.close()
-        lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
-                 if line]
         line_anchors = [PdfLineAnchor(index, n, start, boxes)
                         for n, (_line, start) in enumerate(lines, start=1)]
+        starts = [start for _line, start in lines]
+        in_table = {bisect.bisect_right(starts, run.start) - 1 for cell in cells for run in cell.runs}
         for line_number, (line, _start) in enumerate(lines, start=1):
+            if line_number - 1 in in_table:
+                continue              # read as the table's cells below
             zone = Zone.TOP if number == 1 and line_number <= TOP_LINES else Zone.BODY
             yield Segment.from_fields(line, f"第{number}页 第{line_number}行", zone, None, None,
                                       Locator.from_fields("page", (number, line_number), None, None),
                                       line_anchors[line_number - 1])
-        yield from _wrapped_numbers([line for line, _start in lines], number, line_anchors)
+        for joined in _wrapped_numbers([line for line, _start in lines], number, line_anchors):
+            _page_number, first, last = joined.locator.path
+            if in_table.isdisjoint(range(first - 1, last)):
+                yield joined
+        yield from _cell_segments(cells, index, path, starts)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None and notice.code == "scanned_page" and ocr_engine.available():
             yield from _ocr_page(page, index)
@@ -231,6 +248,23 @@ def _wrapped_numbers(lines: list[str], page_number: int,
         yield Segment(number, f"第{page_number}页 第{first + 1}-{last + 1}行（跨行数字）",
                       Zone.BODY, field="跨行拼接", anchor=anchor,
                       locator=Locator("page", (page_number, first + 1, last + 1)))
+
+
+def _cell_segments(cells: list[pdf_cells.Cell], index: int, path: Path, starts: list[int]) -> Iterator[Segment]:
+    """A table's cells as segments under their column's header, one record per row. Each run of a
+    cell is anchored by its own box (a line anchor whose box is the run's), so a redaction takes
+    the value from its cell, not an equal text from another cell of the line (所属社区 南庄村 beside
+    家庭住址 南庄村后村94号)."""
+    number = index + 1
+    run_boxes = PageBoxes(path, index, {run.start: (run.left, run.bottom, run.right, run.top)
+                                        for cell in cells for run in cell.runs})
+    for cell in cells:
+        anchors = tuple(PdfLineAnchor(index, bisect.bisect_right(starts, run.start), run.start, run_boxes)
+                        for run in cell.runs)
+        yield Segment(cell.text, f"第{number}页 表格第{cell.row}行 第{cell.column + 1}列", Zone.BODY,
+                      field=cell.field, record=f"第{number}页表格第{cell.row}行",
+                      locator=Locator("page", (number, "表格", cell.row, cell.column + 1)),
+                      anchor=PdfWrappedAnchor(anchors, tuple(len(run.text) for run in cell.runs)))
 
 
 def _numbers_next_row(row: list[str], tail: str) -> bool:
