@@ -18,7 +18,7 @@ from prepub_review.act.redact.redactor import Redactor, default_output
 from prepub_review.errors import VerificationFailed
 from prepub_review.pipeline import Checker
 from tests import synth
-from tests.read.make_files import pdf_bytes
+from tests.read.make_files import PERSON_ID, pdf_bytes, pdf_table_bytes
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -306,7 +306,6 @@ def test_a_recipient_list_saved_as_pdf_by_libreoffice_is_checked_as_its_docx(tmp
 def test_a_table_in_wrapped_cells_is_redacted_cell_by_cell(tmp_path, redactor):
     """Each value goes from its own cell: the address is cut back to its village, the illness and the
     ID go, the 所属社区 cell beside them stays."""
-    from tests.read.make_files import PERSON_ID, pdf_table_bytes
     from tests.read.test_pdf_cells import HEADER, ROWS, WIDTHS
 
     source = tmp_path / "table.pdf"

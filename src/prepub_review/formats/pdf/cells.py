@@ -5,13 +5,14 @@ narrow, every cell wraps ("南庄村" / "后村" / "94 号" / "肺癌"), and rea
 the illness lose both their wholeness and their column (家庭住址, 致贫原因), which is what tells the
 detectors they belong to a person. pdfium reports one rectangle per run of text, in content order,
 and writers (LibreOffice, Word) place each cell's text on its own, cell after cell, row after row. So:
-- the columns are the left edges of the runs on the line with most runs (the header row);
+- the columns are the left edges of the runs of the header row: the first line of several runs
+  that the one table-header detector (`formats.tables.find_header`) takes for a header and that
+  rows of cells follow (a title's runs are followed by none);
 - a run belongs to the last column whose left edge it does not stand before;
 - a run in a column before the previous run's starts a new row;
 - a run wider than its column (a paragraph, a footer) ends the table.
-The header is the one table-header detector's (`formats.tables.find_header`). A page whose runs
-stand on the columns of the page before goes on with that table (a header row repeated on it is
-read as a row of labels).
+A page whose runs stand on the columns of the page before goes on with that table (a header row
+repeated on it is read as a row of labels).
 Only pages whose lines show wrapped cells (`wrapped_cells`), and the pages after one that held
 such a table, are rebuilt: a table that fits on its lines is read well enough line by line, and
 rebuilding costs pdfium calls per run.
@@ -71,10 +72,6 @@ class Tables:
     def cells(self, runs: Sequence[Run]) -> list[Cell]:
         found, self.layout = table_cells(runs, self.layout)
         return found
-
-    def end(self) -> None:
-        """A page without a table in wrapped cells: the next one does not go on with this one's."""
-        self.layout = None
 
 
 def wrapped_cells(lines: Sequence[str]) -> bool:

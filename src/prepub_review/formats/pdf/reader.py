@@ -92,8 +92,8 @@ class PdfLineAnchor:
 
 @dataclass(frozen=True, slots=True)
 class PdfWrappedAnchor:
-    """A number wrapped over consecutive lines: `lengths[i]` of its characters, in order, stand on
-    `lines[i]`."""
+    """A value in pieces, in order: `lengths[i]` of its characters stand on `lines[i]` (a number
+    wrapped over consecutive lines, or a table cell's runs, each anchored by its own box)."""
 
     lines: tuple[PdfLineAnchor, ...]
     lengths: tuple[int, ...]
@@ -182,11 +182,9 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
             boxes = PageBoxes(path, index, _line_boxes(textpage, text) if measure_boxes else None)
             lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
                      if line]
-            if tables.layout is not None or pdf_cells.wrapped_cells([line for line, _start in lines]):
-                cells = tables.cells(pdf_cells.page_runs(textpage))
-            else:
-                cells = []
-                tables.end()
+            # a page that goes on with a table, or shows wrapped cells; else there is no layout to carry
+            cells = tables.cells(pdf_cells.page_runs(textpage)) \
+                if tables.layout is not None or pdf_cells.wrapped_cells([line for line, _start in lines]) else []
         finally:
             textpage.close()
         line_anchors = [PdfLineAnchor(index, n, start, boxes)
@@ -222,7 +220,7 @@ def _wrapped_numbers(lines: list[str], page_number: int,
     """Digit pieces of consecutive lines joined, when their lengths add up to an identifier's: a
     long piece with the first piece of the next line (a cell wrapped once, among other cells: the
     row's continuation line holds only what wrapped, so the number's rest comes first), and a
-    column of pieces as a narrow cell wraps a number (`_column`). Each joined number once.
+    column of pieces as a narrow cell wraps a number (`_column_joins`). Each joined number once.
     Any piece of the next line would join a full row's ID or phone with the next row's figures
     (序号, household size): one such join in ten passes a card's Luhn check."""
     pieces = [[m.group() for m in DIGIT_PIECE.finditer(line)] for line in lines]
@@ -235,7 +233,7 @@ def _wrapped_numbers(lines: list[str], page_number: int,
             if MIN_HEAD_DIGITS <= len(head) < max(JOINED_LENGTHS) and head[-1].isdigit() \
                     and len(head) + len(tail) in JOINED_LENGTHS:
                 offered.setdefault((first, head + tail), (len(head), len(tail)))
-        columns = list(_column(lines, pieces, first))
+        columns = list(_column_joins(lines, pieces, first))
         totals = {sum(map(len, column)) for column in columns}
         for column in columns:
             if sum(map(len, column)) == 15 and 18 in totals:
@@ -273,7 +271,7 @@ def _numbers_next_row(row: list[str], tail: str) -> bool:
     return bool(row) and row[0].isdigit() and tail.isdigit() and len(tail) <= 4 and int(tail) == int(row[0]) + 1
 
 
-def _column(lines: list[str], pieces: list[list[str]], first: int) -> Iterator[list[str]]:
+def _column_joins(lines: list[str], pieces: list[list[str]], first: int) -> Iterator[list[str]]:
     """The joins of a number wrapped in a narrow cell, starting at the piece that ends line `first`:
     pieces of the cell's full width each alone on the lines below it, then a last piece no wider,
     alone or opening its line. Full width is what tells a wrapped cell from a column of figures."""

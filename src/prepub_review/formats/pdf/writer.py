@@ -191,8 +191,8 @@ class PdfDocument:
         return unplaced
 
     def _mark_wrapped(self, anchor: PdfWrappedAnchor, edit: Edit, marked: dict) -> bool:
-        """A number wrapped over lines: each line's share of the finding marked on that line (the
-        replacement written once, on the first). A short piece is looked for on its own line only:
+        """A value in pieces (a wrapped number, a table cell's runs): each piece's share of the finding
+        marked where that piece stands (the replacement written once, on the first). A short piece is looked for on its own line only:
         anywhere on the page, "9" or "356" would take every equal figure with it."""
         finding, placed, offset, replacement = edit.finding, True, 0, edit.replacement
         for line, length in zip(anchor.lines, anchor.lengths):
