@@ -316,3 +316,21 @@ def test_a_table_in_wrapped_cells_is_redacted_cell_by_cell(tmp_path, redactor):
         assert gone not in printed
     assert "永兴村" in printed and "南庄村" in printed
     assert not [f for f in Checker().check_file(result.output).findings if f.severity.value == "block"]
+
+
+def test_a_name_with_a_middle_dot_is_removed_though_mupdf_cannot_read_the_dot(tmp_path, redactor):
+    """MuPDF reads no character for U+00B7 of a non-embedded CJK font (买买提·热合曼 reads 买买提热合曼),
+    where pdfium, the reader, reads it: the value is searched for as MuPDF reads the line."""
+    names = ["买买提·热合曼", "阿迪力·艾力"]
+    source = tmp_path / "发放名单.pdf"
+    source.write_bytes(pdf_bytes([["临时救助资金发放名单",
+                                   f"1 {names[0]} 身份证号：{ID} 救助金额：1040元",
+                                   f"2 {names[1]} 联系电话：{PHONE} 救助金额：520元"]]))
+    with pymupdf.open(source) as document:
+        assert "买买提热合曼" in document[0].get_text()            # the premise: MuPDF skips the dot
+    result = redactor.redact(source, tmp_path / "out.pdf")
+    assert result.written
+    assert leaked(result.output, names + [ID, PHONE]) == []
+    text = text_layers(result.output)
+    assert "买买提热合曼" not in text and "阿迪力艾力" not in text
+    assert "救助金额：1040元" in text and "临时救助资金发放名单" in text

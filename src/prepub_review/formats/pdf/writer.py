@@ -209,9 +209,9 @@ class PdfDocument:
     def _mark_line(self, anchor: PdfLineAnchor, raw: str, replacement: str, marked: set,
                    anywhere: bool = True) -> bool:
         page = self.doc[anchor.page]
-        hits = page.search_for(raw, clip=_clip(page, anchor.box)) if anchor.box else []
+        hits = _search(page, raw, _clip(page, anchor.box)) if anchor.box else []
         if not hits and anywhere:
-            hits = page.search_for(raw)       # the line's area as pdfium saw it may differ; the page then
+            hits = _search(page, raw, None)   # the line's area as pdfium saw it may differ; the page then
         for number, rect in enumerate(hits):
             key = tuple(round(v, 1) for v in rect)
             if key in marked:
@@ -327,6 +327,21 @@ def _first_char(page, rect) -> tuple[tuple[float, float], float]:
                     if rect.contains(((x0 + x1) / 2, (y0 + y1) / 2)) and span.get("size"):
                         return tuple(char["origin"]), float(span["size"])
     return (rect.x0, rect.y1 - rect.height * 0.2), max(rect.height * 0.8, 4.0)
+
+
+def _search(page, raw: str, clip) -> list:
+    """Where MuPDF finds `raw` (in `clip`, or on the whole page). MuPDF may read no character for a
+    glyph pdfium reads: U+00B7 of a non-embedded CJK font (买买提·热合曼 reads 买买提热合曼). Then
+    `raw` is looked for as MuPDF reads it, without the characters it reads nowhere in `clip`: the
+    box found spans the unread glyph too, and removing it removes that glyph."""
+    hits = page.search_for(raw, clip=clip)
+    if hits:
+        return hits
+    seen = set(page.get_text("text", clip=clip))
+    readable = "".join(ch for ch in raw if ch in seen)
+    if readable == raw or len(readable) < MIN_CHECKED_CHARS:
+        return []
+    return page.search_for(readable, clip=clip)
 
 
 def _on_line(out, pages: pdfium.PdfDocument, anchor: PdfLineAnchor, raw: str) -> bool:
