@@ -16,6 +16,7 @@ from prepub_review.act.redact.redactor import Redactor, default_output
 from prepub_review.errors import RedactionRefused
 from prepub_review.errors import ReadError
 from prepub_review.pipeline import Checker
+from tests import synth
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "office"
 VALUES = json.loads((FIXTURES / "values.json").read_text(encoding="utf-8"))
@@ -114,7 +115,6 @@ def test_classification_marking_is_refused(tmp_path, redactor):
 @pytest.mark.parametrize("codec, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""),
                                         ("utf-16-le", b"\xff\xfe")])
 def test_csv_keeps_encoding(tmp_path, redactor, codec, bom):
-    from tests import synth
 
     number, phone = synth.cn_id(random.Random(3)), synth.mobile(random.Random(4))
     text = f"姓名,身份证号,联系电话,家庭人口,保障金额\r\n张三明,{number},{phone},3,1200\r\n"
@@ -129,7 +129,6 @@ def test_csv_keeps_encoding(tmp_path, redactor, codec, bom):
 
 
 def test_html_comments_hidden_and_attributes(tmp_path, redactor):
-    from tests import synth
 
     number = synth.cn_id(random.Random(5))
     page = (f"<html><head><meta charset='utf-8'></head><body><p>公示</p><!-- 身份证号：{number} -->"
@@ -153,3 +152,33 @@ def test_libreoffice_still_opens_the_output(tmp_path, redactor):
                     "--outdir", str(tmp_path), str(result.output)], check=True, timeout=120,
                    capture_output=True)
     assert (tmp_path / "out.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_personal_data_in_kept_properties_is_edited_in_place(tmp_path, redactor, kind):
+    """备注 and 关键词 stay in the file (unlike the author): a recipient's phone or name in them is masked
+    where it stands, the rest of the property and the title are kept."""
+    phone = synth.mobile(random.Random(6))
+    source = tmp_path / f"名单.{kind}"
+    if kind == "docx":
+        document = docx.Document()
+        document.add_paragraph("城乡低保对象公示")
+        properties = document.core_properties
+    else:
+        document = openpyxl.Workbook()
+        document.active.append(["序号", "所属村"])
+        properties = document.properties
+    properties.title = "城乡低保对象公示"
+    if kind == "docx":
+        properties.comments = f"买买提·热合曼家属电话{phone}"
+    else:
+        properties.description = f"买买提·热合曼家属电话{phone}"
+    properties.keywords = f"低保 复核 {phone}"
+    document.save(source)
+    result = redactor.redact(source, tmp_path / f"out.{kind}")
+    assert result.written
+    with zipfile.ZipFile(result.output) as archive:
+        core = archive.read("docProps/core.xml").decode()
+    assert phone not in core and "买买提·热合曼" not in core
+    assert f"{phone[:3]}****{phone[-4:]}" in core and "家属电话" in core and "低保 复核" in core
+    assert ">城乡低保对象公示</dc:title>" in core

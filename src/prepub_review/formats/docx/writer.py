@@ -16,7 +16,7 @@ from prepub_review.formats.xmltree import remove_keep_tail
 from prepub_review.formats.docx import reader as docx_reader
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.docx.reader import KIND_ZH, MC_CHOICE, MC_FALLBACK, TextAnchor, W, w_tag
-from prepub_review.formats.ooxml.package import NS
+from prepub_review.formats.ooxml.package import NS, PropertyAnchor
 
 CLEANED_ZONES = frozenset({Zone.COMMENT, Zone.REVISION, Zone.HIDDEN})
 CLEANED_FIELDS = frozenset({"批注作者", "修订作者"})
@@ -146,6 +146,9 @@ class DocxDocument:
         unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
         for group in by_anchor([e for e in edits if not is_picture_edit(e)]):
             anchor = group[0].finding.anchor
+            if isinstance(anchor, PropertyAnchor):
+                self.package.edit_property(group)
+                continue
             if not isinstance(anchor, TextAnchor) or not anchor.pieces:
                 unplaced.extend(group)
                 continue

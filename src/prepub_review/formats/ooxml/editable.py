@@ -11,8 +11,16 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.formats.base import Limits
-from prepub_review.formats.edits import Cleaning, Edit
-from prepub_review.formats.ooxml.package import APP_PROPERTIES, CORE_PROPERTIES, NS, PICTURE_SUFFIXES, OoxmlPackage, qn
+from prepub_review.formats.edits import Cleaning, Edit, apply_to_text
+from prepub_review.formats.ooxml.package import (
+    APP_PROPERTIES,
+    CORE_PROPERTIES,
+    NS,
+    PICTURE_SUFFIXES,
+    OoxmlPackage,
+    PropertyAnchor,
+    qn,
+)
 from prepub_review.models import Zone
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -124,6 +132,14 @@ class EditablePackage(OoxmlPackage):
                     custom.remove(prop)
                 self.dirty.add("docProps/custom.xml")
         return cleared
+
+    def edit_property(self, group: list[Edit]) -> None:
+        """One property's edits (a group of `by_anchor`, anchored by a PropertyAnchor) made in its element."""
+        anchor: PropertyAnchor = group[0].finding.anchor
+        value, text = anchor.element.text or "", group[0].segment_text
+        end = anchor.offset + len(text)
+        anchor.element.text = value[:anchor.offset] + apply_to_text(text, group) + value[end:]
+        self.touch(anchor.element)
 
     def repaint_pictures(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         """Media pictures: values painted over where the edits (anchored on OCR'd lines) name them;

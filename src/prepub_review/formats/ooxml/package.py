@@ -24,7 +24,7 @@ from typing import IO, Self
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Notice, Segment, Zone
+from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, MiB, ReaderItem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -414,6 +414,15 @@ def release(elem: etree._Element) -> None:
 
 # -- document properties -------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class PropertyAnchor:
+    """A core or app property's element: the segment's text (stripped) starts at `offset` of its text.
+    The writers edit a value in place through it (title, subject, 备注, 关键词 stay in the file)."""
+
+    element: etree._Element
+    offset: int
+
+
 def read_properties(package: OoxmlPackage) -> Iterator[Segment]:
     """core.xml, app.xml and custom.xml values as PROPERTY segments, field = Chinese label."""
     core = _package_part(package, REL_CORE, "docProps/core.xml")
@@ -421,26 +430,29 @@ def read_properties(package: OoxmlPackage) -> Iterator[Segment]:
         root = package.parse(core)
         for prefix, name, label in CORE_PROPERTIES:
             for elem in root.iter(qn(f"{prefix}:{name}")):
-                yield from property_segment(label, elem.text)
+                yield from property_segment(label, elem.text, elem)
     app = _package_part(package, REL_APP, "docProps/app.xml")
     if app:
         root = package.parse(app)
         for name, label in APP_PROPERTIES:
             for elem in root.iter(f"{{{NS['ep']}}}{name}"):
-                yield from property_segment(label, elem.text)
+                yield from property_segment(label, elem.text, elem)
     custom = _package_part(package, REL_CUSTOM, "docProps/custom.xml")
     if custom:
         for prop in package.parse(custom).iter(qn("cup:property")):
             name = (prop.get("name") or "").strip()
             value = "".join(child.xpath("string()") for child in prop)
             if name:
-                yield from property_segment(name, value)
+                yield from property_segment(name, value)   # no anchor: redaction drops every custom property
 
 
-def property_segment(label: str, value: str | None) -> Iterator[Segment]:
-    text = (value or "").strip()
+def property_segment(label: str, value: str | None, element: etree._Element | None = None) -> Iterator[Segment]:
+    value = value or ""
+    text = value.strip()
     if text:
-        yield Segment(text=text, location=f"文档属性: {label}", zone=Zone.PROPERTY, field=label)
+        anchor = None if element is None else PropertyAnchor(element, value.index(text))
+        yield Segment(text=text, location=f"文档属性: {label}", zone=Zone.PROPERTY, field=label,
+                      locator=Locator("property", (label,)), anchor=anchor)
 
 
 def _package_part(package: OoxmlPackage, rel_type: str, default: str) -> str | None:

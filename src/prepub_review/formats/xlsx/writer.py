@@ -15,7 +15,7 @@ from prepub_review.formats.image.pixels import is_picture_edit
 from prepub_review.models import Zone
 from prepub_review.formats.xlsx import reader as xlsx_reader
 from prepub_review.formats.base import Limits, ReaderItem
-from prepub_review.formats.ooxml.package import local_name
+from prepub_review.formats.ooxml.package import PropertyAnchor, local_name
 from prepub_review.formats.xlsx.reader import KIND_ZH, CellAnchor, S, s_tag
 
 COMMENT_TYPES = ("comments", "threadedComment", "vmlDrawing")
@@ -76,6 +76,9 @@ class XlsxDocument:
         for group in by_anchor([e for e in edits if not is_picture_edit(e)]):
             finding = group[0].finding
             anchor = finding.anchor
+            if isinstance(anchor, PropertyAnchor):
+                self.package.edit_property(group)
+                continue
             if not isinstance(anchor, CellAnchor):
                 unplaced.extend(group)
                 continue
