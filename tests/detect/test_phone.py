@@ -41,6 +41,7 @@ def recognizer() -> CnPhoneRecognizer:
     ("联系电话 139 0157 5691 家庭人口 3人", "139 0157 5691"),
     ("申请人姓名：联系电话\n王小红：15051609141", "15051609141"),   # form: label cell | value cell
     ("6 刘建平 南门社区 2 1970 158 0652 7008 校场路92号", "158 0652 7008"),   # PDF row: cells joined
+    ("12 祖金凤 195 2134 1778 2923867923@qq.com 龙翔街道", "195 2134 1778"),   # an e-mail's digits follow
     ("19912345678", "19912345678"),
 ])
 def test_mobile(recognizer, text, expected):
@@ -113,6 +114,7 @@ def test_masked(recognizer, text):
     f"身份证号：{ID}",
     CARD,
     " ".join(CARD[i:i + 4] for i in range(0, 19, 4)),   # "6222 0212 3456 7890 123"
+    "卡号 6217 195 2134 1778 581",                     # a card grouped 4-3-4-4-3 holds "195 2134 1778"
     "金额13812345678元",
     "共计13812345678.50",
     "￥13812345678",

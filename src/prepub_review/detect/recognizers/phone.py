@@ -54,6 +54,7 @@ _PHONE = re.compile(rf"""
 """, re.VERBOSE)
 
 _NON_DIGITS = re.compile(r"\D")
+_WORD = re.compile(r"[^\s，,;；、]+")
 
 
 class CnPhoneRecognizer(PrepubRecognizer):
@@ -159,12 +160,16 @@ class CnPhoneRecognizer(PrepubRecognizer):
     @staticmethod
     def _spaced_mobile(text: str, match: re.Match) -> bool:
         """True for a mobile written 3-4-4 with spaces that no further group continues on the
-        right ("… 1970 138 1234 5678 …", cells a PDF joined): no card or ID is grouped so."""
+        right ("… 1970 138 1234 5678 …", cells a PDF joined): no card or ID is grouped so. A word
+        that only starts with digits is no group ("138 1234 5678 2923867923@qq.com")."""
         value = match.group()
         if match.lastgroup != "mobile" or [len(g) for g in value.split(" ")] != [3, 4, 4]:
             return False
         end = match.end()
-        return not (end + 1 < len(text) and text[end] == " " and text[end + 1].isdigit())
+        if not (end + 1 < len(text) and text[end] == " "):
+            return True
+        following = _WORD.match(text, end + 1)
+        return following is None or not following.group().isdigit()
 
     def _is_amount(self, text: str, start: int, end: int) -> bool:
         if text.startswith(self.amount_units, end):
