@@ -8,23 +8,30 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
-def pickled_by_fields(cls):
+def pickled_by_fields(cls=None, *, optional: tuple[str, ...] = ()):
     """Give a frozen slots dataclass `cls.from_fields(...)`, a constructor taking every field (by
-    position or keyword; no defaults, no `__post_init__`), and pickle it as a call of that with its
-    field values. With --jobs every finding of a run is built three times (judged, masked,
+    position or keyword; no defaults but for the trailing fields named `optional`, which keep their
+    own; no `__post_init__`), and pickle it as a call of that with its field values. With --jobs every finding of a run is built three times (judged, masked,
     unpickled); the frozen `__init__` sets each field through `object.__setattr__` and costs about six
     times `from_fields`, and the dataclass's own slots pickling walks `dataclasses.fields()` per object.
 
     `from_fields` fills an instance of a plain twin class with the same slots (plain attribute
     stores, which the interpreter makes cheap) and then makes it a `cls`: Python allows assigning
     `__class__` between classes of the same layout, and the object is then an ordinary `cls`."""
-    names = [f.name for f in dataclasses.fields(cls)]
+    if cls is None:
+        return lambda cls: pickled_by_fields(cls, optional=optional)
+    fields = dataclasses.fields(cls)
+    names = [f.name for f in fields]
+    if names[len(names) - len(optional):] != list(optional):
+        raise TypeError(f"{cls.__name__}: optional fields {optional} must be its last")
     values = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
     twin = type(f"_{cls.__name__}Fields", (), {"__slots__": cls.__slots__})
-    source = (f"def from_fields({', '.join(names)}):\n    self = _new(_twin)\n"
+    parameters = ", ".join(f"{f.name}=_defaults[{f.name!r}]" if f.name in optional else f.name for f in fields)
+    source = (f"def from_fields({parameters}):\n    self = _new(_twin)\n"
               + "".join(f"    self.{name} = {name}\n" for name in names)
               + "    self.__class__ = _cls\n    return self\n")
-    namespace = {"_new": object.__new__, "_twin": twin, "_cls": cls}
+    namespace = {"_new": object.__new__, "_twin": twin, "_cls": cls,
+                 "_defaults": {f.name: f.default for f in fields if f.name in optional}}
     exec(source, namespace)   # like dataclasses' own __init__: built from the field names only
     from_fields = namespace["from_fields"]
     from_fields.__module__, from_fields.__qualname__ = cls.__module__, f"{cls.__qualname__}.from_fields"
@@ -81,7 +88,7 @@ class Locator:
     column: int | None = None
 
 
-@pickled_by_fields
+@pickled_by_fields(optional=("seams",))
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One piece of text a reader found, with a location a person can find again.
@@ -101,6 +108,10 @@ class Segment:
     # Where the text lives in the file (format-specific), set only when a reader is asked for
     # anchors: the redactor edits the document through it. Not part of equality or repr.
     anchor: object | None = dataclasses.field(default=None, compare=False, repr=False)
+    # Set on a segment a reader joined from lines it also gives on their own (a PDF paragraph the wrap
+    # broke): the offsets of the breaks. Only a finding across a break is this segment's; the others
+    # are the lines' own. The whole is still read, for the context of what runs across.
+    seams: tuple[int, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

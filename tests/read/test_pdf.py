@@ -204,3 +204,38 @@ def test_line_boxes_are_measured_only_when_asked_for_and_equal_the_writers(tmp_p
     assert [(a.page, a.line, a.box) for a in eager] == lazy_boxes
     assert all(box is not None for _page, _line, box in lazy_boxes)
     assert eager == lazy                          # anchors compare by page and line, not by how measured
+
+
+# A paragraph wrapped at the right margin: each full line holds 30 characters (12 pt each, from x=72).
+PARAGRAPH = ["户主陈娟信，女，58岁，住重庆路新民村，家庭人口1人，本人重",
+             "度残疾，拟月保障金额330元。经入户调查、民主评议，拟同意纳",
+             "入最低生活保障。"]
+
+
+def test_a_paragraph_broken_by_the_wrap_is_also_read_joined(tmp_path):
+    assert len(PARAGRAPH[0]) == len(PARAGRAPH[1]) == 30
+    segments = [s for s in items(tmp_path, pdf_bytes([PARAGRAPH])) if isinstance(s, Segment) and "页" in s.location]
+    assert [s.text for s in segments if not s.seams] == PARAGRAPH       # the lines as before
+    joined = [s for s in segments if s.seams]
+    assert [(s.text, s.seams, s.location) for s in joined] == [
+        ("".join(PARAGRAPH), (30, 60), "第1页 第1-3行（跨行）")]
+
+
+@pytest.mark.parametrize("lines", [
+    ["序号 姓名 家庭住址 致贫原因", "1 陈娟信 新民村 重", "度残疾 2 人"],            # rows short of the margin
+    [PARAGRAPH[0], "　　度残疾，拟月保障金额330元。"],                           # the next line is indented
+    [PARAGRAPH[0], "。度残疾，拟月保障金额330元。"],                             # no word runs across
+])
+def test_lines_that_do_not_go_on_are_not_joined(tmp_path, lines):
+    assert not [s for s in items(tmp_path, pdf_bytes([lines])) if isinstance(s, Segment) and s.seams]
+
+
+def test_a_diagnosis_broken_by_the_wrap_is_found_once_in_its_paragraph(tmp_path):
+    from prepub_review.pipeline import Checker
+
+    result = Checker().check_file(write(tmp_path, "p.pdf", pdf_bytes([PARAGRAPH])))
+    health = [(f.text, f.severity.value, f.location) for f in result.findings
+              if f.entity == "SENSITIVE_HEALTH" and f.severity.value != "info"]
+    assert health == [("重度残疾", "block", "第1页 第1-3行（跨行）")]        # the person is named in the paragraph
+    names = [(f.text, f.location) for f in result.findings if f.entity == "PERSON"]
+    assert names == [("陈娟信", "第1页 第1行")]                              # a line's own finding is not repeated

@@ -21,7 +21,7 @@ def test_readers_build_segments_and_locators_with_from_fields_in_this_field_orde
     """Readers call Segment.from_fields and Locator.from_fields positionally (the cheap constructors,
     one segment per cell or line): a reordered field would silently land in another one."""
     assert [f.name for f in dataclasses.fields(Segment)] == ["text", "location", "zone", "field", "record",
-                                                             "locator", "anchor"]
+                                                             "locator", "anchor", "seams"]
     assert [f.name for f in dataclasses.fields(Locator)] == ["part", "path", "line", "column"]
 
 

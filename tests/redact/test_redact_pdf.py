@@ -334,3 +334,18 @@ def test_a_name_with_a_middle_dot_is_removed_though_mupdf_cannot_read_the_dot(tm
     text = text_layers(result.output)
     assert "买买提热合曼" not in text and "阿迪力艾力" not in text
     assert "救助金额：1040元" in text and "临时救助资金发放名单" in text
+
+
+def test_a_diagnosis_broken_by_the_wrap_is_removed_from_both_lines_and_nothing_else(tmp_path, redactor):
+    from tests.read.test_pdf import PARAGRAPH
+
+    source = tmp_path / "公示.pdf"
+    source.write_bytes(pdf_bytes([PARAGRAPH]))
+    result = redactor.redact(source, tmp_path / "out.pdf")
+    assert result.written
+    with pymupdf.open(result.output) as document:
+        lines = document[0].get_text().splitlines()
+    assert not [line for line in lines if line.endswith("重") or line.startswith("度残疾")]
+    assert leaked(result.output, ["重度残疾", "陈娟信"]) == []
+    text = text_layers(result.output)
+    assert "住重庆路新民村" in text and "，拟月保障金额330元。" in text     # the other 重 on the line stays

@@ -633,6 +633,8 @@ class Reading:
         self.masked: list[Kept] = []
 
     def add(self, segment: Segment) -> None:
+        if segment.seams:
+            return      # a paragraph joined from lines that are read on their own too
         text = segment.text
         masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text) is not None
         if segment.record is not None:

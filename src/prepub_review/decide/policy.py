@@ -142,6 +142,8 @@ class Policy:
         ]
         if genre is not None:
             findings = self._by_genre(genre, detections, findings, records, private)
+        if any(d.segment.seams for d in detections):
+            findings = [f for f, d in zip(findings, detections) if _its_own(d)]
         findings.extend(self._notice_finding(n) for n in notices)
         return findings
 
@@ -245,6 +247,13 @@ def _masked_person_records(rules: list[VariantRule], records: list[str], private
         elif rule.with_masked_person is None and shows:
             unmasked.add(record)
     return masked - unmasked
+
+
+def _its_own(detection: Detection) -> bool:
+    """A detection of a segment joined from lines given on their own is the joined segment's only
+    when it runs across one of the breaks (Segment.seams); within one line, it is that line's."""
+    seams = detection.segment.seams
+    return not seams or any(detection.start < seam < detection.end for seam in seams)
 
 
 def record_key(segment: Segment) -> str:

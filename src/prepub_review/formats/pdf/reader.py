@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -55,6 +56,13 @@ JOINED_LENGTHS = frozenset({15, 16, 17, 18, 19})
 COLUMN_LENGTHS = JOINED_LENGTHS | {11}
 MIN_HEAD_DIGITS = 6
 MIN_CELL_DIGITS = 3     # the narrowest cell whose wrapped column of pieces is joined
+# A paragraph's line broken at the right margin is joined with the next (`_seams`): so many characters
+# of each; a line is full when it ends within SEAM_MARGIN_EMS character heights of the page's right
+# margin, and the next follows within SEAM_LINE_EMS heights.
+SEAM_CHARS = 16
+SEAM_MIN_LINE = 8
+SEAM_MARGIN_EMS = 1.5
+SEAM_LINE_EMS = 2.5
 Box = tuple[float, float, float, float]
 
 
@@ -97,6 +105,7 @@ class PdfWrappedAnchor:
 
     lines: tuple[PdfLineAnchor, ...]
     lengths: tuple[int, ...]
+    at_line_edges: bool = False   # each piece but the last ends its line, each but the first opens it
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +189,9 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
         try:
             text = textpage.get_text_range()
             boxes = PageBoxes(path, index, _line_boxes(textpage, text) if measure_boxes else None)
-            lines = [(line, start) for line, start in ((_clean(raw.group()), raw.start()) for raw in _raw_lines(text))
-                     if line]
+            found = [(line, raw.span()) for line, raw in ((_clean(raw.group()), raw) for raw in _raw_lines(text)) if line]
+            lines = [(line, span[0]) for line, span in found]
+            edges = _line_edges(textpage, text, [span for _line, span in found])
             # a page that goes on with a table, or shows wrapped cells; else there is no layout to carry
             cells = tables.cells(pdf_cells.page_runs(textpage)) \
                 if tables.layout is not None or pdf_cells.wrapped_cells([line for line, _start in lines]) else []
@@ -203,6 +213,7 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
             if in_table.isdisjoint(range(first - 1, last)):
                 yield joined
         yield from _cell_segments(cells, index, path, starts)
+        yield from _seams([line for line, _start in lines], edges, number, line_anchors, in_table)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None and notice.code == "scanned_page" and ocr_engine.available():
             yield from _ocr_page(page, index)
@@ -246,6 +257,81 @@ def _wrapped_numbers(lines: list[str], page_number: int,
         yield Segment(number, f"第{page_number}页 第{first + 1}-{last + 1}行（跨行数字）",
                       Zone.BODY, field="跨行拼接", anchor=anchor,
                       locator=Locator("page", (page_number, first + 1, last + 1)))
+
+
+def _line_edges(textpage: pdfium.PdfTextPage, text: str, spans: list[tuple[int, int]]) -> list[tuple[Box, Box] | None]:
+    """Per line (its span in the page's text): the boxes (left, bottom, right, top) of its first and
+    last visible characters; None where pdfium's text has no box for them."""
+    if len(text) != textpage.count_chars():
+        return [None] * len(spans)
+    raw_page, get_box = textpage.raw, _GET_CHAR_BOX
+    values = [ctypes.c_double() for _ in range(4)]        # left, right, bottom, top
+    refs = [ctypes.byref(value) for value in values]
+
+    def box(index: int) -> Box | None:
+        if not get_box(raw_page, index, *refs):
+            return None
+        left, right, bottom, top = (value.value for value in values)
+        return (left, bottom, right, top) if right > left and top > bottom else None
+
+    edges = []
+    for start, end in spans:
+        raw = text[start:end]
+        first, last = start + len(raw) - len(raw.lstrip()), end - 1 - (len(raw) - len(raw.rstrip()))
+        ends = box(first), box(last)
+        edges.append(ends if ends[0] and ends[1] else None)
+    return edges
+
+
+def _seams(lines: list[str], edges: list[tuple[Box, Box] | None], page_number: int,
+           line_anchors: list[PdfLineAnchor], in_table: set[int]) -> Iterator[Segment]:
+    """Each paragraph the wrap broke into lines, joined again: a line that runs to the right margin
+    goes on in the next when that starts no further right (a continuation is not indented) at a
+    line's distance. A name, an address or a diagnosis broken by the wrap ("本人重" / "度残疾") is
+    then read whole, in its paragraph (the person it belongs to is often a line above). The lines
+    keep their own segments; the policy keeps only the paragraph's findings that run across a
+    break (`Segment.seams`). A break between two digits is no join: `_wrapped_numbers` tells a
+    wrapped number from a row's figure and the next row's 序号."""
+    measured = [ends is not None and len(line) >= SEAM_MIN_LINE for ends, line in zip(edges, lines)]
+    margin = max((ends[1][2] for ends, known in zip(edges, measured) if known), default=math.inf)
+    full = [known and ends[1][2] >= margin - SEAM_MARGIN_EMS * _height(ends[1]) for ends, known in zip(edges, measured)]
+    if sum(full) < 2:
+        return              # one line alone at the right: the longest row of a table, not a margin
+    joined = [full[index] and _continues(lines, edges, index, in_table) for index in range(len(lines) - 1)]
+    index = 0
+    while index < len(joined):
+        if not joined[index]:
+            index += 1
+            continue
+        first = index
+        while index < len(joined) and joined[index]:
+            index += 1
+        last = index                          # lines first..last (0-based) form the paragraph
+        members = lines[first:last + 1]
+        breaks = tuple(itertools.accumulate(len(line) for line in members[:-1]))
+        yield Segment("".join(members), f"第{page_number}页 第{first + 1}-{last + 1}行（跨行）",
+                      Zone.TOP if page_number == 1 and first < TOP_LINES else Zone.BODY,
+                      anchor=PdfWrappedAnchor(tuple(line_anchors[first:last + 1]), tuple(map(len, members)),
+                                              at_line_edges=True),
+                      locator=Locator("page", (page_number, first + 1, last + 1)), seams=breaks)
+
+
+def _continues(lines: list[str], edges: list[tuple[Box, Box] | None], index: int, in_table: set[int]) -> bool:
+    """Whether full line `index` goes on in the next line (see `_seams`)."""
+    following = index + 1
+    if edges[following] is None or index in in_table or following in in_table:
+        return False
+    last, first = lines[index][-1], lines[following][0]
+    if not (last.isalnum() and first.isalnum()) or (last.isdigit() and first.isdigit()):
+        return False
+    (a_left, _a_bottom, _a_right, a_top), last_box = edges[index]
+    (b_left, _b_bottom, _b_right, b_top), _next_last = edges[following]
+    em = _height(last_box)
+    return b_left <= a_left + 0.5 * em and 0.5 * em < a_top - b_top < SEAM_LINE_EMS * em
+
+
+def _height(box: Box) -> float:
+    return box[3] - box[1]
 
 
 def _cell_segments(cells: list[pdf_cells.Cell], index: int, path: Path, starts: list[int]) -> Iterator[Segment]:

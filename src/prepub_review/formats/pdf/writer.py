@@ -201,17 +201,24 @@ class PdfDocument:
             if start >= end:
                 continue
             piece = finding.text[start - finding.start:end - finding.start]
+            # a piece at a line's edge: of equal text on its line, the last one ends it, the first opens it
+            edge = None if not anchor.at_line_edges else "last" if end < finding.end else "first" \
+                if start > finding.start else None
             placed = self._mark_line(line, piece, replacement, marked.setdefault(line.page, set()),
-                                     anywhere=len(piece) >= pdf_reader.MIN_HEAD_DIGITS) and placed
+                                     anywhere=len(piece) >= pdf_reader.MIN_HEAD_DIGITS, edge=edge) and placed
             replacement = ""
         return placed
 
     def _mark_line(self, anchor: PdfLineAnchor, raw: str, replacement: str, marked: set,
-                   anywhere: bool = True) -> bool:
+                   anywhere: bool = True, edge: str | None = None) -> bool:
+        """Mark `raw` where it stands on the line (or, `anywhere`, on the page); `edge` "last" or
+        "first": only the occurrence that ends or opens the line."""
         page = self.doc[anchor.page]
         hits = _search(page, raw, _clip(page, anchor.box)) if anchor.box else []
         if not hits and anywhere:
             hits = _search(page, raw, None)   # the line's area as pdfium saw it may differ; the page then
+        if edge is not None and len(hits) > 1:
+            hits = [(max if edge == "last" else min)(hits, key=lambda rect: rect.x0)]
         for number, rect in enumerate(hits):
             key = tuple(round(v, 1) for v in rect)
             if key in marked:
