@@ -142,6 +142,27 @@ def test_html_comments_hidden_and_attributes(tmp_path, redactor):
     assert "<table>" in result.output.read_text(encoding="utf-8")
 
 
+def test_html_values_split_over_runs_and_source_lines_are_replaced(tmp_path, redactor):
+    """Word's and LibreOffice's HTML put each run in a <font>/<span> of its own, and wrap long source
+    lines: a value across several text nodes is replaced as a browser shows it, the runs kept."""
+    number, phone = synth.cn_id(random.Random(7)), synth.mobile(random.Random(8))
+    font = '<font face="Cambria, serif"><font size="2" style="font-size: 11pt">{}</font></font>'
+    cells = ["".join(font.format(part) for part in parts)
+             for parts in (["张", "建国"], [number[:6], number[6:14], number[14:]], ["建设路", "34", "弄", "8", "号"])]
+    page = ("<html><head><meta charset='utf-8'></head><body><p>低保对象公示</p><table>"
+            "<tr><td><p>姓名</p></td><td><p>身份证号</p></td><td><p>家庭住址</p></td></tr>"
+            f"<tr>{''.join(f'<td><p>{cell}</p></td>' for cell in cells)}</tr></table>"
+            f"<p>户主联系电话：{phone[:3]}\n\t\t\t{phone[3:7]} {phone[7:]}，请核对。</p></body></html>")
+    source = tmp_path / "p.html"
+    source.write_text(page, encoding="utf-8")
+    result = redactor.redact(source, tmp_path / "out.html")
+    assert result.written
+    out = result.output.read_text(encoding="utf-8")
+    assert number[6:14] not in out and "34" not in out and f"{phone[3:7]} {phone[7:]}" not in out
+    assert out.count("<font size") == page.count("<font size") and "，请核对。" in out
+    assert "张*国" in out
+
+
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_libreoffice_still_opens_the_output(tmp_path, redactor):

@@ -88,7 +88,8 @@ class HtmlDocument:
                 if edit.finding.text in value:
                     element.set(anchor.attribute, value.replace(edit.finding.text, edit.replacement))
                     continue
-            elif _replace_in_subtree(element, edit.finding.text, edit.replacement):
+            elif _replace_in_subtree(element, edit.finding.text, edit.replacement) \
+                    or _replace_across_nodes(element, edit.finding.text, edit.replacement):
                 continue
             if element.getparent() is None and element is not self.root:
                 continue          # its hidden block was removed already
@@ -148,6 +149,44 @@ def _replace_in_subtree(element: etree._Element, raw: str, replacement: str) -> 
             found = True
     return found
 
+
+def _replace_across_nodes(element: etree._Element, raw: str, replacement: str) -> bool:
+    """`raw` replaced where it runs across text nodes (Word's and LibreOffice's HTML put every run in
+    a <font>/<span> of its own: 建设路|34|弄|8|号) or across a line break of the source, compared as a
+    browser shows it (white space collapsed). The first node of each occurrence gets the replacement,
+    the others lose their part of the value."""
+    wanted = " ".join(raw.split())
+    slots = list(_text_slots(element))
+    shown, places = [], []          # the text as shown; for each of its characters: (slot, offset)
+    for number, (node, side) in enumerate(slots):
+        for offset, char in enumerate(getattr(node, side) or ""):
+            if char.isspace():
+                if shown and shown[-1] == " ":
+                    continue
+                char = " "
+            shown.append(char)
+            places.append((number, offset))
+    text = "".join(shown)
+    starts = [index for index in range(len(text)) if text.startswith(wanted, index)] if wanted else []
+    for start in reversed(starts):          # right to left: earlier offsets stay valid
+        (first, first_offset), (last, last_offset) = places[start], places[start + len(wanted) - 1]
+        for number in range(last, first - 1, -1):
+            node, side = slots[number]
+            value = getattr(node, side) or ""
+            begin = first_offset if number == first else 0
+            end = last_offset + 1 if number == last else len(value)
+            setattr(node, side, value[:begin] + (replacement if number == first else "") + value[end:])
+    return bool(starts)
+
+
+def _text_slots(element: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """The text holders inside `element` in reading order, as (node, "text" or "tail"); a comment's
+    own text is not shown, its tail is."""
+    if element.tag is not etree.Comment:
+        yield element, "text"
+        for child in element:
+            yield from _text_slots(child)
+            yield child, "tail"
 
 
 def open_editable(path: Path, limits: Limits, fmt: str) -> HtmlDocument:
