@@ -114,10 +114,11 @@ def _gray_image(width: int, height: int):
     return image
 
 
-def pdf_table_bytes(pages: list[list[list[list[str]]]], widths: list[int], intro: str = "") -> bytes:
+def pdf_table_bytes(pages: list[list[list[list[str]]]], widths: list[int], intro: str | list[str] = "") -> bytes:
     """A PDF of a table drawn cell by cell, as LibreOffice and Word place it: each page a list of
     rows, each row a list of cells, each cell its wrapped lines; columns `widths` points wide.
-    `intro`: a paragraph above the table on the first page."""
+    `intro`: a line above the table on the first page; a list: its pieces drawn one after another
+    as runs of their own (as a writer does when the font changes with the script)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -130,7 +131,10 @@ def pdf_table_bytes(pages: list[list[list[list[str]]]], widths: list[int], intro
         pdf.setFont("STSong-Light", 10)
         y = 780
         if intro and number == 0:
-            pdf.drawString(60, y, intro)
+            x = 60
+            for piece in [intro] if isinstance(intro, str) else intro:
+                pdf.drawString(x, y, piece)
+                x += pdfmetrics.stringWidth(piece, "STSong-Light", 10) + 4
             y -= 30
         for row in rows:
             for left, cell in zip(lefts, row):

@@ -59,3 +59,28 @@ def test_addresses_and_illnesses_in_wrapped_cells_are_blocked(tmp_path):
     blocked = {(f.entity, f.record) for f in Checker().check_file(path).findings if f.severity.value == "block"}
     for record in ("第1页表格第1行", "第1页表格第2行"):
         assert {("ADDRESS", record), ("SENSITIVE_HEALTH", record), ("CN_ID_CARD", record)} <= blocked
+
+
+def test_a_line_of_prose_in_several_runs_is_not_taken_for_the_header(tmp_path):
+    """A writer puts digits and Chinese in runs of their own: "以公示。（耿雷，身份证号" | "3504…" |
+    "，因死亡注销）" is several short runs, but pieces of a sentence, not labels."""
+    intro = ["以公示。（耿雷，身份证号", PERSON_ID, "，因死亡注销）"]
+    found = segments(tmp_path, [[HEADER, *ROWS]], intro=intro)
+    cells = {(s.record, s.field): s.text for s in found if s.record}
+    assert cells[("第1页表格第1行", "身份证号")] == PERSON_ID
+    assert cells[("第1页表格第1行", "家庭住址")] == "南庄村后村94号"
+
+
+def test_a_run_opening_with_a_mark_on_the_baseline_is_a_run(tmp_path):
+    import pypdfium2 as pdfium
+
+    from prepub_review.formats.pdf.cells import page_runs
+
+    path = write(tmp_path, "t.pdf", pdf_table_bytes([[HEADER, *ROWS]], WIDTHS,
+                                                    intro=["以公示。（耿雷，身份证号", PERSON_ID, "，因死亡注销）"]))
+    document = pdfium.PdfDocument(str(path))
+    try:
+        texts = [run.text for run in page_runs(document[0].get_textpage())]
+    finally:
+        document.close()
+    assert texts[:3] == ["以公示。（耿雷，身份证号", PERSON_ID, "，因死亡注销）"]

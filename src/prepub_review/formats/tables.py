@@ -18,6 +18,9 @@ from typing import Generic, TypeVar
 
 HEADER_SEARCH_ROWS = 10          # the header row is among the first rows (after titles and notes)
 HEADER_CELL_MAX_CHARS = 30       # a header cell is short
+# A label is no piece of a sentence: a PDF line of prose comes as several runs (a font per script), and
+# "以公示。（耿雷，身份证号" | "350481197403108203" | "，因死亡注销）" is otherwise mostly short text.
+SENTENCE_MARKS = frozenset("。，；！？")
 HEADER_LABEL_SHARE = 0.6         # "mostly labels": at least this share of the row's filled cells
 
 
@@ -34,7 +37,7 @@ def is_label(cell: HeaderCell) -> bool:
     text = " ".join(cell.text.split())
     if not text or len(text) > HEADER_CELL_MAX_CHARS:
         return False
-    return cell.marked or (cell.is_text and not mostly_digits(text))
+    return cell.marked or (cell.is_text and not mostly_digits(text) and SENTENCE_MARKS.isdisjoint(text))
 
 
 def mostly_digits(text: str) -> bool:
