@@ -84,3 +84,19 @@ def test_a_run_opening_with_a_mark_on_the_baseline_is_a_run(tmp_path):
     finally:
         document.close()
     assert texts[:3] == ["以公示。（耿雷，身份证号", PERSON_ID, "，因死亡注销）"]
+
+
+def test_a_row_the_page_break_cuts_is_read_whole_where_it_starts(tmp_path):
+    pieces = [PERSON_ID[i:i + 5] for i in range(0, 18, 5)]                  # 5/5/5/3 digits
+    cut_top = [["3"], ["王芳"], pieces[:2], ["永兴村"], ["城南街"], ["智力残"]]
+    cut_rest = [[""], [""], pieces[2:], [""], ["道学前", "街43号"], ["疾一级"]]  # no 序号: the same row
+    found = segments(tmp_path, [[HEADER, ROWS[0], cut_top], [cut_rest, ROWS[1]]])
+    cells = {(s.record, s.field): s.text for s in found if s.record}
+    assert cells[("第1页表格第2行", "身份证号")] == PERSON_ID
+    assert cells[("第1页表格第2行", "家庭住址")] == "城南街道学前街43号"
+    assert cells[("第1页表格第2行", "致贫原因")] == "智力残疾一级"
+    assert cells[("第2页表格第2行", "户主姓名")] == "胡涵"                  # the next row keeps its place
+    assert not [record for record, _field in cells if record == "第2页表格第1行"]
+    path = write(tmp_path, "cut.pdf", pdf_table_bytes([[HEADER, ROWS[0], cut_top], [cut_rest, ROWS[1]]], WIDTHS))
+    blocked = {(f.entity, f.record) for f in Checker().check_file(path).findings if f.severity.value == "block"}
+    assert {("CN_ID_CARD", "第1页表格第2行"), ("ADDRESS", "第1页表格第2行"), ("SENSITIVE_HEALTH", "第1页表格第2行")} <= blocked

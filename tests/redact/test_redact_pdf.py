@@ -318,6 +318,22 @@ def test_a_table_in_wrapped_cells_is_redacted_cell_by_cell(tmp_path, redactor):
     assert not [f for f in Checker().check_file(result.output).findings if f.severity.value == "block"]
 
 
+def test_a_row_the_page_break_cuts_is_redacted_on_both_pages(tmp_path, redactor):
+    from tests.read.test_pdf_cells import HEADER, ROWS, WIDTHS
+
+    pieces = [PERSON_ID[i:i + 5] for i in range(0, 18, 5)]
+    cut_top = [["3"], ["王芳"], pieces[:2], ["永兴村"], ["城南街"], ["智力残"]]
+    cut_rest = [[""], [""], pieces[2:], [""], ["道学前", "街43号"], ["疾一级"]]
+    source = tmp_path / "table.pdf"
+    source.write_bytes(pdf_table_bytes([[HEADER, ROWS[0], cut_top], [cut_rest, ROWS[1]]], WIDTHS))
+    result = redactor.redact(source, tmp_path / "out.pdf")
+    assert result.written
+    printed = re.sub(r"\s", "", text_layers(result.output))
+    for gone in (*pieces, "智力残", "疾一级", "道学前", "街43号"):
+        assert gone not in printed
+    assert "永兴村" in printed
+
+
 def test_a_name_with_a_middle_dot_is_removed_though_mupdf_cannot_read_the_dot(tmp_path, redactor):
     """MuPDF reads no character for U+00B7 of a non-embedded CJK font (买买提·热合曼 reads 买买提热合曼),
     where pdfium, the reader, reads it: the value is searched for as MuPDF reads the line."""

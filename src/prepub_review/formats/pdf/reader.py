@@ -141,9 +141,10 @@ def read(path: Path, limits: Limits, *, measure_boxes: bool = False) -> Iterator
     document = _open(path)
     try:
         yield from _properties(document)
-        tables = pdf_cells.Tables()
+        tables, held = pdf_cells.Tables(), HeldRow()
         for index in range(len(document)):
-            yield from _page(document, index, path, measure_boxes, tables)
+            yield from _page(document, index, path, measure_boxes, tables, held)
+        yield from held.release()
         yield from _attachments(document)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
@@ -180,7 +181,7 @@ def _properties(document: pdfium.PdfDocument) -> Iterator[Segment]:
 
 
 def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: bool,
-          tables: pdf_cells.Tables) -> Iterator[ReaderItem]:
+          tables: pdf_cells.Tables, held: HeldRow) -> Iterator[ReaderItem]:
     number = index + 1
     fonts_loaded = fonts.files_loaded()
     page = document[index]
@@ -193,6 +194,7 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
             lines = [(line, span[0]) for line, span in found]
             edges = _line_edges(textpage, text, [span for _line, span in found])
             # a page that goes on with a table, or shows wrapped cells; else there is no layout to carry
+            carried = tables.layout
             cells = tables.cells(pdf_cells.page_runs(textpage)) \
                 if tables.layout is not None or pdf_cells.wrapped_cells([line for line, _start in lines]) else []
         finally:
@@ -201,6 +203,10 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
                         for n, (_line, start) in enumerate(lines, start=1)]
         starts = [start for _line, start in lines]
         in_table = {bisect.bisect_right(starts, run.start) - 1 for cell in cells for run in cell.runs}
+        placed = _placed_cells(cells, index, path, starts)
+        yield from held.release(placed if carried is not None and tables.layout is carried else None)
+        if tables.layout is not None:
+            held.keep(placed)         # the table goes on: its last row may go on at the next page's top
         for line_number, (line, _start) in enumerate(lines, start=1):
             if line_number - 1 in in_table:
                 continue              # read as the table's cells below
@@ -212,7 +218,7 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
             _page_number, first, last = joined.locator.path
             if in_table.isdisjoint(range(first - 1, last)):
                 yield joined
-        yield from _cell_segments(cells, index, path, starts)
+        yield from (_cell_segment(number, cell, anchors) for cell, anchors in placed)
         yield from _seams([line for line, _start in lines], edges, number, line_anchors, in_table)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None and notice.code == "scanned_page" and ocr_engine.available():
@@ -334,21 +340,61 @@ def _height(box: Box) -> float:
     return box[3] - box[1]
 
 
-def _cell_segments(cells: list[pdf_cells.Cell], index: int, path: Path, starts: list[int]) -> Iterator[Segment]:
-    """A table's cells as segments under their column's header, one record per row. Each run of a
-    cell is anchored by its own box (a line anchor whose box is the run's), so a redaction takes
-    the value from its cell, not an equal text from another cell of the line (所属社区 南庄村 beside
-    家庭住址 南庄村后村94号)."""
-    number = index + 1
+PlacedCell = tuple[pdf_cells.Cell, tuple[PdfLineAnchor, ...]]
+
+
+def _placed_cells(cells: list[pdf_cells.Cell], index: int, path: Path, starts: list[int]) -> list[PlacedCell]:
+    """A table's cells with an anchor for each of their runs: a line anchor whose box is the run's,
+    so a redaction takes the value from its cell, not an equal text from another cell of the line
+    (所属社区 南庄村 beside 家庭住址 南庄村后村94号)."""
     run_boxes = PageBoxes(path, index, {run.start: (run.left, run.bottom, run.right, run.top)
                                         for cell in cells for run in cell.runs})
-    for cell in cells:
-        anchors = tuple(PdfLineAnchor(index, bisect.bisect_right(starts, run.start), run.start, run_boxes)
-                        for run in cell.runs)
-        yield Segment(cell.text, f"第{number}页 表格第{cell.row}行 第{cell.column + 1}列", Zone.BODY,
-                      field=cell.field, record=f"第{number}页表格第{cell.row}行",
-                      locator=Locator("page", (number, "表格", cell.row, cell.column + 1)),
-                      anchor=PdfWrappedAnchor(anchors, tuple(len(run.text) for run in cell.runs)))
+    return [(cell, tuple(PdfLineAnchor(index, bisect.bisect_right(starts, run.start), run.start, run_boxes)
+                         for run in cell.runs)) for cell in cells]
+
+
+def _cell_segment(page_number: int, cell: pdf_cells.Cell, anchors: tuple[PdfLineAnchor, ...]) -> Segment:
+    """A cell as a segment under its column's header, one record per row."""
+    return Segment(cell.text, f"第{page_number}页 表格第{cell.row}行 第{cell.column + 1}列", Zone.BODY,
+                   field=cell.field, record=f"第{page_number}页表格第{cell.row}行",
+                   locator=Locator("page", (page_number, "表格", cell.row, cell.column + 1)),
+                   anchor=PdfWrappedAnchor(anchors, tuple(len(run.text) for run in cell.runs)))
+
+
+class HeldRow:
+    """The last row of a table page, held back until the next page is read: a row the page break
+    cut goes on at the top of the next page, its first column empty (the ID's last digits, the
+    address's house number), and is read whole, as one record at the place it starts."""
+
+    def __init__(self) -> None:
+        self.page_number, self.cells = 0, []
+
+    def keep(self, placed: list[PlacedCell]) -> None:
+        """Hold the last row of `placed` (taken out of it)."""
+        last = max((cell.row for cell, _anchors in placed), default=None)
+        self.cells = [item for item in placed if item[0].row == last]
+        placed[:] = [item for item in placed if item[0].row != last]
+        self.page_number = self.cells[0][1][0].page + 1 if self.cells else 0
+
+    def release(self, following: list[PlacedCell] | None = None) -> Iterator[Segment]:
+        """The held row's cells; joined with the first row of `following` (the next page's cells on
+        the same columns, which loses that row) when that row's first column is empty."""
+        held, self.cells = self.cells, []
+        if not held:
+            return
+        top = [item for item in following or () if item[0].row == 1]
+        if top and all(cell.column > 0 for cell, _anchors in top):
+            following[:] = [item for item in following if item[0].row != 1]
+            by_column = {cell.column: (cell, anchors) for cell, anchors in held}
+            for cell, anchors in top:
+                first, first_anchors = by_column.get(cell.column, (None, ()))
+                runs = (first.runs if first else ()) + cell.runs
+                row = held[0][0].row
+                by_column[cell.column] = (pdf_cells.Cell(row, cell.column, first.field if first else cell.field, runs),
+                                          first_anchors + anchors)
+            held = [by_column[column] for column in sorted(by_column)]
+        for cell, anchors in held:
+            yield _cell_segment(self.page_number, cell, anchors)
 
 
 def _numbers_next_row(row: list[str], tail: str) -> bool:
