@@ -67,6 +67,20 @@ def test_xls_is_converted_and_read(tmp_path, private_tempdir):
 
 @pytest.mark.libreoffice
 @needs_soffice
+@pytest.mark.parametrize("fixture, name", [("recipients.odt", "通知.odt"), ("recipients.ods", "名单.ods")])
+def test_open_document_is_converted_and_read(tmp_path, private_tempdir, fixture, name):
+    fmt, items = read_document(copy_fixture(tmp_path, fixture, name), Limits())
+    found = [item for item in items if isinstance(item, Segment)]
+    assert fmt == Path(name).suffix[1:]
+    by_text = {item.text: item for item in found}
+    assert by_text[PERSON_ID].field == "身份证号"
+    assert by_text[PERSON_NAME].record == by_text[PERSON_ID].record
+    assert all(item.location.startswith(f"(由 {Path(name).suffix} 转换) ") for item in found)
+    assert list(private_tempdir.iterdir()) == []
+
+
+@pytest.mark.libreoffice
+@needs_soffice
 def test_convert_legacy_for_the_redactor(tmp_path, private_tempdir):
     converted = legacy.convert_legacy(LEGACY / "recipients.doc", "docx", Limits())
     try:

@@ -28,8 +28,7 @@ def test_xlsx_content_is_xlsx_whatever_the_name(tmp_path, name):
 
 @pytest.mark.parametrize("members, expected_words", [
     ({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p/>"}, "PowerPoint"),
-    ({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}, "OpenDocument 文本"),
-    ({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}, "OpenDocument 表格"),
+    ({"mimetype": "application/vnd.oasis.opendocument.presentation", "content.xml": "<x/>"}, "OpenDocument 演示文稿"),
     ({"readme.txt": "hello", "data/名单.txt": "x"}, "ZIP 压缩包"),
 ])
 def test_other_zip_containers_are_unsupported_with_their_name(tmp_path, members, expected_words):
@@ -212,3 +211,11 @@ def test_short_legacy_encoded_text_is_text(tmp_path, text, encoding):
         pytest.skip(f"{encoding} cannot hold this text")
     assert sniff(write(tmp_path, "a.txt", data)) == "text"
     assert sniff(write(tmp_path, "a.doc", data)) == "text"   # old systems export text as .doc
+
+
+@pytest.mark.parametrize("fixture, name, expected", [
+    ("recipients.odt", "通知.odt", "odt"), ("recipients.ods", "名单.ods", "ods"),
+    ("recipients.odt", "名单.docx", "odt"),                 # by content, whatever the name
+])
+def test_open_document_is_sniffed_for_conversion(tmp_path, fixture, name, expected):
+    assert sniff(write(tmp_path, name, (LEGACY / fixture).read_bytes())) == expected

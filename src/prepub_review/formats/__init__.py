@@ -6,5 +6,5 @@
     base.py       Limits and the reader item types;  edits.py  Edit / Cleaning (what a writer applies)
     tables.py     the one table-header detector (docx, xlsx, html, csv, pdf tables)
     ooxml/        the safe zip + XML package shared by docx and xlsx (read-only and editable)
-    docx/ xlsx/ html/ pdf/ text/ (txt, md, csv)  legacy/ (.doc/.xls/.wps/.et via LibreOffice)
+    docx/ xlsx/ html/ pdf/ text/ (txt, md, csv)  legacy/ (.doc/.xls/.wps/.et/.odt/.ods via LibreOffice)
 """

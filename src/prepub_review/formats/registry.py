@@ -36,6 +36,8 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("doc", "legacy", "旧版 Word 文档", (".doc", ".wps"), writable=True, converts_to="docx"),
     FormatSpec("xls", "legacy", "旧版 Excel 表格", (".xls", ".et"), writable=True, converts_to="xlsx"),
     FormatSpec("works", "legacy", "Works 文档", (".wps",), writable=True, converts_to="docx"),
+    FormatSpec("odt", "legacy", "OpenDocument 文本", (".odt",), writable=True, converts_to="docx"),
+    FormatSpec("ods", "legacy", "OpenDocument 表格", (".ods",), writable=True, converts_to="xlsx"),
     FormatSpec("image", "image", "图片", (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"),
                writable=True),
 )}

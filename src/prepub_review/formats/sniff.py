@@ -6,6 +6,7 @@ renamed .doc, password-protected .docx (an OLE container, not a zip), GBK text n
 
     docx, xlsx              Office Open XML (zip)
     doc, xls, works         legacy binary (OLE); read after LibreOffice conversion
+    odt, ods                OpenDocument (zip); read after LibreOffice conversion
     encrypted               password-protected (OOXML in OLE, or an encrypted .doc/.xls)
     pdf, html, text
     image                   JPEG, PNG, BMP, TIFF, WebP, GIF (read by OCR, see prepub_review.ocr)
@@ -35,6 +36,7 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 EXPECTED_KIND = {
     ".docx": "Word 文档", ".docm": "Word 文档", ".doc": "Word 文档", ".wps": "WPS 文字文档",
     ".xlsx": "Excel 表格", ".xlsm": "Excel 表格", ".xls": "Excel 表格", ".et": "WPS 表格",
+    ".odt": "OpenDocument 文本", ".ods": "OpenDocument 表格",
     ".pdf": "PDF 文件", ".html": "网页", ".htm": "网页",
     ".txt": "文本文件", ".md": "文本文件", ".csv": "CSV 表格",
     ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".bmp": "图片", ".tif": "图片", ".tiff": "图片",
@@ -43,11 +45,13 @@ EXPECTED_KIND = {
 
 TEXT_EXTENSIONS = (".html", ".htm", ".txt", ".md", ".csv")
 
+# OpenDocument (LibreOffice's and WPS's own formats on 信创 desktops), read after conversion like .doc/.xls
+OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
+                 "application/vnd.oasis.opendocument.spreadsheet": "ods"}
+
 # Zip containers we recognise but do not read: (member or mimetype marker, Chinese name).
 OTHER_ZIP_KINDS = (
     ("ppt/presentation.xml", "PowerPoint 演示文稿(.pptx)"),
-    ("application/vnd.oasis.opendocument.text", "OpenDocument 文本(.odt)"),
-    ("application/vnd.oasis.opendocument.spreadsheet", "OpenDocument 表格(.ods)"),
     ("application/vnd.oasis.opendocument.presentation", "OpenDocument 演示文稿(.odp)"),
     ("application/epub+zip", "电子书(.epub)"),
     ("Contents/Contents.xml", "OFD 版式文件(.ofd)"),
@@ -144,6 +148,8 @@ def _zip_format(path: Path) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if mimetype in OPEN_DOCUMENT:
+        return OPEN_DOCUMENT[mimetype]
     for marker, kind in OTHER_ZIP_KINDS:
         if marker in names or marker == mimetype:
             raise ReadError(f"这是{kind}，暂不支持审查。请另存为 .docx/.xlsx/.pdf 后再审查",
@@ -232,4 +238,4 @@ def _unknown_message(path: Path) -> str:
         return (f"文件扩展名为 {ext}，但内容不是{space}{kind}，也不是其他可识别的文档格式（可能已损坏，或并非文档）。"
                 "请用原程序打开确认后重新保存再审查")
     return (f"无法识别的文件格式（扩展名为 {_ext_label(path)}）。"
-            "支持 Word(.docx/.doc/.wps)、Excel(.xlsx/.xls/.et)、PDF、网页(.html) 和文本(.txt/.md/.csv)")
+            "支持 Word(.docx/.doc/.wps/.odt)、Excel(.xlsx/.xls/.et/.ods)、PDF、网页(.html) 和文本(.txt/.md/.csv)")

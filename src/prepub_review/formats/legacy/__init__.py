@@ -1,1 +1,1 @@
-"""Legacy .doc/.wps/.xls/.et: converted once by LibreOffice, then handled as .docx/.xlsx."""
+"""Legacy .doc/.wps/.xls/.et and OpenDocument .odt/.ods: converted once by LibreOffice, then handled as .docx/.xlsx."""

@@ -1,7 +1,9 @@
-"""Legacy binary documents (.doc, .wps, .xls, .et): convert with LibreOffice, then read.
+"""Legacy binary documents (.doc, .wps, .xls, .et) and OpenDocument (.odt, .ods): convert with
+LibreOffice, then read.
 
 Older offices still publish Word 97-2003 files, and WPS Office saves .wps/.et in the
-same binary formats. LibreOffice converts them to .docx/.xlsx, which the OOXML readers
+same binary formats; LibreOffice on a 信创 desktop saves .odt/.ods by default. LibreOffice
+converts them to .docx/.xlsx, which the OOXML readers
 handle; every location then starts with "(由 .doc 转换) " so the reader of a report
 knows the place refers to the converted copy.
 
@@ -30,12 +32,16 @@ CONVERSIONS = {
     "doc": ("docx", ".doc", "libreoffice-writer-nogui"),
     "works": ("docx", ".wps", "libreoffice-writer-nogui"),
     "xls": ("xlsx", ".xls", "libreoffice-calc-nogui"),
+    "odt": ("docx", ".odt", "libreoffice-writer-nogui"),
+    "ods": ("xlsx", ".ods", "libreoffice-calc-nogui"),
 }
 KIND_BY_EXTENSION = {
     ".doc": "旧版 Word 文档(.doc)", ".wps": "WPS 文字文档(.wps)",
     ".xls": "旧版 Excel 表格(.xls)", ".et": "WPS 表格(.et)",
+    ".odt": "OpenDocument 文本(.odt)", ".ods": "OpenDocument 表格(.ods)",
 }
-KIND_BY_FORMAT = {"doc": "旧版 Word 文档(.doc)", "works": "Works 文档(.wps)", "xls": "旧版 Excel 表格(.xls)"}
+KIND_BY_FORMAT = {"doc": "旧版 Word 文档(.doc)", "works": "Works 文档(.wps)", "xls": "旧版 Excel 表格(.xls)",
+                  "odt": "OpenDocument 文本(.odt)", "ods": "OpenDocument 表格(.ods)"}
 TARGET_NAMES = {"docx": ".docx", "xlsx": ".xlsx"}
 OUTPUT_TAIL_CHARS = 300
 

@@ -1,4 +1,4 @@
-"""Redacts a legacy .doc/.wps/.xls/.et: LibreOffice converts it (as `check` does, reader.py),
+"""Redacts a legacy .doc/.wps/.xls/.et or an .odt/.ods: LibreOffice converts it (as `check` does, reader.py),
 the modern copy is redacted by the .docx/.xlsx writer, and the output is that modern file.
 
 The conversion itself is reported as a step, so the output is never a byte copy of the legacy
