@@ -11,9 +11,10 @@ from enum import StrEnum
 def pickled_by_fields(cls=None, *, optional: tuple[str, ...] = ()):
     """Give a frozen slots dataclass `cls.from_fields(...)`, a constructor taking every field (by
     position or keyword; no defaults but for the trailing fields named `optional`, which keep their
-    own; no `__post_init__`), and pickle it as a call of that with its field values. With --jobs every finding of a run is built three times (judged, masked,
-    unpickled); the frozen `__init__` sets each field through `object.__setattr__` and costs about six
-    times `from_fields`, and the dataclass's own slots pickling walks `dataclasses.fields()` per object.
+    own; no `__post_init__`), and pickle it as a call of that with its field values. With --jobs
+    every finding of a run is built three times (judged, masked, unpickled); the frozen `__init__`
+    sets each field through `object.__setattr__` and costs about six times `from_fields`, and the
+    dataclass's own slots pickling walks `dataclasses.fields()` per object.
 
     `from_fields` fills an instance of a plain twin class with the same slots (plain attribute
     stores, which the interpreter makes cheap) and then makes it a `cls`: Python allows assigning
@@ -26,7 +27,8 @@ def pickled_by_fields(cls=None, *, optional: tuple[str, ...] = ()):
         raise TypeError(f"{cls.__name__}: optional fields {optional} must be its last")
     values = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
     twin = type(f"_{cls.__name__}Fields", (), {"__slots__": cls.__slots__})
-    parameters = ", ".join(f"{f.name}=_defaults[{f.name!r}]" if f.name in optional else f.name for f in fields)
+    parameters = ", ".join(f"{f.name}=_defaults[{f.name!r}]" if f.name in optional else f.name
+                           for f in fields)
     source = (f"def from_fields({parameters}):\n    self = _new(_twin)\n"
               + "".join(f"    self.{name} = {name}\n" for name in names)
               + "    self.__class__ = _cls\n    return self\n")

@@ -167,7 +167,10 @@ def _replace_across_nodes(element: etree._Element, raw: str, replacement: str) -
             shown.append(char)
             places.append((number, offset))
     text = "".join(shown)
-    starts = [index for index in range(len(text)) if text.startswith(wanted, index)] if wanted else []
+    starts, index = [], text.find(wanted) if wanted else -1
+    while index >= 0:
+        starts.append(index)
+        index = text.find(wanted, index + len(wanted))
     for start in reversed(starts):          # right to left: earlier offsets stay valid
         (first, first_offset), (last, last_offset) = places[start], places[start + len(wanted) - 1]
         for number in range(last, first - 1, -1):

@@ -446,7 +446,8 @@ def read_properties(package: OoxmlPackage) -> Iterator[Segment]:
                 yield from property_segment(name, value)   # no anchor: redaction drops every custom property
 
 
-def property_segment(label: str, value: str | None, element: etree._Element | None = None) -> Iterator[Segment]:
+def property_segment(label: str, value: str | None,
+                     element: etree._Element | None = None) -> Iterator[Segment]:
     value = value or ""
     text = value.strip()
     if text:

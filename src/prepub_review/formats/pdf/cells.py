@@ -90,7 +90,8 @@ def page_runs(textpage) -> list[Run]:
             continue
         middle = (top.value + bottom.value) / 2
         # the whole height: a run may open with a mark whose glyph sits on the baseline ("，因…")
-        start = pdfium_c.FPDFText_GetCharIndexAtPos(raw, left.value + 0.5, middle, EDGE, (top.value - bottom.value) / 2 + 1)
+        half_height = (top.value - bottom.value) / 2
+        start = pdfium_c.FPDFText_GetCharIndexAtPos(raw, left.value + 0.5, middle, EDGE, half_height + 1)
         if start >= 0:
             runs.append(Run(left.value, top.value, right.value, bottom.value, text, start))
     return runs

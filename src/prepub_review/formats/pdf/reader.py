@@ -56,10 +56,9 @@ JOINED_LENGTHS = frozenset({15, 16, 17, 18, 19})
 COLUMN_LENGTHS = JOINED_LENGTHS | {11}
 MIN_HEAD_DIGITS = 6
 MIN_CELL_DIGITS = 3     # the narrowest cell whose wrapped column of pieces is joined
-# A paragraph's line broken at the right margin is joined with the next (`_seams`): so many characters
-# of each; a line is full when it ends within SEAM_MARGIN_EMS character heights of the page's right
-# margin, and the next follows within SEAM_LINE_EMS heights.
-SEAM_CHARS = 16
+# A paragraph's line broken at the right margin is joined with the next (`_seams`): a line of at least
+# SEAM_MIN_LINE characters is full when it ends within SEAM_MARGIN_EMS character heights of the page's
+# right margin, and the next line follows within SEAM_LINE_EMS heights.
 SEAM_MIN_LINE = 8
 SEAM_MARGIN_EMS = 1.5
 SEAM_LINE_EMS = 2.5
@@ -190,7 +189,8 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
         try:
             text = textpage.get_text_range()
             boxes = PageBoxes(path, index, _line_boxes(textpage, text) if measure_boxes else None)
-            found = [(line, raw.span()) for line, raw in ((_clean(raw.group()), raw) for raw in _raw_lines(text)) if line]
+            found = [(line, raw.span())
+                     for line, raw in ((_clean(raw.group()), raw) for raw in _raw_lines(text)) if line]
             lines = [(line, span[0]) for line, span in found]
             edges = _line_edges(textpage, text, [span for _line, span in found])
             # a page that goes on with a table, or shows wrapped cells; else there is no layout to carry
@@ -265,7 +265,8 @@ def _wrapped_numbers(lines: list[str], page_number: int,
                       locator=Locator("page", (page_number, first + 1, last + 1)))
 
 
-def _line_edges(textpage: pdfium.PdfTextPage, text: str, spans: list[tuple[int, int]]) -> list[tuple[Box, Box] | None]:
+def _line_edges(textpage: pdfium.PdfTextPage, text: str,
+                spans: list[tuple[int, int]]) -> list[tuple[Box, Box] | None]:
     """Per line (its span in the page's text): the boxes (left, bottom, right, top) of its first and
     last visible characters; None where pdfium's text has no box for them."""
     if len(text) != textpage.count_chars():
@@ -300,7 +301,8 @@ def _seams(lines: list[str], edges: list[tuple[Box, Box] | None], page_number: i
     wrapped number from a row's figure and the next row's 序号."""
     measured = [ends is not None and len(line) >= SEAM_MIN_LINE for ends, line in zip(edges, lines)]
     margin = max((ends[1][2] for ends, known in zip(edges, measured) if known), default=math.inf)
-    full = [known and ends[1][2] >= margin - SEAM_MARGIN_EMS * _height(ends[1]) for ends, known in zip(edges, measured)]
+    full = [known and ends[1][2] >= margin - SEAM_MARGIN_EMS * _height(ends[1])
+            for ends, known in zip(edges, measured)]
     if sum(full) < 2:
         return              # one line alone at the right: the longest row of a table, not a margin
     joined = [full[index] and _continues(lines, edges, index, in_table) for index in range(len(lines) - 1)]
@@ -386,12 +388,12 @@ class HeldRow:
         if top and all(cell.column > 0 for cell, _anchors in top):
             following[:] = [item for item in following if item[0].row != 1]
             by_column = {cell.column: (cell, anchors) for cell, anchors in held}
+            row = held[0][0].row
             for cell, anchors in top:
                 first, first_anchors = by_column.get(cell.column, (None, ()))
                 runs = (first.runs if first else ()) + cell.runs
-                row = held[0][0].row
-                by_column[cell.column] = (pdf_cells.Cell(row, cell.column, first.field if first else cell.field, runs),
-                                          first_anchors + anchors)
+                field = first.field if first else cell.field
+                by_column[cell.column] = (pdf_cells.Cell(row, cell.column, field, runs), first_anchors + anchors)
             held = [by_column[column] for column in sorted(by_column)]
         for cell, anchors in held:
             yield _cell_segment(self.page_number, cell, anchors)

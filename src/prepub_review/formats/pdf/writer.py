@@ -202,8 +202,11 @@ class PdfDocument:
                 continue
             piece = finding.text[start - finding.start:end - finding.start]
             # a piece at a line's edge: of equal text on its line, the last one ends it, the first opens it
-            edge = None if not anchor.at_line_edges else "last" if end < finding.end else "first" \
-                if start > finding.start else None
+            edge = None
+            if anchor.at_line_edges and end < finding.end:
+                edge = "last"
+            elif anchor.at_line_edges and start > finding.start:
+                edge = "first"
             placed = self._mark_line(line, piece, replacement, marked.setdefault(line.page, set()),
                                      anywhere=len(piece) >= pdf_reader.MIN_HEAD_DIGITS, edge=edge) and placed
             replacement = ""
