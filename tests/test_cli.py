@@ -132,6 +132,23 @@ def test_directory_lists_unsupported_files(tmp_path, recipient_docx):
     assert {"slides.pptx", "logo.svg"} <= skipped
 
 
+def test_a_file_named_on_the_command_line_is_read_by_its_content(tmp_path, recipient_docx):
+    """A clerk who names a file gets its verdict: an unsupported format is an error (exit 2), not a
+    skip with exit 0; a text under an odd extension is read. A --files-from list is taken by extension."""
+    (tmp_path / "名单.rtf").write_text("{\\rtf1\\ansi 低保对象名单}", encoding="ascii", errors="ignore")
+    (tmp_path / "导出.log").write_text(f"户主 赵小梅 身份证号 {synth.cn_id(random.Random(9))}\n", encoding="utf-8")
+    run = run_prepub("check", "--format", "json", str(tmp_path / "名单.rtf"), str(tmp_path / "导出.log"))
+    assert run.code == 2
+    by_name = {d["path"].rsplit("/", 1)[-1]: d for d in run.json()["documents"]}
+    assert by_name["名单.rtf"]["verdict"] == "error" and "RTF" in by_name["名单.rtf"]["error"]
+    assert by_name["导出.log"]["verdict"] == "block"
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{tmp_path / '名单.rtf'}\n", encoding="utf-8")
+    run = run_prepub("check", "--format", "json", "--files-from", str(listing))
+    assert run.code == 0 and run.json()["documents"] == []
+    assert [s["path"].rsplit("/", 1)[-1] for s in run.json()["skipped"]] == ["名单.rtf"]
+
+
 def test_usage_error_is_chinese_and_exit_2():
     run = run_prepub_process("check", "--no-such-option", "x")
     assert run.code == 2

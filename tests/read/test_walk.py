@@ -93,3 +93,11 @@ def test_a_file_named_on_the_command_line_is_checked_even_if_ignored(tmp_path):
     touch(tmp_path, "README.md")
     (tmp_path / ".prepubignore").write_text("README.md\n", encoding="utf-8")
     assert rel(tmp_path, expand_paths([tmp_path / "README.md"]).files) == ["README.md"]
+
+
+def test_files_named_by_content_are_reviewed_whatever_their_extension(tmp_path):
+    touch(tmp_path, "plan.rtf", "notes.log", "a.docx", "sub/slides.pptx")
+    result = expand_paths([tmp_path / "plan.rtf", tmp_path / "notes.log", tmp_path / "a.docx", tmp_path / "sub"],
+                          named_by_content=True)
+    assert rel(tmp_path, result.files) == ["plan.rtf", "notes.log", "a.docx"]
+    assert rel(tmp_path, result.unsupported) == ["sub/slides.pptx"]       # a folder's files: by extension

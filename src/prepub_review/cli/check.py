@@ -52,11 +52,11 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, reve
     from prepub_review.site.output import report_stream
 
     keep_results = audit or audit_db is not None
-    paths = paths + read_file_list(files_from)
-    if not paths:
+    listed = read_file_list(files_from)
+    if not paths and not listed:
         raise click.UsageError("请给出要审查的文件或目录（PATHS 或 --files-from）")
     run = gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_since,
-                     raw=reveal or keep_results, jobs=jobs, linkage=not no_linkage)
+                     raw=reveal or keep_results, jobs=jobs, linkage=not no_linkage, listed=listed)
     run.dask_scheduler = dask_scheduler
     presenter = run.presenter(reveal)
     results = []
@@ -164,7 +164,9 @@ class GateRun:
 
 
 def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_since, raw: bool,
-               jobs: int | None, linkage: bool = True) -> GateRun:
+               jobs: int | None, linkage: bool = True, listed=()) -> GateRun:
+    """The run over `paths` named by the user (a file named so is read whatever its extension) and
+    `listed` ones (--files-from, taken by extension like a folder's files)."""
     import hashlib
     import hmac
 
@@ -176,15 +178,16 @@ def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_si
     from prepub_review.site import gate, runner
     from prepub_review.site.cache import Cache
 
+    every_path = tuple(paths) + tuple(listed)
     rules = RulesSource(rules_dir)
     policy = Policy.load(rules)
     if approvals_path is not None and not approvals_path.exists():
         raise click.UsageError(f"找不到审批文件：{approvals_path}")
-    found = approvals_path or approvals_module.default_path(paths)
+    found = approvals_path or approvals_module.default_path(every_path)
     approvals = approvals_module.load(found) if found is not None and found.exists() else None
     if approvals is not None:
         policy.fingerprint_key = approvals.fingerprint_key
-    matcher = approvals_module.Matcher(approvals, root=repo_root(paths, approvals))
+    matcher = approvals_module.Matcher(approvals, root=repo_root(every_path, approvals))
     cache = None
     if cache_dir is not None:
         key_id = hmac.new(policy.fingerprint_key, b"prepub-cache", hashlib.sha256).hexdigest()
@@ -203,7 +206,7 @@ def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_si
         # Cached indexes hold keyed hashes: the key must outlive the run, so it lives in the cache.
         site_linkage = SiteLinkage(rules, policy, key=cache.secret("linkage") if cache else None,
                                    keep_indexes=False)
-    planned = gate.plan(paths, cache, changed_since)
+    planned = gate.plan(paths, cache, changed_since, listed)
     settings = runner.RunSettings(jobs=jobs or runner.default_jobs(), cache=cache, raw=raw)
     limits = Limits(max_file_bytes=max_size * MiB)
     ocr.configure(cache_dir=cache_dir, threads=max(1, runner.default_jobs() // settings.jobs))

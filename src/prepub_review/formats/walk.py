@@ -6,7 +6,9 @@ so a clerk sees that "名单.rtf" was not reviewed. Hidden folders (.git), hidde
 and Office lock files (~$报告.docx) are not documents and go to `ignored`, and so does what
 a `.prepubignore` file names (one pattern a line, `#` comments; a bare name such as
 `README.md` or `*.md` matches at any depth below that folder, a pattern with "/" such as
-`drafts/*.docx` is relative to it). A path named on the command line is always reviewed.
+`drafts/*.docx` is relative to it). A path named on the command line is always reviewed; with
+`named_by_content`, whatever its extension (its content decides, and a format prepub does not read
+is then an error for it, not a skip: the user asked for that file).
 
 A directory symlink is followed once: the walk remembers every real directory it
 entered, so symlink loops end. A broken symlink or a missing path is a `problem`.
@@ -63,8 +65,9 @@ class WalkResult:
     problems: list[WalkProblem] = field(default_factory=list)
 
 
-def expand_paths(paths: Iterable[Path | str], extensions: frozenset[str] = SUPPORTED_EXTENSIONS) -> WalkResult:
-    walker = _Walker(extensions)
+def expand_paths(paths: Iterable[Path | str], extensions: frozenset[str] = SUPPORTED_EXTENSIONS, *,
+                 named_by_content: bool = False) -> WalkResult:
+    walker = _Walker(extensions, named_by_content)
     for raw in paths:
         walker.argument(Path(raw))
     return walker.result
@@ -76,8 +79,8 @@ def is_lock_or_temp(name: str) -> bool:
 
 
 class _Walker:
-    def __init__(self, extensions: frozenset[str]):
-        self.extensions = extensions
+    def __init__(self, extensions: frozenset[str], named_by_content: bool = False):
+        self.extensions, self.named_by_content = extensions, named_by_content
         self.result = WalkResult()
         self.seen_dirs: set[tuple[int, int]] = set()
         self.seen_files: set[tuple[int, int]] = set()
@@ -98,7 +101,7 @@ class _Walker:
         if stat.S_ISDIR(info.st_mode):
             self._walk(path, info)
         elif stat.S_ISREG(info.st_mode):
-            self._file(path, info)
+            self._file(path, info, by_content=self.named_by_content)
         else:
             self._problem(path, "not_a_file", f"不是普通文件（设备、管道或套接字）：{path}")
 
@@ -142,12 +145,12 @@ class _Walker:
             self._os_problem(directory, exc)
             return []
 
-    def _file(self, path: Path, info: os.stat_result) -> None:
+    def _file(self, path: Path, info: os.stat_result, by_content: bool = False) -> None:
         key = (info.st_dev, info.st_ino)
         if key in self.seen_files:
             return
         self.seen_files.add(key)
-        if path.suffix.lower() in self.extensions:
+        if by_content or path.suffix.lower() in self.extensions:
             self.result.files.append(path)
         else:
             self.result.unsupported.append(path)

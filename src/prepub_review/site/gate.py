@@ -77,12 +77,15 @@ class RunSummary:
 
 # --- planning ----------------------------------------------------------------------------------------
 
-def plan(paths: Sequence[Path], cache: Cache | None, changed_since: str | None = None) -> Plan:
+def plan(paths: Sequence[Path], cache: Cache | None, changed_since: str | None = None,
+         listed: Sequence[Path] = ()) -> Plan:
+    """The files of a run: `paths` named by the user (a file named so is read whatever its extension)
+    and `listed` ones (--files-from: a list from elsewhere, taken by extension like a folder's files)."""
     result = Plan()
     seen: set[str] = set()
     roots: dict[str, str] = {}
-    for argument in paths:
-        walked = expand_paths([argument])
+    for argument, named in [(path, True) for path in paths] + [(path, False) for path in listed]:
+        walked = expand_paths([argument], named_by_content=named)
         root = _root_of(Path(argument))
         for path in walked.files:
             key = os.path.normpath(str(path))
