@@ -74,6 +74,27 @@ def test_bad_checksum_needs_id_context(recognizer, text, expected):
     assert found(recognizer, text) == expected
 
 
+def spreadsheet_kept(rng) -> str:
+    """An ID as a spreadsheet keeps a number: 15 significant digits, then 000 (one whose check fails)."""
+    while True:
+        kept = synth.cn_id(rng)[:15] + "000"
+        if id_check_char(kept[:17]) != kept[17]:
+            return kept
+
+
+SHEET_ID = spreadsheet_kept(random.Random(11))
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"身份证号,{SHEET_ID}", [(SHEET_ID, "spreadsheet_digits")]),
+    (f"公民身份号码：{SHEET_ID}", [(SHEET_ID, "spreadsheet_digits")]),
+    (SHEET_ID, []),                                     # no ID context: ignore, as any bad check character
+    (f"订单编号{SHEET_ID}", []),
+])
+def test_an_id_a_spreadsheet_kept_to_15_digits_is_its_own_variant(recognizer, text, expected):
+    assert found(recognizer, text) == expected
+
+
 @pytest.mark.parametrize("text, expected", [
     ("身份证号：330483900101123", [("330483900101123", "legacy_15")]),
     ("身份证号：33048390010112X", []),                  # 15-digit numbers have no check character
@@ -153,3 +174,13 @@ def test_matches_synth_generator(recognizer):
     values = [synth.cn_id(rng) for _ in range(300)]
     assert all(recognizer.validate_result(v) for v in values)
     assert not any(recognizer.validate_result(synth.cn_id_bad_checksum(rng)) for _ in range(300))
+
+
+def test_an_id_a_spreadsheet_kept_blocks_a_list(tmp_path):
+    from prepub_review.pipeline import Checker
+
+    path = tmp_path / "名单.csv"
+    path.write_text(f"姓名,身份证号\n赵小梅,{SHEET_ID}\n", encoding="utf-8")
+    findings = [(f.entity, f.rule_id, f.severity.value) for f in Checker().check_file(path).findings
+                if f.entity == "CN_ID_CARD"]
+    assert findings == [("CN_ID_CARD", "P1-XLS", "block")]

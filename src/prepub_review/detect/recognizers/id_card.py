@@ -9,6 +9,9 @@ Variants (rules/policy/CN_ID_CARD.yaml):
   foreigner_permit  外国人永久居留身份证 (2023): 9 + province + nationality code + birth date +
                     sequence + the same MOD 11-2 check character
   bad_checksum      valid region and date but a wrong check character; only under an ID label
+  spreadsheet_digits  the same, ending in 000: a number a spreadsheet kept to 15 significant digits
+                    (330483195301140966 saved as a number reads 330483195301140000); the birth date
+                    is whole. Only under an ID label
   masked            already de-identified (35*************123)
   masked_weak       masked, but the birth date is still readable (33048319900101****)
 """
@@ -32,6 +35,7 @@ from prepub_review.rules_loader import RulesSource
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
+SPREADSHEET_ZEROS = "000"     # a spreadsheet keeps 15 significant digits: an 18-digit number ends in 000
 # Digits, then a run of mask characters, then digits: "330483********1234", "35*************123".
 _MASKED = re.compile(r"\d(?<![0-9A-Za-z*×]\d)\d*[*×Xx]{2,}\d*[Xx]?(?![0-9A-Za-z*×])")
 _MASKED_PARTS = re.compile(r"(\d+)([*×Xx]+)(\d*[Xx]?)")
@@ -54,8 +58,8 @@ class CnIdCardRecognizer(NumberRecognizer):
     MIN_LEN, MAX_LEN = 15, 18
     MASKED = _MASKED
     MASK_MARKERS = ("*", "×", "xx", "XX")
-    VARIANTS = ("valid", "residence_permit", "legacy_15", "foreigner_permit", "bad_checksum", "masked",
-                "masked_weak")
+    VARIANTS = ("valid", "residence_permit", "legacy_15", "foreigner_permit", "bad_checksum", "spreadsheet_digits",
+                "masked", "masked_weak")
 
     def __init__(self, rules: RulesSource | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -127,6 +131,8 @@ class CnIdCardRecognizer(NumberRecognizer):
         if not self.checksum_ok(value):
             if label_kind != "id":
                 return None
+            if value.endswith(SPREADSHEET_ZEROS):
+                return Candidate(number.start, number.end, "spreadsheet_digits", 0.7, attrs)
             return Candidate(number.start, number.end, "bad_checksum", 0.4, attrs)
         variant = "residence_permit" if value[:6] in self.permit_regions else "valid"
         return Candidate(number.start, number.end, variant, 1.0, attrs)
