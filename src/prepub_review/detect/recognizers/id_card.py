@@ -58,8 +58,8 @@ class CnIdCardRecognizer(NumberRecognizer):
     MIN_LEN, MAX_LEN = 15, 18
     MASKED = _MASKED
     MASK_MARKERS = ("*", "×", "xx", "XX")
-    VARIANTS = ("valid", "residence_permit", "legacy_15", "foreigner_permit", "bad_checksum", "spreadsheet_digits",
-                "masked", "masked_weak")
+    VARIANTS = ("valid", "residence_permit", "legacy_15", "foreigner_permit", "bad_checksum",
+                "spreadsheet_digits", "masked", "masked_weak")
 
     def __init__(self, rules: RulesSource | None = None, **kwargs):
         super().__init__(**kwargs)
