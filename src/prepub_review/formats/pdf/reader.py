@@ -143,7 +143,7 @@ def read(path: Path, limits: Limits, *, measure_boxes: bool = False) -> Iterator
         tables, held = pdf_cells.Tables(), HeldRow()
         for index in range(len(document)):
             yield from _page(document, index, path, measure_boxes, tables, held)
-        yield from held.release()
+        yield from held.release()       # the document's last table row
         yield from _attachments(document)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
@@ -192,11 +192,12 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
             found = [(line, raw.span())
                      for line, raw in ((_clean(raw.group()), raw) for raw in _raw_lines(text)) if line]
             lines = [(line, span[0]) for line, span in found]
+            texts = [line for line, _span in found]
             edges = _line_edges(textpage, text, [span for _line, span in found])
             # a page that goes on with a table, or shows wrapped cells; else there is no layout to carry
             carried = tables.layout
             cells = tables.cells(pdf_cells.page_runs(textpage)) \
-                if tables.layout is not None or pdf_cells.wrapped_cells([line for line, _start in lines]) else []
+                if tables.layout is not None or pdf_cells.wrapped_cells(texts) else []
         finally:
             textpage.close()
         line_anchors = [PdfLineAnchor(index, n, start, boxes)
@@ -204,9 +205,10 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
         starts = [start for _line, start in lines]
         in_table = {bisect.bisect_right(starts, run.start) - 1 for cell in cells for run in cell.runs}
         placed = _placed_cells(cells, index, path, starts)
-        yield from held.release(placed if carried is not None and tables.layout is carried else None)
+        released = held.release(placed if carried is not None and tables.layout is carried else None)
         if tables.layout is not None:
             held.keep(placed)         # the table goes on: its last row may go on at the next page's top
+        yield from released
         for line_number, (line, _start) in enumerate(lines, start=1):
             if line_number - 1 in in_table:
                 continue              # read as the table's cells below
@@ -214,12 +216,12 @@ def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: b
             yield Segment.from_fields(line, f"第{number}页 第{line_number}行", zone, None, None,
                                       Locator.from_fields("page", (number, line_number), None, None),
                                       line_anchors[line_number - 1])
-        for joined in _wrapped_numbers([line for line, _start in lines], number, line_anchors):
+        for joined in _wrapped_numbers(texts, number, line_anchors):
             _page_number, first, last = joined.locator.path
             if in_table.isdisjoint(range(first - 1, last)):
                 yield joined
         yield from (_cell_segment(number, cell, anchors) for cell, anchors in placed)
-        yield from _seams([line for line, _start in lines], edges, number, line_anchors, in_table)
+        yield from _seams(texts, edges, number, line_anchors, in_table)
         notice = _scan_notice(page, number, sum(len(line) for line, _start in lines)) or _unmapped_notice(text, number)
         if notice is not None and notice.code == "scanned_page" and ocr_engine.available():
             yield from _ocr_page(page, index)
@@ -306,15 +308,11 @@ def _seams(lines: list[str], edges: list[tuple[Box, Box] | None], page_number: i
     if sum(full) < 2:
         return              # one line alone at the right: the longest row of a table, not a margin
     joined = [full[index] and _continues(lines, edges, index, in_table) for index in range(len(lines) - 1)]
-    index = 0
-    while index < len(joined):
-        if not joined[index]:
-            index += 1
+    for goes_on, run in itertools.groupby(range(len(joined)), key=joined.__getitem__):
+        if not goes_on:
             continue
-        first = index
-        while index < len(joined) and joined[index]:
-            index += 1
-        last = index                          # lines first..last (0-based) form the paragraph
+        indexes = list(run)
+        first, last = indexes[0], indexes[-1] + 1    # lines first..last (0-based) form the paragraph
         members = lines[first:last + 1]
         breaks = tuple(itertools.accumulate(len(line) for line in members[:-1]))
         yield Segment("".join(members), f"第{page_number}页 第{first + 1}-{last + 1}行（跨行）",
@@ -378,12 +376,12 @@ class HeldRow:
         placed[:] = [item for item in placed if item[0].row != last]
         self.page_number = self.cells[0][1][0].page + 1 if self.cells else 0
 
-    def release(self, following: list[PlacedCell] | None = None) -> Iterator[Segment]:
+    def release(self, following: list[PlacedCell] | None = None) -> list[Segment]:
         """The held row's cells; joined with the first row of `following` (the next page's cells on
         the same columns, which loses that row) when that row's first column is empty."""
         held, self.cells = self.cells, []
         if not held:
-            return
+            return []
         top = [item for item in following or () if item[0].row == 1]
         if top and all(cell.column > 0 for cell, _anchors in top):
             following[:] = [item for item in following if item[0].row != 1]
@@ -395,8 +393,7 @@ class HeldRow:
                 field = first.field if first else cell.field
                 by_column[cell.column] = (pdf_cells.Cell(row, cell.column, field, runs), first_anchors + anchors)
             held = [by_column[column] for column in sorted(by_column)]
-        for cell, anchors in held:
-            yield _cell_segment(self.page_number, cell, anchors)
+        return [_cell_segment(self.page_number, cell, anchors) for cell, anchors in held]
 
 
 def _numbers_next_row(row: list[str], tail: str) -> bool:

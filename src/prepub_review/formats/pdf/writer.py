@@ -191,9 +191,10 @@ class PdfDocument:
         return unplaced
 
     def _mark_wrapped(self, anchor: PdfWrappedAnchor, edit: Edit, marked: dict) -> bool:
-        """A value in pieces (a wrapped number, a table cell's runs): each piece's share of the finding
-        marked where that piece stands (the replacement written once, on the first). A short piece is looked for on its own line only:
-        anywhere on the page, "9" or "356" would take every equal figure with it."""
+        """A value in pieces (a wrapped number, a table cell's runs, a paragraph's lines): each piece's
+        share of the finding marked where that piece stands (the replacement written once, on the
+        first). A short piece is looked for on its own line only: anywhere on the page, "9" or "356"
+        would take every equal figure with it."""
         finding, placed, offset, replacement = edit.finding, True, 0, edit.replacement
         for line, length in zip(anchor.lines, anchor.lengths):
             start, end = max(finding.start, offset), min(finding.end, offset + length)
