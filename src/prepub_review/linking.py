@@ -34,12 +34,22 @@ class SiteLinkage:
         self.key = key if key is not None else secrets.token_bytes(32)
         self.collector = IndexCollector(self.rules, keyed_hasher(self.key), keep=keep_indexes)
         self.allowance = strictest_allowance(rules, policy)
-        self.id_valid = CnIdCardRecognizer(rules).validate_result
+        self._rules_source = rules
+        self._id_recognizer: CnIdCardRecognizer | None = None
 
     def observe(self, checker) -> SiteLinkage:
-        """Install the index collector as `checker`'s observer."""
+        """Install the index collector as `checker`'s observer (and check combined IDs with its
+        ID recognizer: building another reads the ID rules again, a run's largest fixed cost here)."""
         checker.observer = self.collector
+        self._id_recognizer = next((r for r in checker.engine.recognizers if isinstance(r, CnIdCardRecognizer)),
+                                   self._id_recognizer)
         return self
+
+    def id_valid(self, number: str) -> bool:
+        """Whether a complete ID combined from masked forms passes the check (region, date, check digit)."""
+        if self._id_recognizer is None:
+            self._id_recognizer = CnIdCardRecognizer(self._rules_source)
+        return self._id_recognizer.validate_result(number)
 
     def link(self, indexes: Iterable[LinkIndex]) -> LinkReport:
         return link(indexes, self.rules, self.allowance, self.id_valid)

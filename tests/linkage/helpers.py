@@ -32,7 +32,7 @@ def partial(path: str, entity: str, shown: str, name: str | None = None, record:
             **fields: str) -> Partial:
     the_row = row(name if entity != "PERSON" else shown, **fields)
     tag = "N" if entity == "PERSON" else entity[:2]
-    return Partial(entity, shown, Place(path, f"{record or shown}", record or shown), the_row,
+    return Partial(entity, shown, path, f"{record or shown}", record or shown, the_row,
                    piece_hash(HASHER, tag, shown, visible_positions(shown)))
 
 
@@ -48,6 +48,7 @@ def full(path: str, record: str, name: str | None = None, ids: dict[str, str] | 
 def indexes(*items) -> list[LinkIndex]:
     by_path: dict[str, LinkIndex] = {}
     for item in items:
-        index = by_path.setdefault(item.place.path, LinkIndex(item.place.path))
+        path = item.path if isinstance(item, Partial) else item.place.path
+        index = by_path.setdefault(path, LinkIndex(path))
         (index.partials if isinstance(item, Partial) else index.fulls).append(item)
     return list(by_path.values())

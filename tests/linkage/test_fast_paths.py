@@ -11,7 +11,11 @@ import pytest
 from prepub_review.decide import linkage
 from prepub_review.decide.linkage import LINKED_RECORD, link
 from prepub_review.decide.linkage_index import (
+    MASKED_TOKEN,
+    SHORTEST_TOKEN,
+    TOKEN_MASKS,
     LinkIndex,
+    Reading,
     _canonical,
     field_hash,
     full_pieces,
@@ -20,8 +24,10 @@ from prepub_review.decide.linkage_index import (
     link_json,
     masked_piece,
     piece_hash,
+    shown_identifier,
     visible_positions,
 )
+from prepub_review.models import Segment
 from tests.linkage.helpers import RULES, full, indexes, partial
 
 VILLAGES = ["和平村", "东风村", "红旗村", "新华村"]
@@ -57,6 +63,40 @@ def test_full_pieces_hash_each_pattern_as_its_projection(value):
         expected = dict.fromkeys(piece_hash(hasher, "CN", value, keep_positions(len(value), prefix, suffix))
                                  for prefix, suffix in patterns)
         assert full_pieces(hasher, "CN", value, patterns) == list(expected)
+
+
+def test_a_masked_form_hashes_the_same_under_any_hasher_of_the_key():
+    # masked_piece continues keyed_hasher's BLAKE2b state; a hasher without one hashes the material
+    hasher = keyed_hasher(b"k" * 32)
+
+    def plain(material: str) -> str:
+        return hasher(material)
+
+    for shown in ("110105********1234", "张*明"):
+        assert masked_piece(plain, "CN", shown) == masked_piece(hasher, "CN", shown)
+
+
+@pytest.mark.parametrize("mask", TOKEN_MASKS)
+def test_the_reading_keeps_a_digit_run_masked_with_any_token_mask(mask):
+    reading = Reading(RULES)
+    reading.add(Segment(f"身份证号 110105{mask * 8}1234，家住和平村", "第1段"))
+    reading.add(Segment("和平村 3人 560元", "第2段"))
+    assert [kept[1] for kept in reading.masked] == ["第1段"]
+
+
+def test_the_reading_skips_texts_too_short_for_a_masked_token():
+    assert MASKED_TOKEN.fullmatch("1" * SHORTEST_TOKEN) and not MASKED_TOKEN.search("1" * (SHORTEST_TOKEN - 1))
+    reading = Reading(RULES)
+    reading.add(Segment("138****567", "短"))
+    reading.add(Segment("138****5678", "长"))
+    assert [kept[1] for kept in reading.masked] == ["长"]
+
+
+@pytest.mark.parametrize("token, shown", [
+    ("110105XXXXXXXX1234", "110105********1234"), ("110105xxxxxxxx123X", "110105********123X"),
+    ("11010519900101123x", "11010519900101123X"), ("138××××5678", "138****5678"), ("138＊＊＊＊567X", "138****567*")])
+def test_a_token_shows_its_masks_as_stars_and_keeps_a_check_digit_x(token, shown):
+    assert shown_identifier(token) == shown
 
 
 def test_pieces_are_keyed():
@@ -118,6 +158,23 @@ def test_a_full_name_with_too_few_facts_is_not_indexed_one_with_an_id_is(tmp_pat
     assert visible_positions("张*明") == frozenset({0, 2})
 
 
+def test_combined_ids_are_checked_by_the_checkers_own_id_recognizer(monkeypatch):
+    from prepub_review.detect.recognizers import id_card
+    from prepub_review.linking import SiteLinkage
+    from prepub_review.pipeline import Checker
+
+    checker = Checker()
+    built = []
+    monkeypatch.setattr(id_card.CnIdCardRecognizer, "__init__",
+                        lambda self, *a, **k: built.append(self) or None)   # any new one would be seen
+    site = SiteLinkage(checker.rules, checker.policy).observe(checker)
+    assert site.id_valid("110105197209126064") and not site.id_valid("110105197209126065")
+    assert built == []
+    monkeypatch.undo()
+    alone = SiteLinkage(checker.rules, checker.policy)    # no checker seen: one of its own, made when needed
+    assert alone.id_valid("110105197209126064") and not alone.id_valid("110105197209126065")
+
+
 def _collected_site(tmp_path):
     from prepub_review.linking import SiteLinkage
     from prepub_review.pipeline import Checker
@@ -156,7 +213,7 @@ def test_an_index_is_built_with_the_collector_paused_and_reads_the_same(tmp_path
     result = checker.check_file(table)
     assert seen == [False] and gc.isenabled()
     kept = collector._reading
-    assert result.observed["linkage"]["partials"]
+    assert result.observed["linkage"]["partials"][0]   # the entity column: partials were kept
     gc.disable()
     try:
         checker.check_file(table)
@@ -221,4 +278,4 @@ def test_a_document_read_as_it_streams_indexes_as_when_read_whole(tmp_path):
         for segment in whole.segments:
             reading.add(segment)
         built = LinkIndex.from_reading(str(path), reading, whole.findings, collector.hasher).to_json()
-        assert streamed.observed["linkage"] == built and built["partials"]
+        assert streamed.observed["linkage"] == built and built["partials"][0]

@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from prepub_review.decide.linkage_index import (
@@ -110,14 +111,14 @@ def group_by_pattern(partials: Sequence[Partial]) -> MaskedAs:
     each is read once, and the steps below work per pattern (a site uses a handful)."""
     groups: MaskedAs = defaultdict(list)
     for i, p in enumerate(partials):
-        groups[(p.entity, shown_bits(p.shown))].append(i)
+        groups[(p.entity, p.bits)].append(i)
     return groups
 
 
 def pattern_summary(partials: Sequence[Partial], masked_as: MaskedAs) -> dict[tuple[str, int], dict[str, tuple[int, set[str]]]]:
     summary: dict[tuple[str, int], dict[str, tuple[int, set[str]]]] = defaultdict(dict)
     for (entity, bits), members in masked_as.items():
-        paths = {partials[i].place.path for i in members}
+        paths = {partials[i].path for i in members}
         summary[(entity, len(bits))][_pattern_of(bits)] = (len(members), paths)
     return dict(summary)
 
@@ -133,7 +134,7 @@ def mixed_patterns(summary, partials: Sequence[Partial], masked_as: MaskedAs) ->
         odd = [partials[i] for i in sorted(i for (kind, bits), members in masked_as.items()
                                            if kind == entity and len(bits) == length and _pattern_of(bits) != usual
                                            for i in members)]
-        first_per_document = {(p.place.path, mask_pattern(p.shown)): p for p in reversed(odd)}
+        first_per_document = {(p.path, mask_pattern(p.shown)): p for p in reversed(odd)}
         chosen = list(first_per_document.values())[:MAX_PLACES_LISTED]
         links.append(Link(MASK_PATTERN_MIXED, entity, "mixed", tuple(p.place for p in chosen),
                           tuple("" for _ in chosen),   # the patterns are the point, listed in the reason
@@ -223,6 +224,10 @@ class _Linker:
     def __init__(self, rules: LinkRules, allowance: Allowance, id_valid: IdValidator, report: LinkReport):
         self.rules, self.allowance, self.id_valid, self.report = rules, allowance, id_valid, report
         self._row_memo: dict[int, tuple[list, set, Row]] = {}
+        self._group_memo: dict[int, list[tuple[int, list, set]]] = {}   # id(group members) -> _group_facts
+        self._not_evidence = rules.context_fields | {"name"}     # the kinds rules.is_evidence refuses
+        self._name_anchors = "name" in rules.anchor_fields
+        self._field_anchors = sorted(rules.anchor_fields - self._not_evidence)   # row facts that are anchors
 
     # LINKED_IDENTIFIER ---------------------------------------------------------------------------
     def complementary(self, partials: Sequence[Partial], masked_as: MaskedAs) -> list[Link]:
@@ -232,6 +237,7 @@ class _Linker:
             by_kind[(entity, len(bits))][pattern_positions(bits)] = members
         clusters = _Clusters(partials)
         self._row_memo.clear()   # row facts are remembered for this call: a row holds several partials
+        self._group_memo.clear()
         for (entity, length), by_pattern in by_kind.items():
             patterns = sorted(by_pattern, key=sorted)
             for x, p in enumerate(patterns):
@@ -241,6 +247,7 @@ class _Linker:
                     for i, j, evidence in self._pairs(entity, p, q, by_pattern[p], by_pattern[q], partials):
                         clusters.join(i, j, evidence)
         self._row_memo.clear()
+        self._group_memo.clear()
         links = []
         groups: dict[int, list[int]] = defaultdict(list)
         for i in sorted(clusters.joined):     # any other partial is a cluster of its own
@@ -270,6 +277,7 @@ class _Linker:
         # Too few shared positions: only rows sharing an anchor fact and one more fact are compared
         # (what `enough` asks for); a combined complete ID that passes the check needs the anchor only.
         complete = entity == "CN_ID_CARD" and len(p | q) == len(partials[left[0]].shown)
+        pick = itemgetter(*sorted(shared)) if shared else None    # what both show, to test agreement
         small, large = (left, right) if len(left) <= len(right) else (right, left)
         by_key: dict[tuple, list[int]] = defaultdict(list)
         for i in small:
@@ -278,8 +286,7 @@ class _Linker:
         anchors = {key[:2] for key in by_key}    # every key starts with an anchor (kind, value)
         paired = {key[2:] for key in by_key}     # and goes on with the fact paired with it (or nothing)
         seen: set[tuple[int, int]] = set()
-        for j in large:
-            facts, own = self._row_facts(partials[j].row)
+        for j, facts, own in self._group_facts(large, partials):
             if own.isdisjoint(anchors):
                 continue    # most rows of the large side: no key to look up
             # Only the row's keys under an anchor the small side has, with a fact it pairs with an
@@ -294,16 +301,32 @@ class _Linker:
                     if (i, j) in seen:
                         continue
                     seen.add((i, j))
-                    evidence = self._weak_pair_evidence(entity, partials[i], partials[j])
+                    evidence = self._weak_pair_evidence(entity, partials[i], partials[j], pick)
                     if evidence is not None:
                         yield i, j, evidence
 
+    def _group_facts(self, members: list[int], partials: Sequence[Partial]) -> list[tuple[int, list, set]]:
+        """(partial, facts, anchors) of each member of a pattern group, made once per group: a large
+        group (the mask pattern a site settled on) is the large side of every pair with an odd one."""
+        found = self._group_memo.get(id(members))
+        if found is None:
+            row_facts = self._row_facts
+            found = self._group_memo[id(members)] = [(j, *row_facts(partials[j].row)) for j in members]
+        return found
+
     def _row_facts(self, row: Row) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
-        """A row's (kind, value) facts, and those of them that are anchors."""
+        """A row's (kind, value) facts that can be evidence, and those of them that are anchors. A fact
+        of a kind every row of a list shares (its period) is left out: a key pairing it with an anchor
+        would make candidates of whole villages, and `enough` never counts it."""
         found = self._row_memo.get(id(row))
         if found is None:
-            facts = _name_facts(row.name) + [item for item in row.fields.items() if item[1] and item[0] != "name"]
-            anchors = {(kind, value) for kind, value in facts if kind in self.rules.anchor_fields}
+            left_out, fields = self._not_evidence, row.fields
+            names = _name_facts(row.name)
+            facts = names + [item for item in fields.items() if item[1] and item[0] not in left_out]
+            anchors = set(names) if self._name_anchors else set()
+            for kind in self._field_anchors:
+                if fields.get(kind):
+                    anchors.add((kind, fields[kind]))
             found = self._row_memo[id(row)] = (facts, anchors, row)   # the row is held so its id is not reused
         return found[0], found[1]
 
@@ -321,11 +344,16 @@ class _Linker:
         facts, anchors = self._row_facts(row)
         return set(self._keys_under(facts, anchors, complete))
 
-    def _weak_pair_evidence(self, entity: str, a: Partial, b: Partial) -> tuple[str, ...] | None:
-        if a.place.path == b.place.path and a.place.record == b.place.record:
-            return ("same_record",) if agree(a.shown, b.shown) else None
+    def _weak_pair_evidence(self, entity: str, a: Partial, b: Partial, pick) -> tuple[str, ...] | None:
+        """`pick`: the characters of a form at the positions both patterns show (None: they share none);
+        two forms of the pair's patterns agree when it picks the same from both."""
+        agreeing = pick is None or pick(a.shown) == pick(b.shown)
+        if a.path == b.path and a.record == b.record:
+            return ("same_record",) if agreeing else None
+        if not agreeing:
+            return None
         evidence = row_evidence(a.row, b.row, self.rules, count_name=entity != "PERSON")
-        if evidence is None or not agree(a.shown, b.shown):
+        if evidence is None:
             return None
         combined = combine(a.shown, b.shown)
         if entity == "CN_ID_CARD" and MASK not in combined:
@@ -346,7 +374,7 @@ class _Linker:
         too_much = revealed > self.allowance(entity, length) or shows_birth or revealed == length
         if revealed <= most or not too_much:
             return None
-        unique = {(p.place.path, p.place.location, p.shown): p for p in members}.values()
+        unique = {(p.path, p.location, p.shown): p for p in members}.values()
         variant = "birth_date" if shows_birth and revealed < length else "whole" if revealed == length else "partial"
         return Link(LINKED_IDENTIFIER, entity, variant, tuple(p.place for p in unique),
                     tuple(p.shown for p in unique), union, revealed, tuple(sorted(evidence)))
@@ -376,12 +404,12 @@ class _Linker:
             if not self._pieces_suffice(p):
                 candidates = sharing.candidates(key, candidates, p.row)
             for full in candidates:
-                if full.place.path == p.place.path and full.place.record == p.place.record:
+                if full.place.path == p.path and full.place.record == p.record:
                     continue
                 evidence = self._record_evidence(p, full)
                 if evidence is None:
                     continue
-                pair = (p.place.path, p.place.record, full.place.path, full.place.record)
+                pair = (p.path, p.record, full.place.path, full.place.record)
                 variant = "full_identifier" if full.carries & FULL_SIDE_BLOCKS else "full_name"
                 if pair not in links:
                     links[pair] = Link(LINKED_RECORD, p.entity, variant, (p.place, full.place), (p.shown, ""),

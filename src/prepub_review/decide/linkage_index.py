@@ -11,7 +11,8 @@ Row facts (village, household size, amount, period, category) are stored as keye
 `hasher` is a keyed hash under a key kept outside the index: `keyed_hasher(key)` (BLAKE2b in its
 keyed mode, 128 bits; a run hashes some 10^5 pieces, and it costs a fraction of an HMAC-SHA256),
 or any other keyed digest of a string. The index serialises to JSON (`to_json`/`from_json`) for the
-check cache; a row shared by several values of a record is written once.
+check cache and the way back from a worker: the partials by column (PARTIAL_COLUMNS), and a row shared
+by several values of a record written once.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import combinations
 from operator import itemgetter
 from typing import NamedTuple
@@ -32,7 +33,9 @@ from prepub_review.gc_pause import collector_paused
 from prepub_review.models import Finding, Segment, Zone
 from prepub_review.text import normalize_width
 
-INDEX_VERSION = 2        # 2: keyed BLAKE2b pieces, rows written once
+INDEX_VERSION = 3        # 2: keyed BLAKE2b pieces, rows written once; 3: partials by column
+PARTIAL_COLUMNS = ("entity", "shown", "location", "record", "row", "piece", "bits")   # of the JSON "partials"
+PIECES = PARTIAL_COLUMNS.index("piece")
 MASK = "*"
 HASH_CHARS = 32          # 128 bits of the keyed hash (hex) are plenty for equality tests
 NEAR_PERSON = 40         # an identifier in prose belongs to the nearest name within so many characters
@@ -47,8 +50,8 @@ MASKED_VARIANTS = {"masked", "masked_weak"}
 UNKNOWN_LENGTH = frozenset("某○〇")   # 张某某: a mask of unknown length, not comparable
 # A run of digits and mask characters with at least two of each, not glued to other digits/letters.
 MASKED_TOKEN = re.compile(r"(?<![0-9A-Za-z*×＊])[0-9*×＊Xx]{11,19}(?![0-9A-Za-z*×＊])")
+SHORTEST_TOKEN = 11      # MASKED_TOKEN's least length: a shorter text (most table cells) holds none
 TOKEN_MASKS = "*×＊Xx"
-TOKEN_MASK_SET = frozenset(TOKEN_MASKS)
 FULL_WIDTH_FIRST = "\uff01"   # normalize_width changes characters from here on (！-～) only
 
 Hasher = Callable[[str], str | None]
@@ -80,18 +83,31 @@ class Row(NamedTuple):
     name: NameForm | None = None
 
 
+# tuple.__new__ bound to each record type: a NamedTuple's own __new__ is a Python function, and a site
+# run makes a Place, a Row and a NameForm for every row of every list (all fields given, in order).
+new_place = partial(tuple.__new__, Place)
+new_name = partial(tuple.__new__, NameForm)
+new_row = partial(tuple.__new__, Row)
+
+
 class Partial:
     """A plain class with __slots__ (the most numerous record of a large run: 24 bytes less than a
     NamedTuple each, and no dataclass to create at import)."""
 
-    __slots__ = ("entity", "shown", "place", "row", "piece")
+    __slots__ = ("entity", "shown", "path", "location", "record", "row", "piece", "bits")
 
-    def __init__(self, entity: str, shown: str, place: Place, row: Row, piece: str = ""):
+    def __init__(self, entity: str, shown: str, path: str, location: str, record: str, row: Row, piece: str = "",
+                 bits: str | None = None):
         self.entity = entity     # CN_ID_CARD, PHONE_NUMBER, BANK_CARD or PERSON
         self.shown = shown       # as the document shows it, hidden positions as "*"
-        self.place = place
+        self.path, self.location, self.record = path, location, record   # its Place, made when a link needs it
         self.row = row
         self.piece = piece       # keyed hash of the shown characters (matched against full values' pieces)
+        self.bits = sys.intern(shown_bits(shown)) if bits is None else bits   # its pattern (one string each)
+
+    @property
+    def place(self) -> Place:
+        return Place(self.path, self.location, self.record)
 
 
 class FullRecord(NamedTuple):
@@ -125,23 +141,24 @@ class LinkIndex:
         return _Builder(str(path), reading, hasher).build(list(findings))
 
     def to_json(self) -> dict:
-        rows: dict[int, int] = {}        # id(row) -> its number in "rows": the values of a record share it
+        # id(row) -> its number in "rows", in order of first use: the values of a record share a row
+        rows: dict[int, int] = {}
         table: list[tuple] = []
-
-        def number(row: Row) -> int:
-            found = rows.get(id(row))
-            if found is None:
-                found = rows[id(row)] = len(table)
-                table.append(_row_json(row))
-            return found
-
-        # Tuples, not lists: a run holds every document's index until the end, and tuples of
-        # strings are soon left alone by Python's cycle collector (lists are scanned at every pass).
+        for item in (*self.partials, *self.fulls):
+            if id(item.row) not in rows:
+                rows[id(item.row)] = len(table)
+                table.append(_row_json(item.row))
+        # The partials by column (PARTIAL_COLUMNS), each a tuple: a run holds every document's index
+        # until the end, and a few tuples of strings per document are soon left alone by Python's cycle
+        # collector, where a tuple per partial would be made, walked, pickled and freed thousands of times.
+        partials = self.partials
         return {"version": INDEX_VERSION, "path": self.path,
-                "partials": tuple((p.entity, p.shown, p.place.location, p.place.record, number(p.row), p.piece)
-                                  for p in self.partials),
+                "partials": (tuple([p.entity for p in partials]), tuple([p.shown for p in partials]),
+                             tuple([p.location for p in partials]), tuple([p.record for p in partials]),
+                             tuple([rows[id(p.row)] for p in partials]), tuple([p.piece for p in partials]),
+                             tuple([p.bits for p in partials])),
                 "fulls": tuple((f.place.location, f.place.record, tuple(sorted(f.carries)), tuple(f.pieces),
-                                number(f.row)) for f in self.fulls),
+                                rows[id(f.row)]) for f in self.fulls),
                 "rows": tuple(table)}
 
     @classmethod
@@ -153,19 +170,13 @@ class LinkIndex:
             raise ValueError(f"unsupported link index version {data.get('version')!r}")
         path = path or data["path"]
         table = data["rows"]
-        rows: list[Row | None] = [None] * len(table)
-
-        def row_of(number: int) -> Row:
-            found = rows[number]
-            if found is None:
-                found = rows[number] = _row_from(table[number])
-            return found
-
+        rows = [_row_from(entry) for entry in table]   # made at once (a few are of full records left out)
+        *columns, bits = data["partials"]              # PARTIAL_COLUMNS; one string per pattern, as built
         return cls(
             path=path,
-            partials=[Partial(entity, shown_as, Place(path, location, record), row_of(row), piece)
-                      for entity, shown_as, location, record, row, piece in data["partials"]],
-            fulls=[FullRecord(Place(path, location, record), row_of(row), carrying(tuple(carries)), tuple(keyed))
+            partials=[Partial(entity, shown_as, path, location, record, rows[row], piece, bits)
+                      for entity, shown_as, location, record, row, piece, bits in zip(*columns, map(sys.intern, bits))],
+            fulls=[FullRecord(Place(path, location, record), rows[row], carrying(tuple(carries)), tuple(keyed))
                    for location, record, carries, keyed, row in data["fulls"]
                    if shown is None or _may_match(shown, keyed, table[row])],
         )
@@ -189,10 +200,13 @@ class _ShownBits(dict):
 
 
 _SHOWN_BITS = _ShownBits({ord(MASK): "0"})
+_ASCII_BITS = bytes(0x30 if code == ord(MASK) else 0x31 for code in range(256))   # bytes.translate table
 
 
 def shown_bits(shown: str) -> str:
     """"110105********1234" -> "111111000000001111": which positions a form shows."""
+    if shown.isascii():     # masked numbers: a byte table is half the cost of the dict lookups
+        return shown.encode("ascii").translate(_ASCII_BITS).decode("ascii")
     return shown.translate(_SHOWN_BITS)
 
 
@@ -275,12 +289,14 @@ def _continued_pieces(state, tag: str, value: str, patterns: tuple[tuple[int, in
 @lru_cache(maxsize=256)
 def _head_states(state, tag: str, length: int, patterns: tuple[tuple[int, int], ...]) -> tuple:
     """(BLAKE2b state that has read the head, prefix end, suffix start) per `_full_materials` entry."""
-    found = []
-    for head, end, start in _full_materials(tag, length, patterns):
-        h = state.copy()
-        h.update(head.encode())
-        found.append((h, end, start))
-    return tuple(found)
+    return tuple((_head_state(state, head), end, start) for head, end, start in _full_materials(tag, length, patterns))
+
+
+def _head_state(state, head: str):
+    """A copy of a keyed BLAKE2b state that has read `head`."""
+    h = state.copy()
+    h.update(head.encode())
+    return h
 
 
 @lru_cache(maxsize=1 << 15)   # a masked name or number recurs on every list of a site that names the person
@@ -289,8 +305,14 @@ def masked_piece(hasher: Hasher, tag: str, shown: str) -> tuple[str, str]:
     `piece_hash(hasher, tag, shown, visible_positions(shown))` gives, without
     building the positions (the characters shown are those that are not the mask)."""
     bits = sys.intern(shown_bits(shown))   # one string per pattern, held by many rows
-    material = f"{tag}{len(shown)}P{bits}V" + _canonical(shown.replace(MASK, ""))
-    return bits, (hasher(material) or "")[:HASH_CHARS]
+    head = f"{tag}{len(shown)}P{bits}V"
+    chars = _canonical(shown.replace(MASK, ""))
+    heads = getattr(hasher, "heads", None)
+    if heads is None:
+        return bits, (hasher(head + chars) or "")[:HASH_CHARS]
+    h = heads[head].copy()    # BLAKE2b continued: the key block and head are read once
+    h.update(chars.encode())
+    return bits, h.hexdigest()
 
 
 @lru_cache(maxsize=64)
@@ -335,8 +357,10 @@ def field_hash(hasher: Hasher, kind: str, value: str) -> str:
 
 
 def _canonical(chars: str) -> str:
+    if chars.isascii() and chars.isdigit():
+        return chars     # most values: digits
     if chars.isalnum() and (chars.isascii() or max(chars) < FULL_WIDTH_FIRST) and chars.upper() == chars:
-        return chars     # nothing to change: most values (digits, Chinese names) take this path
+        return chars     # nothing to change: Chinese names take this path
     chars = normalize_width(chars)
     if not chars.isalnum():
         chars = "".join([ch for ch in chars if ch.isalnum()])
@@ -362,7 +386,22 @@ def keyed_hasher(key: bytes, limit: int = 200_000) -> Hasher:
         return found
 
     digest.state = copy()   # keyed, nothing read yet: full_pieces continues it from a pattern's head
+    digest.heads = _HeadStates(digest.state)
     return digest
+
+
+class _HeadStates(dict):
+    """head -> a copy of the keyed state that has read it (one per pattern a run sees)."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state):
+        super().__init__()
+        self.state = state
+
+    def __missing__(self, head: str):
+        h = self[head] = _head_state(self.state, head)
+        return h
 
 
 def normalise_identifier(text: str) -> str:
@@ -374,7 +413,8 @@ def normalise_identifier(text: str) -> str:
 
 def shown_identifier(token: str) -> str:
     """"110105********123X" keeps its check digit X; any other X, x, ×, ＊ is a mask."""
-    shown = token.translate(_AS_MASK)
+    # ASCII (most): the masks are * X x, and two replaces cost a fifth of a translate through a dict
+    shown = token.replace("X", MASK).replace("x", MASK) if token.isascii() else token.translate(_AS_MASK)
     if len(token) == 18 and token[17] in "Xx" and token[16].isdigit():
         return shown[:17] + "X"
     return shown
@@ -387,13 +427,12 @@ _AS_MASK = str.maketrans(dict.fromkeys(TOKEN_MASKS, MASK))
 def _name_masks(mask_chars: str) -> dict[int, str]:
     """str.translate table: each of rules/linkage.yaml's name mask characters to MASK."""
     return str.maketrans(dict.fromkeys(mask_chars, MASK))
-_NO_MASKS = str.maketrans("", "", TOKEN_MASKS)
 
 
 # --- row fields -------------------------------------------------------------------------------
 
-@lru_cache(maxsize=8192)    # a village, an amount, a month recur on every row of a list
 def normalise_field(kind: str, text: str) -> str:
+    """A row fact as compared (read through NORMALISED, which remembers each)."""
     value = "".join(unicodedata.normalize("NFKC", text).split())
     if kind == "period":
         numbers = re.findall(r"\d+", value)
@@ -408,12 +447,42 @@ def normalise_field(kind: str, text: str) -> str:
     return value.rstrip("。，,;；")
 
 
+class _Normalised(dict):
+    """text -> normalise_field(kind, text) for one kind, filled on first sight (and emptied when large)."""
+
+    __slots__ = ("kind",)
+    LIMIT = 8192
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def __missing__(self, text: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[text] = normalise_field(self.kind, text)
+        return value
+
+
+class _NormalisedByKind(dict):
+    """kind -> _Normalised: `NORMALISED[kind][text]` is two dict lookups in C for a value seen before (a
+    list's cells repeat a village, an amount, a month on every row), where the lru_cache of two
+    arguments makes and hashes a key tuple per call."""
+
+    def __missing__(self, kind: str) -> _Normalised:
+        values = self[kind] = _Normalised(kind)
+        return values
+
+
+NORMALISED = _NormalisedByKind()
+
+
 def prose_fields(text: str, rules: LinkRules) -> dict[str, str]:
     found = {}
     for kind, pattern in rules.prose_fields.items():
         match = pattern.search(text)
         if match:
-            found[kind] = normalise_field(kind, match.group(1))
+            found[kind] = NORMALISED[kind][match.group(1)]
     return found
 
 
@@ -426,15 +495,17 @@ class _Builder:
 
     def build(self, findings: list[Finding]) -> LinkIndex:
         index = LinkIndex(self.path)
-        self._names = {id(f): self._name_shown(f) for f in findings if f.entity == "PERSON"}
+        names = self._names = {}
         persons: dict[str, list[Finding]] = defaultdict(list)   # names in prose, by line
         for f in findings:
-            if f.entity == "PERSON" and f.record is None and self._names[id(f)] is not None:
-                persons[f.location].append(f)
+            if f.entity == "PERSON":
+                shown = names[id(f)] = self._name_shown(f)
+                if f.record is None and shown is not None:
+                    persons[f.location].append(f)
         records = self._records(findings, persons)
         rows = {key: self._row(key, members) for key, members in records.items()}
         for key, members in records.items():
-            self._add_record(index, Place(self.path, members[0].location, key), rows[key], members)
+            self._add_record(index, new_place((self.path, members[0].location, key)), rows[key], members)
         self._add_scanned(index, self.reading.masked, findings, persons, rows)
         return index
 
@@ -442,9 +513,8 @@ class _Builder:
     def _records(self, findings: list[Finding], persons: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
         records: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
-            if f.entity not in FULL_VARIANTS:
-                continue
-            records[self._record_key(f, persons)].append(f)
+            if f.entity in FULL_VARIANTS:
+                records[f.record if f.record is not None else self._record_key(f, persons)].append(f)
         return records
 
     def _record_key(self, finding: Finding, persons: dict[str, list[Finding]]) -> str:
@@ -464,7 +534,7 @@ class _Builder:
         hasher = self.hasher
         fields = {kind: field_hash(hasher, kind, value) for kind, value in values.items() if value}
         shown = self._first_name(members)
-        return Row(fields, None if shown is None else self.name_form(shown))
+        return new_row((fields, None if shown is None else self.name_form(shown)))
 
     def _first_name(self, members: list[Finding]) -> str | None:
         """The first comparable name of a record's findings (as `_name_shown` reads it), if any."""
@@ -489,7 +559,7 @@ class _Builder:
     def name_form(self, shown: str) -> NameForm:
         if MASK in shown:
             bits, digest = masked_piece(self.hasher, "N", shown)
-            return NameForm(len(shown), shown, {bits: digest})
+            return new_name((len(shown), shown, {bits: digest}))
         return NameForm(len(shown), None, pieces(self.hasher, "N", shown, name_projections(len(shown))))
 
     def _add_record(self, index: LinkIndex, place: Place, row: Row, members: list[Finding]) -> None:
@@ -500,8 +570,8 @@ class _Builder:
                 if row.name.shown is None:
                     carries.add("PERSON")
                 elif f.variant in MASKED_VARIANTS and self._names.get(id(f)) == row.name.shown:
-                    shown_piece = next(iter(row.name.pieces.values()))   # a masked name has its own piece only
-                    index.partials.append(Partial("PERSON", row.name.shown, place, row, shown_piece))
+                    bits, shown_piece = next(iter(row.name.pieces.items()))   # a masked name has its own piece only
+                    index.partials.append(Partial("PERSON", row.name.shown, *place, row, shown_piece, bits))
             elif f.variant in FULL_VARIANTS.get(f.entity, ()) and f.entity in self.rules.identifiers:
                 value = normalise_identifier(f.text)
                 carries.add(f.entity)
@@ -524,22 +594,23 @@ class _Builder:
         for f in findings:
             if f.location in locations:
                 by_location[f.location].append(f)
-        identifiers = self.rules.identifiers
+        lengths = {entity: spec.lengths for entity, spec in self.rules.identifiers.items()}
+        hasher, path, append = self.hasher, self.path, index.partials.append
         for text, location, header, record, zone in masked:
             here = by_location.get(location)
             for match in MASKED_TOKEN.finditer(text):
                 token = match.group()
-                masks = len(token) - len(token.translate(_NO_MASKS))   # the rest of a token are digits
-                if masks < 2 or len(token) - masks < 2:
+                shown = shown_identifier(token)
+                masks = shown.count(MASK) + (shown[-1] == "X")   # counted as in the token: X is in TOKEN_MASKS
+                if masks < 2 or len(token) - masks < 2:          # the rest of a token are digits
                     continue
                 start, end = match.span()
                 judged, entity = _judged(here, start, end) if here else (False, None)
                 if judged:
                     continue   # a full value the recognizers judged (or not a masked identifier at all)
-                shown = shown_identifier(token)
                 if entity is None:
                     entity = self._entity_by_shape(shown, header)
-                if entity not in identifiers or len(shown) not in identifiers[entity].lengths:
+                if len(shown) not in lengths.get(entity, ()):
                     continue
                 key = record
                 if key is None or key not in rows:
@@ -550,8 +621,8 @@ class _Builder:
                     key = self._record_key(probe, persons)
                     if key not in rows:
                         rows[key] = self._row(key, [probe])
-                _, digest = masked_piece(self.hasher, entity[:2], shown)
-                index.partials.append(Partial(entity, shown, Place(self.path, location, key), rows[key], digest))
+                bits, digest = masked_piece(hasher, entity[:2], shown)
+                append(Partial(entity, shown, path, location, key, rows[key], digest, bits))
 
     @staticmethod
     def _entity_by_shape(shown: str, header: str | None) -> str | None:
@@ -597,13 +668,13 @@ def link_json(items: Iterable[tuple[str, dict]]) -> list[LinkIndex]:
     """The indexes of a run from their JSON (path, data), leaving out the full records that no
     masked form of the run can match (Linker.records buckets full records by these pieces)."""
     items = list(items)
-    shown = {entry[5] for _, data in items for entry in data["partials"] if entry[5]}
+    shown = {piece for _, data in items for piece in data["partials"][PIECES] if piece}
     return [LinkIndex.from_json(data, path, shown) for path, data in items]
 
 
 def _row_from(data: Sequence) -> Row:
     fields, length, name_shown, name_pieces = data
-    return Row(fields, NameForm(length, name_shown, name_pieces) if length else None)
+    return new_row((fields, new_name((length, name_shown, name_pieces)) if length else None))
 
 
 # A segment holding a masked digit run, as the builder scans it: (text, location, field, record,
@@ -611,10 +682,6 @@ def _row_from(data: Sequence) -> Row:
 # holding the Segments themselves (locator, reader anchor) until their document ends made each of
 # them long-lived and cost the site run full collections of the worker's whole heap.
 Kept = tuple[str, str, str | None, str | None, str]
-
-
-def kept(segment: Segment) -> Kept:
-    return (segment.text, segment.location, segment.field, segment.record, segment.zone.value)
 
 
 class Reading:
@@ -633,20 +700,25 @@ class Reading:
         self.masked: list[Kept] = []
 
     def add(self, segment: Segment) -> None:
-        if segment.seams:
+        record = segment.record
+        if record is None and segment.seams:
             return      # a paragraph joined from lines that are read on their own too
         text = segment.text
-        masked = not TOKEN_MASK_SET.isdisjoint(text) and MASKED_TOKEN.search(text) is not None
-        if segment.record is not None:
+        # TOKEN_MASKS spelled out: five substring searches in C cost half a set test over the characters
+        # of a cell (which makes a string of each Chinese character), and a call costs as much again
+        masked = (len(text) >= SHORTEST_TOKEN
+                  and ("*" in text or "×" in text or "＊" in text or "X" in text or "x" in text)
+                  and MASKED_TOKEN.search(text) is not None)
+        if record is not None:
             kind = self.kinds[segment.field]
             if kind is not None and kind != "name" and len(text) <= MAX_CELL:
-                self.cells[segment.record][kind] = normalise_field(kind, text)
+                self.cells[record][kind] = NORMALISED[kind][text]
         else:
             facts = prose_fields(text, self.rules)
             if masked or len(facts) >= 2:
                 self.prose[segment.location] = facts
         if masked:
-            self.masked.append(kept(segment))
+            self.masked.append((text, segment.location, segment.field, record, segment.zone._value_))
 
 
 class IndexCollector:
@@ -678,4 +750,7 @@ class IndexCollector:
                 self.indexes.append(index)
             else:
                 result.observed["linkage"] = index.to_json()
-        self.start("")
+            # Freed here, while the collector is off: alive when it comes back on, every object of the
+            # index would be walked by the young collection the next allocation sets off.
+            del index
+            self.start("")

@@ -283,8 +283,9 @@ def exit_verdicts(summary: RunSummary, policy=None) -> set[Verdict]:
     verdicts = {v for v, n in summary.verdicts.items() if n}
     verdicts.update(overall for _, overall, _ in summary.pages)
     if summary.linkage is not None and policy is not None:
-        from prepub_review.decide.linkage import link_findings
         from prepub_review.decide.policy import verdict_of
 
-        verdicts.update(verdict_of(found) for found in link_findings(summary.linkage, policy).values())
+        # A link's verdict is its rule's: the documents it names each get at least that one (and the
+        # exit code asks only which verdicts occur, so no finding need be made for each place).
+        verdicts.update(verdict_of([policy.rule_for(item.kind, item.variant)]) for item in summary.linkage.links)
     return verdicts
