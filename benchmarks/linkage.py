@@ -9,8 +9,12 @@
 3. Builds synthetic link indexes for --scale documents (default 100,000) and measures the peak
    memory (RSS) and time of holding them, serialising them, and linking them.
 
-Run: python benchmarks/linkage.py [--persons 1000] [--scale 100000] [--keep DIR]
+Run: python benchmarks/linkage.py [--persons 1000] [--scale 100000] [--keep DIR] [--instructions]
 Targets: recall 1.00, precision >= 0.95, time added <= 10 % of the site run.
+
+CPU time on a shared machine swings by several per cent from run to run. `--instructions` also counts
+the instructions both site runs execute (valgrind's callgrind, `--jobs 1`, PYTHONHASHSEED=0): the same
+figure on a busy machine as on an idle one, and then the one the time target is judged on.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
+import os
 import random
 import resource
 import subprocess
@@ -74,6 +79,18 @@ def command_run(root: Path, with_linkage: bool) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def command_instructions(root: Path, with_linkage: bool) -> int:
+    """Instructions `prepub check --format json --jobs 1 ROOT` executes under callgrind, in one process
+    with a fixed hash seed (each run gives the same count to within a few hundredths of a per cent)."""
+    with tempfile.TemporaryDirectory() as out:
+        args = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}/cg.%p", sys.executable, "-m",
+                "prepub_review", "check", "--format", "json", "--no-progress", "--jobs", "1", str(root)]
+        subprocess.run(args + ([] if with_linkage else ["--no-linkage"]), capture_output=True, check=False,
+                       env=dict(os.environ, PYTHONHASHSEED="0"))
+        return sum(int(line.split()[1]) for dump in Path(out).glob("cg.*")
+                   for line in dump.read_text(errors="replace").splitlines() if line.startswith("summary:"))
+
+
 def link_persons(site: Site, item: Link) -> set[int]:
     """The persons every place of a link can be (empty: a false link)."""
     candidates = [site.persons_of(place.path, shown) for place, shown in zip(item.places, item.shown)]
@@ -125,7 +142,7 @@ def synthetic_indexes(documents: int, list_share: float, rows: int, seed: int = 
                 for entity, shown in (("PERSON", name), ("CN_ID_CARD", id_shown),
                                       ("PHONE_NUMBER", f"138****{pid % 10000:04d}")):
                     tag = "N" if entity == "PERSON" else entity[:2]
-                    index.partials.append(Partial(entity, shown, place, the_row,
+                    index.partials.append(Partial(entity, shown, *place, the_row,
                                                   piece_hash(hasher, tag, shown, visible_positions(shown))))
         indexes.append(index)
     return indexes
@@ -174,6 +191,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=40, help="rows per recipient list")
     parser.add_argument("--keep", type=Path, help="generate the site here and keep it")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each kind (min is reported)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions under valgrind (deterministic; about a minute)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as temp:
@@ -190,6 +209,8 @@ def main() -> int:
             linked.append(seconds)
             command_base.append(command_run(root, with_linkage=False))
             command_linked.append(command_run(root, with_linkage=True))
+        counted = ((command_instructions(root, with_linkage=False), command_instructions(root, with_linkage=True))
+                   if args.instructions else None)
     recall, precision, found, planted, missed = score(site, report.links)
     added = (min(command_linked) - min(command_base)) / min(command_base)
     loop_added = (min(linked) - min(base)) / min(base)
@@ -197,8 +218,16 @@ def main() -> int:
           f"{'PASS' if recall == 1 else 'FAIL'}")
     print(f"precision  {precision:.2f}  ({found} linkage findings)            target >= 0.95  "
           f"{'PASS' if precision >= 0.95 else 'FAIL'}")
+    judged = added
+    if counted:
+        judged = (counted[1] - counted[0]) / counted[0]
     print(f"site run   `prepub check` {min(command_base):.2f} s with --no-linkage, {min(command_linked):.2f} s with "
-          f"linkage (CPU, min of {args.runs}): {added * 100:+.1f} %   target <= 10 %  {'PASS' if added <= 0.10 else 'FAIL'}")
+          f"linkage (CPU, min of {args.runs}): {added * 100:+.1f} %   target <= 10 %  "
+          f"{('PASS' if added <= 0.10 else 'FAIL') if not counted else '(judged by instructions)'}")
+    if counted:
+        print(f"           instructions (callgrind, --jobs 1): {counted[0] / 1e6:,.1f} M with --no-linkage, "
+              f"{counted[1] / 1e6:,.1f} M with linkage: {judged * 100:+.2f} %   target <= 10 %  "
+              f"{'PASS' if judged <= 0.10 else 'FAIL'}")
     print(f"           check loop alone (CPU, in-process, no start-up): {min(base):.2f} s -> {min(linked):.2f} s, "
           f"{loop_added * 100:+.1f} %")
     for plant in missed:
@@ -210,7 +239,7 @@ def main() -> int:
               f"peak {m['peak_mb']:.0f} MB above the start while linking (RSS); JSON {m['json_mb']:.0f} MB; "
               f"build {m['build_s']:.1f} s, link {m['link_s']:.1f} s, {m['links']} links, "
               f"{m['skipped']} comparisons skipped")
-    return 0 if recall == 1 and precision >= 0.95 and added <= 0.10 else 1
+    return 0 if recall == 1 and precision >= 0.95 and judged <= 0.10 else 1
 
 
 if __name__ == "__main__":
