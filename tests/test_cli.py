@@ -74,6 +74,23 @@ def test_clean_text_passes(tmp_path):
     assert "通过" in run.stdout
 
 
+def test_a_check_run_reads_its_rules_and_policy_once(tmp_path, monkeypatch):
+    # the checker takes the run's RulesSource and Policy: a second load cost every start ~7 ms
+    from prepub_review.decide.policy import Policy
+    from prepub_review.rules_loader import RulesSource
+
+    loads, made = [], []
+    load = Policy.load.__func__
+    monkeypatch.setattr(Policy, "load", classmethod(lambda cls, rules: loads.append(rules) or load(cls, rules)))
+    init = RulesSource.__init__
+    monkeypatch.setattr(RulesSource, "__init__", lambda self, *a, **k: made.append(self) or init(self, *a, **k))
+    path = tmp_path / "report.txt"
+    path.write_text("本机关2025年主动公开政府信息120条。\n", encoding="utf-8")
+    run = run_prepub("check", "--jobs", "1", str(path))
+    assert run.code == 0, run.stdout + run.stderr
+    assert len(loads) == 1 and len(made) == 1
+
+
 def test_fail_on_review(tmp_path):
     path = tmp_path / "draft.txt"
     path.write_text("内部资料 注意保存\n关于做好2026年社会救助工作的通知\n", encoding="utf-8")

@@ -32,11 +32,13 @@ class Checker:
     """Checks documents with the rules in effect. Build once, check many files."""
 
     def __init__(self, rules_dir: Path | None = None, limits: Limits | None = None,
-                 observer: DocumentObserver | None = None):
+                 observer: DocumentObserver | None = None, *, rules: RulesSource | None = None,
+                 policy: Policy | None = None):
+        """`rules`, `policy`: already loaded from `rules_dir` by the caller (each file is read once)."""
         self.observer = observer   # sees every segment and each judged document (cross-document linkage)
-        self.rules = RulesSource(rules_dir)
+        self.rules = rules if rules is not None else RulesSource(rules_dir)
         self.limits = limits or Limits()
-        self.policy = Policy.load(self.rules)
+        self.policy = policy if policy is not None else Policy.load(self.rules)
         self.genres = GenreRules.load(self.rules)
         self.engine = DetectionEngine(build_recognizers(self.rules))
 

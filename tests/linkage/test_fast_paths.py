@@ -232,7 +232,7 @@ def test_linking_a_run_leaves_nothing_frozen():
         def link(self, indexes):
             return gc.get_freeze_count() > 0, list(indexes)
 
-    run = GateRun(None, None, None, None, None, None, None, None, Linkage())
+    run = GateRun(None, None, None, None, None, None, None, None, None, Linkage())
     assert run.link() == (True, []) and gc.get_freeze_count() == 0
 
 

@@ -81,8 +81,8 @@ class GateRun:
     """Everything one check run needs: policy, approvals, cache, plan, settings. The checker (the
     detection engine, slow to import and build) is built only when a file is not in the cache."""
 
-    def __init__(self, policy, rules_dir, limits, approvals, matcher, cache, plan, settings, linkage):
-        self.policy, self.rules_dir, self.limits = policy, rules_dir, limits
+    def __init__(self, rules, policy, rules_dir, limits, approvals, matcher, cache, plan, settings, linkage):
+        self.rules, self.policy, self.rules_dir, self.limits = rules, policy, rules_dir, limits
         self.approvals, self.matcher = approvals, matcher
         self.cache, self.plan, self.settings = cache, plan, settings
         self.linkage = linkage        # cross-document linkage (linking.SiteLinkage), or None
@@ -94,8 +94,8 @@ class GateRun:
         if self._checker is None:
             from prepub_review.pipeline import Checker
 
-            self._checker = Checker(rules_dir=self.rules_dir, limits=self.limits)
-            self._checker.policy = self.policy      # keyed by the approvals file's salt
+            # the rules and policy this run loaded (the policy keyed by the approvals file's salt)
+            self._checker = Checker(rules_dir=self.rules_dir, limits=self.limits, rules=self.rules, policy=self.policy)
             if self.linkage is not None:
                 self.linkage.observe(self._checker)  # before the workers fork: they inherit it
         return self._checker
@@ -210,7 +210,7 @@ def gate_setup(paths, rules_dir, max_size, approvals_path, cache_dir, changed_si
     settings = runner.RunSettings(jobs=jobs or runner.default_jobs(), cache=cache, raw=raw)
     limits = Limits(max_file_bytes=max_size * MiB)
     ocr.configure(cache_dir=cache_dir, threads=max(1, runner.default_jobs() // settings.jobs))
-    return GateRun(policy, rules_dir, limits, approvals, matcher, cache, planned, settings, site_linkage)
+    return GateRun(rules, policy, rules_dir, limits, approvals, matcher, cache, planned, settings, site_linkage)
 
 
 def read_file_list(path: Path | None) -> tuple[Path, ...]:
