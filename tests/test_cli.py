@@ -2,6 +2,7 @@
 terminal report and a usage error, in this process through click's CliRunner (run_prepub) for the rest."""
 
 import random
+from pathlib import Path
 
 import docx
 import pytest
@@ -91,6 +92,25 @@ def test_a_check_run_reads_its_rules_and_policy_once(tmp_path, monkeypatch):
     assert len(loads) == 1 and len(made) == 1
 
 
+def test_a_folder_with_slides_it_cannot_read_fails_with_the_reason(tmp_path):
+    import json
+    import zipfile
+
+    (tmp_path / "report.txt").write_text("本机关全年共收到申请 12 件。\n", encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "名单.pptx", "w") as slides:
+        slides.writestr("[Content_Types].xml", "<Types/>")
+        slides.writestr("ppt/presentation.xml", "<p:presentation/>")
+    (tmp_path / "site.css").write_text("body{}", encoding="utf-8")
+    run = run_prepub("check", "--format", "json", str(tmp_path))
+    assert run.code == 2, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    verdicts = {Path(doc["path"]).name: doc["verdict"] for doc in report["documents"]}
+    assert verdicts == {"report.txt": "pass", "名单.pptx": "error"}
+    assert [Path(item["path"]).name for item in report["skipped"]] == ["site.css"]
+    terminal = run_prepub("check", str(tmp_path))
+    assert terminal.code == 2 and "PowerPoint" in terminal.stdout
+
+
 def test_fail_on_review(tmp_path):
     path = tmp_path / "draft.txt"
     path.write_text("内部资料 注意保存\n关于做好2026年社会救助工作的通知\n", encoding="utf-8")
@@ -144,9 +164,9 @@ def test_directory_lists_unsupported_files(tmp_path, recipient_docx):
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")      # pictures are read (OCR): a broken one is an error
     report = run_prepub("check", "--format", "json", str(tmp_path)).json()
     verdicts = {d["path"].rsplit("/", 1)[-1]: d["verdict"] for d in report["documents"]}
-    assert verdicts == {"a.txt": "pass", "photo.png": "error"}
+    assert verdicts == {"a.txt": "pass", "photo.png": "error", "slides.pptx": "error"}   # slides: not read
     skipped = {s["path"].rsplit("/", 1)[-1] for s in report["skipped"]}
-    assert {"slides.pptx", "logo.svg"} <= skipped
+    assert skipped == {"logo.svg"}
 
 
 def test_a_file_named_on_the_command_line_is_read_by_its_content(tmp_path, recipient_docx):
@@ -160,10 +180,11 @@ def test_a_file_named_on_the_command_line_is_read_by_its_content(tmp_path, recip
     assert by_name["名单.rtf"]["verdict"] == "error" and "RTF" in by_name["名单.rtf"]["error"]
     assert by_name["导出.log"]["verdict"] == "block"
     listing = tmp_path / "list.txt"
-    listing.write_text(f"{tmp_path / '名单.rtf'}\n", encoding="utf-8")
+    listing.write_text(f"{tmp_path / '导出.log'}\n{tmp_path / '名单.rtf'}\n", encoding="utf-8")
     run = run_prepub("check", "--format", "json", "--files-from", str(listing))
-    assert run.code == 0 and run.json()["documents"] == []
-    assert [s["path"].rsplit("/", 1)[-1] for s in run.json()["skipped"]] == ["名单.rtf"]
+    assert run.code == 2      # the .log is skipped by its extension; the .rtf is a document it cannot read
+    assert [(d["path"].rsplit("/", 1)[-1], d["verdict"]) for d in run.json()["documents"]] == [("名单.rtf", "error")]
+    assert [s["path"].rsplit("/", 1)[-1] for s in run.json()["skipped"]] == ["导出.log"]
 
 
 def test_usage_error_is_chinese_and_exit_2():

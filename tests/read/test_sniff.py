@@ -117,6 +117,16 @@ def test_rtf_is_unsupported_clearly(tmp_path):
     assert "RTF" in caught.value.message and ".doc" in caught.value.message
 
 
+@pytest.mark.parametrize("name, head, kind", [("附件.rar", b"Rar!\x1a\x07\x01\x00", "RAR"),
+                                              ("附件.7z", b"7z\xbc\xaf\x27\x1c\x00\x04", "7z"),
+                                              ("附件.doc", b"Rar!\x1a\x07\x00", "RAR")])
+def test_rar_and_7z_archives_say_to_unpack_them(tmp_path, name, head, kind):
+    with pytest.raises(ReadError) as caught:
+        sniff(write(tmp_path, name, head + bytes(64)))
+    assert caught.value.code == "unsupported_format"
+    assert f"{kind} 压缩包" in caught.value.message and "解压" in caught.value.message
+
+
 def test_empty_file(tmp_path):
     with pytest.raises(ReadError) as caught:
         sniff(write(tmp_path, "a.docx", b""))

@@ -22,20 +22,30 @@ def rel(root: Path, paths: list[Path]) -> list[str]:
 
 
 def test_directory_walk_is_sorted_and_lists_unsupported(tmp_path):
-    touch(tmp_path, "b.docx", "a.PDF", "z/c.xlsx", "y/d.html", "名单.rtf", "notes.pptx", "e.txt",
+    touch(tmp_path, "b.docx", "a.PDF", "z/c.xlsx", "y/d.html", "site.css", "y/app.js", "e.txt",
           ".git/config.txt", ".hidden.docx", "~$b.docx", "y/.~lock.d.html#", "old.wps", "old.et")
     result = expand_paths([tmp_path])
     assert rel(tmp_path, result.files) == ["a.PDF", "b.docx", "e.txt", "old.et", "old.wps", "y/d.html", "z/c.xlsx"]
-    assert rel(tmp_path, result.unsupported) == ["notes.pptx", "名单.rtf"]
+    assert rel(tmp_path, result.unsupported) == ["site.css", "y/app.js"]
     assert sorted(rel(tmp_path, result.ignored)) == [".git", ".hidden.docx", "y/.~lock.d.html#", "~$b.docx"]
     assert result.problems == []
 
 
+def test_documents_prepub_does_not_read_are_reviewed_so_their_reader_says_why(tmp_path):
+    # a recipient list in slides or an archive on the site must not pass as a line among the fonts
+    touch(tmp_path, "名单.rtf", "notes.pptx", "附件/材料.ZIP", "公告.ofd", "旧.ppt", "演示.dps", "a.rar", "b.7z",
+          "font.woff2", "data.json")
+    result = expand_paths([tmp_path])
+    assert rel(tmp_path, result.files) == ["a.rar", "b.7z", "notes.pptx", "公告.ofd", "名单.rtf", "旧.ppt",
+                                           "演示.dps", "附件/材料.ZIP"]
+    assert rel(tmp_path, result.unsupported) == ["data.json", "font.woff2"]
+
+
 def test_explicit_files_are_taken_as_given(tmp_path):
-    touch(tmp_path, ".secret.txt", "plan.rtf", "a.docx")
-    result = expand_paths([tmp_path / ".secret.txt", tmp_path / "plan.rtf", tmp_path / "a.docx"])
+    touch(tmp_path, ".secret.txt", "logo.svg", "a.docx")
+    result = expand_paths([tmp_path / ".secret.txt", tmp_path / "logo.svg", tmp_path / "a.docx"])
     assert rel(tmp_path, result.files) == [".secret.txt", "a.docx"]
-    assert rel(tmp_path, result.unsupported) == ["plan.rtf"]
+    assert rel(tmp_path, result.unsupported) == ["logo.svg"]
 
 
 def test_missing_path_is_a_problem(tmp_path):
@@ -96,8 +106,8 @@ def test_a_file_named_on_the_command_line_is_checked_even_if_ignored(tmp_path):
 
 
 def test_files_named_by_content_are_reviewed_whatever_their_extension(tmp_path):
-    touch(tmp_path, "plan.rtf", "notes.log", "a.docx", "sub/slides.pptx")
+    touch(tmp_path, "plan.rtf", "notes.log", "a.docx", "sub/slides.pptx", "sub/run.log")
     result = expand_paths([tmp_path / "plan.rtf", tmp_path / "notes.log", tmp_path / "a.docx", tmp_path / "sub"],
                           named_by_content=True)
-    assert rel(tmp_path, result.files) == ["plan.rtf", "notes.log", "a.docx"]
-    assert rel(tmp_path, result.unsupported) == ["sub/slides.pptx"]       # a folder's files: by extension
+    assert rel(tmp_path, result.files) == ["plan.rtf", "notes.log", "a.docx", "sub/slides.pptx"]
+    assert rel(tmp_path, result.unsupported) == ["sub/run.log"]       # a folder's files: by extension

@@ -44,6 +44,13 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
 
 SUPPORTED_EXTENSIONS = frozenset(ext for spec in FORMATS.values() for ext in spec.extensions)
 
+# Documents prepub recognises but does not read (formats/sniff.py names each): presentations, OFD,
+# RTF, e-mail, e-books and archives can hold a recipient list as well as any table. In a folder they
+# are opened anyway, so each gets the reader's `error` (what it is, how to make it readable) and the
+# run exits 2, instead of a line among a site's style sheets and fonts under 未审查.
+DOCUMENTS_NOT_READ = frozenset({".pptx", ".ppsx", ".pps", ".ppt", ".dps", ".odp", ".ofd", ".rtf", ".epub",
+                                ".msg", ".vsd", ".zip", ".rar", ".7z"})
+
 
 def spec_of(fmt: str) -> FormatSpec:
     return FORMATS[fmt]

@@ -31,6 +31,7 @@ from prepub_review.formats.text.reader import DetectedEncoding, detect_encoding
 HEAD_BYTES = 4096
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+OTHER_ARCHIVES = ((b"Rar!\x1a\x07", "RAR"), (b"7z\xbc\xaf\x27\x1c", "7z"))
 
 # What a person expects behind each extension, for "扩展名为 .docx，但内容不是 Word 文档".
 EXPECTED_KIND = {
@@ -102,6 +103,10 @@ def sniff_content(path: Path) -> Sniffed:
         return Sniffed(_zip_format(path))
     if head.startswith(OLE_MAGIC):
         return Sniffed(_ole_format(path))
+    for magic, kind in OTHER_ARCHIVES:
+        if head.startswith(magic):
+            raise ReadError(f"这是一个 {kind} 压缩包（扩展名为 {_ext_label(path)}），不是 Word/Excel 文档。"
+                            "请解压后逐个审查其中的文件", code="unsupported_format")
     if _PDF_HEADER.search(head[:1024]):
         return Sniffed("pdf")
     if _is_image(head):

@@ -2,7 +2,8 @@
 
 Directories are walked recursively in sorted (deterministic) order. Files whose
 extension prepub does not read are listed in `unsupported` -- never dropped silently --
-so a clerk sees that "名单.rtf" was not reviewed. Hidden folders (.git), hidden files
+so a clerk sees that "site.css" was not reviewed; a document prepub recognises but does not read
+("名单.pptx", "附件.zip": registry.DOCUMENTS_NOT_READ) is a file to review, which its reader fails. Hidden folders (.git), hidden files
 and Office lock files (~$报告.docx) are not documents and go to `ignored`, and so does what
 a `.prepubignore` file names (one pattern a line, `#` comments; a bare name such as
 `README.md` or `*.md` matches at any depth below that folder, a pattern with "/" such as
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prepub_review.formats.registry import SUPPORTED_EXTENSIONS
+from prepub_review.formats.registry import DOCUMENTS_NOT_READ, SUPPORTED_EXTENSIONS
 
 IGNORE_FILE = ".prepubignore"
 
@@ -150,7 +151,8 @@ class _Walker:
         if key in self.seen_files:
             return
         self.seen_files.add(key)
-        if by_content or path.suffix.lower() in self.extensions:
+        suffix = path.suffix.lower()
+        if by_content or suffix in self.extensions or suffix in DOCUMENTS_NOT_READ:
             self.result.files.append(path)
         else:
             self.result.unsupported.append(path)
