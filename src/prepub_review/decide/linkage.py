@@ -344,7 +344,8 @@ class _Linker:
         facts, anchors = self._row_facts(row)
         return set(self._keys_under(facts, anchors, complete))
 
-    def _weak_pair_evidence(self, entity: str, a: Partial, b: Partial, pick) -> tuple[str, ...] | None:
+    def _weak_pair_evidence(self, entity: str, a: Partial, b: Partial,
+                            pick: Callable[[str], object] | None) -> tuple[str, ...] | None:
         """`pick`: the characters of a form at the positions both patterns show (None: they share none);
         two forms of the pair's patterns agree when it picks the same from both."""
         agreeing = pick is None or pick(a.shown) == pick(b.shown)

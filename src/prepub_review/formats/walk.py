@@ -2,8 +2,9 @@
 
 Directories are walked recursively in sorted (deterministic) order. Files whose
 extension prepub does not read are listed in `unsupported` -- never dropped silently --
-so a clerk sees that "site.css" was not reviewed; a document prepub recognises but does not read
-("名单.pptx", "附件.zip": registry.DOCUMENTS_NOT_READ) is a file to review, which its reader fails. Hidden folders (.git), hidden files
+so a clerk sees that "site.css" was not reviewed; a document prepub recognises but does not
+read ("名单.pptx", "附件.zip": registry.DOCUMENTS_NOT_READ) is a file to review, which its
+reader fails with the reason. Hidden folders (.git), hidden files
 and Office lock files (~$报告.docx) are not documents and go to `ignored`, and so does what
 a `.prepubignore` file names (one pattern a line, `#` comments; a bare name such as
 `README.md` or `*.md` matches at any depth below that folder, a pattern with "/" such as
