@@ -113,6 +113,21 @@ def test_an_attachment_leak_fails_and_names_the_linking_page(site_repo):
     assert "site/xxgk/gongshi.html" in broken["error"]
 
 
+def test_slides_a_named_page_links_are_opened_and_fail_naming_the_page(site_repo):
+    # pre-commit names only the staged page: the slides it publishes come with it, as an error
+    import zipfile
+
+    repo, _ = site_repo
+    with zipfile.ZipFile(repo / "site/附件/名单.pptx", "w") as slides:
+        slides.writestr("ppt/presentation.xml", "<p:presentation/>")
+    (repo / "site/xxgk/huiyi.html").write_text(page_html(
+        "会议材料", ["材料见附件。"], [("../%E9%99%84%E4%BB%B6/%E5%90%8D%E5%8D%95.pptx", "名单")]), encoding="utf-8")
+    gate = run_prepub("check", "site/xxgk/huiyi.html", "--format", "json", "--no-progress", cwd=repo)
+    assert gate.code == 2
+    [slides] = [d for d in gate.json()["documents"] if d["path"].endswith("名单.pptx")]
+    assert slides["verdict"] == "error" and "PowerPoint" in slides["error"] and "site/xxgk/huiyi.html" in slides["error"]
+
+
 @pytest.mark.slow
 def test_precommit_hook_honours_the_approvals_file(site_repo, tmp_path, pre_commit_hook):
     repo, _ = site_repo

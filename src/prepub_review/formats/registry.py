@@ -50,6 +50,7 @@ SUPPORTED_EXTENSIONS = frozenset(ext for spec in FORMATS.values() for ext in spe
 # run exits 2, instead of a line among a site's style sheets and fonts under 未审查.
 DOCUMENTS_NOT_READ = frozenset({".pptx", ".ppsx", ".pps", ".ppt", ".dps", ".odp", ".ofd", ".rtf", ".epub",
                                 ".msg", ".vsd", ".zip", ".rar", ".7z"})
+REVIEWED_EXTENSIONS = SUPPORTED_EXTENSIONS | DOCUMENTS_NOT_READ   # what a run opens (a page's attachments too)
 
 
 def spec_of(fmt: str) -> FormatSpec:

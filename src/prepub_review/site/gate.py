@@ -19,7 +19,7 @@ from pathlib import Path
 
 from prepub_review.errors import PrepubError
 from prepub_review.models import SEVERITY_RANK, DocumentResult, Finding, Notice, Severity, Verdict
-from prepub_review.formats.registry import SUPPORTED_EXTENSIONS
+from prepub_review.formats.registry import REVIEWED_EXTENSIONS
 from prepub_review.formats.walk import expand_paths
 from prepub_review.site import links as site_links
 from prepub_review.site.approvals import APPROVED, LEGACY, Approval, Matcher
@@ -103,7 +103,7 @@ def plan(paths: Sequence[Path], cache: Cache | None, changed_since: str | None =
     linked: dict[str, list[str]] = defaultdict(list)
     for page, page_links in result.pages.items():
         for link in page_links.links:
-            if site_links.is_attachment(link, SUPPORTED_EXTENSIONS) and page not in linked[link.target]:
+            if site_links.is_attachment(link, REVIEWED_EXTENSIONS) and page not in linked[link.target]:
                 linked[link.target].append(page)
     result.linked_from = dict(linked)
     for attachment in linked:       # a named page brings the attachments it publishes
@@ -267,7 +267,7 @@ class SummaryBuilder:
                 continue
             attachments = []
             for link in page_links.links:
-                if site_links.is_attachment(link, SUPPORTED_EXTENSIONS) and link.target in self.verdict_of:
+                if site_links.is_attachment(link, REVIEWED_EXTENSIONS) and link.target in self.verdict_of:
                     if all(link.target != a for a, _ in attachments):
                         attachments.append((link.target, self.verdict_of[link.target]))
             overall = worst([self.verdict_of[page], *(v for _, v in attachments)])
