@@ -51,3 +51,10 @@ def test_link_names_in_any_case_are_found_and_a_page_without_them_has_no_links(t
     assert raw_links('<p>\n<A HREF="a.pdf">一</A><IMG Src="b.png"></p>'.encode("gb18030")) == [("a.pdf", 2),
                                                                                               ("b.png", 2)]
     assert raw_links('<p title="hr&#101;f">没有链接</p><a hre="x">'.encode("utf-8")) == []
+
+
+def test_a_pdf_embedded_with_object_data_is_a_link_and_data_attributes_are_not():
+    from prepub_review.site.links import raw_links
+
+    page = '<div data="x.pdf" data-src="y.pdf">\n<OBJECT DATA="附件/名单.pdf" type="application/pdf"></OBJECT></div>'
+    assert raw_links(page.encode("utf-8")) == [("附件/名单.pdf", 2)]

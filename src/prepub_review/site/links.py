@@ -1,6 +1,7 @@
 """Local links of HTML pages: which attachments a page publishes, and which links are broken.
 
-Only `href` and `src` attributes are followed, and only to files inside the checked root
+Only `href` and `src` attributes (and an `<object>`'s `data`, how a page embeds a PDF) are followed,
+and only to files inside the checked root
 (relative, root-relative, URL-encoded Chinese names, `../`). Links to other hosts and links that
 leave the root are listed, never fetched. A link's target is an attachment when prepub reads its
 format and it is not itself a page; other local targets (style sheets, scripts, images prepub does
@@ -17,11 +18,12 @@ from urllib.parse import unquote, urlsplit
 
 PAGE_EXTENSIONS = frozenset({".html", ".htm"})
 LINK_ATTRIBUTES = frozenset({"href", "src"})
+EMBEDDING = ("object", "data")     # <object data="名单.pdf" type="application/pdf">: the page shows the file
 NOT_FILES = ("#", "javascript:", "mailto:", "tel:", "data:", "about:", "sms:")
-# The bytes of a link attribute's name, in any case. An attribute name holds no character references
-# and both encodings a page is decoded with (UTF-8, GB18030) keep ASCII letters as those bytes, so
-# a page without them has no link for the parser to find.
-LINK_NAME = re.compile(rb"(?i)href|src")
+# The bytes of a link attribute's name (or of an <object> tag), in any case. An attribute name holds no
+# character references and both encodings a page is decoded with (UTF-8, GB18030) keep ASCII letters as
+# those bytes, so a page without them has no link for the parser to find.
+LINK_NAME = re.compile(rb"(?i)href|src|<object")
 
 LOCAL, MISSING, OUTSIDE, EXTERNAL = "local", "missing", "outside", "external"
 
@@ -54,7 +56,7 @@ class _HrefCollector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if name in LINK_ATTRIBUTES and value and value.strip():
+            if (name in LINK_ATTRIBUTES or (tag, name) == EMBEDDING) and value and value.strip():
                 self.found.append((value.strip(), self.getpos()[0]))
 
     handle_startendtag = handle_starttag
