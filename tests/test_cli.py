@@ -111,6 +111,18 @@ def test_a_folder_with_slides_it_cannot_read_fails_with_the_reason(tmp_path):
     assert terminal.code == 2 and "PowerPoint" in terminal.stdout
 
 
+def test_shtml_and_xhtml_pages_are_checked_as_pages(tmp_path):
+    # many government content systems publish their pages as .shtml: a folder of them was "没有找到可审查的文件"
+    row = f"<tr><td>张建明</td><td>{synth.cn_id(random.Random(4))}</td></tr>"
+    for name in ("t20251001_1.shtml", "gongshi.xhtml"):
+        (tmp_path / name).write_text(f"<html><body><table><tr><td>姓名</td><td>身份证号</td></tr>{row}</table></body></html>",
+                                     encoding="utf-8")
+    run = run_prepub("check", "--format", "json", str(tmp_path))
+    assert run.code == 1
+    assert {Path(d["path"]).name: (d["format"], d["verdict"]) for d in run.json()["documents"]} == {
+        "t20251001_1.shtml": ("html", "block"), "gongshi.xhtml": ("html", "block")}
+
+
 def test_fail_on_review(tmp_path):
     path = tmp_path / "draft.txt"
     path.write_text("内部资料 注意保存\n关于做好2026年社会救助工作的通知\n", encoding="utf-8")

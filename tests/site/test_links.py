@@ -58,3 +58,10 @@ def test_a_pdf_embedded_with_object_data_is_a_link_and_data_attributes_are_not()
 
     page = '<div data="x.pdf" data-src="y.pdf">\n<OBJECT DATA="附件/名单.pdf" type="application/pdf"></OBJECT></div>'
     assert raw_links(page.encode("utf-8")) == [("附件/名单.pdf", 2)]
+
+
+def test_shtml_pages_are_pages_not_attachments():
+    from prepub_review.site.links import LOCAL, Link, is_page
+
+    assert is_page("site/xxgk/t20251001_1.shtml") and is_page("a.XHTML")
+    assert not is_attachment(Link("t1.shtml", 1, LOCAL, "site/t1.shtml"), frozenset({".shtml", ".pdf"}))

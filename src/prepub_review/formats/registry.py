@@ -30,7 +30,8 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("docx", "docx", "Word 文档", (".docx", ".docm"), writable=True),
     FormatSpec("xlsx", "xlsx", "Excel 表格", (".xlsx", ".xlsm"), writable=True),
     FormatSpec("pdf", "pdf", "PDF 文件", (".pdf",), writable=True),
-    FormatSpec("html", "html", "网页", (".html", ".htm"), writable=True),
+    # .shtml: the pages of many government sites' content systems (server-side includes are comments here)
+    FormatSpec("html", "html", "网页", (".html", ".htm", ".shtml", ".xhtml"), writable=True),
     FormatSpec("text", "text", "文本文件", (".txt", ".md"), writable=True),
     FormatSpec("csv", "text", "CSV 表格", (".csv",), writable=True),
     FormatSpec("doc", "legacy", "旧版 Word 文档", (".doc", ".wps"), writable=True, converts_to="docx"),

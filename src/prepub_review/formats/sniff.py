@@ -38,13 +38,13 @@ EXPECTED_KIND = {
     ".docx": "Word 文档", ".docm": "Word 文档", ".doc": "Word 文档", ".wps": "WPS 文字文档",
     ".xlsx": "Excel 表格", ".xlsm": "Excel 表格", ".xls": "Excel 表格", ".et": "WPS 表格",
     ".odt": "OpenDocument 文本", ".ods": "OpenDocument 表格",
-    ".pdf": "PDF 文件", ".html": "网页", ".htm": "网页",
+    ".pdf": "PDF 文件", ".html": "网页", ".htm": "网页", ".shtml": "网页", ".xhtml": "网页",
     ".txt": "文本文件", ".md": "文本文件", ".csv": "CSV 表格",
     ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".bmp": "图片", ".tif": "图片", ".tiff": "图片",
     ".webp": "图片", ".gif": "图片",
 }
 
-TEXT_EXTENSIONS = (".html", ".htm", ".txt", ".md", ".csv")
+TEXT_EXTENSIONS = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".md", ".csv")
 
 # OpenDocument (LibreOffice's and WPS's own formats on 信创 desktops), read after conversion like .doc/.xls
 OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-PAGE_EXTENSIONS = frozenset({".html", ".htm"})
+from prepub_review.formats.registry import spec_of
+
+PAGE_EXTENSIONS = frozenset(spec_of("html").extensions)
 LINK_ATTRIBUTES = frozenset({"href", "src"})
 EMBEDDING = ("object", "data")     # <object data="名单.pdf" type="application/pdf">: the page shows the file
 NOT_FILES = ("#", "javascript:", "mailto:", "tel:", "data:", "about:", "sms:")
