@@ -8,6 +8,7 @@ run real processes; the other cases run `prepub` in this process (`run_prepub`),
 
 import json
 import random
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,8 @@ from tests import synth
 from tests.conftest import Run, run_prepub
 from tests.site.conftest import KEEP_CONTACT, draft_with_contact, git, prepub
 from tests.site.sitegen import page_html, recipients_xlsx
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 def review_and_publish(repo: Path, tmp_path: Path, prepub: Callable[..., Run] = prepub) -> dict:
@@ -126,6 +129,20 @@ def test_slides_a_named_page_links_are_opened_and_fail_naming_the_page(site_repo
     assert gate.code == 2
     [slides] = [d for d in gate.json()["documents"] if d["path"].endswith("名单.pptx")]
     assert slides["verdict"] == "error" and "PowerPoint" in slides["error"] and "site/xxgk/huiyi.html" in slides["error"]
+
+
+def test_a_root_relative_link_resolves_against_the_folder_of_an_index_shtml(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "site/附件").mkdir(parents=True)
+    (tmp_path / "site/index.shtml").write_text("<html><body>首页</body></html>", encoding="utf-8")
+    shutil.copy(SAMPLES / "临时救助名单.xlsx", tmp_path / "site/附件/名单.xlsx")
+    page = tmp_path / "site/xxgk/t1.shtml"
+    page.parent.mkdir()
+    page.write_text('<html><body><a href="/附件/名单.xlsx">名单</a></body></html>', encoding="utf-8")
+    gate = run_prepub("check", "site/xxgk/t1.shtml", "--format", "json", "--no-progress", cwd=tmp_path)
+    assert gate.code == 1
+    assert [(Path(d["path"]).name, d["verdict"]) for d in gate.json()["documents"]] == [("t1.shtml", "pass"),
+                                                                                        ("名单.xlsx", "block")]
 
 
 @pytest.mark.slow

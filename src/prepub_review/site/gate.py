@@ -128,7 +128,7 @@ def _root_of(argument: Path) -> str:
         return os.path.normpath(str(argument.parent))
     chosen = top
     for candidate in (folder, *folder.parents):
-        if any((candidate / name).is_file() for name in ("index.html", "index.htm")):
+        if any((candidate / f"index{extension}").is_file() for extension in sorted(site_links.PAGE_EXTENSIONS)):
             chosen = candidate
         if candidate == top:
             break
