@@ -25,6 +25,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,10 +86,13 @@ def command_instructions(root: Path, with_linkage: bool) -> int:
     with tempfile.TemporaryDirectory() as out:
         args = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}/cg.%p", sys.executable, "-m",
                 "prepub_review", "check", "--format", "json", "--no-progress", "--jobs", "1", str(root)]
-        subprocess.run(args + ([] if with_linkage else ["--no-linkage"]), capture_output=True, check=False,
-                       env=dict(os.environ, PYTHONHASHSEED="0"))
-        return sum(int(line.split()[1]) for dump in Path(out).glob("cg.*")
-                   for line in dump.read_text(errors="replace").splitlines() if line.startswith("summary:"))
+        run = subprocess.run(args + ([] if with_linkage else ["--no-linkage"]), capture_output=True, check=False,
+                             env=dict(os.environ, PYTHONHASHSEED="0"))
+        counted = sum(int(line.split()[1]) for dump in Path(out).glob("cg.*")
+                      for line in dump.read_text(errors="replace").splitlines() if line.startswith("summary:"))
+        if not counted:
+            sys.exit(f"valgrind counted nothing (exit {run.returncode}): {run.stderr.decode(errors='replace')[-500:]}")
+        return counted
 
 
 def link_persons(site: Site, item: Link) -> set[int]:
@@ -194,6 +198,8 @@ def main() -> int:
     parser.add_argument("--instructions", action="store_true",
                         help="also count instructions under valgrind (deterministic; about a minute)")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind on PATH (apt-get install valgrind)")
 
     with tempfile.TemporaryDirectory() as temp:
         root = args.keep or Path(temp)
