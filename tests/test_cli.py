@@ -123,6 +123,21 @@ def test_shtml_and_xhtml_pages_are_checked_as_pages(tmp_path):
         "t20251001_1.shtml": ("html", "block"), "gongshi.xhtml": ("html", "block")}
 
 
+def test_the_data_a_page_renders_is_checked_in_a_folder(tmp_path):
+    # a page that fills its list from data/gongshi.json by script: the JSON (and a feed) are the publication
+    rng = random.Random(6)
+    (tmp_path / "index.html").write_text('<html><body><div id="list"></div></body></html>', encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/gongshi.json").write_text(f'[{{"xm": "张建明", "sfzh": "{synth.cn_id(rng)}"}}]', encoding="utf-8")
+    (tmp_path / "rss.xml").write_text(f"<rss><item><description>联系电话 {synth.mobile(rng)}</description></item></rss>",
+                                      encoding="utf-8")
+    run = run_prepub("check", "--format", "json", str(tmp_path))
+    assert run.code == 1
+    verdicts = {Path(d["path"]).name: d["verdict"] for d in run.json()["documents"]}
+    assert verdicts == {"index.html": "pass", "gongshi.json": "block", "rss.xml": "block"}
+    assert run.json()["skipped"] == []
+
+
 def test_fail_on_review(tmp_path):
     path = tmp_path / "draft.txt"
     path.write_text("内部资料 注意保存\n关于做好2026年社会救助工作的通知\n", encoding="utf-8")

@@ -34,11 +34,11 @@ def test_directory_walk_is_sorted_and_lists_unsupported(tmp_path):
 def test_documents_prepub_does_not_read_are_reviewed_so_their_reader_says_why(tmp_path):
     # a recipient list in slides or an archive on the site must not pass as a line among the fonts
     touch(tmp_path, "名单.rtf", "notes.pptx", "附件/材料.ZIP", "公告.ofd", "旧.ppt", "演示.dps", "a.rar", "b.7z",
-          "font.woff2", "data.json")
+          "font.woff2", "app.js")
     result = expand_paths([tmp_path])
     assert rel(tmp_path, result.files) == ["a.rar", "b.7z", "notes.pptx", "公告.ofd", "名单.rtf", "旧.ppt",
                                            "演示.dps", "附件/材料.ZIP"]
-    assert rel(tmp_path, result.unsupported) == ["data.json", "font.woff2"]
+    assert rel(tmp_path, result.unsupported) == ["app.js", "font.woff2"]
 
 
 def test_explicit_files_are_taken_as_given(tmp_path):

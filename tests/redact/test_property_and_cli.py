@@ -59,3 +59,25 @@ def test_cli_exit_codes(tmp_path):
     assert refused.exit_code == 1 and "解密" in refused.output
     dry = runner.invoke(cli, ["redact", str(source), "-o", str(tmp_path / "d.txt"), "--dry-run"])
     assert dry.exit_code == 0 and not (tmp_path / "d.txt").exists()
+
+
+def test_a_json_list_is_redacted_into_json_and_a_masked_bare_number_is_refused(tmp_path):
+    import json
+
+    _register_commands()
+    runner = CliRunner()
+    rng = random.Random(5)
+    number, phone = synth.cn_id(rng), synth.mobile(rng)
+    quoted = tmp_path / "gongshi.json"
+    quoted.write_text(json.dumps([{"xm": "张建明", "sfzh": number, "dh": phone, "cun": "和平村"}], ensure_ascii=False),
+                      encoding="utf-8")
+    done = runner.invoke(cli, ["redact", str(quoted)])
+    assert done.exit_code == 0, done.output
+    written = (tmp_path / "gongshi.去标识化.json").read_text(encoding="utf-8")
+    [row] = json.loads(written)                      # still JSON, the site's script can read it
+    assert number not in written and phone not in written and row["cun"] == "和平村"
+    bare = tmp_path / "bare.json"
+    bare.write_text(f'{{"xm": "张建明", "dh": {phone}}}', encoding="utf-8")
+    refused = runner.invoke(cli, ["redact", str(bare)])
+    assert refused.exit_code != 0 and "JSON 无法解析" in refused.output
+    assert not (tmp_path / "bare.去标识化.json").exists()

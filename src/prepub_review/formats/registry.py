@@ -32,7 +32,8 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("pdf", "pdf", "PDF 文件", (".pdf",), writable=True),
     # .shtml: the pages of many government sites' content systems (server-side includes are comments here)
     FormatSpec("html", "html", "网页", (".html", ".htm", ".shtml", ".xhtml"), writable=True),
-    FormatSpec("text", "text", "文本文件", (".txt", ".md"), writable=True),
+    # .json/.xml: the data a site's scripts render (a list as JSON beside an empty page), feeds, exports
+    FormatSpec("text", "text", "文本文件", (".txt", ".md", ".json", ".xml"), writable=True),
     FormatSpec("csv", "text", "CSV 表格", (".csv",), writable=True),
     FormatSpec("doc", "legacy", "旧版 Word 文档", (".doc", ".wps"), writable=True, converts_to="docx"),
     FormatSpec("xls", "legacy", "旧版 Excel 表格", (".xls", ".et"), writable=True, converts_to="xlsx"),

@@ -39,12 +39,12 @@ EXPECTED_KIND = {
     ".xlsx": "Excel 表格", ".xlsm": "Excel 表格", ".xls": "Excel 表格", ".et": "WPS 表格",
     ".odt": "OpenDocument 文本", ".ods": "OpenDocument 表格",
     ".pdf": "PDF 文件", ".html": "网页", ".htm": "网页", ".shtml": "网页", ".xhtml": "网页",
-    ".txt": "文本文件", ".md": "文本文件", ".csv": "CSV 表格",
+    ".txt": "文本文件", ".md": "文本文件", ".json": "文本文件", ".xml": "文本文件", ".csv": "CSV 表格",
     ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".bmp": "图片", ".tif": "图片", ".tiff": "图片",
     ".webp": "图片", ".gif": "图片",
 }
 
-TEXT_EXTENSIONS = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".md", ".csv")
+TEXT_EXTENSIONS = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".md", ".json", ".xml", ".csv")
 
 # OpenDocument (LibreOffice's and WPS's own formats on 信创 desktops), read after conversion like .doc/.xls
 OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
@@ -243,4 +243,4 @@ def _unknown_message(path: Path) -> str:
         return (f"文件扩展名为 {ext}，但内容不是{space}{kind}，也不是其他可识别的文档格式（可能已损坏，或并非文档）。"
                 "请用原程序打开确认后重新保存再审查")
     return (f"无法识别的文件格式（扩展名为 {_ext_label(path)}）。"
-            "支持 Word(.docx/.doc/.wps/.odt)、Excel(.xlsx/.xls/.et/.ods)、PDF、网页(.html) 和文本(.txt/.md/.csv)")
+            "支持 Word(.docx/.doc/.wps/.odt)、Excel(.xlsx/.xls/.et/.ods)、PDF、网页(.html/.shtml) 和文本(.txt/.md/.csv/.json/.xml)")

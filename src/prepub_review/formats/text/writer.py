@@ -1,14 +1,16 @@
-"""Writes a redacted .txt/.md/.csv in the encoding (and BOM) it was read in; bytes that did not
-decode are written back unchanged. Edits find their value on the line the reader's anchor names."""
+"""Writes a redacted .txt/.md/.json/.xml/.csv in the encoding (and BOM) it was read in; bytes that did
+not decode are written back unchanged. Edits find their value on the line the reader's anchor names.
+A .json that parsed before must parse after: a masked number written without quotes would not."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from prepub_review.formats.edits import Cleaning, Edit
-from prepub_review.errors import ReadError
+from prepub_review.errors import ReadError, VerificationFailed
 from prepub_review.formats.text import reader as text_reader
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.text.reader import LineAnchor, detect_encoding
@@ -27,6 +29,7 @@ class TextDocument:
             else "replace"
         data = path.read_bytes()[len(self.encoding.bom):]
         self.lines = LINE.findall(data.decode(self.encoding.codec, errors=self.errors))
+        self.original = "".join(self.lines)
 
     def close(self) -> None:
         pass
@@ -58,8 +61,19 @@ class TextDocument:
 
     def save(self, out: Path) -> None:
         text = "".join(self.lines)
+        if self.path.suffix.lower() == ".json" and _parses(self.original) and not _parses(text):
+            raise VerificationFailed("去标识化后的 JSON 无法解析（打码的值多半是不带引号的数字）：未写出。请在原文件中"
+                                     "把这些号码写成字符串（加引号）后重试，或手工删除", code="json_broken")
         errors = "surrogateescape" if self.errors == "surrogateescape" else "strict"
         out.write_bytes(self.encoding.bom + text.encode(self.encoding.codec, errors=errors))
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def open_editable(path: Path, limits: Limits, fmt: str) -> TextDocument:
