@@ -262,9 +262,9 @@ def full_pieces(hasher: Hasher, tag: str, value: str, patterns: tuple[tuple[int,
     `patterns`, in order, each distinct projection once (slices instead of pickers: a full ID's
     13 patterns are hashed for every full value read)."""
     canonical = _canonical(value) == value
-    state = getattr(hasher, "state", None)
-    if state is not None and canonical and value.isascii():
-        return _continued_pieces(state, tag, value, patterns)
+    heads = getattr(hasher, "heads", None)
+    if heads is not None and canonical and value.isascii():
+        return _continued_pieces(heads, tag, value, patterns)
     found = []
     for head, end, start in _full_materials(tag, len(value), patterns):
         shown = value[:end] + value[start:]
@@ -272,31 +272,18 @@ def full_pieces(hasher: Hasher, tag: str, value: str, patterns: tuple[tuple[int,
     return found
 
 
-def _continued_pieces(state, tag: str, value: str, patterns: tuple[tuple[int, int], ...]) -> list[str]:
+def _continued_pieces(heads: _HeadStates, tag: str, value: str, patterns: tuple[tuple[int, int], ...]) -> list[str]:
     """`full_pieces` of a canonical ASCII value under `keyed_hasher`: each projection's BLAKE2b
     continued from its head's (the head, fixed per pattern, is hashed once for the run), without the
     memo (a full number's projections seldom recur, and a full ID has 13 of them)."""
     raw = value.encode()
     found = []
-    for head, end, start in _head_states(state, tag, len(value), patterns):
-        h = head.copy()
+    for head, end, start in _full_materials(tag, len(value), patterns):
+        h = heads[head].copy()
         h.update(raw[:end])
         h.update(raw[start:])
         found.append(h.hexdigest())
     return found
-
-
-@lru_cache(maxsize=256)
-def _head_states(state, tag: str, length: int, patterns: tuple[tuple[int, int], ...]) -> tuple:
-    """(BLAKE2b state that has read the head, prefix end, suffix start) per `_full_materials` entry."""
-    return tuple((_head_state(state, head), end, start) for head, end, start in _full_materials(tag, length, patterns))
-
-
-def _head_state(state, head: str):
-    """A copy of a keyed BLAKE2b state that has read `head`."""
-    h = state.copy()
-    h.update(head.encode())
-    return h
 
 
 @lru_cache(maxsize=1 << 15)   # a masked name or number recurs on every list of a site that names the person
@@ -385,8 +372,8 @@ def keyed_hasher(key: bytes, limit: int = 200_000) -> Hasher:
             found = memo[material] = h.hexdigest()
         return found
 
-    digest.state = copy()   # keyed, nothing read yet: full_pieces continues it from a pattern's head
-    digest.heads = _HeadStates(digest.state)
+    # keyed, nothing read yet: full_pieces and masked_piece continue it from a pattern's head
+    digest.heads = _HeadStates(copy())
     return digest
 
 
@@ -400,7 +387,8 @@ class _HeadStates(dict):
         self.state = state
 
     def __missing__(self, head: str):
-        h = self[head] = _head_state(self.state, head)
+        h = self[head] = self.state.copy()
+        h.update(head.encode())
         return h
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import olefile
 
 from prepub_review.errors import ReadError
+from prepub_review.formats.registry import FORMATS, spec_of
 from prepub_review.formats.text.reader import DetectedEncoding, detect_encoding
 
 HEAD_BYTES = 4096
@@ -33,18 +34,12 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OTHER_ARCHIVES = ((b"Rar!\x1a\x07", "RAR"), (b"7z\xbc\xaf\x27\x1c", "7z"))
 
-# What a person expects behind each extension, for "扩展名为 .docx，但内容不是 Word 文档".
-EXPECTED_KIND = {
-    ".docx": "Word 文档", ".docm": "Word 文档", ".doc": "Word 文档", ".wps": "WPS 文字文档",
-    ".xlsx": "Excel 表格", ".xlsm": "Excel 表格", ".xls": "Excel 表格", ".et": "WPS 表格",
-    ".odt": "OpenDocument 文本", ".ods": "OpenDocument 表格",
-    ".pdf": "PDF 文件", ".html": "网页", ".htm": "网页", ".shtml": "网页", ".xhtml": "网页",
-    ".txt": "文本文件", ".md": "文本文件", ".json": "文本文件", ".xml": "文本文件", ".csv": "CSV 表格",
-    ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".bmp": "图片", ".tif": "图片", ".tiff": "图片",
-    ".webp": "图片", ".gif": "图片",
-}
+# What a person expects behind each extension, for "扩展名为 .docx，但内容不是 Word 文档": the registry's
+# kind, but a legacy file is named as its user knows it (a .doc is a Word document, a .wps a WPS one).
+EXPECTED_KIND = {ext: spec.kind_zh for spec in FORMATS.values() for ext in spec.extensions} | {
+    ".doc": "Word 文档", ".wps": "WPS 文字文档", ".xls": "Excel 表格", ".et": "WPS 表格"}
 
-TEXT_EXTENSIONS = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".md", ".json", ".xml", ".csv")
+TEXT_EXTENSIONS = tuple(ext for name in ("html", "text", "csv") for ext in spec_of(name).extensions)
 
 # OpenDocument (LibreOffice's and WPS's own formats on 信创 desktops), read after conversion like .doc/.xls
 OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prepub_review.formats.registry import DOCUMENTS_NOT_READ, SUPPORTED_EXTENSIONS
+from prepub_review.formats.registry import REVIEWED_EXTENSIONS
 
 IGNORE_FILE = ".prepubignore"
 
@@ -67,7 +67,7 @@ class WalkResult:
     problems: list[WalkProblem] = field(default_factory=list)
 
 
-def expand_paths(paths: Iterable[Path | str], extensions: frozenset[str] = SUPPORTED_EXTENSIONS, *,
+def expand_paths(paths: Iterable[Path | str], extensions: frozenset[str] = REVIEWED_EXTENSIONS, *,
                  named_by_content: bool = False) -> WalkResult:
     walker = _Walker(extensions, named_by_content)
     for raw in paths:
@@ -152,8 +152,7 @@ class _Walker:
         if key in self.seen_files:
             return
         self.seen_files.add(key)
-        suffix = path.suffix.lower()
-        if by_content or suffix in self.extensions or suffix in DOCUMENTS_NOT_READ:
+        if by_content or path.suffix.lower() in self.extensions:
             self.result.files.append(path)
         else:
             self.result.unsupported.append(path)

@@ -285,7 +285,7 @@ def exit_verdicts(summary: RunSummary, policy=None) -> set[Verdict]:
     if summary.linkage is not None and policy is not None:
         from prepub_review.decide.policy import verdict_of
 
-        # A link's verdict is its rule's: the documents it names each get at least that one (and the
-        # exit code asks only which verdicts occur, so no finding need be made for each place).
+        # A link's verdict is its rule's severity. The exit code asks only which verdicts occur (a block
+        # wins), so no finding is made for each place of each link here.
         verdicts.update(verdict_of([policy.rule_for(item.kind, item.variant)]) for item in summary.linkage.links)
     return verdicts

@@ -29,7 +29,7 @@ class TextDocument:
             else "replace"
         data = path.read_bytes()[len(self.encoding.bom):]
         self.lines = LINE.findall(data.decode(self.encoding.codec, errors=self.errors))
-        self.original = "".join(self.lines)
+        self.json_parses = path.suffix.lower() == ".json" and _parses("".join(self.lines))
 
     def close(self) -> None:
         pass
@@ -61,7 +61,7 @@ class TextDocument:
 
     def save(self, out: Path) -> None:
         text = "".join(self.lines)
-        if self.path.suffix.lower() == ".json" and _parses(self.original) and not _parses(text):
+        if self.json_parses and not _parses(text):
             raise VerificationFailed("去标识化后的 JSON 无法解析（打码的值多半是不带引号的数字）：未写出。请在原文件中"
                                      "把这些号码写成字符串（加引号）后重试，或手工删除", code="json_broken")
         errors = "surrogateescape" if self.errors == "surrogateescape" else "strict"
