@@ -187,13 +187,14 @@ def test_missing_path_is_an_error(tmp_path):
 def test_directory_lists_unsupported_files(tmp_path, recipient_docx):
     (tmp_path / "a.txt").write_text("普通文字，无个人信息。", encoding="utf-8")
     (tmp_path / "slides.pptx").write_bytes(b"PK\x03\x04junk")
-    (tmp_path / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "logo.svg").write_text("<svg/>", encoding="utf-8")     # vector pictures are read (their text)
+    (tmp_path / "site.css").write_text("body{}", encoding="utf-8")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")      # pictures are read (OCR): a broken one is an error
     report = run_prepub("check", "--format", "json", str(tmp_path)).json()
     verdicts = {d["path"].rsplit("/", 1)[-1]: d["verdict"] for d in report["documents"]}
-    assert verdicts == {"a.txt": "pass", "photo.png": "error", "slides.pptx": "error"}   # slides: not read
+    assert verdicts == {"a.txt": "pass", "logo.svg": "pass", "photo.png": "error", "slides.pptx": "error"}
     skipped = {s["path"].rsplit("/", 1)[-1] for s in report["skipped"]}
-    assert skipped == {"logo.svg"}
+    assert skipped == {"site.css"}
 
 
 def test_a_file_named_on_the_command_line_is_read_by_its_content(tmp_path, recipient_docx):

@@ -58,3 +58,17 @@ def test_hook_passes_a_clean_page_and_blocks_a_leaking_one(site_repo, pre_commit
     assert "Failed" in leaking.stdout
     assert "身份证号" in leaking.stdout
     assert number not in leaking.stdout, "the hook output must not become the leak"
+
+
+def test_hook_takes_every_file_a_folder_run_reviews():
+    """The hook's `files` pattern and the format registry name the same files, except raster pictures:
+    reading them needs the [ocr] extra, which the hook's environment does not install."""
+    import yaml
+
+    from prepub_review.formats.registry import REVIEWED_EXTENSIONS, spec_of
+
+    hook = yaml.safe_load((Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text("utf-8"))[0]
+    pattern = re.compile(hook["files"])
+    wanted = REVIEWED_EXTENSIONS - set(spec_of("image").extensions)
+    assert sorted(ext for ext in wanted if not pattern.search(f"site/附件{ext}")) == []
+    assert sorted(ext for ext in spec_of("image").extensions if pattern.search(f"a{ext}")) == []

@@ -42,10 +42,10 @@ def test_documents_prepub_does_not_read_are_reviewed_so_their_reader_says_why(tm
 
 
 def test_explicit_files_are_taken_as_given(tmp_path):
-    touch(tmp_path, ".secret.txt", "logo.svg", "a.docx")
-    result = expand_paths([tmp_path / ".secret.txt", tmp_path / "logo.svg", tmp_path / "a.docx"])
+    touch(tmp_path, ".secret.txt", "style.css", "a.docx")
+    result = expand_paths([tmp_path / ".secret.txt", tmp_path / "style.css", tmp_path / "a.docx"])
     assert rel(tmp_path, result.files) == [".secret.txt", "a.docx"]
-    assert rel(tmp_path, result.unsupported) == ["logo.svg"]
+    assert rel(tmp_path, result.unsupported) == ["style.css"]
 
 
 def test_missing_path_is_a_problem(tmp_path):

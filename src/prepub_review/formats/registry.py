@@ -42,6 +42,8 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("ods", "legacy", "OpenDocument 表格", (".ods",), writable=True, converts_to="xlsx"),
     FormatSpec("image", "image", "图片", (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"),
                writable=True),
+    # pictures that hold their text as characters (a table pasted from Excel "as a picture", a chart)
+    FormatSpec("vector", "image", "矢量图", (".emf", ".wmf", ".svg", ".emz", ".wmz", ".svgz"), writable=True),
 )}
 
 SUPPORTED_EXTENSIONS = frozenset(ext for spec in FORMATS.values() for ext in spec.extensions)

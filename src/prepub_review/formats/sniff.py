@@ -10,6 +10,7 @@ renamed .doc, password-protected .docx (an OLE container, not a zip), GBK text n
     encrypted               password-protected (OOXML in OLE, or an encrypted .doc/.xls)
     pdf, html, text
     image                   JPEG, PNG, BMP, TIFF, WebP, GIF (read by OCR, see prepub_review.ocr)
+    vector                  EMF, WMF, SVG, also gzip-packed (their text records, formats/image/vector.py)
 
 Anything else raises ReadError with a code a test can check and a Chinese message
 that tells the clerk what the file really is and what to do.
@@ -26,6 +27,7 @@ from pathlib import Path
 import olefile
 
 from prepub_review.errors import ReadError
+from prepub_review.formats.image import vector
 from prepub_review.formats.registry import FORMATS, spec_of
 from prepub_review.formats.text.reader import DetectedEncoding, detect_encoding
 
@@ -98,6 +100,8 @@ def sniff_content(path: Path) -> Sniffed:
         return Sniffed(_zip_format(path))
     if head.startswith(OLE_MAGIC):
         return Sniffed(_ole_format(path))
+    if vector.kind_of(head):
+        return Sniffed("vector")
     for magic, kind in OTHER_ARCHIVES:
         if head.startswith(magic):
             raise ReadError(f"这是一个 {kind} 压缩包（扩展名为 {_ext_label(path)}），不是 Word/Excel 文档。"

@@ -15,12 +15,14 @@ from __future__ import annotations
 import dataclasses
 import io
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from prepub_review.errors import ReadError
+from prepub_review.formats.image import vector
+from prepub_review.formats.image.vector import VectorTextAnchor
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.ocr import engine
 from prepub_review.ocr.layout import place_lines
@@ -75,7 +77,10 @@ def open_picture(data: bytes) -> Image.Image:
 def picture_items(data: bytes, where: str, key: object, *, anchors: bool = False,
                   locator_path: tuple = ()) -> Iterator[Segment | Notice]:
     """An embedded picture's items; a picture that does not decode is a Notice, not a failure of
-    the whole document."""
+    the whole document. A vector picture (EMF/WMF/SVG) is read from its text records, not by OCR."""
+    if vector.kind_of(data):
+        yield from vector_items(data, where, key, anchors=anchors, locator_path=locator_path)
+        return
     try:
         picture = open_picture(data)
     except ReadError as exc:
@@ -100,14 +105,48 @@ def read_picture(picture: Image.Image, where: str, key: object, *, anchors: bool
     yield from text_segments(engine.recognise(picture), where, key, anchors=anchors, locator_path=locator_path)
 
 
+def vector_items(data: bytes, where: str, key: object, *, anchors: bool = False,
+                 locator_path: tuple = (), strict: bool = False) -> Iterator[Segment | Notice]:
+    """A vector picture's drawn strings placed into rows and columns like OCR'd lines; what it holds
+    that cannot be read (strings stored as glyph numbers, bitmaps) is a Notice. One that does not
+    parse is a Notice too, or a ReadError when `strict`."""
+    try:
+        found = vector.read_text(data)
+    except ReadError as exc:
+        if strict:
+            raise
+        yield Notice("image_unreadable", where, exc.message)
+        return
+    lines, run_of = [], {}
+    for index, run in found.shown_runs():
+        line = engine.OcrLine(run.text, run.box, 1.0)
+        run_of[id(line)] = index
+        lines.append(line)
+    make_anchor = (lambda line: VectorTextAnchor(key, run_of[id(line)], line.text)) if anchors else None
+    label = f"{where}（{found.kind}）" if where.endswith("矢量图") else f"{where}（{found.kind} 矢量图）"
+    yield from text_segments(lines, label, key, make_anchor=make_anchor,
+                             locator_path=locator_path, pixels=False)
+    if found.glyph_strings:
+        yield Notice("vector_glyphs", where, f"矢量图（{found.kind}）中有 {found.glyph_strings} 段文字以字形编号保存，"
+                                             "不是字符，本工具无法核查，需人工审查")
+    if found.bitmaps:
+        yield Notice("vector_bitmap", where, f"矢量图（{found.kind}）中嵌有 {found.bitmaps} 张位图，其中的文字未经核查，"
+                                             "需人工审查")
+
+
 def text_segments(lines: list[engine.OcrLine], where: str, key: object, *, anchors: bool = False,
-                  locator_path: tuple = ()) -> Iterator[Segment]:
+                  locator_path: tuple = (), make_anchor: Callable[[engine.OcrLine], object] | None = None,
+                  pixels: bool = True) -> Iterator[Segment]:
+    """Lines placed into rows and columns as segments. Anchors: `make_anchor(line)` if given, else a
+    PictureTextAnchor when `anchors`. `pixels`: whether boxes are in pixels (shown in the location)."""
+    if make_anchor is None and anchors:
+        make_anchor = lambda line: PictureTextAnchor(key, line.box, line.text)     # noqa: E731
     placed = place_lines(lines)
     first_table_row = min((p.row for p in placed if p.is_header), default=None)
     for item in placed:
         left, top, right, bottom = item.line.box
         place = f"{where} 第{item.row}行" + (f" 第{item.column}列" if item.column else "")
-        location = f"{place}（像素 {left},{top}–{right},{bottom}）"
+        location = f"{place}（像素 {left},{top}–{right},{bottom}）" if pixels else place
         if item.column is not None:
             zone = Zone.TABLE
         elif item.row <= TOP_ROWS and (first_table_row is None or item.row < first_table_row):
@@ -117,7 +156,7 @@ def text_segments(lines: list[engine.OcrLine], where: str, key: object, *, ancho
         record = f"{where} 第{item.row}行" if item.header is not None else None
         yield Segment(item.line.text, location, zone, field=item.header, record=record,
                       locator=Locator("image", (*locator_path, item.row, item.column or 0, left, top, right, bottom)),
-                      anchor=PictureTextAnchor(key, item.line.box, item.line.text) if anchors else None)
+                      anchor=make_anchor(item.line) if make_anchor else None)
 
 
 def metadata_segments(picture: Image.Image, where: str) -> Iterator[Segment]:

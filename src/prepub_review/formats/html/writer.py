@@ -21,7 +21,6 @@ from lxml import etree
 from prepub_review.formats.edits import Cleaning, Edit
 from prepub_review.formats.image import pixels
 from prepub_review.formats.image.pixels import is_picture_edit
-from prepub_review.ocr.picture import open_picture
 from prepub_review.formats.xmltree import remove_keep_tail
 from prepub_review.models import Zone
 from prepub_review.formats.base import Limits, ReaderItem
@@ -107,12 +106,12 @@ class HtmlDocument:
             by_picture.setdefault(edit.finding.anchor.picture, []).append(edit)
         unplaced = []
         for picture_ref, picture_edits in by_picture.items():
-            picture = open_picture(picture_bytes(picture_ref.src, self.folder) or b"")
-            painted, missed = pixels.paint(picture, picture_edits)
+            data, image_format, missed = pixels.redrawn(picture_bytes(picture_ref.src, self.folder) or b"",
+                                                        picture_edits)
             unplaced += missed
-            data = pixels.encode(painted, picture.format)
             if picture_ref.src.startswith("data:"):
-                mime = Image.MIME.get((picture.format or "PNG").upper(), "image/png")
+                mime = Image.MIME.get((image_format or "PNG").upper(), "image/png") if image_format \
+                    else picture_ref.src[5:].split(";", 1)[0]
                 new_src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
             else:
                 path, suffix = posixpath.splitext(urllib.parse.unquote(picture_ref.src.split("?", 1)[0].split("#", 1)[0]))

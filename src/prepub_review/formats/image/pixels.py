@@ -23,6 +23,8 @@ from functools import cache
 from PIL import Image, ImageDraw, ImageFont
 
 from prepub_review.formats.edits import Edit
+from prepub_review.formats.image import vector
+from prepub_review.formats.image.vector import VectorTextAnchor
 from prepub_review.ocr.picture import PictureMetadataAnchor, PictureTextAnchor
 
 NARROW_WIDTH = 0.55          # a digit / Latin letter relative to a Chinese character
@@ -50,8 +52,23 @@ def paint(picture: Image.Image, edits: Iterable[Edit]) -> tuple[Image.Image, lis
     return painted, unplaced
 
 
+def redrawn(data: bytes, edits: list[Edit]) -> tuple[bytes, str | None, list[Edit]]:
+    """(the picture's new bytes, its image format or None for a vector picture, the edits that had
+    no place on it): a raster picture is painted over (`paint`), a vector one has its strings
+    rewritten (formats/image/vector.py). ReadError when the picture does not decode."""
+    from prepub_review.ocr.picture import open_picture
+
+    if vector.kind_of(data):
+        placed = [e for e in edits if isinstance(e.finding.anchor, VectorTextAnchor)]
+        replacements = [(e.finding.anchor.run, e.finding.start, e.finding.end, e.replacement) for e in placed]
+        return vector.rewrite(data, replacements), None, [e for e in edits if e not in placed]
+    picture = open_picture(data)
+    painted, unplaced = paint(picture, edits)
+    return encode(painted, picture.format), picture.format, unplaced
+
+
 def is_picture_edit(edit: Edit) -> bool:
-    return isinstance(edit.finding.anchor, (PictureTextAnchor, PictureMetadataAnchor))
+    return isinstance(edit.finding.anchor, (PictureTextAnchor, PictureMetadataAnchor, VectorTextAnchor))
 
 
 def value_box(anchor: PictureTextAnchor, start: int, end: int) -> tuple[int, int, int, int]:

@@ -51,5 +51,32 @@ class ImageDocument:
         out.write_bytes(pixels.encode(self.painted, self.format))
 
 
-def open_editable(path: Path, limits: Limits, fmt: str) -> ImageDocument:
-    return ImageDocument(path, limits)
+class VectorDocument:
+    """A vector picture file (EMF/WMF/SVG): its strings rewritten in place (formats/image/vector.py)."""
+
+    def __init__(self, path: Path, limits: Limits):
+        self.path, self.limits = path, limits
+        self.data = path.read_bytes()
+
+    def close(self) -> None:
+        pass
+
+    def items(self) -> Iterator[ReaderItem]:
+        return image_reader.read(self.path, self.limits, anchors=True)
+
+    def cleaned(self, place) -> bool:
+        return False
+
+    def clean(self) -> list[Cleaning]:
+        return []
+
+    def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
+        self.data, _format, unplaced = pixels.redrawn(self.data, edits)
+        return unplaced, []
+
+    def save(self, out: Path) -> None:
+        out.write_bytes(self.data)
+
+
+def open_editable(path: Path, limits: Limits, fmt: str) -> ImageDocument | VectorDocument:
+    return VectorDocument(path, limits) if fmt == "vector" else ImageDocument(path, limits)

@@ -17,6 +17,7 @@ from prepub_review.formats.ooxml.package import (
     CORE_PROPERTIES,
     NS,
     PICTURE_SUFFIXES,
+    VECTOR_SUFFIXES,
     OoxmlPackage,
     PropertyAnchor,
     qn,
@@ -152,18 +153,24 @@ class EditablePackage(OoxmlPackage):
             by_member.setdefault(edit.finding.anchor.picture, []).append(edit)
         unplaced, stripped = [], 0
         for name in self.names:
-            if posixpath.splitext(name)[1].lower() not in PICTURE_SUFFIXES or "/media/" not in f"/{name}":
+            suffix = posixpath.splitext(name)[1].lower()
+            if suffix not in PICTURE_SUFFIXES | VECTOR_SUFFIXES or "/media/" not in f"/{name}":
+                continue
+            if name in by_member:
+                edits_here = by_member.pop(name)
+                try:
+                    self.replaced[name], _format, missed = pixels.redrawn(self.read(name), edits_here)
+                except Exception:
+                    missed = edits_here          # not redrawn: the edits stay unplaced (verification refuses)
+                unplaced += missed
+                continue
+            if suffix in VECTOR_SUFFIXES:
                 continue
             try:
                 picture = open_picture(self.read(name))
             except Exception:
-                unplaced += by_member.pop(name, [])
                 continue
-            if name in by_member:
-                painted, missed = pixels.paint(picture, by_member.pop(name))
-                unplaced += missed
-                self.replaced[name] = pixels.encode(painted, picture.format)
-            elif pixels.has_metadata(picture):
+            if pixels.has_metadata(picture):
                 self.replaced[name] = pixels.encode(picture, picture.format)
                 stripped += 1
         for missing in by_member.values():

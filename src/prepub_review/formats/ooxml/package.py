@@ -480,12 +480,13 @@ def embedded_object_notices(package: OoxmlPackage) -> Iterator[Notice]:
 
 
 PICTURE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"})
-VECTOR_SUFFIXES = frozenset({".emf", ".wmf", ".svg"})
+VECTOR_SUFFIXES = frozenset({".emf", ".wmf", ".svg", ".emz", ".wmz", ".svgz"})   # read from their text records
 
 
 def embedded_picture_items(package: OoxmlPackage, *, anchors: bool = True) -> Iterator[ReaderItem]:
     """Every picture in the package's media folders (body, headers, text boxes and drawings all keep
-    theirs there), read once each by OCR; see prepub_review.ocr.picture. Anchors name the member."""
+    theirs there), read once each (by OCR, or from a vector picture's text records); see
+    prepub_review.ocr.picture. Anchors name the member."""
     from prepub_review.ocr.picture import picture_items
 
     for name in package.names:
@@ -494,12 +495,9 @@ def embedded_picture_items(package: OoxmlPackage, *, anchors: bool = True) -> It
         path = PurePosixPath(name)
         if "media" not in path.parts[:-1]:
             continue
-        suffix = path.suffix.lower()
-        where = f"嵌入图片「{path.name}」"
-        if suffix in VECTOR_SUFFIXES:
-            yield Notice("vector_image", where, f"矢量图（{suffix[1:].upper()}），未识别其中的文字")
-        elif suffix in PICTURE_SUFFIXES:
-            yield from picture_items(package.read(name), where, name, anchors=anchors, locator_path=("media", name))
+        if path.suffix.lower() in PICTURE_SUFFIXES | VECTOR_SUFFIXES:
+            yield from picture_items(package.read(name), f"嵌入图片「{path.name}」", name, anchors=anchors,
+                                     locator_path=("media", name))
 
 
 # -- error boundary -------------------------------------------------------------------------------
