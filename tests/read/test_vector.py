@@ -47,6 +47,19 @@ def soffice(source: Path, target: str) -> Path:
     return produced
 
 
+def flat_odf(path: Path, kind: str, body: str) -> Path:
+    """A flat OpenDocument file (.fodg/.fodt) of `kind` ("graphics" or "text") holding `body`."""
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><office:document '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" '
+        f'office:mimetype="application/vnd.oasis.opendocument.{kind}"><office:body>{body}</office:body>'
+        '</office:document>', encoding="utf-8")
+    return path
+
+
 def drawn_table(folder: Path, suffix: str) -> Path:
     """A recipient table drawn as text frames in LibreOffice Draw and exported as EMF/WMF/SVG."""
     rows = [HEADER, *[(str(n), name, id_number, phone) for n, (name, id_number, phone) in enumerate(PEOPLE, 1)]]
@@ -57,35 +70,17 @@ def drawn_table(folder: Path, suffix: str) -> Path:
             frames.append(f'<draw:frame svg:x="{x}cm" svg:y="{2 + r}cm" svg:width="{width}cm" svg:height="0.8cm">'
                           f'<draw:text-box><text:p>{cell}</text:p></draw:text-box></draw:frame>')
             x += width
-    source = folder / "list.fodg"
-    source.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><office:document '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-        'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" '
-        'office:mimetype="application/vnd.oasis.opendocument.graphics"><office:body><office:drawing>'
-        f'<draw:page draw:name="p1">{"".join(frames)}</draw:page></office:drawing></office:body></office:document>',
-        encoding="utf-8")
-    return soffice(source, suffix.lstrip("."))
+    page = f'<office:drawing><draw:page draw:name="p1">{"".join(frames)}</draw:page></office:drawing>'
+    return soffice(flat_odf(folder / "list.fodg", "graphics", page), suffix.lstrip("."))
 
 
 def word_with_picture(folder: Path, picture: Path) -> Path:
     """A .docx saved by LibreOffice Writer whose body shows `picture` (embedded, not linked)."""
     data = base64.b64encode(picture.read_bytes()).decode("ascii")
-    source = folder / "report.fodt"
-    source.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><office:document '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-        'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" '
-        'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
-        '<text:p>2026年11月城乡低保对象名单见下图：</text:p><text:p><draw:frame draw:name="list" '
-        'text:anchor-type="as-char" svg:width="16cm" svg:height="5cm"><draw:image>'
-        f'<office:binary-data>{data}</office:binary-data></draw:image></draw:frame></text:p>'
-        '</office:text></office:body></office:document>', encoding="utf-8")
-    return soffice(source, "docx:MS Word 2007 XML")
+    text = ('<office:text><text:p>2026年11月城乡低保对象名单见下图：</text:p><text:p><draw:frame draw:name="list" '
+            'text:anchor-type="as-char" svg:width="16cm" svg:height="5cm"><draw:image>'
+            f'<office:binary-data>{data}</office:binary-data></draw:image></draw:frame></text:p></office:text>')
+    return soffice(flat_odf(folder / "report.fodt", "text", text), "docx:MS Word 2007 XML")
 
 
 def found(run, entity: str, path_end: str = "") -> list[dict]:
@@ -124,6 +119,11 @@ def test_drawn_list_is_redacted_in_its_records(drawn, suffix, tmp_path):
         assert f"{phone[:3]}****{phone[-4:]}" in texts
     assert "身份证号" in texts and "联系电话" in texts
     assert run_prepub("check", str(out)).code == 0
+    original = drawn[suffix].read_bytes()
+    if suffix == ".svg":           # each string keeps its own positioned <tspan>
+        assert out.read_bytes().count(b"<tspan") == original.count(b"<tspan")
+    else:                          # records keep their sizes
+        assert len(out.read_bytes()) == len(original)
 
 
 @pytest.mark.libreoffice
@@ -141,9 +141,9 @@ def test_word_report_with_a_pasted_picture(drawn, tmp_path):
     out = tmp_path / "report.out.docx"
     assert run_prepub("redact", str(report), "-o", str(out)).code == 0
     assert run_prepub("check", str(out)).code == 0
-    shown = tmp_path / "shown"
+    shown = tmp_path / "shown"            # a folder of its own: soffice writes the PDF beside its input
     shown.mkdir()
-    pdf = soffice(shutil.copy(out, shown / "report.out.docx") and shown / "report.out.docx", "pdf")
+    pdf = soffice(Path(shutil.copy(out, shown / out.name)), "pdf")
     import pypdfium2 as pdfium
 
     text = "".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(pdf)).replace(" ", "")

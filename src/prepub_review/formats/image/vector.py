@@ -497,17 +497,27 @@ def _svg_texts(root) -> list:
 def _read_svg(data: bytes) -> VectorText:
     found = VectorText(SVG)
     for order, element in enumerate(_svg_texts(_svg_root(data))):
-        text = "".join(element.itertext())
-        text = " ".join(text.split())
-        if not text:
+        text = "".join(value for _node, _slot, value in _text_pieces(element))
+        if not text.strip():
             continue
         x = _first_number(element, "x")
         y = _first_number(element, "y")
         height = int(_first_number(element, "font-size") or 12)
-        advance = _advance(text, height)
+        advance = _advance(text.strip(), height)
         top = int(y) - int(height * 0.8)
         found.runs.append(TextRun(text, (int(x), top, int(x) + advance, top + height), element=order))
     return found
+
+
+def _text_pieces(element) -> list[tuple[object, str, str]]:
+    """(node, "text" or "tail", string) of every text node inside a <text>, in reading order (as
+    itertext): a <tspan> keeps its own position, so edits go into the nodes, never around them."""
+    pieces = [(element, "text", element.text)] if element.text else []
+    for child in element:
+        pieces += _text_pieces(child)
+        if child.tail:
+            pieces.append((child, "tail", child.tail))
+    return pieces
 
 
 def _first_number(element, attribute: str) -> float:
@@ -529,14 +539,25 @@ def _rewrite_svg(data: bytes, found: VectorText, by_run: dict[int, list[tuple[in
     root = _svg_root(data)
     elements = _svg_texts(root)
     for index, edits in by_run.items():
-        run = found.runs[index]
-        element = elements[run.element]
-        text = run.text
+        pieces = [[node, slot, value] for node, slot, value in _text_pieces(elements[found.runs[index].element])]
         for start, end, replacement in sorted(edits, reverse=True):
-            text = text[:start] + replacement + text[end:]
-        for child in list(element):
-            element.remove(child)
-        element.text = text
+            _replace_in_pieces(pieces, start, end, replacement)
+        for node, slot, value in pieces:
+            setattr(node, slot, value)
     from lxml import etree
 
     return etree.tostring(root, xml_declaration=data.lstrip().startswith(b"<?xml"), encoding="UTF-8")
+
+
+def _replace_in_pieces(pieces: list[list], start: int, end: int, replacement: str) -> None:
+    """Replace characters start..end of the pieces' joined text: the replacement goes where the span
+    begins, the rest of the span is cut from the pieces it covers."""
+    offset = 0
+    for piece in pieces:
+        value = piece[2]
+        low, high = max(start, offset), min(end, offset + len(value))
+        if low < high or (start == end == low):
+            cut_from, cut_to = low - offset, high - offset
+            piece[2] = value[:cut_from] + replacement + value[cut_to:]
+            replacement = ""
+        offset += len(value)
