@@ -196,10 +196,12 @@ def test_document_properties(word, label, key):
     assert (seg.text, seg.field, seg.zone) == (VALUES[key], label, Zone.PROPERTY)
 
 
-def test_embedded_workbook_gives_a_notice():
-    notices = [item for item in read_all(FIXTURES / "docx_raw.docx") if isinstance(item, Notice)]
-    assert [n.code for n in notices] == ["embedded_object"]
-    assert "Microsoft_Excel_Worksheet.xlsx" in notices[0].location and "未检查" in notices[0].detail
+def test_embedded_workbook_is_read_as_a_workbook():
+    items = read_all(FIXTURES / "docx_raw.docx")
+    assert [item for item in items if isinstance(item, Notice)] == []
+    [cell] = [item for item in items if item.text == "嵌入的表格"]
+    assert cell.location == "嵌入对象「Microsoft_Excel_Worksheet.xlsx」 工作表「Sheet」 A1"
+    assert cell.locator.part == "embedded" and cell.locator.path[0] == "word/embeddings/Microsoft_Excel_Worksheet.xlsx"
 
 
 def test_python_docx_file():

@@ -36,12 +36,15 @@ needs_draw = [pytest.mark.libreoffice,
 
 # -- pictures drawn by LibreOffice -------------------------------------------------------------------
 
-def soffice(source: Path, target: str) -> Path:
-    folder = source.parent
+def soffice(source: Path, target: str, folder: Path | None = None) -> Path:
+    """`source` converted by LibreOffice to `target` (a format, optionally ":filter"), written to `folder`
+    (default: beside it)."""
+    folder = folder or source.parent
+    folder.mkdir(exist_ok=True)
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
                     "--convert-to", target, "--outdir", str(folder), str(source)],
                    check=True, capture_output=True, timeout=180, env={"HOME": str(folder), "PATH": "/usr/bin:/bin"})
-    produced = source.with_suffix("." + target.split(":", 1)[0])
+    produced = folder / f"{source.stem}.{target.split(':', 1)[0]}"
     if not produced.exists():
         pytest.skip(f"this LibreOffice cannot write {target} (Draw not installed?)")
     return produced

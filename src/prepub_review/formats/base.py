@@ -25,6 +25,7 @@ class Limits:
     max_compression_ratio: int = 200         # per zip member larger than 1 MiB unpacked
     max_sheet_cells: int = 5_000_000         # cells read per workbook
     libreoffice_timeout_s: int = 120         # legacy .doc/.xls conversion
+    embedded_depth: int = 0                  # 1 inside a file embedded in another (ooxml/embedded.py)
 
 
 ReaderItem = Segment | Notice

@@ -4,8 +4,9 @@ python-docx does not expose tracked changes, text boxes, hidden text or footnote
 XML parts are walked directly (see ooxml.py for the safe zip and XML handling).
 
 Order of output: headers/footers of every section, the body (paragraphs, tables, text boxes),
-footnotes, endnotes, comments, SmartArt text, revision authors, document properties, then a
-notice for every embedded file.
+footnotes, endnotes, comments, SmartArt text, revision authors, document properties, then the
+embedded files (an inserted Excel table, a chart's workbook: read as documents of their own, see
+ooxml/embedded.py) and the pictures.
 
 A paragraph's text is built from all of its runs in order, so a number split over runs with
 different formatting is one string. Text that is visible yields one segment; deleted tracked
@@ -30,7 +31,6 @@ from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_he
 from prepub_review.formats.ooxml.package import (
     NS,
     OoxmlPackage,
-    embedded_object_notices,
     embedded_picture_items,
     guard_reader,
     read_properties,
@@ -269,7 +269,7 @@ class DocxWalker:
         yield from self._smart_art()
         yield from self._revision_authors()
         yield from read_properties(self.package)
-        yield from embedded_object_notices(self.package)
+        yield from self.package.embedded.items()
         yield from self._alt_chunk_notices()
         yield from embedded_picture_items(self.package, anchors=True)
 

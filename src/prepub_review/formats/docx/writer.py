@@ -11,12 +11,11 @@ from lxml import etree
 from prepub_review.formats.ooxml.editable import EditablePackage, is_cleared_property
 from prepub_review.models import Zone
 from prepub_review.formats.edits import Cleaning, Edit, by_anchor
-from prepub_review.formats.image.pixels import is_picture_edit
 from prepub_review.formats.xmltree import remove_keep_tail
 from prepub_review.formats.docx import reader as docx_reader
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.docx.reader import KIND_ZH, MC_CHOICE, MC_FALLBACK, TextAnchor, W, w_tag
-from prepub_review.formats.ooxml.package import NS, PropertyAnchor
+from prepub_review.formats.ooxml.package import NS
 
 CLEANED_ZONES = frozenset({Zone.COMMENT, Zone.REVISION, Zone.HIDDEN})
 CLEANED_FIELDS = frozenset({"批注作者", "修订作者"})
@@ -46,6 +45,8 @@ class DocxDocument:
     def cleaned(self, place) -> bool:
         """Comments, tracked changes (deleted text, revision authors), hidden text and personal
         properties leave the document in clean()."""
+        if self.package.cleaned_elsewhere(place):
+            return True
         return place.zone in CLEANED_ZONES or place.field in CLEANED_FIELDS or is_cleared_property(place)
 
     def _stories(self) -> list[etree._Element]:
@@ -75,7 +76,7 @@ class DocxDocument:
         cleared = self.package.clear_personal_properties()
         if cleared:
             steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
-        return steps
+        return steps + self.package.embedded.clean()
 
     def _remove_comments(self) -> int:
         count = 0
@@ -143,12 +144,9 @@ class DocxDocument:
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         """Apply the edits it can place; returns those without an anchor in the document text."""
-        unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
-        for group in by_anchor([e for e in edits if not is_picture_edit(e)]):
+        edits, unplaced, steps = self.package.place_shared_edits(edits)
+        for group in by_anchor(edits):
             anchor = group[0].finding.anchor
-            if isinstance(anchor, PropertyAnchor):
-                self.package.edit_property(group)
-                continue
             if not isinstance(anchor, TextAnchor) or not anchor.pieces:
                 unplaced.extend(group)
                 continue

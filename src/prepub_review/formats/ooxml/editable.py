@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.formats.base import Limits
-from prepub_review.formats.edits import Cleaning, Edit, apply_to_text
+from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor
 from prepub_review.formats.ooxml.package import (
     APP_PROPERTIES,
     CORE_PROPERTIES,
@@ -19,7 +19,7 @@ from prepub_review.formats.ooxml.package import (
     PICTURE_SUFFIXES,
     VECTOR_SUFFIXES,
     OoxmlPackage,
-    PropertyAnchor,
+    ElementTextAnchor,
     qn,
 )
 from prepub_review.models import Zone
@@ -45,6 +45,7 @@ def is_cleared_property(place) -> bool:
 
 
 class EditablePackage(OoxmlPackage):
+    opens_embedded_for_editing = True        # their edits are written back on save (ooxml/embedded.py)
     def __init__(self, path: Path, limits: Limits, kind_zh: str):
         super().__init__(path, limits, kind_zh)
         self.trees: dict[str, etree._Element] = {}
@@ -134,13 +135,34 @@ class EditablePackage(OoxmlPackage):
                 self.dirty.add("docProps/custom.xml")
         return cleared
 
-    def edit_property(self, group: list[Edit]) -> None:
-        """One property's edits (a group of `by_anchor`, anchored by a PropertyAnchor) made in its element."""
-        anchor: PropertyAnchor = group[0].finding.anchor
+    def edit_element_text(self, group: list[Edit]) -> None:
+        """One element's edits (a group of `by_anchor`, anchored by an ElementTextAnchor) made in its text."""
+        anchor: ElementTextAnchor = group[0].finding.anchor
         value, text = anchor.element.text or "", group[0].segment_text
         end = anchor.offset + len(text)
         anchor.element.text = value[:anchor.offset] + apply_to_text(text, group) + value[end:]
         self.touch(anchor.element)
+
+    def place_shared_edits(self, edits: list[Edit]) -> tuple[list[Edit], list[Edit], list[Cleaning]]:
+        """The edits every Office writer places alike: those in embedded files (applied to them), in
+        pictures (repainted or rewritten) and in one element's text (properties, chart labels).
+        Returns (the other edits, unplaced, cleanings)."""
+        from prepub_review.formats.image.pixels import is_picture_edit
+        from prepub_review.formats.ooxml.embedded import is_embedded_edit
+
+        unplaced, steps = self.embedded.apply([e for e in edits if is_embedded_edit(e)])
+        missed, pictures = self.repaint_pictures([e for e in edits if is_picture_edit(e)])
+        for group in by_anchor([e for e in edits if isinstance(e.finding.anchor, ElementTextAnchor)]):
+            self.edit_element_text(group)
+        rest = [e for e in edits if not is_embedded_edit(e) and not is_picture_edit(e)
+                and not isinstance(e.finding.anchor, ElementTextAnchor)]
+        return rest, unplaced + missed, steps + pictures
+
+    def cleaned_elsewhere(self, place) -> bool:
+        """Is this segment/finding of an embedded file one that file's own clean() removes?"""
+        from prepub_review.formats.ooxml.embedded import EmbeddedAnchor
+
+        return isinstance(place.anchor, EmbeddedAnchor) and self.embedded.cleaned(place)
 
     def repaint_pictures(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         """Media pictures: values painted over where the edits (anchored on OCR'd lines) name them;
@@ -181,6 +203,7 @@ class EditablePackage(OoxmlPackage):
 
     # -- output -----------------------------------------------------------------------------
     def save(self, out: Path) -> None:
+        self.embedded.write_back()
         with zipfile.ZipFile(out, "w") as target:
             for info in self._zip.infolist():
                 name = info.filename.lstrip("/")

@@ -24,8 +24,9 @@ from typing import IO, Self
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Locator, Notice, Segment, Zone
+from prepub_review.models import Locator, Segment, Zone
 from prepub_review.formats.base import Limits, MiB, ReaderItem
+from prepub_review.formats.ooxml.embedded import EmbeddedFiles
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BOMB_MEMBER_MIN_BYTES = 1 * MiB   # the ratio check applies to members larger than this
@@ -68,12 +69,6 @@ CORE_PROPERTIES = (
 )
 APP_PROPERTIES = (("Company", "单位"), ("Manager", "经理"))
 
-EMBEDDED_KINDS = {
-    ".xlsx": "Excel 工作表", ".xlsm": "Excel 工作表", ".xls": "Excel 工作表",
-    ".docx": "Word 文档", ".docm": "Word 文档", ".doc": "Word 文档",
-    ".pptx": "PowerPoint 演示文稿", ".ppt": "PowerPoint 演示文稿",
-    ".pdf": "PDF 文件", ".bin": "OLE 嵌入对象", ".odt": "文档", ".ods": "工作表",
-}
 
 
 def qn(prefixed: str) -> str:
@@ -116,6 +111,9 @@ class OoxmlPackage:
             self._zip.close()
             raise
         self._rels_cache: dict[str, dict[str, Relationship]] = {}
+        self.embedded = EmbeddedFiles(self, limits, editable=self.opens_embedded_for_editing)
+
+    opens_embedded_for_editing = False       # EditablePackage: True
 
     # -- context manager -------------------------------------------------------------------
     def __enter__(self) -> Self:
@@ -125,6 +123,7 @@ class OoxmlPackage:
         self.close()
 
     def close(self) -> None:
+        self.embedded.close()
         self._zip.close()
 
     # -- members ---------------------------------------------------------------------------
@@ -415,9 +414,10 @@ def release(elem: etree._Element) -> None:
 # -- document properties -------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class PropertyAnchor:
-    """A core or app property's element: the segment's text (stripped) starts at `offset` of its text.
-    The writers edit a value in place through it (title, subject, 备注, 关键词 stay in the file)."""
+class ElementTextAnchor:
+    """One XML element's text (a core or app property, a chart's cached label): the segment's text
+    (stripped) starts at `offset` of it. The writers edit a value in place through it, so the rest
+    stays (a title, 备注 or 关键词 with a name in it; a chart's other labels)."""
 
     element: etree._Element
     offset: int
@@ -451,7 +451,7 @@ def property_segment(label: str, value: str | None,
     value = value or ""
     text = value.strip()
     if text:
-        anchor = None if element is None else PropertyAnchor(element, value.index(text))
+        anchor = None if element is None else ElementTextAnchor(element, value.index(text))
         yield Segment(text=text, location=f"文档属性: {label}", zone=Zone.PROPERTY, field=label,
                       locator=Locator("property", (label,)), anchor=anchor)
 
@@ -461,22 +461,6 @@ def _package_part(package: OoxmlPackage, rel_type: str, default: str) -> str | N
     if parts:
         return parts[0]
     return default if package.has(default) else None
-
-
-def embedded_object_notices(package: OoxmlPackage) -> Iterator[Notice]:
-    """One notice per embedded file (OLE object, another document): its content is not checked."""
-    for name in package.names:
-        if "embeddings" not in name:        # most members: no path to parse
-            continue
-        path = PurePosixPath(name)
-        if "embeddings" not in path.parts[:-1] or name.endswith("/"):
-            continue
-        kind = EMBEDDED_KINDS.get(path.suffix.lower(), "其他文件")
-        yield Notice(
-            code="embedded_object",
-            location=f"嵌入对象「{path.name}」",
-            detail=f"文档中嵌入了另一个文件（{kind}），本工具未检查其内容。请打开该对象逐项核对，或删除后再发布。",
-        )
 
 
 PICTURE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"})

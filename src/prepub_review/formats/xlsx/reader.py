@@ -33,7 +33,6 @@ from prepub_review.formats.ooxml.package import (
     NS,
     STRICT_NS,
     OoxmlPackage,
-    embedded_object_notices,
     embedded_picture_items,
     guard_reader,
     local_name,
@@ -132,7 +131,7 @@ class _XlsxReader:
         yield from self._pivot_caches()
         yield from self._people()
         yield from read_properties(self.package)
-        yield from embedded_object_notices(self.package)
+        yield from self.package.embedded.items()
         yield from embedded_picture_items(self.package, anchors=True)
 
     # -- workbook-level parts ------------------------------------------------------------------

@@ -11,11 +11,10 @@ from lxml import etree
 
 from prepub_review.formats.ooxml.editable import EditablePackage, is_cleared_property
 from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor
-from prepub_review.formats.image.pixels import is_picture_edit
 from prepub_review.models import Zone
 from prepub_review.formats.xlsx import reader as xlsx_reader
 from prepub_review.formats.base import Limits, ReaderItem
-from prepub_review.formats.ooxml.package import PropertyAnchor, local_name
+from prepub_review.formats.ooxml.package import local_name
 from prepub_review.formats.xlsx.reader import KIND_ZH, CellAnchor, S, s_tag
 
 COMMENT_TYPES = ("comments", "threadedComment", "vmlDrawing")
@@ -35,7 +34,8 @@ class XlsxDocument:
 
     def cleaned(self, place) -> bool:
         """Cell comments (with their authors) and personal properties leave the workbook in clean()."""
-        return place.zone == Zone.COMMENT or place.field == "批注作者" or is_cleared_property(place)
+        return self.package.cleaned_elsewhere(place) or place.zone == Zone.COMMENT or place.field == "批注作者" \
+            or is_cleared_property(place)
 
     def _sheet_parts(self) -> list[str]:
         rels = self.package.rels(self.workbook)
@@ -66,19 +66,16 @@ class XlsxDocument:
         cleared = self.package.clear_personal_properties()
         if cleared:
             steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
-        return steps
+        return steps + self.package.embedded.clean()
 
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
-        unplaced, steps = self.package.repaint_pictures([e for e in edits if is_picture_edit(e)])
+        edits, unplaced, steps = self.package.place_shared_edits(edits)
         hidden_cells, formulas_dropped = 0, False
         cells_by_part: dict[str, dict[str, etree._Element]] = {}
-        for group in by_anchor([e for e in edits if not is_picture_edit(e)]):
+        for group in by_anchor(edits):
             finding = group[0].finding
             anchor = finding.anchor
-            if isinstance(anchor, PropertyAnchor):
-                self.package.edit_property(group)
-                continue
             if not isinstance(anchor, CellAnchor):
                 unplaced.extend(group)
                 continue
