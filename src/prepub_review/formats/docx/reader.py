@@ -28,6 +28,7 @@ from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone, pickled_by_fields
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
+from prepub_review.formats.ooxml.charts import chart_items
 from prepub_review.formats.ooxml.package import (
     NS,
     OoxmlPackage,
@@ -267,6 +268,7 @@ class DocxWalker:
         yield from self._notes("endnotes", "endnote", "尾注")
         yield from self._comments()
         yield from self._smart_art()
+        yield from chart_items(self.package)
         yield from self._revision_authors()
         yield from read_properties(self.package)
         yield from self.package.embedded.items()

@@ -12,6 +12,7 @@ from lxml import etree
 
 from prepub_review.formats.base import Limits
 from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor
+from prepub_review.formats.ooxml.charts import same_values_replaced
 from prepub_review.formats.ooxml.package import (
     APP_PROPERTIES,
     CORE_PROPERTIES,
@@ -156,6 +157,9 @@ class EditablePackage(OoxmlPackage):
             self.edit_element_text(group)
         rest = [e for e in edits if not is_embedded_edit(e) and not is_picture_edit(e)
                 and not isinstance(e.finding.anchor, ElementTextAnchor)]
+        copies = same_values_replaced(self, [e for e in edits if not is_embedded_edit(e)])
+        if copies:
+            steps.append(Cleaning("chart_copies", f"图表中与已处理内容相同的标签 {copies} 处已一并处理", copies))
         return rest, unplaced + missed, steps + pictures
 
     def cleaned_elsewhere(self, place) -> bool:

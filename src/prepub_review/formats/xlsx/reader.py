@@ -29,6 +29,7 @@ from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Segment, Zone, pickled_by_fields
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HeaderCell, HeaderFinder
+from prepub_review.formats.ooxml.charts import chart_items
 from prepub_review.formats.ooxml.package import (
     NS,
     STRICT_NS,
@@ -129,6 +130,7 @@ class _XlsxReader:
         for sheet in self._sheets():
             yield from self._sheet_items(sheet)
         yield from self._pivot_caches()
+        yield from chart_items(self.package)
         yield from self._people()
         yield from read_properties(self.package)
         yield from self.package.embedded.items()
