@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -185,7 +186,9 @@ def test_sheet_names_headers_footers_and_text_boxes(tmp_path):
     assert ("工作表「张三家」 文本框", "备注：李四已迁出", Zone.BODY) in found
 
 
-def test_pivot_cache_keeps_rows_of_a_deleted_sheet(tmp_path):
+def pivot_workbook(path: Path) -> Path:
+    """A workbook whose only copy of the register is a pivot cache (its source sheet deleted): names
+    as shared items, an ID as text and one typed as a number, written into the records."""
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     s_ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     definition = (f'<pivotCacheDefinition {s_ns} xmlns:r="{rel}" r:id="rIdR"><cacheFields count="2">'
@@ -199,12 +202,33 @@ def test_pivot_cache_keeps_rows_of_a_deleted_sheet(tmp_path):
                  '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                  f'<Relationship Id="rIdR" Type="{rel}/pivotCacheRecords" Target="pivotCacheRecords1.xml"/>'
                  "</Relationships>")}
-    segs = cells(xlsx_with_sheets(tmp_path / "pivot.xlsx", {"汇总": "<sheetData/>"}, extra=extra))
+    return xlsx_with_sheets(path, {"汇总": "<sheetData/>"}, extra=extra)
+
+
+def test_pivot_cache_keeps_rows_of_a_deleted_sheet(tmp_path):
+    segs = cells(pivot_workbook(tmp_path / "pivot.xlsx"))
     assert [(s.location, s.field, s.text, s.zone) for s in segs] == [
         ("数据透视表缓存1 第1条", "姓名", "张三", Zone.HIDDEN),
         ("数据透视表缓存1 第1条", "身份证号", "110105199001011234", Zone.HIDDEN),
         ("数据透视表缓存1 第2条", "姓名", "李四", Zone.HIDDEN),
         ("数据透视表缓存1 第2条", "身份证号", "320106199001012000", Zone.HIDDEN)]
+
+
+def test_pivot_cache_is_redacted_in_place(tmp_path):
+    """Before, `redact` refused such a file (the cache was read but could not be edited). The values
+    are edited where they are; the cache's structure (shared items and their indexes) stays."""
+    from tests.conftest import run_prepub
+
+    out = tmp_path / "out.xlsx"
+    run = run_prepub("redact", str(pivot_workbook(tmp_path / "pivot.xlsx")), "-o", str(out))
+    assert run.code == 0, run.stdout + run.stderr
+    with zipfile.ZipFile(out) as package:
+        definition = package.read("xl/pivotCache/pivotCacheDefinition1.xml").decode()
+        records = package.read("xl/pivotCache/pivotCacheRecords1.xml").decode()
+    assert '<s v="张*"/><s v="李*"/>' in definition and 'containsBlank="1"' in definition
+    assert "110105199001011234" not in records and "3.20106199001012E+17" not in records
+    assert records.count("<x v=") == 2 and "<m/>" in records
+    assert run_prepub("check", str(out)).code == 0
 
 
 @pytest.mark.parametrize("raw, expected", [

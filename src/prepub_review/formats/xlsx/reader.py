@@ -89,6 +89,29 @@ class CellAnchor:
     ref: str
 
 
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class PivotItemAnchor:
+    """A pivot cache's shared item: the definition part, the field's and the item's 0-based places.
+    Every record that names the item (<x v=...>) shows its text, so one edit covers them all."""
+
+    part: str
+    field: int
+    item: int
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class PivotValueAnchor:
+    """A value written into a pivot cache record: the records part, the record (1-based), the value's
+    0-based place in it (which is also its field's place in the definition part)."""
+
+    part: str
+    record: int
+    index: int
+    definition: str
+
+
 @dataclass(slots=True)
 class CellValue:                 # never changed; not frozen only to be cheaper to make (one per cell)
     column: int          # 1-based
@@ -292,19 +315,21 @@ class _XlsxReader:
                              if name.startswith("xl/pivotCache/pivotCacheDefinition") and name.endswith(".xml"))
         for number, definition in enumerate(definitions, 1):
             root = self.package.parse(definition)
-            fields = [(cache_field.get("name", ""), [_item_text(item) for item in _shared_items(cache_field)])
+            fields = [(cache_field.get("name", ""), [item_text(item) for item in shared_items(cache_field)])
                       for cache_field in root.iter(s_tag("cacheField"))]
             label = f"数据透视表缓存{number}"
             records = self.package.related(definition, "pivotCacheRecords")
             if records:
-                yield from self._pivot_records(records[0], label, fields)
+                yield from self._pivot_records(records[0], label, fields, definition)
             else:
-                for name, items in fields:
-                    for item in items:
+                for field_index, (name, items) in enumerate(fields):
+                    for item_index, item in enumerate(items):
                         if item.strip():
-                            yield Segment(item.strip(), f"{label} 字段「{name}」", Zone.HIDDEN, field=name or None)
+                            yield _pivot_segment(item, f"{label} 字段「{name}」", name, None,
+                                                 PivotItemAnchor(definition, field_index, item_index))
 
-    def _pivot_records(self, part: str, label: str, fields: list[tuple[str, list[str]]]) -> Iterator[Segment]:
+    def _pivot_records(self, part: str, label: str, fields: list[tuple[str, list[str]]],
+                       definition: str) -> Iterator[Segment]:
         for number, record in enumerate(self.package.iterparse(part, _tags("r")), 1):
             location = f"{label} 第{number}条"
             for index, value in enumerate(record):
@@ -316,10 +341,12 @@ class _XlsxReader:
                 if local_name(value.tag) == "x":
                     position = _int(value.get("v"), -1)
                     text = items[position] if 0 <= position < len(items) else ""
+                    anchor: object = PivotItemAnchor(definition, index, position)
                 else:
-                    text = _item_text(value)
+                    text = item_text(value)
+                    anchor = PivotValueAnchor(part, number, index, definition)
                 if text.strip():
-                    yield Segment(text.strip(), location, Zone.HIDDEN, field=name or None, record=location)
+                    yield _pivot_segment(text, location, name, location, anchor)
             release(record)
 
     def _people(self) -> Iterator[Segment]:
@@ -427,12 +454,17 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def _shared_items(cache_field: etree._Element) -> list[etree._Element]:
+def _pivot_segment(text: str, location: str, name: str, record: str | None, anchor: object) -> Segment:
+    """A pivot cache value (stripped): no sheet shows it, but it is published with the file."""
+    return Segment(text.strip(), location, Zone.HIDDEN, field=name or None, record=record, anchor=anchor)
+
+
+def shared_items(cache_field: etree._Element) -> list[etree._Element]:
     items = cache_field.find(s_tag("sharedItems"))
     return [item for item in items if isinstance(item.tag, str)] if items is not None else []
 
 
-def _item_text(item: etree._Element) -> str:
+def item_text(item: etree._Element) -> str:
     kind = local_name(item.tag)
     value = item.get("v", "")
     if kind == "n":

@@ -15,7 +15,7 @@ from prepub_review.models import Zone
 from prepub_review.formats.xlsx import reader as xlsx_reader
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.ooxml.package import local_name
-from prepub_review.formats.xlsx.reader import KIND_ZH, CellAnchor, S, s_tag
+from prepub_review.formats.xlsx.reader import KIND_ZH, CellAnchor, PivotItemAnchor, PivotValueAnchor, S, s_tag, shared_items
 
 COMMENT_TYPES = ("comments", "threadedComment", "vmlDrawing")
 
@@ -76,6 +76,10 @@ class XlsxDocument:
         for group in by_anchor(edits):
             finding = group[0].finding
             anchor = finding.anchor
+            if isinstance(anchor, (PivotItemAnchor, PivotValueAnchor)):
+                if not self._edit_pivot_value(anchor, group):
+                    unplaced.extend(group)
+                continue
             if not isinstance(anchor, CellAnchor):
                 unplaced.extend(group)
                 continue
@@ -101,6 +105,41 @@ class XlsxDocument:
             steps.append(Cleaning("hidden_cells", f"隐藏工作表/行/列中的 {hidden_cells} 个单元格已按方案处理",
                                   hidden_cells))
         return unplaced, steps
+
+    def _edit_pivot_value(self, anchor: PivotItemAnchor | PivotValueAnchor, group: list[Edit]) -> bool:
+        """Edit a pivot cache value in place (the pivot table's structure and indexes stay). A number
+        (an ID typed as a number) cannot hold a masked text: it becomes a missing value (<m/>), which
+        its field then declares. False when the value is not where the anchor says."""
+        if isinstance(anchor, PivotItemAnchor):
+            fields = list(self.package.parse(anchor.part).iter(s_tag("cacheField")))
+            items = shared_items(fields[anchor.field]) if anchor.field < len(fields) else []
+            element = items[anchor.item] if 0 <= anchor.item < len(items) else None
+            field = None                    # a shared number stays unplaced: two <m/> items would clash
+        else:
+            records = [r for r in self.package.parse(anchor.part) if local_name(r.tag) == "r"]
+            values = list(records[anchor.record - 1]) if anchor.record <= len(records) else []
+            element = values[anchor.index] if anchor.index < len(values) else None
+            fields = list(self.package.parse(anchor.definition).iter(s_tag("cacheField")))
+            field = fields[anchor.index] if anchor.index < len(fields) else None
+        if element is None:
+            return False
+        kind = local_name(element.tag)
+        if kind == "s":
+            old, shown = element.get("v", ""), group[0].segment_text
+            start = max(old.find(shown), 0)
+            element.set("v", old[:start] + apply_to_text(shown, group) + old[start + len(shown):])
+        elif kind == "n" and field is not None:
+            element.tag = s_tag("m")
+            element.attrib.pop("v", None)
+            declared = field.find(s_tag("sharedItems"))
+            if declared is None:
+                declared = etree.SubElement(field, s_tag("sharedItems"))
+            declared.set("containsBlank", "1")
+            self.package.touch(declared)
+        else:
+            return False
+        self.package.touch(element)
+        return True
 
     def _empty_unused_shared_strings(self) -> int:
         parts = self.package.related(self.workbook, "sharedStrings")
