@@ -135,13 +135,13 @@ def test_embedded_files_and_xmp_author_removed(tmp_path, redactor):
 @pytest.mark.parametrize("hidden", ["张三明", ID])
 def test_text_the_search_cannot_find_fails_loudly(tmp_path, redactor, monkeypatch, hidden):
     """pdfium reads a value PyMuPDF cannot locate: the output is refused, never left with the value.
-    A name is only review level, so the checker's re-check would let it pass: the PDF writer's own
-    text-layer check must catch it."""
+    A name is only review level, so the checker's re-check would let it pass: the edit the writer could
+    not place refuses the write (as any unplaced edit does, whatever the format)."""
     source = reportlab_pdf(tmp_path)
     search = pymupdf.Page.search_for
     monkeypatch.setattr(pymupdf.Page, "search_for",
                         lambda self, text, **kwargs: [] if text == hidden else search(self, text, **kwargs))
-    with pytest.raises(VerificationFailed, match="校验未通过.*第1页 第2行"):
+    with pytest.raises(VerificationFailed, match="无法在原处修改 1 处：第1页 第2行"):
         redactor.redact(source, tmp_path / "out.pdf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["公示.pdf"]
 

@@ -1,7 +1,8 @@
 """`prepub redact`: write a de-identified, format-preserving copy of one document.
 
 Exit codes: 0 written and verified (or, with --dry-run, planned); 1 refused (classification
-marking) or verification failed; 2 usage, rules or read error (bad input, bad output path).
+marking, an edit no writer can make in place) or verification failed; 2 usage, rules or read error
+(bad input, bad output path).
 """
 
 from __future__ import annotations

@@ -39,3 +39,19 @@ def apply_to_text(text: str, edits: list[Edit]) -> str:
     for edit in edits:
         text = text[:edit.finding.start] + edit.replacement + text[edit.finding.end:]
     return text
+
+
+def replace_across(values: list[str], start: int, end: int, replacement: str) -> list[str]:
+    """The texts of several nodes that read as one (runs of a paragraph, <tspan>s) with characters
+    start..end of their joined text replaced: the replacement goes where the span begins (keeping
+    that node's formatting), the rest of the span is cut from the nodes it covers."""
+    out, begin = [], 0
+    for value in values:
+        low, high = max(start, begin), min(end, begin + len(value))
+        if low < high or (start == end == low and replacement):
+            out.append(value[:low - begin] + replacement + value[high - begin:])
+            replacement = ""
+        else:
+            out.append(value)
+        begin += len(value)
+    return out

@@ -133,6 +133,8 @@ class Redactor:
         result.cleanings = document.clean()
         result.unplaced, extra = document.apply(result.edits)
         result.cleanings += extra
+        if result.unplaced:             # a rehearsal (dry_run) says so too
+            raise self._unplaced_error(result.unplaced)
         result.input_sha256 = _sha256(source)
         result.unchanged = not result.edits and not result.cleanings
         if not dry_run:
@@ -198,6 +200,17 @@ class Redactor:
             return mask_value(finding.text, self.checker.policy.mask_spec(finding.entity, finding.variant))
         return operators.mask_keep(finding.text, action.keep_prefix, action.keep_suffix)
 
+    def _unplaced_error(self, unplaced: list[Edit]) -> VerificationFailed:
+        """Edits the writer could not make: never reported as done. (A block-level value left in place
+        would fail verification too; a review-level one would not.)"""
+        shown = "；".join(f"{e.finding.location} {e.finding.label}（{self._masked(e.finding)}）" for e in unplaced[:10])
+        return VerificationFailed(
+            f"无法在原处修改 {len(unplaced)} 处：{shown}。本工具不能编辑这些位置，未写出输出文件；"
+            "请在原文件中手工修改或删除这些内容后再试", code="unplaced_edits")
+
+    def _masked(self, finding: Finding) -> str:
+        return mask_value(finding.text, self.checker.policy.mask_spec(finding.entity, finding.variant))
+
     # -- write, verify, rename ------------------------------------------------------------------
     def _write(self, document, result: RedactionResult) -> None:
         output = result.output
@@ -215,8 +228,7 @@ class Redactor:
             if leftovers is not None and not result.unchanged:
                 remaining += [edit.finding for edit in leftovers(temp)]
             if remaining:
-                shown = "；".join(f"{f.location} {f.label}（{mask_value(f.text, self.checker.policy.mask_spec(f.entity, f.variant))}）"
-                                 for f in remaining[:10])
+                shown = "；".join(f"{f.location} {f.label}（{self._masked(f)}）" for f in remaining[:10])
                 raise VerificationFailed(
                     f"校验未通过：去标识化后的文件中仍有 {len(remaining)} 处必须处理的内容：{shown}。"
                     "已删除输出文件，请人工处理后再试", code="verification_failed")

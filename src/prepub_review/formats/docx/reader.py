@@ -30,6 +30,7 @@ from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.ooxml.charts import chart_items
 from prepub_review.formats.ooxml.package import (
+    drawing_paragraphs,
     NS,
     OoxmlPackage,
     embedded_picture_items,
@@ -550,10 +551,8 @@ class DocxWalker:
         parts = sorted(name for name in self.package.names
                        if name.startswith("word/diagrams/data") and name.endswith(".xml"))
         for number, part in enumerate(parts, 1):
-            for paragraph in self.package.parse(part).iter(f"{{{A}}}p"):
-                text = "".join(t.text or "" for t in paragraph.iter(f"{{{A}}}t")).strip()
-                if text:
-                    yield Segment(text, f"SmartArt 图形{number}", Zone.BODY)
+            for _place, text, anchor in drawing_paragraphs(self.package, part):
+                yield Segment(text, f"SmartArt 图形{number}", Zone.BODY, anchor=anchor)
 
     def _revision_authors(self) -> Iterator[Segment]:
         """Names of people who made tracked changes are stored in the file too."""

@@ -536,28 +536,17 @@ def _first_number(element, attribute: str) -> float:
 
 
 def _rewrite_svg(data: bytes, found: VectorText, by_run: dict[int, list[tuple[int, int, str]]]) -> bytes:
+    from lxml import etree
+
+    from prepub_review.formats.edits import replace_across
+
     root = _svg_root(data)
     elements = _svg_texts(root)
     for index, edits in by_run.items():
-        pieces = [[node, slot, value] for node, slot, value in _text_pieces(elements[found.runs[index].element])]
+        pieces = _text_pieces(elements[found.runs[index].element])
+        values = [value for _node, _slot, value in pieces]
         for start, end, replacement in sorted(edits, reverse=True):
-            _replace_in_pieces(pieces, start, end, replacement)
-        for node, slot, value in pieces:
+            values = replace_across(values, start, end, replacement)
+        for (node, slot, _old), value in zip(pieces, values):
             setattr(node, slot, value)
-    from lxml import etree
-
     return etree.tostring(root, xml_declaration=data.lstrip().startswith(b"<?xml"), encoding="UTF-8")
-
-
-def _replace_in_pieces(pieces: list[list], start: int, end: int, replacement: str) -> None:
-    """Replace characters start..end of the pieces' joined text: the replacement goes where the span
-    begins, the rest of the span is cut from the pieces it covers."""
-    offset = 0
-    for piece in pieces:
-        value = piece[2]
-        low, high = max(start, offset), min(end, offset + len(value))
-        if low < high or (start == end == low):
-            cut_from, cut_to = low - offset, high - offset
-            piece[2] = value[:cut_from] + replacement + value[cut_to:]
-            replacement = ""
-        offset += len(value)

@@ -7,7 +7,8 @@ with an ElementTextAnchor so that redaction edits the copy in place: the chart's
 data-label text (a:t), series names, and category labels (names, villages...). Numbers (c:numCache)
 are amounts and counts, not read. Each series keeps its own copy of the categories: each copy is read.
 `same_values_replaced` is the writers' safety net: a value redacted anywhere in the file is replaced
-wherever a chart's copy holds it, whether or not the chart's label was a finding of its own.
+wherever a chart's copy holds it, whether or not the chart's label was a finding of its own, and in
+the rendered shapes of SmartArt graphics (a second copy of their text, which Word shows).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 C_SER, C_TX, C_CAT, C_PT, C_V = (f"{{{C}}}{name}" for name in ("ser", "tx", "cat", "pt", "v"))
 A_T = f"{{{A}}}t"
 CHART_PART = re.compile(r"^(?:word|xl|ppt)/charts/chart[^/]*\.xml$")
+# A SmartArt graphic's rendered shapes: the same text as its data part (read by the docx reader), drawn.
+DIAGRAM_DRAWING = re.compile(r"^(?:word|xl|ppt)/diagrams/drawing[^/]*\.xml$")
 
 
 def chart_parts(package: OoxmlPackage) -> list[str]:
@@ -58,12 +61,13 @@ def _value(element, location: str, field: str | None, record: str | None, locato
 
 
 def same_values_replaced(package, edits) -> int:
-    """Replace, in every chart's labels, each edited value (the raw text of an edit's finding) by its
+    """Replace, in every chart's labels and SmartArt's drawn text, each edited value (the raw text of an edit's finding) by its
     replacement; returns how many labels changed. `package` is an EditablePackage."""
     pairs = sorted({(edit.finding.text, edit.replacement) for edit in edits if edit.finding.text.strip()},
                    key=lambda pair: -len(pair[0]))
     changed = 0
-    for part in chart_parts(package) if pairs else ():
+    copies = chart_parts(package) + sorted(name for name in package.names if DIAGRAM_DRAWING.match(name))
+    for part in copies if pairs else ():
         root = package.parse(part)
         for element in root.iter(C_V, A_T):
             text = element.text or ""

@@ -11,11 +11,14 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.formats.base import Limits
-from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor
+from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor, replace_across
 from prepub_review.formats.ooxml.charts import same_values_replaced
 from prepub_review.formats.ooxml.package import (
+    A_P,
+    A_T,
     APP_PROPERTIES,
     CORE_PROPERTIES,
+    DrawingParagraphAnchor,
     NS,
     PICTURE_SUFFIXES,
     VECTOR_SUFFIXES,
@@ -136,13 +139,30 @@ class EditablePackage(OoxmlPackage):
                 self.dirty.add("docProps/custom.xml")
         return cleared
 
-    def edit_element_text(self, group: list[Edit]) -> None:
+    def edit_element_text(self, group: list[Edit]) -> bool:
         """One element's edits (a group of `by_anchor`, anchored by an ElementTextAnchor) made in its text."""
         anchor: ElementTextAnchor = group[0].finding.anchor
         value, text = anchor.element.text or "", group[0].segment_text
         end = anchor.offset + len(text)
         anchor.element.text = value[:anchor.offset] + apply_to_text(text, group) + value[end:]
         self.touch(anchor.element)
+        return True
+
+    def edit_drawing_paragraph(self, group: list[Edit]) -> bool:
+        """One DrawingML paragraph's edits (right to left), made across its runs' texts."""
+        anchor: DrawingParagraphAnchor = group[0].finding.anchor
+        paragraphs = list(self.parse(anchor.part).iter(A_P))
+        if anchor.paragraph >= len(paragraphs):
+            return False
+        runs = list(paragraphs[anchor.paragraph].iter(A_T))
+        values = [t.text or "" for t in runs]
+        for edit in group:
+            values = replace_across(values, anchor.lead + edit.finding.start, anchor.lead + edit.finding.end,
+                                    edit.replacement)
+        for run, value in zip(runs, values):
+            run.text = value
+        self.touch(paragraphs[anchor.paragraph])
+        return True
 
     def place_shared_edits(self, edits: list[Edit]) -> tuple[list[Edit], list[Edit], list[Cleaning]]:
         """The edits every Office writer places alike: those in embedded files (applied to them), in
@@ -153,13 +173,17 @@ class EditablePackage(OoxmlPackage):
 
         unplaced, steps = self.embedded.apply([e for e in edits if is_embedded_edit(e)])
         missed, pictures = self.repaint_pictures([e for e in edits if is_picture_edit(e)])
-        for group in by_anchor([e for e in edits if isinstance(e.finding.anchor, ElementTextAnchor)]):
-            self.edit_element_text(group)
-        rest = [e for e in edits if not is_embedded_edit(e) and not is_picture_edit(e)
-                and not isinstance(e.finding.anchor, ElementTextAnchor)]
+        in_place = [e for e in edits if isinstance(e.finding.anchor, (ElementTextAnchor, DrawingParagraphAnchor))]
+        for group in by_anchor(in_place):
+            placed = self.edit_element_text(group) if isinstance(group[0].finding.anchor, ElementTextAnchor) \
+                else self.edit_drawing_paragraph(group)
+            if not placed:
+                unplaced += group
+        done = {id(e) for e in in_place}
+        rest = [e for e in edits if not is_embedded_edit(e) and not is_picture_edit(e) and id(e) not in done]
         copies = same_values_replaced(self, [e for e in edits if not is_embedded_edit(e)])
         if copies:
-            steps.append(Cleaning("chart_copies", f"图表中与已处理内容相同的标签 {copies} 处已一并处理", copies))
+            steps.append(Cleaning("chart_copies", f"图表和 SmartArt 图形中与已处理内容相同的文字 {copies} 处已一并处理", copies))
         return rest, unplaced + missed, steps + pictures
 
     def cleaned_elsewhere(self, place) -> bool:

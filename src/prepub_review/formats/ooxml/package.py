@@ -24,7 +24,7 @@ from typing import IO, Self
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.models import Locator, Segment, Zone
+from prepub_review.models import Locator, Segment, Zone, pickled_by_fields
 from prepub_review.formats.base import Limits, MiB, ReaderItem
 from prepub_review.formats.ooxml.embedded import EmbeddedFiles
 
@@ -44,6 +44,7 @@ NS = {
     "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
     "cup": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
 }
+A_P, A_T = f"{{{NS['a']}}}p", f"{{{NS['a']}}}t"           # DrawingML paragraph and text
 # Strict OOXML (ISO 29500 strict) uses other namespace URIs for the same elements.
 STRICT_NS = {
     "http://purl.oclc.org/ooxml/wordprocessingml/main": NS["w"],
@@ -421,6 +422,27 @@ class ElementTextAnchor:
 
     element: etree._Element
     offset: int
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class DrawingParagraphAnchor:
+    """A DrawingML paragraph (a:p) of a text box or shape over a sheet, or of a SmartArt graphic: the
+    part, the paragraph's 0-based place among its a:p, and how many leading characters the segment's
+    (stripped) text left out. Its runs' a:t texts are edited together (formats/edits.replace_across)."""
+
+    part: str
+    paragraph: int
+    lead: int
+
+
+def drawing_paragraphs(package: OoxmlPackage, part: str) -> Iterator[tuple[int, str, DrawingParagraphAnchor]]:
+    """(place, stripped text, anchor) of each non-empty DrawingML paragraph of `part`."""
+    for number, paragraph in enumerate(package.parse(part).iter(A_P)):
+        joined = "".join(t.text or "" for t in paragraph.iter(A_T))
+        text = joined.strip()
+        if text:
+            yield number, text, DrawingParagraphAnchor(part, number, joined.index(text))
 
 
 def read_properties(package: OoxmlPackage) -> Iterator[Segment]:

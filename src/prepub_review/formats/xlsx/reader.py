@@ -34,6 +34,7 @@ from prepub_review.formats.ooxml.package import (
     NS,
     STRICT_NS,
     OoxmlPackage,
+    drawing_paragraphs,
     embedded_picture_items,
     guard_reader,
     local_name,
@@ -50,7 +51,6 @@ TRUE_VALUES = {"1", "true"}
 S = NS["s"]
 S_URIS = (S, *[uri for uri, mapped in STRICT_NS.items() if mapped == S])
 R_ID = f"{{{NS['r']}}}id"
-A_P, A_T = f"{{{NS['a']}}}p", f"{{{NS['a']}}}t"
 
 # Built-in number formats that show a date or time (incl. the zh-CN ones, ids 27-36 and 50-58).
 DATE_FORMAT_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
@@ -110,6 +110,16 @@ class PivotValueAnchor:
     record: int
     index: int
     definition: str
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class HeaderFooterAnchor:
+    """A sheet's printed header or footer: the worksheet part and the element's name ("oddHeader").
+    Its text holds formatting codes (&"宋体,常规"&12), so an edit replaces the value itself in it."""
+
+    part: str
+    tag: str
 
 
 @dataclass(slots=True)
@@ -223,7 +233,8 @@ class _XlsxReader:
                 text = " ".join(HEADER_FOOTER_CODES.sub(" ", elem.text or "").replace("&&", "&").split())
                 if text:
                     yield Segment(text, f"{sheet.label} {HEADER_FOOTER_TAGS[name]}",
-                                  Zone.HIDDEN if sheet.hidden else Zone.HEADER)
+                                  Zone.HIDDEN if sheet.hidden else Zone.HEADER,
+                                  anchor=HeaderFooterAnchor(sheet.part, name))
         for ready in header.finish():
             yield from self._row_segments(sheet, ready, header)
         yield from self._comments(sheet)
@@ -303,10 +314,9 @@ class _XlsxReader:
     def _drawing_text(self, sheet: _Sheet) -> Iterator[Segment]:
         """Text boxes and shapes drawn over a sheet."""
         for part in self.package.related(sheet.part, "drawing"):
-            for paragraph in self.package.parse(part).iter(A_P):
-                text = "".join(t.text or "" for t in paragraph.iter(A_T)).strip()
-                if text:
-                    yield Segment(text, f"{sheet.label} 文本框", Zone.HIDDEN if sheet.hidden else Zone.BODY)
+            for _number, text, anchor in drawing_paragraphs(self.package, part):
+                yield Segment(text, f"{sheet.label} 文本框", Zone.HIDDEN if sheet.hidden else Zone.BODY,
+                              anchor=anchor)
 
     # -- copies of data outside the sheets ---------------------------------------------------
     def _pivot_caches(self) -> Iterator[Segment]:

@@ -15,7 +15,16 @@ from prepub_review.models import Zone
 from prepub_review.formats.xlsx import reader as xlsx_reader
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.ooxml.package import local_name
-from prepub_review.formats.xlsx.reader import KIND_ZH, CellAnchor, PivotItemAnchor, PivotValueAnchor, S, s_tag, shared_items
+from prepub_review.formats.xlsx.reader import (
+    KIND_ZH,
+    S,
+    CellAnchor,
+    HeaderFooterAnchor,
+    PivotItemAnchor,
+    PivotValueAnchor,
+    s_tag,
+    shared_items,
+)
 
 COMMENT_TYPES = ("comments", "threadedComment", "vmlDrawing")
 
@@ -77,7 +86,13 @@ class XlsxDocument:
             finding = group[0].finding
             anchor = finding.anchor
             if isinstance(anchor, (PivotItemAnchor, PivotValueAnchor)):
-                if not self._edit_pivot_value(anchor, group):
+                placed = self._edit_pivot_value(anchor, group)
+            elif isinstance(anchor, HeaderFooterAnchor):
+                placed = self._edit_header_footer(anchor, group)
+            else:
+                placed = None
+            if placed is not None:
+                if not placed:
                     unplaced.extend(group)
                 continue
             if not isinstance(anchor, CellAnchor):
@@ -105,6 +120,17 @@ class XlsxDocument:
             steps.append(Cleaning("hidden_cells", f"隐藏工作表/行/列中的 {hidden_cells} 个单元格已按方案处理",
                                   hidden_cells))
         return unplaced, steps
+
+    def _edit_header_footer(self, anchor: HeaderFooterAnchor, group: list[Edit]) -> bool:
+        element = next(self.package.parse(anchor.part).iter(s_tag(anchor.tag)), None)
+        text = element.text or "" if element is not None else ""
+        if any(edit.finding.text not in text for edit in group):
+            return False
+        for edit in group:
+            text = text.replace(edit.finding.text, edit.replacement, 1)
+        element.text = text
+        self.package.touch(element)
+        return True
 
     def _edit_pivot_value(self, anchor: PivotItemAnchor | PivotValueAnchor, group: list[Edit]) -> bool:
         """Edit a pivot cache value in place (the pivot table's structure and indexes stay). A number
