@@ -30,7 +30,9 @@ from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.ooxml.charts import chart_items
 from prepub_review.formats.ooxml.package import (
+    alt_text_segments,
     drawing_paragraphs,
+    link_target_segments,
     NS,
     OoxmlPackage,
     embedded_picture_items,
@@ -255,9 +257,11 @@ class DocxWalker:
         self.parsed_roots: list[etree._Element] = [self.root] if authored else []
         # Paragraphs of header-candidate cells are read once for the table's header, kept until walked.
         self.read_ahead: dict[etree._Element, tuple[list[Piece], list[etree._Element]]] = {}
+        self.stories: list[tuple[str, str, etree._Element]] = [(self.main_part, "正文", self.root)]
 
-    def _parse_related(self, part: str) -> etree._Element:
+    def _parse_related(self, part: str, label: str) -> etree._Element:
         root, authored = self.package.parse_noting(part, AUTHOR_NAME)
+        self.stories.append((part, label, root))
         if authored:
             self.parsed_roots.append(root)
         return root
@@ -273,6 +277,7 @@ class DocxWalker:
         yield from self._revision_authors()
         yield from read_properties(self.package)
         yield from self.package.embedded.items()
+        yield from self._alt_texts_and_links()
         yield from self._alt_chunk_notices()
         yield from embedded_picture_items(self.package, anchors=True)
 
@@ -521,12 +526,12 @@ class DocxWalker:
                 yield from self._part_blocks(rel.target, f"{kind}(未使用)", Zone.HEADER)
 
     def _part_blocks(self, part: str, location: str, zone: Zone) -> Iterator[Segment]:
-        root = self._parse_related(part)
+        root = self._parse_related(part, location)
         yield from self._blocks(root, _Place(kind="other", location=location, zone=zone))
 
     def _notes(self, rel_type: str, tag: str, label: str) -> Iterator[Segment]:
         for part in self.package.related(self.main_part, rel_type):
-            root = self._parse_related(part)
+            root = self._parse_related(part, label)
             number = 0
             for note in root.iter(w_tag(tag)):
                 if note.get(W_TYPE, "normal") != "normal":
@@ -537,7 +542,7 @@ class DocxWalker:
     def _comments(self) -> Iterator[Segment]:
         authors_seen: set[str] = set()
         for part in self.package.related(self.main_part, "comments"):
-            root = self._parse_related(part)
+            root = self._parse_related(part, "批注")
             for number, comment in enumerate(root.iter(W_COMMENT), 1):
                 author = (comment.get(W_AUTHOR) or "").strip()
                 place = _Place(kind="other", location=f"批注{number}{_by(author)}", zone=Zone.COMMENT)
@@ -551,7 +556,7 @@ class DocxWalker:
         parts = sorted(name for name in self.package.names
                        if name.startswith("word/diagrams/data") and name.endswith(".xml"))
         for number, part in enumerate(parts, 1):
-            for _place, text, anchor in drawing_paragraphs(self.package, part):
+            for _place, text, anchor in drawing_paragraphs(self.package.parse(part), part):
                 yield Segment(text, f"SmartArt 图形{number}", Zone.BODY, anchor=anchor)
 
     def _revision_authors(self) -> Iterator[Segment]:
@@ -563,6 +568,13 @@ class DocxWalker:
                 if author and elem.tag != W_COMMENT and author not in seen:
                     seen.add(author)
                     yield Segment(author, "修订记录 作者", Zone.PROPERTY, field="修订作者")
+
+    def _alt_texts_and_links(self) -> Iterator[Segment]:
+        """Pictures' alt text and hyperlinks' addresses in every story read (body, headers, notes,
+        comments): published with the file, shown on no page."""
+        for part, label, root in self.stories:
+            yield from alt_text_segments(root, label)
+            yield from link_target_segments(self.package, part, label)
 
     def _alt_chunk_notices(self) -> Iterator[Notice]:
         for rel in self.package.rels(self.main_part).values():

@@ -142,10 +142,15 @@ class EditablePackage(OoxmlPackage):
     def edit_element_text(self, group: list[Edit]) -> bool:
         """One element's edits (a group of `by_anchor`, anchored by an ElementTextAnchor) made in its text."""
         anchor: ElementTextAnchor = group[0].finding.anchor
-        value, text = anchor.element.text or "", group[0].segment_text
+        element, text = anchor.element, group[0].segment_text
+        value = (element.get(anchor.attribute) if anchor.attribute else element.text) or ""
         end = anchor.offset + len(text)
-        anchor.element.text = value[:anchor.offset] + apply_to_text(text, group) + value[end:]
-        self.touch(anchor.element)
+        new = value[:anchor.offset] + apply_to_text(text, group) + value[end:]
+        if anchor.attribute:
+            element.set(anchor.attribute, new)
+        else:
+            element.text = new
+        self.touch(element)
         return True
 
     def edit_drawing_paragraph(self, group: list[Edit]) -> bool:

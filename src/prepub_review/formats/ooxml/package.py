@@ -416,12 +416,14 @@ def release(elem: etree._Element) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ElementTextAnchor:
-    """One XML element's text (a core or app property, a chart's cached label): the segment's text
+    """One XML element's text (a core or app property, a chart's cached label), or one of its
+    attributes when `attribute` is set (a picture's alt text, a link's address): the segment's text
     (stripped) starts at `offset` of it. The writers edit a value in place through it, so the rest
     stays (a title, 备注 or 关键词 with a name in it; a chart's other labels)."""
 
     element: etree._Element
     offset: int
+    attribute: str | None = None
 
 
 @pickled_by_fields
@@ -436,13 +438,55 @@ class DrawingParagraphAnchor:
     lead: int
 
 
-def drawing_paragraphs(package: OoxmlPackage, part: str) -> Iterator[tuple[int, str, DrawingParagraphAnchor]]:
-    """(place, stripped text, anchor) of each non-empty DrawingML paragraph of `part`."""
-    for number, paragraph in enumerate(package.parse(part).iter(A_P)):
+def drawing_paragraphs(root: etree._Element, part: str) -> Iterator[tuple[int, str, DrawingParagraphAnchor]]:
+    """(place, stripped text, anchor) of each non-empty DrawingML paragraph of `part` (parsed: `root`)."""
+    for number, paragraph in enumerate(root.iter(A_P)):
         joined = "".join(t.text or "" for t in paragraph.iter(A_T))
         text = joined.strip()
         if text:
             yield number, text, DrawingParagraphAnchor(part, number, joined.index(text))
+
+
+# Alt text a picture or shape carries (Word, Excel and LibreOffice write it on each of these).
+ALT_TEXT_ELEMENTS = (
+    ("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr", ("descr", "title")),
+    ("{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr", ("descr", "title")),
+    ("{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}cNvPr", ("descr", "title")),
+    ("{urn:schemas-microsoft-com:vml}shape", ("alt", "title")),
+)
+ALT_TEXT_LABELS = {"descr": "替代文字", "alt": "替代文字", "title": "图片标题"}
+
+
+def alt_text_segments(root: etree._Element, where: str) -> Iterator[Segment]:
+    """Alt text and titles of the pictures and shapes in one part: not shown on the page, but
+    published with the file and read aloud by screen readers (often the file name of a photo).
+    Zone PROPERTY, as a page's alt/title attributes: what clean() removes is HIDDEN, this is edited."""
+    for tag, attributes in ALT_TEXT_ELEMENTS:
+        for element in root.iter(tag):
+            for attribute in attributes:
+                yield from _attribute_segment(element, attribute, f"{where} 图片{ALT_TEXT_LABELS[attribute]}",
+                                              ALT_TEXT_LABELS[attribute])
+
+
+def link_target_segments(package: OoxmlPackage, part: str, where: str) -> Iterator[Segment]:
+    """The addresses a part's hyperlinks open (its .rels, external targets): a query string can hold an
+    ID number or a phone, a mailto: a person's address."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", f"{base}.rels")
+    if not package.has(rels_name):
+        return
+    root = package.parse_mentioning(rels_name, b"External")
+    for rel in root.iter(qn("pr:Relationship")) if root is not None else ():
+        if rel.get("TargetMode") == "External" and (rel.get("Type") or "").endswith("/hyperlink"):
+            yield from _attribute_segment(rel, "Target", f"{where} 超链接地址", "超链接地址")
+
+
+def _attribute_segment(element: etree._Element, attribute: str, location: str, field: str) -> Iterator[Segment]:
+    value = element.get(attribute) or ""
+    text = value.strip()
+    if text:
+        yield Segment(text, location, Zone.PROPERTY, field=field, locator=Locator("attribute", (location,)),
+                      anchor=ElementTextAnchor(element, value.index(text), attribute))
 
 
 def read_properties(package: OoxmlPackage) -> Iterator[Segment]:

@@ -34,9 +34,11 @@ from prepub_review.formats.ooxml.package import (
     NS,
     STRICT_NS,
     OoxmlPackage,
+    alt_text_segments,
     drawing_paragraphs,
     embedded_picture_items,
     guard_reader,
+    link_target_segments,
     local_name,
     read_properties,
     release,
@@ -312,11 +314,14 @@ class _XlsxReader:
                     yield Segment(author, f"{sheet.label} {ref} 批注作者", Zone.PROPERTY, field="批注作者")
 
     def _drawing_text(self, sheet: _Sheet) -> Iterator[Segment]:
-        """Text boxes and shapes drawn over a sheet."""
+        """Text boxes and shapes drawn over a sheet, pictures' alt text, and the sheet's hyperlinks."""
         for part in self.package.related(sheet.part, "drawing"):
-            for _number, text, anchor in drawing_paragraphs(self.package, part):
+            root = self.package.parse(part)
+            for _number, text, anchor in drawing_paragraphs(root, part):
                 yield Segment(text, f"{sheet.label} 文本框", Zone.HIDDEN if sheet.hidden else Zone.BODY,
                               anchor=anchor)
+            yield from alt_text_segments(root, sheet.label)
+        yield from link_target_segments(self.package, sheet.part, sheet.label)
 
     # -- copies of data outside the sheets ---------------------------------------------------
     def _pivot_caches(self) -> Iterator[Segment]:
