@@ -95,3 +95,44 @@ def test_saved_by_libreoffice(tmp_path):
     out = tmp_path / "out.docx"
     assert run_prepub("redact", str(saved), "-o", str(out)).code == 0
     assert ID not in stored(out)
+
+
+def test_word_hyperlink_field_code(tmp_path):
+    """A link made as a field: its address is in w:instrText runs (split as Word splits it)."""
+    report = docx.Document()
+    paragraph = report.add_paragraph("查询：")
+
+    def run_with(child):
+        run = OxmlElement("w:r")
+        run.append(child)
+        paragraph._p.append(run)
+
+    for kind, code in (("begin", None), (None, ' HYPERLINK "http://mz.example.gov.cn/q?sfzh='), (None, f'{ID}" '),
+                       ("separate", None), ("end", None)):
+        element = OxmlElement("w:fldChar" if kind else "w:instrText")
+        if kind:
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element.text = code
+        run_with(element)
+    path = tmp_path / "field.docx"
+    report.save(path)
+    assert {(f["location"], f["entity"]) for f in findings(path)} == {("正文 域代码", "CN_ID_CARD")}
+    out = tmp_path / "out.docx"
+    assert run_prepub("redact", str(path), "-o", str(out)).code == 0
+    assert ID not in stored(out) and 'HYPERLINK "http://mz.example.gov.cn/q?sfzh=' in stored(out)
+
+
+def test_page_link_with_a_query_string_or_a_phone_number(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text(f'<html><head><meta charset="utf-8"></head><body><p>审核结果：<a href="query.jsp?sfzh={ID}">查询</a>'
+                    f'，咨询请<a href="tel:{PHONE}">致电</a></p></body></html>', encoding="utf-8")
+    run = run_prepub("check", str(page), "--format", "json")
+    document = run.json()["documents"][0]
+    assert {(f["entity"], f["field"]) for f in document["findings"] if f["severity"] == "block"} == {
+        ("CN_ID_CARD", "href"), ("PHONE_NUMBER", "href")}
+    assert ID not in run.stdout and PHONE not in run.stdout      # the missing query.jsp is listed as query.jsp?…
+    out = tmp_path / "out.html"
+    assert run_prepub("redact", str(page), "-o", str(out)).code == 0
+    written = out.read_text(encoding="utf-8")
+    assert ID not in written and PHONE not in written and "query.jsp?sfzh=" in written

@@ -32,7 +32,7 @@ LOCAL, MISSING, OUTSIDE, EXTERNAL = "local", "missing", "outside", "external"
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    href: str        # as written in the page
+    href: str        # as written in the page, less its query string and fragment (shown_href)
     line: int        # 1-based line of the tag in the page
     kind: str        # local | missing | outside | external
     target: str | None = None   # normalised path of the file (local and missing links)
@@ -45,6 +45,13 @@ class PageLinks:
 
     def of_kind(self, kind: str) -> list[Link]:
         return [link for link in self.links if link.kind == kind]
+
+
+def shown_href(href: str) -> str:
+    """A link as a report shows it: without its query string and fragment, which can carry a person's
+    data (?sfzh=…); the page's own finding on the address reports that data, masked."""
+    path = href.split("#", 1)[0]
+    return f"{path.split('?', 1)[0]}?…" if "?" in path else path
 
 
 def is_page(path: str) -> bool:
@@ -86,26 +93,27 @@ def raw_links(data: bytes) -> list[tuple[str, int]]:
 
 
 def resolve(href: str, line: int, page: str, root: str) -> Link | None:
-    """Classify one link of `page` (a path under `root`); None for links that are not files."""
+    """Classify one link of `page` (a path under `root`); None for links that are not files. The Link
+    keeps the address as reports show it (shown_href: no query string)."""
     lowered = href.lower()
     if lowered.startswith(NOT_FILES):
         return None
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
-        return Link(href, line, EXTERNAL)
+        return Link(shown_href(href), line, EXTERNAL)
     path = unquote(parts.path, encoding="utf-8", errors="replace")
     if not path:
         return None     # "?page=2": the page itself
     base = root if path.startswith("/") else os.path.dirname(page)
     target = os.path.normpath(os.path.join(base, path.lstrip("/")))
     if not is_inside(target, root):
-        return Link(href, line, OUTSIDE)
+        return Link(shown_href(href), line, OUTSIDE)
     if os.path.isdir(target):
         index = os.path.join(target, "index.html")
         if not os.path.isfile(index):
             return None  # a folder listing the web server makes: not a file we can check
         target = index
-    return Link(href, line, LOCAL if os.path.isfile(target) else MISSING, target)
+    return Link(shown_href(href), line, LOCAL if os.path.isfile(target) else MISSING, target)
 
 
 def is_inside(path: str, root: str) -> bool:

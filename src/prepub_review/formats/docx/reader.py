@@ -30,6 +30,7 @@ from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.tables import HEADER_SEARCH_ROWS, HeaderCell, find_header
 from prepub_review.formats.ooxml.charts import chart_items
 from prepub_review.formats.ooxml.package import (
+    ElementTextAnchor,
     alt_text_segments,
     drawing_paragraphs,
     link_target_segments,
@@ -54,6 +55,7 @@ def w_tag(name: str) -> str:
 
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = w_tag("p"), w_tag("r"), w_tag("t"), w_tag("tbl"), w_tag("tr"), w_tag("tc")
+W_INSTR_TEXT, W_FLD_SIMPLE, W_INSTR = w_tag("instrText"), w_tag("fldSimple"), w_tag("instr")
 W_DEL_TEXT, W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM = w_tag("delText"), w_tag("ins"), w_tag("del"), w_tag("moveTo"), w_tag("moveFrom")
 W_PPR, W_RPR, W_TCPR, W_TRPR, W_VAL, W_AUTHOR = w_tag("pPr"), w_tag("rPr"), w_tag("tcPr"), w_tag("trPr"), w_tag("val"), w_tag("author")
 W_TXBX = w_tag("txbxContent")
@@ -570,11 +572,12 @@ class DocxWalker:
                     yield Segment(author, "修订记录 作者", Zone.PROPERTY, field="修订作者")
 
     def _alt_texts_and_links(self) -> Iterator[Segment]:
-        """Pictures' alt text and hyperlinks' addresses in every story read (body, headers, notes,
-        comments): published with the file, shown on no page."""
+        """Pictures' alt text, hyperlinks' addresses and field codes in every story read (body,
+        headers, notes, comments): published with the file, shown on no page."""
         for part, label, root in self.stories:
             yield from alt_text_segments(root, label)
             yield from link_target_segments(self.package, part, label)
+            yield from _field_codes(root, label)
 
     def _alt_chunk_notices(self) -> Iterator[Notice]:
         for rel in self.package.rels(self.main_part).values():
@@ -586,6 +589,36 @@ class DocxWalker:
 
 
 # -- table helpers ---------------------------------------------------------------------------------
+
+def _field_codes(root: etree._Element, label: str) -> Iterator[Segment]:
+    """Field instructions (a HYPERLINK field's address, a MERGEFIELD's name): the w:instrText runs of
+    one paragraph read together (Word splits a long one over several runs), and w:fldSimple's w:instr."""
+    by_paragraph: dict[etree._Element | None, list[etree._Element]] = {}
+    for element in root.iter(W_INSTR_TEXT):
+        by_paragraph.setdefault(_paragraph_of(element), []).append(element)
+    for codes in by_paragraph.values():
+        joined = "".join(element.text or "" for element in codes)
+        text = joined.strip()
+        if text:
+            pieces, position = [], -joined.index(text)
+            for element in codes:
+                pieces.append((element, position))
+                position += len(element.text or "")
+            yield Segment(text, f"{label} 域代码", Zone.PROPERTY, field="域代码", anchor=TextAnchor(tuple(pieces)))
+    for simple in root.iter(W_FLD_SIMPLE):
+        value = simple.get(W_INSTR) or ""
+        if value.strip():
+            yield Segment(value.strip(), f"{label} 域代码", Zone.PROPERTY, field="域代码",
+                          anchor=ElementTextAnchor(simple, value.index(value.strip()), W_INSTR))
+
+
+def _paragraph_of(element: etree._Element) -> etree._Element | None:
+    """The nearest enclosing w:p (a text box's paragraph is its own, not the one holding the box)."""
+    parent = element.getparent()
+    while parent is not None and parent.tag != W_P:
+        parent = parent.getparent()
+    return parent
+
 
 def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
     """Children with `tag`, looking through wrappers (w:sdt, w:customXml...) around them."""

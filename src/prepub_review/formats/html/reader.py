@@ -40,6 +40,9 @@ BLOCK_TAGS = frozenset((
 ))
 CELL_TAGS = frozenset(("td", "th"))
 SKIP_TAGS = frozenset(("style", "link", "base"))
+# A link's address is read when it can carry a person's data: a query string (?sfzh=…), or a
+# telephone, SMS or mail link, whose number or address the visible text need not repeat.
+SPOKEN_LINKS = ("tel:", "sms:", "mailto:")
 HIDDEN_CLASSES = {"hidden", "d-none", "hide", "invisible", "sr-only", "visually-hidden", "display-none",
                   "is-hidden"}
 HIDDEN_STYLE = re.compile(
@@ -324,7 +327,8 @@ class _HtmlWalker:
         for segment in self._attribute_segments(el, tag, path, line, hidden):
             name = segment.field or ""
             attribute = ("content" if tag == "meta" else
-                         name if name in ("title", "alt") or name.lower().startswith("data-") else "value")
+                         name if name in ("title", "alt", "href", "src") or name.lower().startswith("data-")
+                         else "value")
             yield segment, el, attribute
 
     def _attribute_segments(self, el: etree._Element, tag: str, path: str, line: int,
@@ -344,6 +348,10 @@ class _HtmlWalker:
         for attr, raw in el.attrib.items():
             if attr.lower().startswith("data-") and (value := _normalize(raw)):
                 yield _Text(value, line, path, Zone.HIDDEN, field=attr)
+        for attr in ("href", "src"):
+            value = (el.get(attr) or "").strip()
+            if value and (("?" in value and not value.startswith("data:")) or value.lower().startswith(SPOKEN_LINKS)):
+                yield _Text(value, line, path, Zone.PROPERTY, field=attr)
         if tag == "input" and (value := _normalize(el.get("value") or "")):
             name = el.get("name") or el.get("id") or "value"
             zone = Zone.HIDDEN if hidden else Zone.BODY
