@@ -136,3 +136,31 @@ def test_page_link_with_a_query_string_or_a_phone_number(tmp_path):
     assert run_prepub("redact", str(page), "-o", str(out)).code == 0
     written = out.read_text(encoding="utf-8")
     assert ID not in written and PHONE not in written and "query.jsp?sfzh=" in written
+
+
+def pdf_stored(path: Path) -> bytes:
+    import pymupdf
+
+    with pymupdf.open(path) as document:
+        return document.tobytes(garbage=0, expand=255)          # every object, streams uncompressed
+
+
+def test_pdf_link_address(tmp_path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "link.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 700, "审核结果查询（点击）")
+    page.linkURL(QUERY, (72, 690, 300, 715))
+    page.save()
+    assert {(f["location"], f["entity"]) for f in findings(path)} == {("第1页 链接1", "CN_ID_CARD"),
+                                                                     ("第1页 链接1", "PHONE_NUMBER")}
+    out = tmp_path / "out.pdf"
+    assert run_prepub("redact", str(path), "-o", str(out)).code == 0
+    assert ID.encode() not in pdf_stored(out)
+    assert run_prepub("check", str(out)).code == 0
+

@@ -535,8 +535,14 @@ def _annotations(page: pdfium.PdfPage, number: int) -> Iterator[Segment]:
         if not annotation:
             continue
         try:
-            if pdfium_c.FPDFAnnot_GetSubtype(annotation) == pdfium_c.FPDF_ANNOT_POPUP:
+            subtype = pdfium_c.FPDFAnnot_GetSubtype(annotation)
+            if subtype == pdfium_c.FPDF_ANNOT_POPUP:
                 continue   # a popup repeats its parent's text
+            if subtype == pdfium_c.FPDF_ANNOT_LINK:
+                address = _link_address(page, annotation)
+                if address:     # a query string can carry an ID number; redaction removes the link
+                    yield Segment(address, f"第{number}页 链接{index + 1}", Zone.PROPERTY, field="链接地址",
+                                  anchor=PdfAnnotationAnchor(number - 1, index))
             for key, zone, field in ANNOTATION_KEYS:
                 for line in LINE_BREAK.split(_annotation_string(annotation, key)):
                     text = _clean(line)
@@ -545,6 +551,20 @@ def _annotations(page: pdfium.PdfPage, number: int) -> Iterator[Segment]:
                         yield Segment(text, f"第{number}页 批注{index + 1}", zone, field=field, anchor=anchor)
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annotation)
+
+
+def _link_address(page: pdfium.PdfPage, annotation) -> str:
+    """The address a link annotation opens (a URI action), or ""."""
+    link = pdfium_c.FPDFAnnot_GetLink(annotation)
+    action = pdfium_c.FPDFLink_GetAction(link) if link else None
+    if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+        return ""
+    size = pdfium_c.FPDFAction_GetURIPath(page.pdf.raw, action, None, 0)
+    if size <= 1:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFAction_GetURIPath(page.pdf.raw, action, buffer, size)
+    return _clean(buffer.raw[:size - 1].decode("utf-8", errors="replace"))
 
 
 def _annotation_string(annotation, key: str) -> str:

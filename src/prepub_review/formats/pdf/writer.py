@@ -162,7 +162,7 @@ class PdfDocument:
                 self.doc[page_index].insert_text(origin, text, fontname=fontname, fontsize=size)
         unplaced += self._repaint_scans(scanned)
         removed = sum(self._delete_annotations(self.doc[page], indexes) for page, indexes in doomed_annotations.items())
-        steps = [Cleaning("annotations", f"删除含个人信息的批注或表单字段 {removed} 个", removed)] if removed else []
+        steps = [Cleaning("annotations", f"删除含个人信息的批注、链接或表单字段 {removed} 个", removed)] if removed else []
         xmp = self.doc.get_xml_metadata() or ""
         if xmp and any(edit.finding.text in xmp for edit in edits):
             self.doc.del_xml_metadata()
@@ -257,6 +257,11 @@ class PdfDocument:
             if widget.xref in doomed:
                 page.delete_widget(widget)
                 doomed.discard(widget.xref)
+                count += 1
+        for link in page.get_links():           # MuPDF keeps links apart from other annotations
+            if link.get("xref") in doomed:
+                page.delete_link(link)
+                doomed.discard(link["xref"])
                 count += 1
         for xref in doomed:
             annot = page.load_annot(xref)
