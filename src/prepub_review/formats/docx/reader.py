@@ -32,6 +32,7 @@ from prepub_review.formats.ooxml.charts import chart_items
 from prepub_review.formats.ooxml.package import (
     ElementTextAnchor,
     alt_text_segments,
+    custom_xml_segments,
     drawing_paragraphs,
     link_target_segments,
     NS,
@@ -56,6 +57,7 @@ def w_tag(name: str) -> str:
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = w_tag("p"), w_tag("r"), w_tag("t"), w_tag("tbl"), w_tag("tr"), w_tag("tc")
 W_INSTR_TEXT, W_FLD_SIMPLE, W_INSTR = w_tag("instrText"), w_tag("fldSimple"), w_tag("instr")
+W_DOC_VAR, W_NAME, W_VAL = w_tag("docVar"), w_tag("name"), w_tag("val")
 W_DEL_TEXT, W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM = w_tag("delText"), w_tag("ins"), w_tag("del"), w_tag("moveTo"), w_tag("moveFrom")
 W_PPR, W_RPR, W_TCPR, W_TRPR, W_VAL, W_AUTHOR = w_tag("pPr"), w_tag("rPr"), w_tag("tcPr"), w_tag("trPr"), w_tag("val"), w_tag("author")
 W_TXBX = w_tag("txbxContent")
@@ -278,6 +280,9 @@ class DocxWalker:
         yield from chart_items(self.package)
         yield from self._revision_authors()
         yield from read_properties(self.package)
+        yield from self._document_variables()
+        yield from self._glossary()
+        yield from custom_xml_segments(self.package)
         yield from self.package.embedded.items()
         yield from self._alt_texts_and_links()
         yield from self._alt_chunk_notices()
@@ -570,6 +575,25 @@ class DocxWalker:
                 if author and elem.tag != W_COMMENT and author not in seen:
                     seen.add(author)
                     yield Segment(author, "修订记录 作者", Zone.PROPERTY, field="修订作者")
+
+    def _document_variables(self) -> Iterator[Segment]:
+        """Document variables (w:docVar in settings.xml): office systems fill 拟稿人, 电话… into them."""
+        for part in self.package.related(self.main_part, "settings"):
+            root = self.package.parse_mentioning(part, b"docVar")
+            for variable in root.iter(W_DOC_VAR) if root is not None else ():
+                value = variable.get(W_VAL) or ""
+                name = variable.get(W_NAME) or ""
+                if value.strip():
+                    yield Segment(value.strip(), f"文档变量「{name}」", Zone.PROPERTY, field=name or None,
+                                  anchor=ElementTextAnchor(variable, value.index(value.strip()), W_VAL))
+
+    def _glossary(self) -> Iterator[Segment]:
+        """The building blocks (自动图文集) saved with the document: text no page shows; clean() removes it."""
+        for part in self.package.related(self.main_part, "glossaryDocument"):
+            location = "自动图文集（未显示）"
+            root = self._parse_related(part, location)
+            for body in root.iter(w_tag("docPartBody")):
+                yield from self._blocks(body, _Place(kind="other", location=location, zone=Zone.HIDDEN))
 
     def _alt_texts_and_links(self) -> Iterator[Segment]:
         """Pictures' alt text, hyperlinks' addresses and field codes in every story read (body,

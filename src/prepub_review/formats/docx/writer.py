@@ -76,7 +76,12 @@ class DocxDocument:
         cleared = self.package.clear_personal_properties()
         if cleared:
             steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
-        return steps + self.package.embedded.clean()
+        glossary = self.package.related(self.main, "glossaryDocument")
+        for part in glossary:
+            self.package.remove_part(part)
+        if glossary:
+            steps.append(Cleaning("glossary", "删除自动图文集（随文档保存的文档部件，页面上不显示）"))
+        return steps + self.package.remove_custom_xml() + self.package.embedded.clean()
 
     def _remove_comments(self) -> int:
         count = 0

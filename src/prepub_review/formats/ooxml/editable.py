@@ -17,6 +17,7 @@ from prepub_review.formats.ooxml.package import (
     A_P,
     A_T,
     APP_PROPERTIES,
+    CUSTOM_XML_ITEM,
     CORE_PROPERTIES,
     DrawingParagraphAnchor,
     NS,
@@ -192,10 +193,24 @@ class EditablePackage(OoxmlPackage):
         return rest, unplaced + missed, steps + pictures
 
     def cleaned_elsewhere(self, place) -> bool:
-        """Is this segment/finding of an embedded file one that file's own clean() removes?"""
+        """Does clean() remove this segment/finding with a part (custom XML data), or does its
+        embedded file's own clean() remove it?"""
         from prepub_review.formats.ooxml.embedded import EmbeddedAnchor
 
+        if place.locator is not None and place.locator.part == "custom_xml":
+            return True
         return isinstance(place.anchor, EmbeddedAnchor) and self.embedded.cleaned(place)
+
+    def remove_custom_xml(self) -> list[Cleaning]:
+        """Drop the custom XML data parts (with their properties parts): nothing on a page needs them."""
+        items = [name for name in self.names if CUSTOM_XML_ITEM.match(name)]
+        for name in items:
+            for rel in self.rels(name).values():          # customXml/itemProps1.xml
+                if not rel.external:
+                    self.remove_part(rel.target)
+            self.remove_part(name)
+        return [Cleaning("custom_xml", f"删除自定义 XML 数据 {len(items)} 项（表单或办公系统写入的数据）", len(items))] \
+            if items else []
 
     def repaint_pictures(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         """Media pictures: values painted over where the edits (anchored on OCR'd lines) name them;

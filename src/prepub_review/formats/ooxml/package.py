@@ -12,6 +12,7 @@ XML is parsed without entity expansion, DTD loading or network access.
 from __future__ import annotations
 
 import posixpath
+import re
 import struct
 import zipfile
 import zlib
@@ -487,6 +488,22 @@ def _attribute_segment(element: etree._Element, attribute: str, location: str, f
     if text:
         yield Segment(text, location, Zone.PROPERTY, field=field, locator=Locator("attribute", (location,)),
                       anchor=ElementTextAnchor(element, value.index(text), attribute))
+
+
+CUSTOM_XML_ITEM = re.compile(r"^customXml/item\d+\.xml$")
+
+
+def custom_xml_segments(package: OoxmlPackage) -> Iterator[Segment]:
+    """Data a form, an OA system or a content-management system stored in the file
+    (customXml/item*.xml): shown on no page, published with the file. Each element's text is one
+    segment (field: the element's name); redaction removes these parts (Locator part "custom_xml")."""
+    for name in sorted(n for n in package.names if CUSTOM_XML_ITEM.match(n)):
+        label = f"自定义 XML 数据「{PurePosixPath(name).stem}」"
+        for element in package.parse(name).iter():
+            text = (element.text or "").strip() if isinstance(element.tag, str) else ""
+            if text:
+                yield Segment(text, label, Zone.HIDDEN, field=local_name(element.tag),
+                              locator=Locator("custom_xml", (name,)))
 
 
 def read_properties(package: OoxmlPackage) -> Iterator[Segment]:

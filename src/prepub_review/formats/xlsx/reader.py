@@ -35,6 +35,7 @@ from prepub_review.formats.ooxml.package import (
     STRICT_NS,
     OoxmlPackage,
     alt_text_segments,
+    custom_xml_segments,
     drawing_paragraphs,
     embedded_picture_items,
     guard_reader,
@@ -168,6 +169,7 @@ class _XlsxReader:
         yield from chart_items(self.package)
         yield from self._people()
         yield from read_properties(self.package)
+        yield from custom_xml_segments(self.package)
         yield from self.package.embedded.items()
         yield from embedded_picture_items(self.package, anchors=True)
 

@@ -75,7 +75,7 @@ class XlsxDocument:
         cleared = self.package.clear_personal_properties()
         if cleared:
             steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
-        return steps + self.package.embedded.clean()
+        return steps + self.package.remove_custom_xml() + self.package.embedded.clean()
 
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:

@@ -1,0 +1,106 @@
+"""Data a Word or Excel file stores for programs, not for pages: document variables (an office system's
+拟稿人 and phone), building blocks (自动图文集), custom XML (a form's or content system's record). Each
+is read; redaction edits the variables in place and removes the other two."""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+
+from tests import synth
+from tests.conftest import run_prepub
+
+RNG = random.Random(20261208)
+FAKE = synth.faker(20261208)
+NAME, ID, PHONE = FAKE.name(), synth.cn_id(RNG), synth.mobile(RNG)
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+GLOSSARY_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/glossaryDocument"
+GLOSSARY_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
+
+
+def rewritten(path: Path, change) -> Path:
+    """`path` with each member passed through change(name, bytes) -> bytes; change may add members
+    by returning them for the name "" (a dict of name -> bytes)."""
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info.filename) for info in source.infolist()}
+    members = {name: change(name, data) for name, data in members.items()} | change("", b"")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return path
+
+
+def report_with_stored_data(path: Path) -> Path:
+    report = docx.Document()
+    report.add_paragraph("关于城乡低保对象调整的请示")
+    report.save(path)
+    record = f"<record><申请人>{NAME}</申请人><身份证号>{ID}</身份证号></record>".encode()
+
+    def change(name: str, data: bytes):
+        if name == "":
+            return {"word/glossary/document.xml": (
+                        f'<w:glossaryDocument xmlns:w="{W}"><w:docParts><w:docPart><w:docPartBody><w:p><w:r>'
+                        f"<w:t>户主{NAME}，身份证号 {ID}</w:t></w:r></w:p></w:docPartBody></w:docPart></w:docParts>"
+                        "</w:glossaryDocument>").encode(),
+                    "customXml/item7.xml": record}
+        if name == "word/settings.xml":
+            return data.replace(b"</w:settings>", (f'<w:docVars><w:docVar w:name="ngr" w:val="拟稿人 {NAME} '
+                                                    f'电话 {PHONE}"/></w:docVars></w:settings>').encode())
+        if name == "word/_rels/document.xml.rels":
+            return data.replace(b"</Relationships>", f'<Relationship Id="rIdGloss" Type="{GLOSSARY_REL}" '
+                                                      f'Target="glossary/document.xml"/></Relationships>'.encode())
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", f'<Override PartName="/word/glossary/document.xml" '
+                                              f'ContentType="{GLOSSARY_TYPE}"/></Types>'.encode())
+        return data
+
+    return rewritten(path, change)
+
+
+def found(path: Path) -> set[tuple[str, str]]:
+    document = run_prepub("check", str(path), "--format", "json").json()["documents"][0]
+    return {(f["location"], f["entity"]) for f in document["findings"] if f["severity"] == "block"}
+
+
+def stored(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return "".join(package.read(name).decode("utf-8", "replace") for name in package.namelist())
+
+
+def test_word_stored_data_is_read(tmp_path):
+    assert found(report_with_stored_data(tmp_path / "请示.docx")) >= {
+        ("文档变量「ngr」", "PHONE_NUMBER"), ("自动图文集（未显示）", "CN_ID_CARD"),
+        ("自定义 XML 数据「item7」", "CN_ID_CARD")}
+
+
+def test_word_stored_data_is_redacted(tmp_path):
+    out = tmp_path / "out.docx"
+    run = run_prepub("redact", str(report_with_stored_data(tmp_path / "请示.docx")), "-o", str(out))
+    assert run.code == 0, run.stdout + run.stderr
+    assert "删除自动图文集" in run.stdout and "删除自定义 XML 数据" in run.stdout
+    text = stored(out)
+    assert PHONE not in text and ID not in text and NAME not in text
+    assert f'w:name="ngr" w:val="拟稿人 {NAME[0]}*' in text                 # the variable stays, edited
+    with zipfile.ZipFile(out) as package:
+        names = package.namelist()
+        types = package.read("[Content_Types].xml").decode()
+    assert not any(name.startswith("customXml/item") for name in names) and "word/glossary/document.xml" not in names
+    assert "glossary" not in types
+    assert docx.Document(str(out)).paragraphs[0].text == "关于城乡低保对象调整的请示"
+
+
+def test_workbook_custom_xml(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "汇总"
+    workbook.save(path)
+    rewritten(path, lambda name, data: {"customXml/item1.xml": f"<r><sfzh>{ID}</sfzh></r>".encode()}
+              if name == "" else data)
+    assert ("自定义 XML 数据「item1」", "CN_ID_CARD") in found(path)
+    out = tmp_path / "out.xlsx"
+    assert run_prepub("redact", str(path), "-o", str(out)).code == 0
+    assert ID not in stored(out)
