@@ -104,3 +104,44 @@ def test_workbook_custom_xml(tmp_path):
     out = tmp_path / "out.xlsx"
     assert run_prepub("redact", str(path), "-o", str(out)).code == 0
     assert ID not in stored(out)
+
+
+def test_drop_down_list_choices(tmp_path):
+    """A template's drop-down list of households: every choice shows when the cell is clicked."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    names = [FAKE.name() for _ in range(3)]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "申请表"
+    sheet["A1"] = "户主"
+    choices = DataValidation(type="list", formula1='"' + ",".join(names) + '"')
+    sheet.add_data_validation(choices)
+    choices.add("A2:A20")
+    path = tmp_path / "模板.xlsx"
+    workbook.save(path)
+    document = run_prepub("check", str(path), "--format", "json").json()["documents"][0]
+    assert [f["location"] for f in document["findings"]] == ["工作表「申请表」 下拉列表1（A2:A20）"] * 3
+    out = tmp_path / "out.xlsx"
+    assert run_prepub("redact", str(path), "-o", str(out)).code == 0
+    kept = openpyxl.load_workbook(out)["申请表"].data_validations.dataValidation[0].formula1.strip('"').split(",")
+    assert len(kept) == 3 and all("*" in choice and choice[0] == name[0] for choice, name in zip(kept, names))
+    assert not any(name in ",".join(kept) for name in names)
+
+
+def test_cells_cached_from_another_workbook(tmp_path):
+    """A summary that looked up the register (VLOOKUP into another file) keeps the cells it read."""
+    path = tmp_path / "汇总.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "汇总"
+    workbook.save(path)
+    cache = ('<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"><sheetNames>'
+             '<sheetName val="名单"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="2">'
+             f'<cell r="B2" t="str"><v>{ID}</v></cell><cell r="C2" t="n"><v>{PHONE}</v></cell></row></sheetData>'
+             "</sheetDataSet></externalBook></externalLink>")
+    rewritten(path, lambda name, data: {"xl/externalLinks/externalLink1.xml": cache.encode()} if name == "" else data)
+    assert found(path) == {("外部链接缓存1「名单」 B2", "CN_ID_CARD"), ("外部链接缓存1「名单」 C2", "PHONE_NUMBER")}
+    out = tmp_path / "out.xlsx"
+    assert run_prepub("redact", str(path), "-o", str(out)).code == 0
+    assert ID not in stored(out) and PHONE not in stored(out) and f"{PHONE[:3]}****{PHONE[-4:]}" in stored(out)

@@ -52,6 +52,7 @@ TEXT_TYPES = {"s", "inlineStr", "str"}
 TRUE_VALUES = {"1", "true"}
 
 S = NS["s"]
+EXTERNAL_LINK = re.compile(r"^xl/externalLinks/externalLink\d+\.xml$")
 S_URIS = (S, *[uri for uri, mapped in STRICT_NS.items() if mapped == S])
 R_ID = f"{{{NS['r']}}}id"
 
@@ -125,6 +126,26 @@ class HeaderFooterAnchor:
     tag: str
 
 
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class ListChoicesAnchor:
+    """A drop-down list's choice written into a data validation (<formula1>"张三,李四"</formula1>):
+    the worksheet part, the list's 1-based place among the sheet's formula1 elements, the choice's."""
+
+    part: str
+    number: int
+    choice: int
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class ExternalCellAnchor:
+    """A cell value cached from another workbook: the externalLink part and the cell's 1-based place."""
+
+    part: str
+    number: int
+
+
 @dataclass(slots=True)
 class CellValue:                 # never changed; not frozen only to be cheaper to make (one per cell)
     column: int          # 1-based
@@ -166,6 +187,7 @@ class _XlsxReader:
         for sheet in self._sheets():
             yield from self._sheet_items(sheet)
         yield from self._pivot_caches()
+        yield from self._external_caches()
         yield from chart_items(self.package)
         yield from self._people()
         yield from read_properties(self.package)
@@ -219,7 +241,8 @@ class _XlsxReader:
             yield Segment(sheet.name.strip(), f"{sheet.label} 名称", Zone.PROPERTY, field="工作表名称")
         header: HeaderFinder[_Row] = HeaderFinder(_header_cells)
         previous_row = 0
-        tags = _tags("col", "row", "sheetFormatPr", *HEADER_FOOTER_TAGS)
+        tags = _tags("col", "row", "sheetFormatPr", "formula1", *HEADER_FOOTER_TAGS)
+        lists = 0
         for elem in self.package.iterparse(sheet.part, tags):
             name = local_name(elem.tag)
             if name == "col":
@@ -233,6 +256,9 @@ class _XlsxReader:
                 release(elem)
                 for ready in header.feed(row):
                     yield from self._row_segments(sheet, ready, header)
+            elif name == "formula1":
+                lists += 1
+                yield from _list_choices(elem, sheet, lists)
             elif name in HEADER_FOOTER_TAGS:
                 text = " ".join(HEADER_FOOTER_CODES.sub(" ", elem.text or "").replace("&&", "&").split())
                 if text:
@@ -326,6 +352,27 @@ class _XlsxReader:
         yield from link_target_segments(self.package, sheet.part, sheet.label)
 
     # -- copies of data outside the sheets ---------------------------------------------------
+    def _external_caches(self) -> Iterator[Segment]:
+        """A formula that reads another workbook keeps a copy of each cell it read (xl/externalLinks/):
+        a summary made with VLOOKUP from a register carries the register's IDs in it."""
+        for part in sorted(n for n in self.package.names if EXTERNAL_LINK.match(n)):
+            root = self.package.parse(part)
+            sheets = [name.get("val", "") for name in root.iter(s_tag("sheetName"))]
+            label = f"外部链接缓存{part.rsplit('externalLink', 1)[-1].removesuffix('.xml')}"
+            number = 0
+            for data in root.iter(s_tag("sheetData")):
+                index = _int(data.get("sheetId"), 0)
+                sheet = sheets[index] if 0 <= index < len(sheets) else ""
+                for cell in data.iter(s_tag("cell")):
+                    number += 1
+                    value = cell.find(s_tag("v"))
+                    text = (value.text or "").strip() if value is not None else ""
+                    if cell.get("t") == "n" or (text and cell.get("t") is None and _is_number(text)):
+                        text = number_text(text)
+                    if text:
+                        yield Segment(text, f"{label}「{sheet}」 {cell.get('r', '')}", Zone.HIDDEN,
+                                      anchor=ExternalCellAnchor(part, number))
+
     def _pivot_caches(self) -> Iterator[Segment]:
         """A pivot table keeps a full copy of its source rows, even after the source sheet is deleted."""
         definitions = sorted(name for name in self.package.names
@@ -469,6 +516,28 @@ def column_letters(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def _list_choices(formula: etree._Element, sheet: _Sheet, number: int) -> Iterator[Segment]:
+    """The choices of a drop-down list typed into its rule ("王晓红,刘建国"), one segment each: a
+    clerk clicking the cell sees them all. A list drawn from a range (=$A$2:$A$9) holds no text."""
+    validation = formula.getparent()
+    text = formula.text or ""
+    if validation is None or validation.get("type") != "list" or not text.startswith('"'):
+        return
+    where = f"{sheet.label} 下拉列表{number}（{validation.get('sqref', '')}）"
+    for index, choice in enumerate(text.strip('"').split(","), 1):
+        if choice.strip():
+            yield Segment(choice.strip(), where, Zone.HIDDEN if sheet.hidden else Zone.PROPERTY,
+                          anchor=ListChoicesAnchor(sheet.part, number, index))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _pivot_segment(text: str, location: str, name: str, record: str | None, anchor: object) -> Segment:

@@ -19,7 +19,9 @@ from prepub_review.formats.xlsx.reader import (
     KIND_ZH,
     S,
     CellAnchor,
+    ExternalCellAnchor,
     HeaderFooterAnchor,
+    ListChoicesAnchor,
     PivotItemAnchor,
     PivotValueAnchor,
     s_tag,
@@ -89,6 +91,10 @@ class XlsxDocument:
                 placed = self._edit_pivot_value(anchor, group)
             elif isinstance(anchor, HeaderFooterAnchor):
                 placed = self._edit_header_footer(anchor, group)
+            elif isinstance(anchor, ListChoicesAnchor):
+                placed = self._edit_list_choices(anchor, group)
+            elif isinstance(anchor, ExternalCellAnchor):
+                placed = self._edit_external_cell(anchor, group)
             else:
                 placed = None
             if placed is not None:
@@ -130,6 +136,37 @@ class XlsxDocument:
             text = text.replace(edit.finding.text, edit.replacement, 1)
         element.text = text
         self.package.touch(element)
+        return True
+
+    def _edit_list_choices(self, anchor: ListChoicesAnchor, group: list[Edit]) -> bool:
+        formulas = list(self.package.parse(anchor.part).iter(s_tag("formula1")))
+        formula = formulas[anchor.number - 1] if anchor.number <= len(formulas) else None
+        choices = (formula.text or "").strip('"').split(",") if formula is not None else []
+        if not 0 < anchor.choice <= len(choices):
+            return False
+        shown = choices[anchor.choice - 1]
+        start = max(shown.find(group[0].segment_text), 0)
+        choices[anchor.choice - 1] = (shown[:start] + apply_to_text(group[0].segment_text, group)
+                                      + shown[start + len(group[0].segment_text):])
+        formula.text = '"' + ",".join(choices) + '"'
+        self.package.touch(formula)
+        return True
+
+    def _edit_external_cell(self, anchor: ExternalCellAnchor, group: list[Edit]) -> bool:
+        """A cached cell of another workbook: the edited text as a string, or no value when dropped."""
+        cells = list(self.package.parse(anchor.part).iter(s_tag("cell")))
+        cell = cells[anchor.number - 1] if anchor.number <= len(cells) else None
+        value = cell.find(s_tag("v")) if cell is not None else None
+        if value is None:
+            return False
+        new = apply_to_text(group[0].segment_text, group)
+        if new:
+            value.text = new
+            cell.set("t", "str")
+        else:
+            cell.remove(value)
+            cell.attrib.pop("t", None)
+        self.package.touch(cell)
         return True
 
     def _edit_pivot_value(self, anchor: PivotItemAnchor | PivotValueAnchor, group: list[Edit]) -> bool:
