@@ -97,18 +97,18 @@ def test_a_folder_with_slides_it_cannot_read_fails_with_the_reason(tmp_path):
     import zipfile
 
     (tmp_path / "report.txt").write_text("本机关全年共收到申请 12 件。\n", encoding="utf-8")
-    with zipfile.ZipFile(tmp_path / "名单.pptx", "w") as slides:
-        slides.writestr("[Content_Types].xml", "<Types/>")
-        slides.writestr("ppt/presentation.xml", "<p:presentation/>")
+    with zipfile.ZipFile(tmp_path / "名单.odp", "w") as slides:
+        slides.writestr("mimetype", "application/vnd.oasis.opendocument.presentation")
+        slides.writestr("content.xml", "<office:document-content/>")
     (tmp_path / "site.css").write_text("body{}", encoding="utf-8")
     run = run_prepub("check", "--format", "json", str(tmp_path))
     assert run.code == 2, run.stdout + run.stderr
     report = json.loads(run.stdout)
     verdicts = {Path(doc["path"]).name: doc["verdict"] for doc in report["documents"]}
-    assert verdicts == {"report.txt": "pass", "名单.pptx": "error"}
+    assert verdicts == {"report.txt": "pass", "名单.odp": "error"}
     assert [Path(item["path"]).name for item in report["skipped"]] == ["site.css"]
     terminal = run_prepub("check", str(tmp_path))
-    assert terminal.code == 2 and "PowerPoint" in terminal.stdout
+    assert terminal.code == 2 and "OpenDocument 演示文稿" in terminal.stdout
 
 
 def test_shtml_and_xhtml_pages_are_checked_as_pages(tmp_path):

@@ -27,7 +27,6 @@ def test_xlsx_content_is_xlsx_whatever_the_name(tmp_path, name):
 
 
 @pytest.mark.parametrize("members, expected_words", [
-    ({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p/>"}, "PowerPoint"),
     ({"mimetype": "application/vnd.oasis.opendocument.presentation", "content.xml": "<x/>"}, "OpenDocument 演示文稿"),
     ({"readme.txt": "hello", "data/名单.txt": "x"}, "ZIP 压缩包"),
 ])

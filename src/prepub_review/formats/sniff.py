@@ -49,7 +49,6 @@ OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
 
 # Zip containers we recognise but do not read: (member or mimetype marker, Chinese name).
 OTHER_ZIP_KINDS = (
-    ("ppt/presentation.xml", "PowerPoint 演示文稿(.pptx)"),
     ("application/vnd.oasis.opendocument.presentation", "OpenDocument 演示文稿(.odp)"),
     ("application/epub+zip", "电子书(.epub)"),
     ("Contents/Contents.xml", "OFD 版式文件(.ofd)"),
@@ -152,6 +151,8 @@ def _zip_format(path: Path) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if "ppt/presentation.xml" in names:
+        return "pptx"
     if mimetype in OPEN_DOCUMENT:
         return OPEN_DOCUMENT[mimetype]
     for marker, kind in OTHER_ZIP_KINDS:

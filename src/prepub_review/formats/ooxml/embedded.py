@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from prepub_review.formats.ooxml.package import OoxmlPackage
 
 MAX_DEPTH = 1                                        # files embedded in an embedded file are notices
-OPENED_SUFFIXES = frozenset({".docx", ".docm", ".xlsx", ".xlsm"})
-READ_FORMATS = frozenset({"docx", "xlsx"})
+OPENED_SUFFIXES = frozenset({".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm"})
+READ_FORMATS = frozenset({"docx", "xlsx", "pptx"})
 EMBEDDED_KINDS = {
     ".xlsx": "Excel 工作表", ".xlsm": "Excel 工作表", ".xls": "Excel 工作表",
     ".docx": "Word 文档", ".docm": "Word 文档", ".doc": "Word 文档",
@@ -113,7 +113,7 @@ class EmbeddedFiles:
         document = open_document(path, deeper, editable=self.editable)
         if document.format not in READ_FORMATS:
             document.close()
-            raise ReadError(f"其实际格式不是 Word/Excel 文档（{document.format}）", code="unsupported_format")
+            raise ReadError(f"其实际格式不是 Word/Excel/PowerPoint 文件（{document.format}）", code="unsupported_format")
         if self.editable:
             self.documents[member] = document
         return document

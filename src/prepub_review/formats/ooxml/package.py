@@ -454,6 +454,7 @@ ALT_TEXT_ELEMENTS = (
     ("{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr", ("descr", "title")),
     ("{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}cNvPr", ("descr", "title")),
     ("{urn:schemas-microsoft-com:vml}shape", ("alt", "title")),
+    ("{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr", ("descr", "title")),
 )
 ALT_TEXT_LABELS = {"descr": "替代文字", "alt": "替代文字", "title": "图片标题"}
 
