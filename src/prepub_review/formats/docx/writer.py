@@ -73,15 +73,12 @@ class DocxDocument:
         if fallbacks:
             steps.append(Cleaning("fallback_copies", f"删除文本框等的兼容副本 {fallbacks} 处（其中的文字另存了一份）",
                                   fallbacks))
-        cleared = self.package.clear_personal_properties()
-        if cleared:
-            steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
         glossary = self.package.related(self.main, "glossaryDocument")
         for part in glossary:
             self.package.remove_part(part)
         if glossary:
             steps.append(Cleaning("glossary", "删除自动图文集（随文档保存的文档部件，页面上不显示）"))
-        return steps + self.package.remove_custom_xml() + self.package.embedded.clean()
+        return steps + self.package.clean_shared()
 
     def _remove_comments(self) -> int:
         count = 0

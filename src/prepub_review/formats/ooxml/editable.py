@@ -201,6 +201,13 @@ class EditablePackage(OoxmlPackage):
             return True
         return isinstance(place.anchor, EmbeddedAnchor) and self.embedded.cleaned(place)
 
+    def clean_shared(self) -> list[Cleaning]:
+        """What every Office writer's clean() ends with: personal properties, custom XML, and the
+        embedded files' own cleaning."""
+        cleared = self.clear_personal_properties()
+        steps = [Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared))] if cleared else []
+        return steps + self.remove_custom_xml() + self.embedded.clean()
+
     def remove_custom_xml(self) -> list[Cleaning]:
         """Drop the custom XML data parts (with their properties parts): nothing on a page needs them."""
         items = [name for name in self.names if CUSTOM_XML_ITEM.match(name)]

@@ -45,10 +45,7 @@ class PptxDocument:
             if self.package.has(part):
                 self.package.remove_part(part)
         steps = [Cleaning("comments", f"删除幻灯片批注 {removed} 份（含作者）", removed)] if removed else []
-        cleared = self.package.clear_personal_properties()
-        if cleared:
-            steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
-        return steps + self.package.remove_custom_xml() + self.package.embedded.clean()
+        return steps + self.package.clean_shared()
 
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
         rest, unplaced, steps = self.package.place_shared_edits(edits)

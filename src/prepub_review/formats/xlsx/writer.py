@@ -74,10 +74,7 @@ class XlsxDocument:
             self.package.remove_part(part)
         if comments:
             steps.append(Cleaning("comments", f"删除单元格批注 {comments} 条（含作者）", comments))
-        cleared = self.package.clear_personal_properties()
-        if cleared:
-            steps.append(Cleaning("properties", f"清除文档属性：{'、'.join(cleared)}", len(cleared)))
-        return steps + self.package.remove_custom_xml() + self.package.embedded.clean()
+        return steps + self.package.clean_shared()
 
     # -- edits ----------------------------------------------------------------------------------
     def apply(self, edits: list[Edit]) -> tuple[list[Edit], list[Cleaning]]:
