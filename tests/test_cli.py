@@ -92,23 +92,23 @@ def test_a_check_run_reads_its_rules_and_policy_once(tmp_path, monkeypatch):
     assert len(loads) == 1 and len(made) == 1
 
 
-def test_a_folder_with_slides_it_cannot_read_fails_with_the_reason(tmp_path):
+def test_a_folder_with_a_document_it_cannot_read_fails_with_the_reason(tmp_path):
     import json
     import zipfile
 
     (tmp_path / "report.txt").write_text("本机关全年共收到申请 12 件。\n", encoding="utf-8")
-    with zipfile.ZipFile(tmp_path / "名单.odp", "w") as slides:
-        slides.writestr("mimetype", "application/vnd.oasis.opendocument.presentation")
-        slides.writestr("content.xml", "<office:document-content/>")
+    with zipfile.ZipFile(tmp_path / "名单.ofd", "w") as ofd:
+        ofd.writestr("OFD.xml", "<ofd:OFD/>")
+        ofd.writestr("Doc_0/Document.xml", "<ofd:Document/>")
     (tmp_path / "site.css").write_text("body{}", encoding="utf-8")
     run = run_prepub("check", "--format", "json", str(tmp_path))
     assert run.code == 2, run.stdout + run.stderr
     report = json.loads(run.stdout)
     verdicts = {Path(doc["path"]).name: doc["verdict"] for doc in report["documents"]}
-    assert verdicts == {"report.txt": "pass", "名单.odp": "error"}
+    assert verdicts == {"report.txt": "pass", "名单.ofd": "error"}
     assert [Path(item["path"]).name for item in report["skipped"]] == ["site.css"]
     terminal = run_prepub("check", str(tmp_path))
-    assert terminal.code == 2 and "OpenDocument 演示文稿" in terminal.stdout
+    assert terminal.code == 2 and "OFD" in terminal.stdout
 
 
 def test_shtml_and_xhtml_pages_are_checked_as_pages(tmp_path):

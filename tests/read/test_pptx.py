@@ -113,3 +113,29 @@ def test_a_deck_is_redacted_in_place(tmp_path):
     assert rows[0] == ["姓名", "身份证号", "联系电话"] and rows[1][1] == ""
     assert rows[1][2] == f"{PEOPLE[0][2][:3]}****{PEOPLE[0][2][-4:]}"
     assert opened.slides[0].shapes[0].text_frame.text == "2026年城乡低保工作汇报"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("saved_as, name", [("ppt", "汇报.ppt"), ("ppt", "汇报.dps"), ("odp", "汇报.odp")])
+def test_older_and_open_formats_are_converted(tmp_path, saved_as, name):
+    """PowerPoint 97-2003 (.ppt/.pps, and WPS 演示's .dps in that format) and OpenDocument (.odp):
+    converted once by LibreOffice Impress, read and redacted as .pptx."""
+    import shutil
+
+    from tests.read.test_vector import soffice
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
+    made = soffice(deck(tmp_path / "汇报.pptx"), saved_as, tmp_path / "lo")
+    if not made.exists():
+        pytest.skip("LibreOffice Impress is not installed")
+    path = made.rename(made.with_name(name))
+    run = run_prepub("check", str(path), "--format", "json")
+    assert run.code == 1, run.stdout + run.stderr
+    tables = [f for f in run.json()["documents"][0]["findings"] if f["field"] == "身份证号"]
+    assert len(tables) == len(PEOPLE) and tables[0]["location"].startswith(f"(由 {path.suffix} 转换) 第2张幻灯片 表格1")
+    out = tmp_path / "out.pptx"
+    assert run_prepub("redact", str(path), "-o", str(out)).code == 0
+    with zipfile.ZipFile(out) as package:
+        stored = "".join(package.read(member).decode("utf-8", "replace") for member in package.namelist())
+    assert not any(value in stored for person in PEOPLE for value in person[1:])

@@ -41,6 +41,8 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("works", "legacy", "Works 文档", (".wps",), writable=True, converts_to="docx"),
     FormatSpec("odt", "legacy", "OpenDocument 文本", (".odt",), writable=True, converts_to="docx"),
     FormatSpec("ods", "legacy", "OpenDocument 表格", (".ods",), writable=True, converts_to="xlsx"),
+    FormatSpec("ppt", "legacy", "旧版 PowerPoint 演示文稿", (".ppt", ".pps", ".dps"), writable=True, converts_to="pptx"),
+    FormatSpec("odp", "legacy", "OpenDocument 演示文稿", (".odp",), writable=True, converts_to="pptx"),
     FormatSpec("image", "image", "图片", (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"),
                writable=True),
     # pictures that hold their text as characters (a table pasted from Excel "as a picture", a chart)
@@ -53,7 +55,7 @@ SUPPORTED_EXTENSIONS = frozenset(ext for spec in FORMATS.values() for ext in spe
 # RTF, e-mail, e-books and archives can hold a recipient list as well as any table. In a folder they
 # are opened anyway, so each gets the reader's `error` (what it is, how to make it readable) and the
 # run exits 2, instead of a line among a site's style sheets and fonts under 未审查.
-DOCUMENTS_NOT_READ = frozenset({".pps", ".ppt", ".dps", ".odp", ".ofd", ".rtf", ".epub",
+DOCUMENTS_NOT_READ = frozenset({".ofd", ".rtf", ".epub",
                                 ".msg", ".vsd", ".zip", ".rar", ".7z"})
 REVIEWED_EXTENSIONS = SUPPORTED_EXTENSIONS | DOCUMENTS_NOT_READ   # what a run opens (a page's attachments too)
 

@@ -45,18 +45,17 @@ TEXT_EXTENSIONS = tuple(ext for name in ("html", "text", "csv") for ext in spec_
 
 # OpenDocument (LibreOffice's and WPS's own formats on 信创 desktops), read after conversion like .doc/.xls
 OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
-                 "application/vnd.oasis.opendocument.spreadsheet": "ods"}
+                 "application/vnd.oasis.opendocument.spreadsheet": "ods",
+                 "application/vnd.oasis.opendocument.presentation": "odp"}
 
 # Zip containers we recognise but do not read: (member or mimetype marker, Chinese name).
 OTHER_ZIP_KINDS = (
-    ("application/vnd.oasis.opendocument.presentation", "OpenDocument 演示文稿(.odp)"),
     ("application/epub+zip", "电子书(.epub)"),
     ("Contents/Contents.xml", "OFD 版式文件(.ofd)"),
     ("OFD.xml", "OFD 版式文件(.ofd)"),
 )
 
 OTHER_OLE_KINDS = (
-    ("PowerPoint Document", "旧版 PowerPoint 演示文稿(.ppt)"),
     ("__substg1.0_0037001F", "Outlook 邮件(.msg)"),
     ("VisioDocument", "Visio 图(.vsd)"),
 )
@@ -187,6 +186,8 @@ def _ole_format(path: Path) -> str:
                     else "xls"
             if "CONTENTS" in streams:
                 return "works"  # Microsoft Works word processor .wps (LibreOffice imports it)
+            if "PowerPoint Document" in streams:
+                return "ppt"    # PowerPoint 97-2003 .ppt/.pps, and WPS 演示 .dps (the same binary format)
     except (OSError, struct.error, ValueError, IndexError, TypeError) as exc:
         if isinstance(exc, PermissionError):
             raise
@@ -198,7 +199,7 @@ def _ole_format(path: Path) -> str:
             raise ReadError(f"这是{kind}，暂不支持审查。请另存为 .docx/.xlsx/.pdf 后再审查",
                             code="unsupported_format")
     raise ReadError(
-        f"这是一个 Office 旧版容器文件（扩展名为 {_ext_label(path)}），但不是 Word 或 Excel 文档，暂不支持审查",
+        f"这是一个 Office 旧版容器文件（扩展名为 {_ext_label(path)}），但不是 Word、Excel 或 PowerPoint 文件，暂不支持审查",
         code="unsupported_format")
 
 

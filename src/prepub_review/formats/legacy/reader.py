@@ -1,5 +1,5 @@
-"""Legacy binary documents (.doc, .wps, .xls, .et) and OpenDocument (.odt, .ods): convert with
-LibreOffice, then read.
+"""Legacy binary documents (.doc, .wps, .xls, .et, .ppt, .pps, .dps) and OpenDocument (.odt, .ods,
+.odp): convert with LibreOffice, then read.
 
 Older offices still publish Word 97-2003 files, and WPS Office saves .wps/.et in the
 same binary formats; LibreOffice on a 信创 desktop saves .odt/.ods by default. LibreOffice
@@ -34,15 +34,20 @@ CONVERSIONS = {
     "xls": ("xlsx", ".xls", "libreoffice-calc-nogui"),
     "odt": ("docx", ".odt", "libreoffice-writer-nogui"),
     "ods": ("xlsx", ".ods", "libreoffice-calc-nogui"),
+    "ppt": ("pptx", ".ppt", "libreoffice-impress-nogui"),
+    "odp": ("pptx", ".odp", "libreoffice-impress-nogui"),
 }
 KIND_BY_EXTENSION = {
     ".doc": "旧版 Word 文档(.doc)", ".wps": "WPS 文字文档(.wps)",
     ".xls": "旧版 Excel 表格(.xls)", ".et": "WPS 表格(.et)",
     ".odt": "OpenDocument 文本(.odt)", ".ods": "OpenDocument 表格(.ods)",
+    ".ppt": "旧版 PowerPoint 演示文稿(.ppt)", ".pps": "旧版 PowerPoint 放映文件(.pps)", ".dps": "WPS 演示文稿(.dps)",
+    ".odp": "OpenDocument 演示文稿(.odp)",
 }
 KIND_BY_FORMAT = {"doc": "旧版 Word 文档(.doc)", "works": "Works 文档(.wps)", "xls": "旧版 Excel 表格(.xls)",
-                  "odt": "OpenDocument 文本(.odt)", "ods": "OpenDocument 表格(.ods)"}
-TARGET_NAMES = {"docx": ".docx", "xlsx": ".xlsx"}
+                  "odt": "OpenDocument 文本(.odt)", "ods": "OpenDocument 表格(.ods)",
+                  "ppt": "旧版 PowerPoint 演示文稿(.ppt)", "odp": "OpenDocument 演示文稿(.odp)"}
+TARGET_NAMES = {"docx": ".docx", "xlsx": ".xlsx", "pptx": ".pptx"}
 OUTPUT_TAIL_CHARS = 300
 
 
