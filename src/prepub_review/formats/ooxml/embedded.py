@@ -87,18 +87,17 @@ class EmbeddedFiles:
             if suffix not in OPENED_SUFFIXES or self.limits.embedded_depth >= MAX_DEPTH:
                 yield _not_read(member, kind)
                 continue
-            document = None
+            document, failed = None, False
             try:
                 document = self._open(member)
                 for item in document.items():
                     yield _wrapped(item, member)
             except ReadError as exc:
+                failed = True                   # what was read stays reported; the rest is a notice
                 yield _not_read(member, kind, exc.message)
-                if document is not None and self.editable:
-                    self.documents.pop(member).close()
-                document = None
             finally:
-                if document is not None and not self.editable:
+                if document is not None and (failed or not self.editable):
+                    self.documents.pop(member, None)
                     document.close()
                     document.path.unlink(missing_ok=True)
 
