@@ -97,18 +97,18 @@ def test_a_folder_with_a_document_it_cannot_read_fails_with_the_reason(tmp_path)
     import zipfile
 
     (tmp_path / "report.txt").write_text("本机关全年共收到申请 12 件。\n", encoding="utf-8")
-    with zipfile.ZipFile(tmp_path / "名单.ofd", "w") as ofd:
-        ofd.writestr("OFD.xml", "<ofd:OFD/>")
-        ofd.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    with zipfile.ZipFile(tmp_path / "名单.epub", "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("OEBPS/content.opf", "<package/>")
     (tmp_path / "site.css").write_text("body{}", encoding="utf-8")
     run = run_prepub("check", "--format", "json", str(tmp_path))
     assert run.code == 2, run.stdout + run.stderr
     report = json.loads(run.stdout)
     verdicts = {Path(doc["path"]).name: doc["verdict"] for doc in report["documents"]}
-    assert verdicts == {"report.txt": "pass", "名单.ofd": "error"}
+    assert verdicts == {"report.txt": "pass", "名单.epub": "error"}
     assert [Path(item["path"]).name for item in report["skipped"]] == ["site.css"]
     terminal = run_prepub("check", str(tmp_path))
-    assert terminal.code == 2 and "OFD" in terminal.stdout
+    assert terminal.code == 2 and "电子书" in terminal.stdout
 
 
 def test_shtml_and_xhtml_pages_are_checked_as_pages(tmp_path):

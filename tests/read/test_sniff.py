@@ -28,7 +28,6 @@ def test_xlsx_content_is_xlsx_whatever_the_name(tmp_path, name):
 
 @pytest.mark.parametrize("members, expected_words", [
     ({"mimetype": "application/epub+zip", "content.opf": "<x/>"}, "电子书"),
-    ({"OFD.xml": "<ofd:OFD/>", "Doc_0/Document.xml": "<x/>"}, "OFD 版式文件"),
     ({"readme.txt": "hello", "data/名单.txt": "x"}, "ZIP 压缩包"),
 ])
 def test_other_zip_containers_are_unsupported_with_their_name(tmp_path, members, expected_words):

@@ -117,19 +117,19 @@ def test_an_attachment_leak_fails_and_names_the_linking_page(site_repo):
 
 
 def test_a_document_a_named_page_links_is_opened_and_fails_naming_the_page(site_repo):
-    # pre-commit names only the staged page: the OFD file it publishes comes with it, as an error
+    # pre-commit names only the staged page: the e-book it publishes comes with it, as an error
     import zipfile
 
     repo, _ = site_repo
-    with zipfile.ZipFile(repo / "site/附件/名单.ofd", "w") as ofd:
-        ofd.writestr("OFD.xml", "<ofd:OFD/>")
-        ofd.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    with zipfile.ZipFile(repo / "site/附件/名单.epub", "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("OEBPS/content.opf", "<package/>")
     (repo / "site/xxgk/huiyi.html").write_text(page_html(
-        "会议材料", ["材料见附件。"], [("../%E9%99%84%E4%BB%B6/%E5%90%8D%E5%8D%95.ofd", "名单")]), encoding="utf-8")
+        "会议材料", ["材料见附件。"], [("../%E9%99%84%E4%BB%B6/%E5%90%8D%E5%8D%95.epub", "名单")]), encoding="utf-8")
     gate = run_prepub("check", "site/xxgk/huiyi.html", "--format", "json", "--no-progress", cwd=repo)
     assert gate.code == 2
-    [ofd_file] = [d for d in gate.json()["documents"] if d["path"].endswith("名单.ofd")]
-    assert ofd_file["verdict"] == "error" and "OFD" in ofd_file["error"] and "site/xxgk/huiyi.html" in ofd_file["error"]
+    [book] = [d for d in gate.json()["documents"] if d["path"].endswith("名单.epub")]
+    assert book["verdict"] == "error" and "电子书" in book["error"] and "site/xxgk/huiyi.html" in book["error"]
 
 
 def test_a_root_relative_link_resolves_against_the_folder_of_an_index_shtml(tmp_path):

@@ -31,6 +31,7 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("xlsx", "xlsx", "Excel 表格", (".xlsx", ".xlsm"), writable=True),
     FormatSpec("pptx", "pptx", "PowerPoint 演示文稿", (".pptx", ".ppsx", ".pptm"), writable=True),
     FormatSpec("pdf", "pdf", "PDF 文件", (".pdf",), writable=True),
+    FormatSpec("ofd", "ofd", "OFD 版式文件", (".ofd",), writable=False),
     # .shtml: the pages of many government sites' content systems (server-side includes are comments here)
     FormatSpec("html", "html", "网页", (".html", ".htm", ".shtml", ".xhtml"), writable=True),
     # .json/.xml: the data a site's scripts render (a list as JSON beside an empty page), feeds, exports
@@ -55,7 +56,7 @@ SUPPORTED_EXTENSIONS = frozenset(ext for spec in FORMATS.values() for ext in spe
 # RTF, e-mail, e-books and archives can hold a recipient list as well as any table. In a folder they
 # are opened anyway, so each gets the reader's `error` (what it is, how to make it readable) and the
 # run exits 2, instead of a line among a site's style sheets and fonts under 未审查.
-DOCUMENTS_NOT_READ = frozenset({".ofd", ".rtf", ".epub",
+DOCUMENTS_NOT_READ = frozenset({".rtf", ".epub",
                                 ".msg", ".vsd", ".zip", ".rar", ".7z"})
 REVIEWED_EXTENSIONS = SUPPORTED_EXTENSIONS | DOCUMENTS_NOT_READ   # what a run opens (a page's attachments too)
 

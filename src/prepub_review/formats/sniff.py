@@ -52,7 +52,6 @@ OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
 OTHER_ZIP_KINDS = (
     ("application/epub+zip", "电子书(.epub)"),
     ("Contents/Contents.xml", "OFD 版式文件(.ofd)"),
-    ("OFD.xml", "OFD 版式文件(.ofd)"),
 )
 
 OTHER_OLE_KINDS = (
@@ -152,6 +151,8 @@ def _zip_format(path: Path) -> str:
         return "xlsx"
     if "ppt/presentation.xml" in names:
         return "pptx"
+    if "OFD.xml" in names:
+        return "ofd"
     if mimetype in OPEN_DOCUMENT:
         return OPEN_DOCUMENT[mimetype]
     for marker, kind in OTHER_ZIP_KINDS:
