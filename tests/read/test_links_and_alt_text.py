@@ -164,3 +164,17 @@ def test_pdf_link_address(tmp_path):
     assert ID.encode() not in pdf_stored(out)
     assert run_prepub("check", str(out)).code == 0
 
+
+
+def test_page_inside_an_iframe_srcdoc(tmp_path):
+    """An <iframe srcdoc="…"> holds a whole page in one attribute: the list shown in the frame."""
+    from html import escape
+
+    inner = f"<table><tr><td>户主{NAME}</td><td>身份证号 {ID}</td></tr></table>"
+    page = tmp_path / "frame.html"
+    page.write_text(f'<html><head><meta charset="utf-8"></head><body><iframe srcdoc="{escape(inner)}"></iframe>'
+                    "</body></html>", encoding="utf-8")
+    assert ("CN_ID_CARD", "srcdoc") in {(f["entity"], f["field"]) for f in findings(page)}
+    out = tmp_path / "out.html"
+    assert run_prepub("redact", str(page), "-o", str(out)).code == 0
+    assert ID not in out.read_text(encoding="utf-8") and NAME not in out.read_text(encoding="utf-8")

@@ -327,7 +327,7 @@ class _HtmlWalker:
         for segment in self._attribute_segments(el, tag, path, line, hidden):
             name = segment.field or ""
             attribute = ("content" if tag == "meta" else
-                         name if name in ("title", "alt", "href", "src") or name.lower().startswith("data-")
+                         name if name in ("title", "alt", "href", "src", "srcdoc") or name.lower().startswith("data-")
                          else "value")
             yield segment, el, attribute
 
@@ -348,6 +348,11 @@ class _HtmlWalker:
         for attr, raw in el.attrib.items():
             if attr.lower().startswith("data-") and (value := _normalize(raw)):
                 yield _Text(value, line, path, Zone.HIDDEN, field=attr)
+        if tag == "iframe" and (source := el.get("srcdoc") or "").strip():
+            # the frame's whole page is written into the attribute: its text, as a browser shows it
+            shown = _normalize(" ".join(_fragment_text(source)))
+            if shown:
+                yield _Text(shown, line, path, Zone.BODY, field="srcdoc")
         for attr in ("href", "src"):
             value = (el.get(attr) or "").strip()
             if value and (("?" in value and not value.startswith("data:")) or value.lower().startswith(SPOKEN_LINKS)):
@@ -502,6 +507,19 @@ def _lines(pieces: list[str | None]) -> Iterator[str]:
             current = []
         else:
             current.append(piece)
+
+
+def _fragment_text(source: str) -> list[str]:
+    """The text nodes of an HTML fragment (an iframe's srcdoc), scripts and styles left out."""
+    try:
+        root = etree.fromstring(f"<div>{source}</div>", etree.HTMLParser(remove_comments=True))
+    except (etree.LxmlError, ValueError):
+        return [source]
+    if root is None:
+        return []
+    for element in root.iter("script", "style"):
+        element.text = ""
+    return [text for text in root.itertext()]
 
 
 def _normalize(text: str) -> str:
