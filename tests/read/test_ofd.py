@@ -1,4 +1,4 @@
-"""OFD (GB/T 33190 版式文件): read, not redacted. Before, an .ofd attachment was refused unread, and a
+"""OFD (GB/T 33190 版式文件): read and redacted. Before, an .ofd attachment was refused unread, and a
 site gate could only fail on it. The files here are built as the standard lays them out (no OFD
 producer runs offline here): OFD.xml -> Doc_0/Document.xml -> page Content.xml with text objects."""
 
@@ -24,7 +24,7 @@ def text_object(ident: int, x: float, y: float, text: str, width: float | None =
             f'<ofd:TextCode X="0" Y="4">{text}</ofd:TextCode></ofd:TextObject>')
 
 
-def ofd_file(path: Path, author: str) -> Path:
+def ofd_file(path: Path, author: str, *, sealed: bool = False) -> Path:
     objects, ident = [], 10
     title = "城乡低保对象公示"
     for index, char in enumerate(title):            # a generator that draws one object per character
@@ -40,7 +40,9 @@ def ofd_file(path: Path, author: str) -> Path:
     parts = {
         "OFD.xml": (f'<ofd:OFD {NS} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>x</ofd:DocID>'
                     f"<ofd:Title>公示</ofd:Title><ofd:Author>{author}</ofd:Author></ofd:DocInfo>"
-                    "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"),
+                    "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+                    + ("<ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures>" if sealed else "")
+                    + "</ofd:DocBody></ofd:OFD>"),
         "Doc_0/Document.xml": (f'<ofd:Document {NS}><ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID>'
                                '<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>'
                                "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>"
@@ -55,6 +57,10 @@ def ofd_file(path: Path, author: str) -> Path:
                                                f"<ofd:Remark>请再核实 {PEOPLE[1][0]} 电话 {PEOPLE[1][2]}</ofd:Remark>"
                                                "</ofd:Annot></ofd:PageAnnot>"),
     }
+    if sealed:
+        parts["Doc_0/Signs/Signatures.xml"] = (f'<ofd:Signatures {NS}><ofd:Signature ID="1" Type="Seal" '
+                                               'BaseLoc="Sign_0/Signature.xml"/></ofd:Signatures>')
+        parts["Doc_0/Signs/Sign_0/Signature.xml"] = f"<ofd:Signature {NS}><ofd:SignedInfo/></ofd:Signature>"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         for name, text in parts.items():
             package.writestr(name, text)
@@ -83,7 +89,22 @@ def test_ofd_title_drawn_character_by_character_reads_as_one_line(tmp_path):
     assert "城乡低保对象公示" in texts
 
 
-def test_ofd_cannot_be_redacted_and_says_so(tmp_path):
-    path = ofd_file(tmp_path / "公示.ofd", "某某")
-    run = run_prepub("redact", str(path), "-o", str(tmp_path / "out.ofd"))
-    assert run.code == 2 and "OFD" in run.stdout + run.stderr and not (tmp_path / "out.ofd").exists()
+def test_ofd_is_redacted_in_its_text_codes(tmp_path):
+    """Values are overwritten character by character (a title drawn one object per character too);
+    annotations go, the author is cleared, and the seal, which the change breaks, is removed and named."""
+    author = FAKE.name()
+    path = ofd_file(tmp_path / "公示.ofd", author, sealed=True)
+    out = tmp_path / "out.ofd"
+    run = run_prepub("redact", str(path), "-o", str(out))
+    assert run.code == 0, run.stdout + run.stderr
+    assert "删除电子签章 1 个" in run.stdout and "删除注释 1 条" in run.stdout
+    assert run_prepub("check", str(out)).code == 0
+    with zipfile.ZipFile(out) as package:
+        names = package.namelist()
+        stored = "".join(package.read(name).decode("utf-8", "replace") for name in names)
+    assert not any(value in stored for person in PEOPLE for value in person) and author not in stored
+    assert not any(name.startswith("Doc_0/Signs/") or "Annot" in name for name in names)
+    assert "<ofd:Signatures>" not in stored and "<ofd:Annotations>" not in stored
+    content = zipfile.ZipFile(out).read("Doc_0/Pages/Page_0/Content.xml").decode()
+    masked_phone = f"{PEOPLE[0][2][:3]}****{PEOPLE[0][2][-4:]}"
+    assert f">{masked_phone}</ofd:TextCode>" in content and ">城</ofd:TextCode>" in content

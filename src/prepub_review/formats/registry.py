@@ -31,7 +31,7 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("xlsx", "xlsx", "Excel 表格", (".xlsx", ".xlsm"), writable=True),
     FormatSpec("pptx", "pptx", "PowerPoint 演示文稿", (".pptx", ".ppsx", ".pptm"), writable=True),
     FormatSpec("pdf", "pdf", "PDF 文件", (".pdf",), writable=True),
-    FormatSpec("ofd", "ofd", "OFD 版式文件", (".ofd",), writable=False),
+    FormatSpec("ofd", "ofd", "OFD 版式文件", (".ofd",), writable=True),
     # .shtml: the pages of many government sites' content systems (server-side includes are comments here)
     FormatSpec("html", "html", "网页", (".html", ".htm", ".shtml", ".xhtml"), writable=True),
     # .json/.xml: the data a site's scripts render (a list as JSON beside an empty page), feeds, exports

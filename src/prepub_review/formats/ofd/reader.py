@@ -9,7 +9,8 @@ Text objects are placed into rows and columns as OCR'd lines are (ocr/layout.py:
 table reads with its header as field), after the pieces a generator draws side by side on one line
 (often one object per word or per character) are joined. Also read: the document information
 (作者, 标题…) and custom data, annotations' remarks, and the pictures (OCR, as a PDF's scans;
-without the [ocr] extra each is a review notice). Attachments are notices. An OFD is read-only here.
+without the [ocr] extra each is a review notice). Attachments are notices. Each line's segment
+carries an OfdTextAnchor (the page part and its text codes) for writer.py.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from prepub_review.errors import ReadError
 from prepub_review.formats.base import Limits, ReaderItem
-from prepub_review.formats.ooxml.package import OoxmlPackage, guard_reader, local_name
+from prepub_review.formats.ooxml.package import ElementTextAnchor, OoxmlPackage, guard_reader, local_name
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.ocr.engine import OcrLine
 from prepub_review.ocr.picture import picture_items, text_segments
@@ -41,31 +43,45 @@ def o_tag(name: str) -> str:
     return f"{{{OFD}}}{name}"
 
 
+@dataclass(frozen=True, slots=True)
+class OfdTextAnchor:
+    """A line of a page: the page's Content.xml and the places (in document order) of the text codes
+    whose texts, joined, are the line."""
+
+    part: str
+    codes: tuple[int, ...]
+
+
 @guard_reader(KIND_ZH)
 def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
     with OoxmlPackage(path, limits, KIND_ZH) as package:
-        if not package.has("OFD.xml"):
-            raise ReadError("文件中没有 OFD.xml，不是有效的 OFD 文件", code="corrupt_zip")
-        root = package.parse("OFD.xml")
-        for body in root.iter(o_tag("DocBody")):
-            yield from _doc_info(body)
-            doc_root = (body.findtext(o_tag("DocRoot")) or "").strip().lstrip("/")
-            if doc_root and package.has(doc_root):
-                yield from _document(package, doc_root)
+        yield from package_items(package)
+
+
+def package_items(package: OoxmlPackage) -> Iterator[ReaderItem]:
+    """The walk `read` makes, over an open package (the writer's, whose trees the anchors point into)."""
+    if not package.has("OFD.xml"):
+        raise ReadError("文件中没有 OFD.xml，不是有效的 OFD 文件", code="corrupt_zip")
+    root = package.parse("OFD.xml")
+    for body in root.iter(o_tag("DocBody")):
+        yield from _doc_info(body)
+        doc_root = (body.findtext(o_tag("DocRoot")) or "").strip().lstrip("/")
+        if doc_root and package.has(doc_root):
+            yield from _document(package, doc_root)
 
 
 def _doc_info(body: etree._Element) -> Iterator[Segment]:
     info = body.find(o_tag("DocInfo"))
     if info is None:
         return
-    for key, label in DOC_INFO:
-        text = (info.findtext(o_tag(key)) or "").strip()
-        if text:
-            yield Segment(text, f"文档属性: {label}", Zone.PROPERTY, field=label, locator=Locator("property", (key,)))
-    for data in info.iter(o_tag("CustomData")):
-        text, name = (data.text or "").strip(), data.get("Name") or "自定义数据"
-        if text:
-            yield Segment(text, f"文档属性: {name}", Zone.PROPERTY, field=name, locator=Locator("property", (name,)))
+    entries = [(info.find(o_tag(key)), key, label) for key, label in DOC_INFO]
+    entries += [(data, data.get("Name") or "自定义数据", data.get("Name") or "自定义数据")
+                for data in info.iter(o_tag("CustomData"))]
+    for element, key, label in entries:
+        value = (element.text or "") if element is not None else ""
+        if value.strip():
+            yield Segment(value.strip(), f"文档属性: {label}", Zone.PROPERTY, field=label,
+                          locator=Locator("property", (key,)), anchor=ElementTextAnchor(element, value.index(value.strip())))
 
 
 def _document(package: OoxmlPackage, doc_root: str) -> Iterator[ReaderItem]:
@@ -74,20 +90,22 @@ def _document(package: OoxmlPackage, doc_root: str) -> Iterator[ReaderItem]:
     media = _media(package, root, folder)
     pages = root.find(f"{o_tag('Pages')}")
     for number, page in enumerate(pages.iter(o_tag("Page")) if pages is not None else (), 1):
-        location = _resolve(folder, page.get("BaseLoc") or "")
+        location = resolve(folder, page.get("BaseLoc") or "")
         if package.has(location):
             yield from _page(package, location, number, media)
     annotations = (root.findtext(o_tag("Annotations")) or "").strip()
     if annotations:
-        yield from _annotations(package, _resolve(folder, annotations))
+        yield from _annotations(package, resolve(folder, annotations))
     attachments = (root.findtext(o_tag("Attachments")) or "").strip()
-    if attachments and package.has(_resolve(folder, attachments)):
-        for index, attachment in enumerate(package.parse(_resolve(folder, attachments)).iter(o_tag("Attachment")), 1):
+    if attachments and package.has(resolve(folder, attachments)):
+        for index, attachment in enumerate(package.parse(resolve(folder, attachments)).iter(o_tag("Attachment")), 1):
             yield Notice("embedded_object", f"附件{index}「{attachment.get('Name') or ''}」",
                          "OFD 内嵌附件，附件内容未审查，需人工审查")
 
 
-def _resolve(folder: str, location: str) -> str:
+def resolve(folder: str, location: str) -> str:
+    """A location written in an OFD part: absolute ("/Doc_0/…") or relative to the part's folder."""
+    location = location.strip()
     return location.lstrip("/") if location.startswith("/") else posixpath.normpath(posixpath.join(folder, location))
 
 
@@ -96,29 +114,36 @@ def _media(package: OoxmlPackage, root: etree._Element, folder: str) -> dict[str
     found = {}
     for res_tag in ("PublicRes", "DocumentRes"):
         for res in root.iter(o_tag(res_tag)):
-            part = _resolve(folder, (res.text or "").strip())
+            part = resolve(folder, (res.text or "").strip())
             if not package.has(part):
                 continue
             res_root = package.parse(part)
-            base = _resolve(posixpath.dirname(part), res_root.get("BaseLoc") or "")
+            base = resolve(posixpath.dirname(part), res_root.get("BaseLoc") or "")
             for media in res_root.iter(o_tag("MultiMedia")):
                 file = (media.findtext(o_tag("MediaFile")) or "").strip()
                 if file and media.get("ID"):
-                    found[media.get("ID")] = _resolve(base, file)
+                    found[media.get("ID")] = resolve(base, file)
     return found
 
 
 def _page(package: OoxmlPackage, part: str, number: int, media: dict[str, str]) -> Iterator[ReaderItem]:
     root = package.parse(part)
-    pieces: list[tuple[float, float, float, float, str]] = []
+    places = {code: place for place, code in enumerate(root.iter(o_tag("TextCode")))}   # keeps the proxies
+    pieces: list[_Piece] = []
     for text_object in root.iter(o_tag("TextObject")):
-        text = "".join(code.text or "" for code in text_object.iter(o_tag("TextCode")))
+        codes = list(text_object.iter(o_tag("TextCode")))
+        text = "".join(code.text or "" for code in codes)
         box = _boundary(text_object.get("Boundary"))
         if text.strip() and box is not None:
-            pieces.append((*box, text))
-    lines = [OcrLine(text, (round(x * SCALE), round(y * SCALE), round((x + w) * SCALE), round((y + h) * SCALE)), 1.0)
-             for x, y, w, h, text in _joined(pieces)]
-    yield from text_segments(lines, f"第{number}页", None, locator_path=("ofd", number), pixels=False)
+            pieces.append(_Piece(*box, text, tuple(places[code] for code in codes)))
+    lines, anchors = [], {}
+    for piece in _joined(pieces):
+        line = OcrLine(piece.text, (round(piece.x * SCALE), round(piece.y * SCALE),
+                                    round((piece.x + piece.w) * SCALE), round((piece.y + piece.h) * SCALE)), 1.0)
+        anchors[id(line)] = OfdTextAnchor(part, piece.codes)
+        lines.append(line)
+    yield from text_segments(lines, f"第{number}页", None, locator_path=("ofd", number), pixels=False,
+                             make_anchor=lambda line: anchors[id(line)])
     for index, image in enumerate(root.iter(o_tag("ImageObject")), 1):
         member = media.get(image.get("ResourceID") or "")
         if member and package.has(member):
@@ -131,19 +156,30 @@ def _boundary(value: str | None) -> tuple[float, float, float, float] | None:
     return tuple(numbers[:4]) if len(numbers) >= 4 else None
 
 
-def _joined(pieces: list[tuple[float, float, float, float, str]]) -> list[tuple[float, float, float, float, str]]:
+@dataclass(slots=True)
+class _Piece:
+    x: float
+    y: float
+    w: float
+    h: float
+    text: str
+    codes: tuple[int, ...]
+
+
+def _joined(pieces: list[_Piece]) -> list[_Piece]:
     """Pieces on one line that nearly touch, joined left to right (a generator may draw a line word by
     word or character by character); pieces farther apart stay apart (table cells)."""
-    joined: list[list] = []
-    for x, y, w, h, text in sorted(pieces, key=lambda p: (round(p[1] + p[3] / 2, 1), p[0])):
+    joined: list[_Piece] = []
+    for piece in sorted(pieces, key=lambda p: (round(p.y + p.h / 2, 1), p.x)):
         last = joined[-1] if joined else None
-        if last is not None and abs((last[1] + last[3] / 2) - (y + h / 2)) < max(h, last[3]) / 2 \
-                and 0 <= x - (last[0] + last[2]) < JOIN_GAP * max(h, last[3]):
-            last[2] = x + w - last[0]
-            last[4] += text
+        if last is not None and abs((last.y + last.h / 2) - (piece.y + piece.h / 2)) < max(piece.h, last.h) / 2 \
+                and 0 <= piece.x - (last.x + last.w) < JOIN_GAP * max(piece.h, last.h):
+            last.w = piece.x + piece.w - last.x
+            last.text += piece.text
+            last.codes += piece.codes
         else:
-            joined.append([x, y, w, h, text])
-    return [tuple(piece) for piece in joined]
+            joined.append(_Piece(piece.x, piece.y, piece.w, piece.h, piece.text, piece.codes))
+    return joined
 
 
 def _annotations(package: OoxmlPackage, part: str) -> Iterator[Segment]:
@@ -151,7 +187,7 @@ def _annotations(package: OoxmlPackage, part: str) -> Iterator[Segment]:
         return
     folder = posixpath.dirname(part)
     for page_annotations in package.parse(part).iter(o_tag("Page")):
-        location = _resolve(folder, (page_annotations.findtext(o_tag("FileLoc")) or "").strip())
+        location = resolve(folder, (page_annotations.findtext(o_tag("FileLoc")) or "").strip())
         if not package.has(location):
             continue
         for index, annotation in enumerate(package.parse(location).iter(o_tag("Annot")), 1):
