@@ -32,6 +32,8 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("pptx", "pptx", "PowerPoint 演示文稿", (".pptx", ".ppsx", ".pptm"), writable=True),
     FormatSpec("pdf", "pdf", "PDF 文件", (".pdf",), writable=True),
     FormatSpec("ofd", "ofd", "OFD 版式文件", (".ofd",), writable=True),
+    # a site's bundle of attachments: every file inside is read (redact: unpack, redact each, pack again)
+    FormatSpec("zip", "archive", "ZIP 压缩包", (".zip",), writable=False),
     # .shtml: the pages of many government sites' content systems (server-side includes are comments here)
     FormatSpec("html", "html", "网页", (".html", ".htm", ".shtml", ".xhtml"), writable=True),
     # .json/.xml: the data a site's scripts render (a list as JSON beside an empty page), feeds, exports
@@ -57,7 +59,7 @@ SUPPORTED_EXTENSIONS = frozenset(ext for spec in FORMATS.values() for ext in spe
 # are opened anyway, so each gets the reader's `error` (what it is, how to make it readable) and the
 # run exits 2, instead of a line among a site's style sheets and fonts under 未审查.
 DOCUMENTS_NOT_READ = frozenset({".rtf", ".epub",
-                                ".msg", ".vsd", ".zip", ".rar", ".7z"})
+                                ".msg", ".vsd", ".rar", ".7z"})
 REVIEWED_EXTENSIONS = SUPPORTED_EXTENSIONS | DOCUMENTS_NOT_READ   # what a run opens (a page's attachments too)
 
 

@@ -159,9 +159,7 @@ def _zip_format(path: Path) -> str:
         if marker in names or marker == mimetype:
             raise ReadError(f"这是{kind}，暂不支持审查。请另存为 .docx/.xlsx/.pdf 后再审查",
                             code="unsupported_format")
-    raise ReadError(
-        f"这是一个 ZIP 压缩包（扩展名为 {_ext_label(path)}），不是 Word/Excel 文档。请解压后逐个审查其中的文件",
-        code="unsupported_format")
+    return "zip"            # an archive of files: each is read (formats/archive/)
 
 
 def _small_member(archive: zipfile.ZipFile, name: str) -> str:

@@ -222,6 +222,10 @@ class OoxmlPackage:
         self._require(default)
         return default
 
+    def member_info(self, name: str) -> zipfile.ZipInfo:
+        """The directory entry of one member (its flags, sizes)."""
+        return self._require(name)
+
     def _require(self, name: str) -> zipfile.ZipInfo:
         info = self._infos.get(name)
         if info is None:
