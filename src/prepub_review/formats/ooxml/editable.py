@@ -51,6 +51,7 @@ def is_cleared_property(place) -> bool:
 
 class EditablePackage(OoxmlPackage):
     opens_embedded_for_editing = True        # their edits are written back on save (ooxml/embedded.py)
+
     def __init__(self, path: Path, limits: Limits, kind_zh: str):
         super().__init__(path, limits, kind_zh)
         self.trees: dict[str, etree._Element] = {}
