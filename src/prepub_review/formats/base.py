@@ -8,10 +8,10 @@ raises ReadError (never anything else) when the file cannot be read completely.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from prepub_review.models import Notice, Segment
+from prepub_review.models import Locator, Notice, Segment
 
 MiB = 1024 * 1024
 
@@ -25,9 +25,29 @@ class Limits:
     max_compression_ratio: int = 200         # per zip member larger than 1 MiB unpacked
     max_sheet_cells: int = 5_000_000         # cells read per workbook
     libreoffice_timeout_s: int = 120         # legacy .doc/.xls conversion
-    embedded_depth: int = 0                  # 1 inside a file embedded in another (ooxml/embedded.py)
+    embedded_depth: int = 0                  # 1 inside a file found in another (embedded, in an archive)
+
+    @property
+    def nested_too_deep(self) -> bool:
+        """A file found inside another is opened; one found inside that is not (NESTING_LIMIT)."""
+        return self.embedded_depth >= NESTING_LIMIT
 
 
+NESTING_LIMIT = 1
 ReaderItem = Segment | Notice
 Reader = Callable[[Path, Limits], Iterator[ReaderItem]]
+
+
+def nested_item(item: ReaderItem, where: str, locator_part: str, key: str,
+                anchor_of: Callable[[object], object] | None = None) -> ReaderItem:
+    """An item of a file found inside another (ooxml/embedded.py, archive/): `where` (嵌入对象「…」,
+    压缩包内「…」) before its location and record, its Locator under `locator_part` and `key`, and its
+    anchor passed through `anchor_of` when given (an anchor of None stays None)."""
+    if isinstance(item, Notice):
+        return replace(item, location=f"{where} {item.location}")
+    locator = item.locator or Locator(item.zone.value)
+    anchor = item.anchor if anchor_of is None or item.anchor is None else anchor_of(item.anchor)
+    return replace(item, location=f"{where} {item.location}", record=f"{where} {item.record}" if item.record else None,
+                   locator=Locator(locator_part, (key, locator.part, *locator.path), locator.line, locator.column),
+                   anchor=anchor)
 

@@ -94,6 +94,14 @@ def open_document(path: Path, limits: Limits, *, editable: bool = False) -> Docu
     return Document(found, path, inner, inner.items)
 
 
+def open_nested(data: bytes, path: Path, limits: Limits, *, editable: bool = False) -> Document:
+    """A file found inside another (embedded, or in an archive): written to `path`, a working copy
+    the caller removes, and opened one level deeper (Limits.embedded_depth)."""
+    path.write_bytes(data)
+    return open_document(path, dataclasses.replace(limits, embedded_depth=limits.embedded_depth + 1),
+                         editable=editable)
+
+
 def read_document(path: Path, limits: Limits) -> tuple[str, Iterator[ReaderItem]]:
     """(format name, iterator of segments and notices) for one file, read-only."""
     document = open_document(path, limits)

@@ -15,29 +15,26 @@ does not open (review, with the reason). An archive inside an archive is not ope
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from prepub_review.errors import ReadError
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import Limits, ReaderItem, nested_item
 from prepub_review.formats.ooxml.package import OoxmlPackage, guard_reader
 from prepub_review.formats.registry import DOCUMENTS_NOT_READ, SUPPORTED_EXTENSIONS
-from prepub_review.models import Locator, Notice
+from prepub_review.models import Notice
 
 KIND_ZH = "ZIP 压缩包"
-MAX_DEPTH = 1
 UTF8_NAMES = 0x800               # zip general purpose flag 11: the member's name is UTF-8
 
 
 @guard_reader(KIND_ZH)
 def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
-    from prepub_review.formats.document import open_document
+    from prepub_review.formats.document import open_nested
 
-    if limits.embedded_depth >= MAX_DEPTH:
+    if limits.nested_too_deep:
         raise ReadError("压缩包中又有压缩包，未打开；请解压后逐个审查", code="unsupported_format")
-    deeper = dataclasses.replace(limits, embedded_depth=limits.embedded_depth + 1)
     with OoxmlPackage(path, limits, KIND_ZH) as package, tempfile.TemporaryDirectory(prefix="prepub-zip-") as folder:
         for number, name in enumerate(package.names):
             if name.endswith("/"):
@@ -53,11 +50,9 @@ def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
                 yield Notice("archive_member", where, "压缩包中的此类文件不审查（不是文档或图片）")
                 continue
             member = Path(folder) / f"{number}{suffix}"
-            member.write_bytes(package.read(name))
             try:
-                document = open_document(member, deeper)
-                for item in document.items():
-                    yield _inside(item, where, shown)
+                for item in open_nested(package.read(name), member, limits).items():
+                    yield nested_item(item, where, "archive", shown)
             except ReadError as exc:
                 yield Notice("embedded_object", where, f"压缩包中的文件无法读取（{exc.message}），未审查")
             finally:
@@ -74,12 +69,3 @@ def shown_name(name: str, flags: int) -> str:
     except (UnicodeEncodeError, UnicodeDecodeError):
         return name
 
-
-def _inside(item: ReaderItem, where: str, shown: str) -> ReaderItem:
-    if isinstance(item, Notice):
-        return dataclasses.replace(item, location=f"{where} {item.location}")
-    locator = item.locator or Locator(item.zone.value)
-    return dataclasses.replace(item, location=f"{where} {item.location}",
-                               record=f"{where} {item.record}" if item.record else None,
-                               locator=Locator("archive", (shown, locator.part, *locator.path), locator.line,
-                                               locator.column))

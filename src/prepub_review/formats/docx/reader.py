@@ -563,7 +563,7 @@ class DocxWalker:
         parts = sorted(name for name in self.package.names
                        if name.startswith("word/diagrams/data") and name.endswith(".xml"))
         for number, part in enumerate(parts, 1):
-            for _place, text, anchor in drawing_paragraphs(self.package.parse(part), part):
+            for _paragraph, text, anchor in drawing_paragraphs(self.package.parse(part), part):
                 yield Segment(text, f"SmartArt 图形{number}", Zone.BODY, anchor=anchor)
 
     def _revision_authors(self) -> Iterator[Segment]:
@@ -618,8 +618,12 @@ def _field_codes(root: etree._Element, label: str) -> Iterator[Segment]:
     """Field instructions (a HYPERLINK field's address, a MERGEFIELD's name): the w:instrText runs of
     one paragraph read together (Word splits a long one over several runs), and w:fldSimple's w:instr."""
     by_paragraph: dict[etree._Element | None, list[etree._Element]] = {}
-    for element in root.iter(W_INSTR_TEXT):
-        by_paragraph.setdefault(_paragraph_of(element), []).append(element)
+    simple_fields = []
+    for element in root.iter(W_INSTR_TEXT, W_FLD_SIMPLE):      # one walk of the story for both
+        if element.tag == W_FLD_SIMPLE:
+            simple_fields.append(element)
+        else:
+            by_paragraph.setdefault(_paragraph_of(element), []).append(element)
     for codes in by_paragraph.values():
         joined = "".join(element.text or "" for element in codes)
         text = joined.strip()
@@ -629,7 +633,7 @@ def _field_codes(root: etree._Element, label: str) -> Iterator[Segment]:
                 pieces.append((element, position))
                 position += len(element.text or "")
             yield Segment(text, f"{label} 域代码", Zone.PROPERTY, field="域代码", anchor=TextAnchor(tuple(pieces)))
-    for simple in root.iter(W_FLD_SIMPLE):
+    for simple in simple_fields:
         value = simple.get(W_INSTR) or ""
         if value.strip():
             yield Segment(value.strip(), f"{label} 域代码", Zone.PROPERTY, field="域代码",

@@ -23,6 +23,7 @@ replacement is padded with spaces, a dropped value becomes spaces.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import struct
 import zlib
@@ -211,7 +212,7 @@ class _Emf:
         gdi_texts = {run.text: index for index, run in enumerate(self.found.runs)}
         for run in self.plus:
             twin = gdi_texts.get(run.text)
-            self.found.runs.append(run if twin is None else _with_twin(run, twin))
+            self.found.runs.append(run if twin is None else dataclasses.replace(run, twin_of=twin))
         return self.found
 
     def _record(self, kind: int, offset: int, size: int) -> None:
@@ -295,11 +296,7 @@ class _Emf:
             return
         height = self.font[0] or 12
         x, y, height, advance = self._to_device(x, y, height, _advance(text, height))
-        left = x - (advance if self.align & TA_CENTER == TA_RIGHT else
-                    advance // 2 if self.align & TA_CENTER == TA_CENTER else 0)
-        vertical = self.align & TA_BASELINE
-        top = y - height if vertical == TA_BOTTOM else y - int(height * 0.8) if vertical == TA_BASELINE else y
-        self.found.runs.append(TextRun(text, (left, top, left + advance, top + height), codec, places))
+        self.found.runs.append(TextRun(text, _aligned_box(x, y, height, advance, self.align), codec, places))
 
     def _to_device(self, x: int, y: int, height: int, advance: int) -> tuple[int, int, int, int]:
         """Logical units to a frame whose y axis points down (only the relative layout matters)."""
@@ -352,8 +349,12 @@ def _count_bitmap(found: VectorText, data: bytes, header: int) -> None:
         found.bitmaps += 1
 
 
-def _with_twin(run: TextRun, twin: int) -> TextRun:
-    return TextRun(run.text, run.box, run.codec, run.places, run.element, twin)
+def _aligned_box(x: int, y: int, height: int, advance: int, align: int) -> tuple[int, int, int, int]:
+    """A string's box from its reference point and the text alignment (SETTEXTALIGN, EMF and WMF alike)."""
+    horizontal, vertical = align & TA_CENTER, align & TA_BASELINE
+    left = x - (advance if horizontal == TA_RIGHT else advance // 2 if horizontal == TA_CENTER else 0)
+    top = y - height if vertical == TA_BOTTOM else y - int(height * 0.8) if vertical == TA_BASELINE else y
+    return (left, top, left + advance, top + height)
 
 
 def _decode(raw: bytes, codec: str, start: int) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -465,13 +466,8 @@ class _Wmf:
         text, places = _decode(self.data[start:start + count], codec, start)
         if not text:
             return
-        y *= self.y_sign
-        advance = _advance(text, height)
-        left = x - (advance if self.align & TA_CENTER == TA_RIGHT else
-                    advance // 2 if self.align & TA_CENTER == TA_CENTER else 0)
-        vertical = self.align & TA_BASELINE
-        top = y - height if vertical == TA_BOTTOM else y - int(height * 0.8) if vertical == TA_BASELINE else y
-        self.found.runs.append(TextRun(text, (left, top, left + advance, top + height), codec, places))
+        box = _aligned_box(x, y * self.y_sign, height, _advance(text, height), self.align)
+        self.found.runs.append(TextRun(text, box, codec, places))
 
 
 # -- SVG ------------------------------------------------------------------------------------------

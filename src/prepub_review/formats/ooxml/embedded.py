@@ -12,7 +12,7 @@ redactor's edits and cleanings reach them through `EmbeddedFiles`, and `write_ba
 changed file into the package before it is saved. (What the host shows of an inserted object is a
 preview picture in media/, read and rewritten like any picture.)
 
-Not read, each a notice (review): files embedded in an embedded file (MAX_DEPTH), OLE objects
+Not read, each a notice (review): files embedded in an embedded file (base.NESTING_LIMIT), OLE objects
 (.bin), presentations, PDFs, and an embedded file that does not open, with the reason.
 """
 
@@ -26,15 +26,14 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from prepub_review.errors import ReadError
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import Limits, ReaderItem, nested_item
 from prepub_review.formats.edits import Cleaning, Edit
-from prepub_review.models import Locator, Notice
+from prepub_review.models import Notice
 
 if TYPE_CHECKING:
     from prepub_review.formats.document import Document
     from prepub_review.formats.ooxml.package import OoxmlPackage
 
-MAX_DEPTH = 1                                        # files embedded in an embedded file are notices
 OPENED_SUFFIXES = frozenset({".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm"})
 READ_FORMATS = frozenset({"docx", "xlsx", "pptx"})
 EMBEDDED_KINDS = {
@@ -84,14 +83,15 @@ class EmbeddedFiles:
         for member in embedded_members(self.package):
             suffix = PurePosixPath(member).suffix.lower()
             kind = EMBEDDED_KINDS.get(suffix, "其他文件")
-            if suffix not in OPENED_SUFFIXES or self.limits.embedded_depth >= MAX_DEPTH:
+            if suffix not in OPENED_SUFFIXES or self.limits.nested_too_deep:
                 yield _not_read(member, kind)
                 continue
             document, failed = None, False
             try:
                 document = self._open(member)
                 for item in document.items():
-                    yield _wrapped(item, member)
+                    yield nested_item(item, where(member), "embedded", member,
+                                      lambda inner, member=member: EmbeddedAnchor(member, inner))
             except ReadError as exc:
                 failed = True                   # what was read stays reported; the rest is a notice
                 yield _not_read(member, kind, exc.message)
@@ -102,14 +102,12 @@ class EmbeddedFiles:
                     document.path.unlink(missing_ok=True)
 
     def _open(self, member: str) -> Document:
-        from prepub_review.formats.document import open_document
+        from prepub_review.formats.document import open_nested
 
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="prepub-embedded-"))
         path = self._folder / f"{len(list(self._folder.iterdir()))}-{PurePosixPath(member).name}"
-        path.write_bytes(self.package.read(member))
-        deeper = dataclasses.replace(self.limits, embedded_depth=self.limits.embedded_depth + 1)
-        document = open_document(path, deeper, editable=self.editable)
+        document = open_nested(self.package.read(member), path, self.limits, editable=self.editable)
         if document.format not in READ_FORMATS:
             document.close()
             raise ReadError(f"其实际格式不是 Word/Excel/PowerPoint 文件（{document.format}）", code="unsupported_format")
@@ -173,17 +171,6 @@ class EmbeddedFiles:
 
 def is_embedded_edit(edit: Edit) -> bool:
     return isinstance(edit.finding.anchor, EmbeddedAnchor)
-
-
-def _wrapped(item: ReaderItem, member: str) -> ReaderItem:
-    label = where(member)
-    if isinstance(item, Notice):
-        return dataclasses.replace(item, location=f"{label} {item.location}")
-    locator = item.locator or Locator(item.zone.value)
-    return dataclasses.replace(
-        item, location=f"{label} {item.location}", record=f"{label} {item.record}" if item.record else None,
-        locator=Locator("embedded", (member, locator.part, *locator.path), locator.line, locator.column),
-        anchor=EmbeddedAnchor(member, item.anchor) if item.anchor is not None else None)
 
 
 def _not_read(member: str, kind: str, reason: str | None = None) -> Notice:

@@ -443,23 +443,24 @@ class DrawingParagraphAnchor:
     lead: int
 
 
-def drawing_paragraphs(root: etree._Element, part: str) -> Iterator[tuple[int, str, DrawingParagraphAnchor]]:
-    """(place, stripped text, anchor) of each non-empty DrawingML paragraph of `part` (parsed: `root`)."""
+def drawing_paragraphs(root: etree._Element,
+                       part: str) -> Iterator[tuple[etree._Element, str, DrawingParagraphAnchor]]:
+    """(paragraph, stripped text, anchor) of each non-empty DrawingML paragraph of `part` (parsed: `root`)."""
     for number, paragraph in enumerate(root.iter(A_P)):
         joined = "".join(t.text or "" for t in paragraph.iter(A_T))
         text = joined.strip()
         if text:
-            yield number, text, DrawingParagraphAnchor(part, number, joined.index(text))
+            yield paragraph, text, DrawingParagraphAnchor(part, number, joined.index(text))
 
 
 # Alt text a picture or shape carries (Word, Excel and LibreOffice write it on each of these).
-ALT_TEXT_ELEMENTS = (
-    ("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr", ("descr", "title")),
-    ("{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr", ("descr", "title")),
-    ("{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}cNvPr", ("descr", "title")),
-    ("{urn:schemas-microsoft-com:vml}shape", ("alt", "title")),
-    ("{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr", ("descr", "title")),
-)
+ALT_TEXT_ELEMENTS = {
+    "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr": ("descr", "title"),
+    "{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr": ("descr", "title"),
+    "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}cNvPr": ("descr", "title"),
+    "{urn:schemas-microsoft-com:vml}shape": ("alt", "title"),
+    "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr": ("descr", "title"),
+}
 ALT_TEXT_LABELS = {"descr": "替代文字", "alt": "替代文字", "title": "图片标题"}
 
 
@@ -467,11 +468,10 @@ def alt_text_segments(root: etree._Element, where: str) -> Iterator[Segment]:
     """Alt text and titles of the pictures and shapes in one part: not shown on the page, but
     published with the file and read aloud by screen readers (often the file name of a photo).
     Zone PROPERTY, as a page's alt/title attributes: what clean() removes is HIDDEN, this is edited."""
-    for tag, attributes in ALT_TEXT_ELEMENTS:
-        for element in root.iter(tag):
-            for attribute in attributes:
-                yield from _attribute_segment(element, attribute, f"{where} 图片{ALT_TEXT_LABELS[attribute]}",
-                                              ALT_TEXT_LABELS[attribute])
+    for element in root.iter(*ALT_TEXT_ELEMENTS):        # one walk of the part for all of them
+        for attribute in ALT_TEXT_ELEMENTS[element.tag]:
+            yield from _attribute_segment(element, attribute, f"{where} 图片{ALT_TEXT_LABELS[attribute]}",
+                                          ALT_TEXT_LABELS[attribute])
 
 
 def link_target_segments(package: OoxmlPackage, part: str, where: str) -> Iterator[Segment]:

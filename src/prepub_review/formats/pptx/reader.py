@@ -20,13 +20,12 @@ from lxml import etree
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.ooxml.charts import chart_items
 from prepub_review.formats.ooxml.package import (
-    A_P,
     A_T,
     NS,
-    DrawingParagraphAnchor,
     OoxmlPackage,
     alt_text_segments,
     custom_xml_segments,
+    drawing_paragraphs,
     embedded_picture_items,
     guard_reader,
     link_target_segments,
@@ -95,12 +94,7 @@ def _paragraphs(root: etree._Element, part: str, label: str, zone: Zone) -> Iter
     """Every non-empty paragraph of a slide (or notes, master, layout) part, table cells with their
     column header as field and their row as record."""
     cells = _table_cells(root, label)
-    for number, paragraph in enumerate(root.iter(A_P)):
-        joined = "".join(t.text or "" for t in paragraph.iter(A_T))
-        text = joined.strip()
-        if not text:
-            continue
-        anchor = DrawingParagraphAnchor(part, number, joined.index(text))
+    for paragraph, text, anchor in drawing_paragraphs(root, part):
         cell = cells.get(_cell_of(paragraph))
         if cell is None:
             yield Segment(text, label, zone, anchor=anchor)

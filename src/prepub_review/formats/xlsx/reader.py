@@ -345,7 +345,7 @@ class _XlsxReader:
         """Text boxes and shapes drawn over a sheet, pictures' alt text, and the sheet's hyperlinks."""
         for part in self.package.related(sheet.part, "drawing"):
             root = self.package.parse(part)
-            for _number, text, anchor in drawing_paragraphs(root, part):
+            for _paragraph, text, anchor in drawing_paragraphs(root, part):
                 yield Segment(text, f"{sheet.label} 文本框", Zone.HIDDEN if sheet.hidden else Zone.BODY,
                               anchor=anchor)
             yield from alt_text_segments(root, sheet.label)
@@ -367,7 +367,7 @@ class _XlsxReader:
                     number += 1
                     value = cell.find(s_tag("v"))
                     text = (value.text or "").strip() if value is not None else ""
-                    if cell.get("t") == "n" or (text and cell.get("t") is None and _is_number(text)):
+                    if cell.get("t") in (None, "n"):         # a number (the default type); text stays text
                         text = number_text(text)
                     if text:
                         yield Segment(text, f"{label}「{sheet}」 {cell.get('r', '')}", Zone.HIDDEN,
@@ -530,14 +530,6 @@ def _list_choices(formula: etree._Element, sheet: _Sheet, number: int) -> Iterat
         if choice.strip():
             yield Segment(choice.strip(), where, Zone.HIDDEN if sheet.hidden else Zone.PROPERTY,
                           anchor=ListChoicesAnchor(sheet.part, number, index))
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _pivot_segment(text: str, location: str, name: str, record: str | None, anchor: object) -> Segment:
