@@ -17,6 +17,12 @@ PERSON_ID = synth.cn_id(RNG)
 PERSON_PHONE = synth.mobile(RNG)
 
 
+def content(items) -> list:
+    """A document's items without its file name, which an opened document yields first
+    (formats/base.file_name_segment)."""
+    return [item for item in items if getattr(item, "locator", None) is None or item.locator.part != "file_name"]
+
+
 def docx_bytes(paragraphs: tuple[str, ...] = ("关于低保对象的公示", f"身份证号 {PERSON_ID}")) -> bytes:
     import docx
 

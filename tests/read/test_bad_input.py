@@ -13,7 +13,7 @@ from prepub_review.errors import ReadError
 from prepub_review.formats.document import read_document
 from prepub_review.formats.base import Limits
 from prepub_review.formats.walk import expand_paths
-from tests.read.make_files import LEGACY, PERSON_ID, docx_bytes, encrypted_docx_bytes, write
+from tests.read.make_files import LEGACY, PERSON_ID, content, docx_bytes, encrypted_docx_bytes, write
 
 SECONDS = 10   # generous bound: every bad file must be refused quickly
 
@@ -116,7 +116,7 @@ def test_directory_with_a_symlink_loop(tmp_path):
 def test_html_named_txt(tmp_path):
     fmt, items = read_document(write(tmp_path, "a.txt", "<html><body><p>民政局</p></body></html>"), Limits())
     assert fmt == "html"
-    assert [s.text for s in items] == ["民政局"]
+    assert [s.text for s in content(items)] == ["民政局"]
 
 
 def test_docx_renamed_doc_is_read_as_docx(tmp_path):
@@ -161,7 +161,7 @@ def test_html_nested_too_deep_is_not_silently_cut(tmp_path):
 def test_html_nested_deep_but_parseable_keeps_its_text(tmp_path):
     deep = "<html><body>" + "<div>" * 1000 + "赵小梅" + "</div>" * 1000 + "<p>后文</p></body></html>"
     _fmt, items = read_document(write(tmp_path, "a.html", deep), Limits())
-    assert [s.text for s in items] == ["赵小梅", "后文"]
+    assert [s.text for s in content(items)] == ["赵小梅", "后文"]
 
 
 @pytest.mark.parametrize("keep_bytes", [600, 9000])

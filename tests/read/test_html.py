@@ -8,7 +8,7 @@ from prepub_review.models import Segment, Zone
 from prepub_review.formats.document import read_document
 from prepub_review.formats.base import Limits
 from prepub_review.formats.html.reader import decode_html, read
-from tests.read.make_files import PERSON_ID, PERSON_PHONE, write
+from tests.read.make_files import PERSON_ID, PERSON_PHONE, content, write
 
 
 def segments(tmp_path, html, encoding="utf-8", name="page.html"):
@@ -194,6 +194,6 @@ def test_decode_html_reports_the_codec():
 def test_html_named_txt_is_read_as_html(tmp_path):
     path = write(tmp_path, "名单.txt", "<html><body><!-- 备注 --><p>赵小梅</p></body></html>")
     fmt, items = read_document(path, Limits())
-    found = list(items)
+    found = content(items)
     assert fmt == "html"
     assert [s.zone for s in found] == [Zone.COMMENT, Zone.TOP]

@@ -17,7 +17,7 @@ from prepub_review.formats.document import read_document
 from prepub_review.formats.legacy import reader as legacy
 from prepub_review.formats.base import Limits
 from tests.fixtures.make_legacy_fixtures import PERSON_ID, PERSON_NAME
-from tests.read.make_files import LEGACY
+from tests.read.make_files import LEGACY, content
 
 needs_soffice = pytest.mark.skipif(legacy.find_soffice() is None, reason="LibreOffice (soffice) not installed")
 
@@ -43,7 +43,7 @@ def private_tempdir(tmp_path, monkeypatch):
 def test_doc_is_converted_and_read_with_prefixed_locations(tmp_path, private_tempdir, name):
     path = copy_fixture(tmp_path, "recipients.doc", name)
     fmt, items = read_document(path, Limits())
-    found = [item for item in items if isinstance(item, Segment)]
+    found = [item for item in content(items) if isinstance(item, Segment)]
     assert fmt == "doc"
     suffix = Path(name).suffix
     assert all(item.location.startswith(f"(由 {suffix} 转换) ") for item in found)
@@ -58,7 +58,7 @@ def test_doc_is_converted_and_read_with_prefixed_locations(tmp_path, private_tem
 def test_xls_is_converted_and_read(tmp_path, private_tempdir):
     pytest.importorskip("prepub_review.formats.xlsx.reader")
     fmt, items = read_document(copy_fixture(tmp_path, "recipients.xls", "名单.et"), Limits())
-    found = [item for item in items if isinstance(item, Segment)]
+    found = [item for item in content(items) if isinstance(item, Segment)]
     assert fmt == "xls"
     assert PERSON_ID in [item.text for item in found]
     assert all(item.location.startswith("(由 .et 转换) ") for item in found)
@@ -70,7 +70,7 @@ def test_xls_is_converted_and_read(tmp_path, private_tempdir):
 @pytest.mark.parametrize("fixture, name", [("recipients.odt", "通知.odt"), ("recipients.ods", "名单.ods")])
 def test_open_document_is_converted_and_read(tmp_path, private_tempdir, fixture, name):
     fmt, items = read_document(copy_fixture(tmp_path, fixture, name), Limits())
-    found = [item for item in items if isinstance(item, Segment)]
+    found = [item for item in content(items) if isinstance(item, Segment)]
     assert fmt == Path(name).suffix[1:]
     by_text = {item.text: item for item in found}
     assert by_text[PERSON_ID].field == "身份证号"

@@ -14,7 +14,7 @@ from prepub_review.formats.document import open_document
 from prepub_review.formats.sniff import Sniffed, sniff_content
 from prepub_review.formats.text.reader import detect_encoding
 from prepub_review.models import Locator, Segment, Zone
-from tests.read.make_files import write
+from tests.read.make_files import content, write
 
 
 def test_readers_build_segments_and_locators_with_from_fields_in_this_field_order():
@@ -72,7 +72,7 @@ def test_a_text_file_is_read_with_the_encoding_sniffing_found(tmp_path, monkeypa
     monkeypatch.setattr(text_reader, "detect_encoding",
                         lambda *args, **kwargs: calls.append(args) or detect_encoding(*args, **kwargs))
     with open_document(path, Limits()) as document:
-        read = [(s.text, s.location, s.field, s.locator) for s in document.items()]
+        read = [(s.text, s.location, s.field, s.locator) for s in content(document.items())]
     assert read == alone and alone
     assert calls == []
 
@@ -83,7 +83,7 @@ def test_a_text_file_named_as_a_binary_document_is_detected_again_by_its_reader(
     path = write(tmp_path, "a.doc", GB_LINES.encode("gbk"))
     assert sniff_content(path) == Sniffed("text", None)
     with open_document(path, Limits()) as document:
-        assert [s.text for s in document.items()] == GB_LINES.splitlines()
+        assert [s.text for s in content(document.items())] == GB_LINES.splitlines()
 
 
 @pytest.mark.parametrize("parse", [etree.fromstring,

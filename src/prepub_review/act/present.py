@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Sequence
+
 from prepub_review.act.masking import mask_spans, shown_masked, shown_masked_unremembered
 from prepub_review.decide.policy import Policy
-from prepub_review.models import Finding, Severity, Verdict
+from prepub_review.entities import CLASSIFICATION_MARK, UNVERIFIED_CONTENT
+from prepub_review.models import Finding, Locator, Severity, Verdict
 
 VERDICT_LABELS = {
     Verdict.PASS: "通过",
@@ -53,3 +58,70 @@ class Presenter:
             spec = self.policy.mask_spec(entity, variant)
             shown = self._shown[key] = shown_masked_unremembered(value, spec)
         return shown
+
+    def places(self, findings: Sequence[Finding]) -> list[Finding]:
+        """The findings of one document with the names their locations quote masked where those hold
+        a personal value found in the document: a sheet, a file in an archive or an embedded file
+        named after a household is shown as 工作表「户主王**家」 (see quoted_names_masked)."""
+        renamed = self.renamed(findings)
+        return [with_names_masked(f, renamed) for f in findings] if renamed else list(findings)
+
+    def renamed(self, findings: Sequence[Finding]) -> dict[str, str]:
+        """quoted_names_masked with this presenter's masks ({} when it shows raw values)."""
+        if self.reveal:
+            return {}
+        return quoted_names_masked(findings, lambda f: self._masked(f.entity, f.variant, f.text))
+
+
+_QUOTED = re.compile("「([^「」]*)」")
+_NOT_PERSONAL = {CLASSIFICATION_MARK, UNVERIFIED_CONTENT}
+
+
+def quoted_names_masked(findings: Sequence[Finding], shown) -> dict[str, str]:
+    """{name: name as shown} for each name quoted in a location or record (「…」) that holds the
+    value of a review or block finding, each such value replaced by `shown(finding)`. Usually
+    empty: a document's own names hold no personal data. Locations sharing their quoted part (the
+    cells of one sheet) are looked at once."""
+    quoted: set[str] = set()
+    heads: set[str] = set()
+    for finding in findings:
+        for text in (finding.location, finding.record):
+            if text and "」" in text:
+                head = text[:text.rfind("」") + 1]
+                if head not in heads:
+                    heads.add(head)
+                    quoted.update(_QUOTED.findall(head))
+    if not quoted:
+        return {}
+    values = {f.text: f for f in findings
+              if f.severity is not Severity.INFO and f.entity not in _NOT_PERSONAL and len(f.text) >= 2
+              and any(f.text in name for name in quoted)}
+    renamed = {}
+    for name in quoted:
+        shown_name = name
+        for value in sorted((v for v in values if v in name), key=len, reverse=True):
+            shown_name = shown_name.replace(value, shown(values[value]))
+        if shown_name != name:
+            renamed[name] = shown_name
+    return renamed
+
+
+def shown_place(text: str | None, renamed: dict[str, str]) -> str | None:
+    """A location or record with the names it quotes shown as `renamed` (quoted_names_masked) says."""
+    if not text or not renamed or "」" not in text:
+        return text
+    for name, new in renamed.items():
+        text = text.replace(f"「{name}」", f"「{new}」")
+    return text
+
+
+def with_names_masked(finding: Finding, renamed: dict[str, str]) -> Finding:
+    """The finding with its location, record and locator showing the names as `renamed` says."""
+    location, record = shown_place(finding.location, renamed), shown_place(finding.record, renamed)
+    locator = finding.locator
+    if locator is not None and any(isinstance(item, str) and item in renamed for item in locator.path):
+        locator = Locator(locator.part, tuple(renamed.get(item, item) if isinstance(item, str) else item
+                                              for item in locator.path), locator.line, locator.column)
+    if location == finding.location and record == finding.record and locator is finding.locator:
+        return finding
+    return dataclasses.replace(finding, location=location, record=record, locator=locator)

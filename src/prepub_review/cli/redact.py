@@ -38,15 +38,14 @@ def redact(file: Path, output: Path | None, profile_name: str, force: bool, dry_
            rules_dir: Path | None, audit: bool, audit_db: str | None) -> None:
     """生成去标识化副本：按方案处理个人信息，清除批注、修订、隐藏内容和文档属性，原文件不变。"""
     from prepub_review.act.redact.profiles import load_profile
-    from prepub_review.act.redact.redactor import Redactor, default_output
+    from prepub_review.act.redact.redactor import Redactor
     from prepub_review.errors import PrepubError, RedactionRefused, VerificationFailed
     from prepub_review.pipeline import Checker
 
     checker = Checker(rules_dir=rules_dir)
     redactor = Redactor(checker, load_profile(checker.rules, profile_name))
-    target = output or default_output(file)
     try:
-        result = redactor.redact(file, target, force=force, dry_run=dry_run)
+        result = redactor.redact(file, output, force=force, dry_run=dry_run)
     except (RedactionRefused, VerificationFailed) as exc:
         _fail(exc, output_format)
         sys.exit(EXIT_FINDINGS)
@@ -91,15 +90,17 @@ def _as_json(result, redactor, dry_run: bool) -> dict:
         "written": result.written, "unchanged": result.unchanged, "format": result.format,
         "profile": result.profile, "input_sha256": result.input_sha256, "output_sha256": result.output_sha256,
         "edits": [{"entity": e.finding.entity, "label": e.finding.label, "action": e.action,
-                   "location": e.finding.location, "value_masked": _shown(redactor, e.finding),
+                   "location": result.where(e.finding), "value_masked": _shown(redactor, e.finding),
                    "replacement": e.replacement} for e in result.edits],
         "cleaning": [{"code": c.code, "description": c.description, "count": c.count} for c in result.cleanings],
-        "kept_for_review": [{"entity": f.entity, "label": f.label, "location": f.location, "reason": f.reason}
+        "kept_for_review": [{"entity": f.entity, "label": f.label, "location": result.where(f), "reason": f.reason}
                             for f in result.kept],
     }
 
 
 def _print(result, redactor, dry_run: bool) -> None:
+    from prepub_review.act.redact.redactor import names_file
+
     out = console(sys.stdout)
     out.print(f"文件：{result.input}（方案：{result.profile}）")
     if result.unchanged:
@@ -110,11 +111,14 @@ def _print(result, redactor, dry_run: bool) -> None:
                                          for (label, action), n in counts.items()))
     for edit in result.edits:     # what is published, not a display mask of the original
         published = f" → {edit.replacement}" if edit.replacement else "（删除）"
-        out.print(f"  {edit.finding.location}  {edit.finding.label} {ACTION_ZH[edit.action]}{published}")
+        out.print(f"  {result.where(edit.finding)}  {edit.finding.label} {ACTION_ZH[edit.action]}{published}")
     for step in result.cleanings:
         out.print(f"清理：{step.description}")
+    if any(names_file(edit) for edit in result.edits):
+        out.print(f"[yellow]文件名含个人信息[/yellow]：输出文件名为「{result.output.name}」。"
+                  "网页中指向此附件的链接请相应修改")
     for finding in result.kept:
-        out.print(f"[yellow]保留，需人工审查[/yellow]：{finding.location} {finding.label}：{finding.reason}")
+        out.print(f"[yellow]保留，需人工审查[/yellow]：{result.where(finding)} {finding.label}：{finding.reason}")
     if dry_run:
         out.print("（演练模式：未写入任何文件）")
         return

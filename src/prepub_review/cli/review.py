@@ -54,7 +54,7 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
         title_and_number,
     )
     from prepub_review.act.redact.profiles import load_profile
-    from prepub_review.act.redact.redactor import Redactor, default_output
+    from prepub_review.act.redact.redactor import Redactor
     from prepub_review.act.review import decisions_file
     from prepub_review.act.review.finish import ReviewContext
     from prepub_review.act.review.interactive import keep_reasons
@@ -93,18 +93,17 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     reasons = keep_reasons(checker.rules)
 
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    target = output or default_output(file)
     linkage = SiteLinkage(checker.rules, checker.policy).observe(checker) if site_paths else None     # sees the draft as it is read
     document, doc, cannot_redact = _open(redactor, file)      # the one read of the draft
     linked = linked_for_document(linkage, checker, file, expand_paths(site_paths).files) if linkage else []
     with document:
-        plan, cannot_redact = _plan(redactor, document, doc, target, force, cannot_redact)
-        session = Session(build_items(doc.findings, redactor, plan))
+        plan, cannot_redact = _plan(redactor, document, doc, output, force, cannot_redact)
+        presenter = Presenter(checker.policy, reveal=reveal)
+        session = Session(build_items(presenter.places(doc.findings), redactor, plan))   # as shown: names in places masked
         title, number = title_and_number(doc.first_lines, marks=load_title_marks(checker.rules))
         context = ReviewContext(document=file, document_sha256=file_sha256(file), reviewer=reviewer,
                                 approver=approver, started_utc=started, rules_digest=checker.rules.digest(),
                                 profile_label=profile.label, title=title, doc_number=number)
-        presenter = Presenter(checker.policy, reveal=reveal)
         screen = Screen(console(sys.stdout), presenter)
         screen.say(f"审查文件：{file}    审查人：{reviewer}    方案：{profile.label}（{profile.name}）", "bold")
         screen.say(f"共 {len(session.items)} 项需要逐项审查" + (f"（另有 {_info_count(doc)} 项提示级信息不需决定）"
@@ -128,11 +127,11 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
         conclusion_key, reason = concluded
         if conclusion_key == "publish_redacted" and cannot_redact:
             _error(f"不能去标识化后公开：{cannot_redact}。未生成文件，未写入审查记录", EXIT_FINDINGS)
-        code = finisher.finish(conclusion_key, reason, redactor, target, force)
+        code = finisher.finish(conclusion_key, reason, redactor, output, force)
         if approvals is not None:
             from prepub_review.site.approval_records import record_keeps
 
-            published = target if conclusion_key == "publish_redacted" else file
+            published = finisher.written or file
             screen.say(record_keeps(approvals, session, finisher.head, conclusion_key, published, reviewer,
                                     profile.label))
         sys.exit(code)
@@ -162,8 +161,9 @@ def _info_count(doc) -> int:
     return sum(1 for f in doc.findings if f.severity.value == "info")
 
 
-def _plan(redactor, document, doc, target: Path, force: bool, cannot_redact: str | None):
-    """The Redactor's plan for the proposals (None if no copy can be written), and why not."""
+def _plan(redactor, document, doc, output: Path | None, force: bool, cannot_redact: str | None):
+    """The Redactor's plan for the proposals (None if no copy can be written), and why not. The
+    output path (None: the default name, which follows the proposals) is checked before the session."""
     from prepub_review.act.redact.redactor import check_output
     from prepub_review.errors import PrepubError
 
@@ -172,11 +172,12 @@ def _plan(redactor, document, doc, target: Path, force: bool, cannot_redact: str
     refusal = getattr(document, "cannot_edit", lambda: None)()
     if refusal is not None:
         return None, refusal.message
+    plan = redactor.plan(document, doc)
     try:
-        check_output(document.path, target, force)
+        check_output(document.path, redactor.output_path(document.path, output, plan.edits), force)
     except PrepubError as exc:
         _error(exc.message, EXIT_ERROR)
-    return redactor.plan(document, doc), None
+    return plan, None
 
 
 def _interactive(session, screen, reasons, conclusions, cannot_redact, finisher) -> tuple[str, str]:
@@ -216,6 +217,7 @@ class _Finisher:
         self.value_key, self.log, self.screen, self.conclusions = value_key, log, screen, conclusions
         self.edit = edit      # (the open document, its check): what a redacted copy is written from
         self.head = None   # the audit record written by finish()
+        self.written: Path | None = None   # the redacted copy finish() wrote
 
     def offer_partial(self, keys, interrupted: bool) -> None:
         from prepub_review.act.review.finish import review_record
@@ -233,7 +235,7 @@ class _Finisher:
         head = self.log.append(review_record(self.session, self.context, self.policy, None, reason, self.value_key))
         self.screen.say(f"已保存未完成的审查记录：第 {head.seq} 号（{self.log.location}）。未生成文件。")
 
-    def finish(self, conclusion_key: str, reason: str, redactor, target: Path, force: bool) -> int:
+    def finish(self, conclusion_key: str, reason: str, redactor, output: Path | None, force: bool) -> int:
         from prepub_review.errors import RedactionRefused, VerificationFailed
         from prepub_review.act.review.finish import review_record
 
@@ -244,10 +246,10 @@ class _Finisher:
         if conclusion_key == "publish_redacted":
             document, doc = self.edit
             try:
-                result = redactor.write(document, doc, target, force=force, overrides=self.session.overrides())
+                result = redactor.write(document, doc, output, force=force, overrides=self.session.overrides())
             except (RedactionRefused, VerificationFailed) as exc:
                 _error(f"{exc.message}。未写入审查记录", EXIT_FINDINGS)
-            output_sha256 = result.output_sha256
+            output_sha256, self.written = result.output_sha256, result.output
             self.screen.say(f"已写入并校验通过：{result.output}", "green")
             self.screen.say(f"SHA-256 原文件：{result.input_sha256}")
             self.screen.say(f"SHA-256 输出：  {result.output_sha256}")

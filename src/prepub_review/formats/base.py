@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from prepub_review.models import Locator, Notice, Segment
+from prepub_review.models import Locator, Notice, Segment, Zone
 
 MiB = 1024 * 1024
 
@@ -36,6 +36,23 @@ class Limits:
 NESTING_LIMIT = 1
 ReaderItem = Segment | Notice
 Reader = Callable[[Path, Limits], Iterator[ReaderItem]]
+FILE_NAME = "文件名"
+
+
+@dataclass(frozen=True, slots=True)
+class FileNameAnchor:
+    """A file's own name (without its extension): published with the file, as the attachment's
+    address and the name a download is saved under. No writer edits it: `prepub redact` names its
+    output without the value (act/redact/redactor.py)."""
+
+
+def file_name_segment(stem: str) -> Segment | None:
+    """The segment of a file's name (a property: a marking there blocks as in the document's
+    properties), or None for a blank name."""
+    if not stem.strip():
+        return None
+    return Segment(stem, FILE_NAME, Zone.PROPERTY, field=FILE_NAME, anchor=FileNameAnchor(),
+                   locator=Locator("file_name"))
 
 
 def nested_item(item: ReaderItem, where: str, locator_part: str, key: str,

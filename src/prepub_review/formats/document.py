@@ -8,7 +8,9 @@ content (see sniff.py), and opens the file ONCE with that format's package (regi
   same open document is read (`items()`), checked, cleaned, edited and saved. A legacy .doc/.xls is
   converted by LibreOffice once, when it is opened.
 
-Every Segment carries an anchor (where its text lives in the file) and a structured Locator.
+Every Segment carries an anchor (where its text lives in the file) and a structured Locator. The
+first segment is the file's own name (base.file_name_segment), which is published with the file; a
+file found inside another has its name read by the reader that found it.
 
 An editable document offers, besides `format`, `items()` and `close()`:
     cleaned(place) -> bool          will clean() remove this segment's / finding's text?
@@ -33,7 +35,7 @@ from typing import Any
 
 from prepub_review.errors import PrepubError, ReadError
 from prepub_review.formats import registry
-from prepub_review.formats.base import Limits, MiB, ReaderItem
+from prepub_review.formats.base import Limits, MiB, ReaderItem, file_name_segment
 from prepub_review.formats.sniff import Sniffed, sniff_content
 from prepub_review.models import Locator, Segment
 
@@ -43,11 +45,13 @@ __all__ = ["Document", "Limits", "open_document", "read_document"]
 class Document:
     """One open document of a known format. `items()` may be called once per opening."""
 
-    def __init__(self, fmt: str, path: Path, inner: Any, items: Callable[[], Iterator[ReaderItem]]):
+    def __init__(self, fmt: str, path: Path, inner: Any, items: Callable[[], Iterator[ReaderItem]],
+                 *, name_read: bool = True):
         self.format = fmt
         self.path = path
         self.inner = inner            # the format's editable document (writer.py), or None when read-only
         self._items = items
+        self.name_read = name_read    # its own name comes first in items() (not for a file inside another)
 
     @property
     def editable(self) -> bool:
@@ -56,6 +60,9 @@ class Document:
     def items(self) -> Iterator[ReaderItem]:
         """Segments (each with a Locator; where a reader has no finer address, the kind of place)
         and notices, in document order."""
+        name = file_name_segment(self.path.stem) if self.name_read else None
+        if name is not None:
+            yield name
         with _read_errors(self.path, registry.spec_of(self.format).kind_zh):
             for item in self._items():
                 if isinstance(item, Segment) and item.locator is None:
@@ -78,9 +85,10 @@ class Document:
         self.close()
 
 
-def open_document(path: Path, limits: Limits, *, editable: bool = False) -> Document:
+def open_document(path: Path, limits: Limits, *, editable: bool = False, name_read: bool = True) -> Document:
     """The document at `path`, opened once; ReadError for bad input (before anything is parsed
-    for size, permission, encryption and format problems; while reading for deeper ones)."""
+    for size, permission, encryption and format problems; while reading for deeper ones).
+    `name_read`: its items begin with the file's name (False for a working copy, see open_nested)."""
     path = Path(path)
     _check_file(path, limits)
     sniffed = _sniffed(path)
@@ -88,18 +96,19 @@ def open_document(path: Path, limits: Limits, *, editable: bool = False) -> Docu
     spec = registry.spec_of(found)
     if not editable:
         reader = registry.load(found).read
-        return Document(found, path, None, lambda: reader(path, limits, **_known(spec, sniffed)))
+        return Document(found, path, None, lambda: reader(path, limits, **_known(spec, sniffed)), name_read=name_read)
     with _read_errors(path, spec.kind_zh):
         inner = registry.open_editable(found, path, limits)
-    return Document(found, path, inner, inner.items)
+    return Document(found, path, inner, inner.items, name_read=name_read)
 
 
 def open_nested(data: bytes, path: Path, limits: Limits, *, editable: bool = False) -> Document:
     """A file found inside another (embedded, or in an archive): written to `path`, a working copy
-    the caller removes, and opened one level deeper (Limits.embedded_depth)."""
+    the caller removes (its name is not the file's: the caller reads that), and opened one level
+    deeper (Limits.embedded_depth)."""
     path.write_bytes(data)
     return open_document(path, dataclasses.replace(limits, embedded_depth=limits.embedded_depth + 1),
-                         editable=editable)
+                         editable=editable, name_read=False)
 
 
 def read_document(path: Path, limits: Limits) -> tuple[str, Iterator[ReaderItem]]:

@@ -46,8 +46,9 @@ class PremaskedPresenter(Presenter):
 
 
 def premask(doc: DocumentResult, presenter: Presenter) -> DocumentResult:
+    """Values, context and the names locations quote, masked as reports show them."""
     value, context = presenter.value, presenter.context
-    return dataclasses.replace(doc, findings=[_plain(f, value(f), context(f)) for f in doc.findings])
+    return dataclasses.replace(doc, findings=[_plain(f, value(f), context(f)) for f in presenter.places(doc.findings)])
 
 
 def strip(doc: DocumentResult) -> DocumentResult:

@@ -8,6 +8,7 @@ brute-forced in minutes: there are only ~10^11 plausible numbers).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -20,7 +21,7 @@ from pathlib import Path
 from prepub_review import __version__
 from prepub_review.act.audit.records import AuditRecord, FindingRow
 from prepub_review.act.masking import mask_value
-from prepub_review.act.present import VERDICT_LABELS
+from prepub_review.act.present import VERDICT_LABELS, with_names_masked
 from prepub_review.decide.policy import Policy
 from prepub_review.text import normalize_width
 from prepub_review.errors import PrepubError
@@ -190,6 +191,16 @@ def load_conclusions(rules: RulesSource) -> dict[str, Conclusion]:
 
 # --- the record of one checked document --------------------------------------------------------
 
+def masked_file_name(path: str | Path, findings: Iterable[Finding], policy: Policy) -> str:
+    """`path` with each value found in the file's own name masked: a record names the file without
+    the personal data its name may hold (the file's SHA-256 identifies it)."""
+    shown = str(path)
+    for finding in findings:
+        if finding.locator is not None and finding.locator.part == "file_name" and finding.text:
+            shown = shown.replace(finding.text, mask_value(finding.text, policy.mask_spec(finding.entity, finding.variant)))
+    return shown
+
+
 def check_record(doc: DocumentResult, policy: Policy, rules_digest: str, value_key: ValueKey | None = None,
                  lines: Iterable[str] = (), marks: TitleMarks | None = None) -> AuditRecord:
     """The lighter record `prepub check --audit` appends for each document."""
@@ -197,8 +208,8 @@ def check_record(doc: DocumentResult, policy: Policy, rules_digest: str, value_k
     reason = f"无法审查：{doc.error}" if doc.error else ""
     return AuditRecord(
         kind="check",
-        document_name=Path(doc.path).name,
-        document_path=doc.path,
+        document_name=masked_file_name(Path(doc.path).name, doc.findings, policy),
+        document_path=masked_file_name(doc.path, doc.findings, policy),
         document_sha256=file_sha256(Path(doc.path)),
         reviewer="",
         conclusion=doc.verdict.value,
@@ -216,20 +227,21 @@ def redact_record(result, policy: Policy, rules_digest: str, value_key: ValueKey
                   lines: Iterable[str] = (), marks: TitleMarks | None = None) -> AuditRecord:
     """The record `prepub redact --audit` appends: what was masked, dropped, kept and cleaned."""
     title, number = title_and_number(lines, marks=marks)
-    rows = [finding_row(e.finding, policy, "redact", f"按方案「{result.profile}」处理：{e.action}",
+    shown = functools.partial(with_names_masked, renamed=result.renamed)
+    rows = [finding_row(shown(e.finding), policy, "redact", f"按方案「{result.profile}」处理：{e.action}",
                         value_key, replacement=e.replacement) for e in result.edits]
-    rows += [finding_row(f, policy, "keep", f"按方案「{result.profile}」保留", value_key) for f in result.kept]
+    rows += [finding_row(shown(f), policy, "keep", f"按方案「{result.profile}」保留", value_key) for f in result.kept]
     cleaned = "；".join(c.description for c in result.cleanings)
     return AuditRecord(
         kind="redact",
-        document_name=result.input.name,
-        document_path=str(result.input),
+        document_name=masked_file_name(result.input.name, result.findings, policy),
+        document_path=masked_file_name(result.input, result.findings, policy),
         document_sha256=result.input_sha256 or None,
         output_sha256=result.output_sha256 or None,
         reviewer="",
         conclusion="publish_redacted",
         conclusion_label="去标识化副本（未经人工审查）",
-        conclusion_reason=f"输出：{result.output.name}" + (f"；清理：{cleaned}" if cleaned else ""),
+        conclusion_reason=f"输出：{masked_file_name(result.output.name, result.findings, policy)}" + (f"；清理：{cleaned}" if cleaned else ""),
         publishes_personal_info=any(e.action == "mask" for e in result.edits) or bool(result.kept),
         title=title,
         doc_number=number,

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prepub_review.act.masking import mask_value
+from prepub_review.act.present import Presenter, shown_place
 from prepub_review.act.redact import operators
 from prepub_review.act.redact.plan import Override
 from prepub_review.act.redact.profiles import Action, Profile
 from prepub_review.entities import CLASSIFICATION_MARK, UNVERIFIED_CONTENT
 from prepub_review.errors import ReadError, RedactionRefused, VerificationFailed
 from prepub_review.formats import registry
+from prepub_review.formats.base import FileNameAnchor
 from prepub_review.formats.document import Document, open_document
 from prepub_review.formats.edits import Cleaning, Edit
 from prepub_review.models import DocumentResult, Finding, Severity
@@ -72,15 +74,38 @@ class RedactionResult:
     input_sha256: str = ""
     output_sha256: str = ""
     output_first_lines: list[str] = field(default_factory=list)   # of the written copy, read when verifying
+    renamed: dict[str, str] = field(default_factory=dict)   # names quoted in locations, as shown (masked)
+
+    def where(self, finding: Finding) -> str:
+        """The finding's location as shown: a sheet or file named after a person is masked."""
+        return shown_place(finding.location, self.renamed)
 
 
-def default_output(path: Path) -> Path:
+def default_output(path: Path, stem: str | None = None) -> Path:
     """draft.docx -> draft.去标识化.docx. A legacy draft.doc is written as .docx and keeps its own
-    suffix in the name, draft.doc.去标识化.docx, so it never collides with the copy of a draft.docx."""
+    suffix in the name, draft.doc.去标识化.docx, so it never collides with the copy of a draft.docx.
+    `stem`: the name to use instead of the draft's own (without its suffix)."""
+    stem = path.stem if stem is None else stem
     converted = registry.converted_suffix(path.suffix)
     if converted:
-        return path.with_name(f"{path.name}{SUFFIX}{converted}")
-    return path.with_name(f"{path.stem}{SUFFIX}{path.suffix}")
+        return path.with_name(f"{stem}{path.suffix}{SUFFIX}{converted}")
+    return path.with_name(f"{stem}{SUFFIX}{path.suffix}")
+
+
+# Characters a mask may bring that Windows does not allow in a file name: their full-width forms.
+_NAME_SAFE = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '*?"<>|:/\\'})
+
+
+def names_file(edit: Edit) -> bool:
+    """Does the edit change the file's name (not its content)?"""
+    return isinstance(edit.finding.anchor, FileNameAnchor)
+
+
+def renamed(stem: str, edits: list[Edit]) -> str:
+    """The file name `stem` with the edits of its values made (right to left), kept a valid file name."""
+    for edit in sorted(edits, key=lambda e: e.finding.start, reverse=True):
+        stem = stem[:edit.finding.start] + edit.replacement.translate(_NAME_SAFE) + stem[edit.finding.end:]
+    return stem.strip() or "已去标识化"
 
 
 class Redactor:
@@ -110,15 +135,19 @@ class Redactor:
         with document:
             return self.write(document, checked, output, force=force, dry_run=dry_run, overrides=overrides)
 
-    def write(self, document: Document, checked: DocumentResult, output: Path, *, force: bool = False,
+    def write(self, document: Document, checked: DocumentResult, output: Path | None, *, force: bool = False,
               dry_run: bool = False, overrides: Mapping[int, Override] | None = None) -> RedactionResult:
-        """Clean and edit the open document and write it to `output` (verified, atomic).
+        """Clean and edit the open document and write it to `output` (verified, atomic), or None: the
+        default name beside it (`output_path`).
 
         `overrides` are a reviewer's decisions (`prepub review`) by finding index; findings without
         one get the profile's action. A value the reviewer keeps may remain when the output is
         verified, and a marking the reviewer keeps does not refuse the run."""
-        source, output = document.path, Path(output)
+        source = document.path
         spec = registry.spec_of(document.format)
+        plan = self.plan(document, checked, overrides)
+        renamed = Presenter(self.checker.policy).renamed(checked.findings)
+        output = self.output_path(source, output, plan.edits)
         if not dry_run:
             _check_output(source, output, force)
             if spec.converts_to:
@@ -126,20 +155,35 @@ class Redactor:
         refusal = getattr(document, "cannot_edit", lambda: None)()
         if refusal is not None:
             raise refusal
-        plan = self.plan(document, checked, overrides)
         _refuse_markings(plan.kept)       # a marking neither cleaned away nor kept by the reviewer
         result = RedactionResult(source, output, document.format, self.profile.name, edits=plan.edits, kept=plan.kept,
-                                 kept_by_reviewer=plan.kept_by_reviewer, findings=checked.findings)
+                                 kept_by_reviewer=plan.kept_by_reviewer, findings=checked.findings, renamed=renamed)
         result.cleanings = document.clean()
-        result.unplaced, extra = document.apply(result.edits)
+        result.unplaced, extra = document.apply([edit for edit in result.edits if not names_file(edit)])
         result.cleanings += extra
         if result.unplaced:             # a rehearsal (dry_run) says so too
-            raise self._unplaced_error(result.unplaced)
+            raise self._unplaced_error(result)
         result.input_sha256 = _sha256(source)
         result.unchanged = not result.edits and not result.cleanings
         if not dry_run:
             self._write(document, result)
         return result
+
+    def output_path(self, source: Path, output: Path | None, edits: list[Edit]) -> Path:
+        """Where the copy goes: `output`, or beside `source` under the default name with the edits of
+        the file's own name made (a file's name is published with it). A given name that still holds
+        a value the edits take out of the file's name is refused."""
+        named = [edit for edit in edits if names_file(edit)]
+        if output is None:
+            return default_output(source, renamed(source.stem, named) if named else None)
+        output = Path(output)
+        left = [edit.finding for edit in named if edit.finding.text in output.name]
+        if left:
+            shown = "；".join(f"{f.label}（{self._masked(f)}）" for f in left[:5])
+            raise RedactionRefused(
+                f"输出文件名仍含个人信息：{shown}。文件名会随文件一起公开；请另取输出文件名，"
+                "或不指定 -o，由本工具按去标识化后的名称命名", code="output_name")
+        return output
 
     # -- decide: what the profile does with each finding -----------------------------------------
     def proposal(self, finding: Finding) -> tuple[Action, str]:
@@ -163,7 +207,7 @@ class Redactor:
                 plan.kept_by_reviewer.append(finding)
                 plan.fate[index] = "reviewer"
                 continue
-            if document.cleaned(finding):
+            if not isinstance(finding.anchor, FileNameAnchor) and document.cleaned(finding):
                 plan.cleaned.append(finding)
                 plan.fate[index] = "cleaned"
                 continue
@@ -200,10 +244,11 @@ class Redactor:
             return mask_value(finding.text, self.checker.policy.mask_spec(finding.entity, finding.variant))
         return operators.mask_keep(finding.text, action.keep_prefix, action.keep_suffix)
 
-    def _unplaced_error(self, unplaced: list[Edit]) -> VerificationFailed:
+    def _unplaced_error(self, result: RedactionResult) -> VerificationFailed:
         """Edits the writer could not make: never reported as done. (A block-level value left in place
         would fail verification too; a review-level one would not.)"""
-        shown = "；".join(f"{e.finding.location} {e.finding.label}（{self._masked(e.finding)}）" for e in unplaced[:10])
+        unplaced = result.unplaced
+        shown = "；".join(f"{result.where(e.finding)} {e.finding.label}（{self._masked(e.finding)}）" for e in unplaced[:10])
         return VerificationFailed(
             f"无法在原处修改 {len(unplaced)} 处：{shown}。本工具不能编辑这些位置，未写出输出文件；"
             "请在原文件中手工修改或删除这些内容后再试", code="unplaced_edits")
@@ -228,7 +273,7 @@ class Redactor:
             if leftovers is not None and not result.unchanged:
                 remaining += [edit.finding for edit in leftovers(temp)]
             if remaining:
-                shown = "；".join(f"{f.location} {f.label}（{self._masked(f)}）" for f in remaining[:10])
+                shown = "；".join(f"{result.where(f)} {f.label}（{self._masked(f)}）" for f in remaining[:10])
                 raise VerificationFailed(
                     f"校验未通过：去标识化后的文件中仍有 {len(remaining)} 处必须处理的内容：{shown}。"
                     "已删除输出文件，请人工处理后再试", code="verification_failed")

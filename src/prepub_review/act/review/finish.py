@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prepub_review import __version__
 from prepub_review.act.audit import AuditRecord, Conclusion, ValueKey, finding_row
+from prepub_review.act.audit.build import masked_file_name
 from prepub_review.act.review.session import PROPOSAL_ZH, Decision, ReviewItem, Session
 from prepub_review.decide.policy import Policy
 
@@ -53,14 +54,15 @@ def audit_decision(item: ReviewItem, decision: Decision, profile_label: str) -> 
 def review_record(session: Session, context: ReviewContext, policy: Policy, conclusion: Conclusion | None,
                   reason: str, value_key: ValueKey | None, output_sha256: str | None = None) -> AuditRecord:
     """The record of a finished session, or (conclusion None) of a partial one the reviewer saved."""
+    findings = [item.finding for item in session.items]
     rows = []
     for item, decision in session.decided():
         kind, why, replacement = audit_decision(item, decision, context.profile_label)
         rows.append(finding_row(item.finding, policy, kind, why, value_key, replacement))
     return AuditRecord(
         kind="review",
-        document_name=context.document.name,
-        document_path=str(context.document),
+        document_name=masked_file_name(context.document.name, findings, policy),
+        document_path=masked_file_name(context.document, findings, policy),
         document_sha256=context.document_sha256,
         output_sha256=output_sha256,
         reviewer=context.reviewer,
