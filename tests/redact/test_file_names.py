@@ -160,3 +160,15 @@ def test_a_sheet_named_after_a_household_is_shown_masked_everywhere(tmp_path):
     assert run_prepub("check", str(source), "--audit-db", db).code == 1
     assert NAME not in run_prepub("audit", "export", "--format", "json", "--audit-db", db).stdout
     assert f"工作表「户主{NAME}家」" in run_prepub("check", str(source), "--reveal").stdout     # asked for
+
+
+def test_the_name_of_a_file_embedded_in_a_pdf_is_read_and_leaves_with_the_file(tmp_path):
+    source = tmp_path / "通知.pdf"
+    write_pdf(source)
+    with pymupdf.open(source) as document:
+        document.embfile_add(f"联系人{PHONE}.jpg", b"\xff\xd8 not read", filename=f"联系人{PHONE}.jpg")
+        document.saveIncr()
+    assert ("PHONE_NUMBER", "attachment") in {(f["entity"], (f["locator"] or {}).get("part")) for f in findings(source)}
+    out = tmp_path / "发布.pdf"
+    assert run_prepub("redact", str(source), "-o", str(out)).code == 0
+    assert PHONE.encode() not in out.read_bytes() and findings(out) == []

@@ -21,19 +21,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import Limits, ReaderItem, file_name_segment, nested_item
 from prepub_review.formats.pdf import cells as pdf_cells
 from prepub_review.formats.pdf import fonts
 from prepub_review.ocr import engine as ocr_engine
 
 TOP_LINES = 5
+ATTACHMENT = "attachment"       # the Locator part of what is read of an embedded file (its name)
 SCAN_TEXT_CHARS = 20            # a page with less text than this and a page-sized image is a scan
 SCAN_IMAGE_SHARE = 0.5          # share of the page area an image must cover to count as a scan
 OUTLINED_TEXT_PATHS = 200       # no text, no image, but this many vector paths: text drawn as outlines
@@ -577,12 +578,17 @@ def _annotation_string(annotation, key: str) -> str:
     return buffer.raw[:size - 2].decode("utf-16-le", errors="replace")
 
 
-def _attachments(document: pdfium.PdfDocument) -> Iterator[Notice]:
+def _attachments(document: pdfium.PdfDocument) -> Iterator[ReaderItem]:
+    """Each embedded file: its name (published with the PDF; the writer's clean() removes the file)
+    and a notice that its content was not read."""
     count = document.count_attachments()
     for index in range(count):
         name = document.get_attachment(index).get_name()
-        yield Notice("embedded_object", f"附件{index + 1}「{name}」",
-                     "PDF 内嵌附件，附件内容未审查，需人工审查")
+        where = f"附件{index + 1}「{name}」"
+        named = file_name_segment(str(PurePosixPath(name).with_suffix("")) if name else "")
+        if named is not None:
+            yield nested_item(named, where, ATTACHMENT, str(index + 1), anchor_of=lambda _anchor: None)
+        yield Notice("embedded_object", where, "PDF 内嵌附件，附件内容未审查，需人工审查")
 
 
 def _clean(text: str | None) -> str:

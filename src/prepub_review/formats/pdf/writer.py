@@ -36,6 +36,7 @@ from prepub_review.models import Notice, Zone
 from prepub_review.formats.pdf import reader as pdf_reader
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.pdf.reader import (
+    ATTACHMENT,
     PdfAnnotationAnchor,
     PdfBookmarkAnchor,
     PdfLineAnchor,
@@ -97,8 +98,9 @@ class PdfDocument:
             "或对原 .docx/.xlsx 去标识化", code="pdf_text_unmapped")
 
     def cleaned(self, place) -> bool:
-        """The author property is emptied in clean()."""
-        return place.zone == Zone.PROPERTY and place.field == "作者"
+        """The author property is emptied and embedded files (with their names) are removed in clean()."""
+        return (place.zone == Zone.PROPERTY and place.field == "作者") \
+            or (place.locator is not None and place.locator.part == ATTACHMENT)
 
     # -- cleaning -----------------------------------------------------------------------------
     def clean(self) -> list[Cleaning]:
