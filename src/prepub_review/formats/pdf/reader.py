@@ -30,7 +30,7 @@ from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem, file_name_segment, nested_item
 from prepub_review.formats.pdf import cells as pdf_cells
-from prepub_review.formats.pdf import fonts
+from prepub_review.formats.pdf import fonts, xmp
 from prepub_review.ocr import engine as ocr_engine
 
 TOP_LINES = 5
@@ -43,6 +43,9 @@ UNMAPPED_SHARE = 0.05           # U+FFFD; this many, and this share of the visib
 UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 METADATA_FIELDS = (("Author", "作者"), ("Title", "标题"), ("Subject", "主题"), ("Keywords", "关键词"),
                    ("Creator", "创建程序"), ("Producer", "生成程序"))
+# XMP properties with an Info counterpart, under its label; others keep their qualified name.
+XMP_FIELDS = {"dc:creator": "作者", "pdf:Author": "作者", "dc:title": "标题", "dc:description": "主题",
+              "dc:subject": "关键词", "pdf:Keywords": "关键词", "xmp:CreatorTool": "创建程序", "pdf:Producer": "生成程序"}
 LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 WHITESPACE = re.compile(r"\s")          # what str.isspace() calls white space
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -131,6 +134,12 @@ class PdfPropertyAnchor:
 
 
 @dataclass(frozen=True, slots=True)
+class PdfXmpAnchor:
+    packet: int                # 1-based, in file order (xmp.packets)
+    name: str                  # the XMP property's qualified name, e.g. "dc:creator"
+
+
+@dataclass(frozen=True, slots=True)
 class PdfBookmarkAnchor:
     index: int                 # 0-based, depth-first order of the outline
 
@@ -140,7 +149,9 @@ def read(path: Path, limits: Limits, *, measure_boxes: bool = False) -> Iterator
     with `measure_boxes` (the writer's reading: it edits the file it read)."""
     document = _open(path)
     try:
-        yield from _properties(document)
+        properties = list(_properties(document))
+        yield from properties
+        yield from _xmp(path, {segment.text for segment in properties})
         tables, held = pdf_cells.Tables(), HeldRow()
         for index in range(len(document)):
             yield from _page(document, index, path, measure_boxes, tables, held)
@@ -178,6 +189,20 @@ def _properties(document: pdfium.PdfDocument) -> Iterator[Segment]:
         if title:
             yield Segment(title, "书签", Zone.PROPERTY, field="书签",
                           anchor=PdfBookmarkAnchor(order), locator=Locator("bookmark", (order + 1,)))
+
+
+def _xmp(path: Path, shown: set[str]) -> Iterator[Segment]:
+    """The XMP packets' values, except those the document information already gave (Word writes the
+    author and title in both)."""
+    seen = set(shown)
+    for number, packet in enumerate(xmp.packets(path), start=1):
+        where = "XMP 元数据" if number == 1 else f"XMP 元数据{number}"
+        for name, value in xmp.values(packet):
+            value = _clean(value)
+            if value and value not in seen:
+                seen.add(value)
+                yield Segment(value, f"{where} {name}", Zone.PROPERTY, field=XMP_FIELDS.get(name, name),
+                              anchor=PdfXmpAnchor(number, name), locator=Locator("xmp", (number, name)))
 
 
 def _page(document: pdfium.PdfDocument, index: int, path: Path, measure_boxes: bool,

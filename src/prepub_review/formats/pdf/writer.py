@@ -43,6 +43,7 @@ from prepub_review.formats.pdf.reader import (
     PdfPageImage,
     PdfPropertyAnchor,
     PdfWrappedAnchor,
+    PdfXmpAnchor,
 )
 
 LINE_MARGIN = 2.0                # points added around a line's area: the two libraries' boxes differ a little
@@ -98,8 +99,9 @@ class PdfDocument:
             "或对原 .docx/.xlsx 去标识化", code="pdf_text_unmapped")
 
     def cleaned(self, place) -> bool:
-        """The author property is emptied and embedded files (with their names) are removed in clean()."""
-        return (place.zone == Zone.PROPERTY and place.field == "作者") \
+        """The author property is emptied and embedded files (with their names) are removed in clean().
+        An XMP value is not counted: clean() removes the document's packet only, and apply() checks."""
+        return (place.zone == Zone.PROPERTY and place.field == "作者" and not isinstance(place.anchor, PdfXmpAnchor)) \
             or (place.locator is not None and place.locator.part == ATTACHMENT)
 
     # -- cleaning -----------------------------------------------------------------------------
@@ -153,6 +155,8 @@ class PdfDocument:
                 placed = self._edit_property(anchor.key.lower(), edit)
             elif isinstance(anchor, PdfBookmarkAnchor):
                 placed = self._edit_bookmark(anchor.index, edit)
+            elif isinstance(anchor, PdfXmpAnchor):
+                placed = True                 # the document's packet goes below; leftovers() finds any other
             else:
                 placed = False
             self.applied.append(edit)         # an unplaced edit is checked by leftovers() too
@@ -165,11 +169,27 @@ class PdfDocument:
         unplaced += self._repaint_scans(scanned)
         removed = sum(self._delete_annotations(self.doc[page], indexes) for page, indexes in doomed_annotations.items())
         steps = [Cleaning("annotations", f"删除含个人信息的批注、链接或表单字段 {removed} 个", removed)] if removed else []
-        xmp = self.doc.get_xml_metadata() or ""
-        if xmp and any(edit.finding.text in xmp for edit in edits):
-            self.doc.del_xml_metadata()
-            steps.append(Cleaning("xmp_metadata", "删除含个人信息的 XMP 元数据", 1))
+        removed = self._remove_xmp([edit.finding.text for edit in edits])
+        if removed:
+            steps.append(Cleaning("xmp_metadata", "删除含个人信息的 XMP 元数据", removed))
         return unplaced, steps
+
+    def _remove_xmp(self, texts: list[str]) -> int:
+        """Remove each XMP packet holding one of `texts`: the document's (the catalog's /Metadata) and
+        any other metadata stream (a picture's, a page's), emptied. How many were removed."""
+        removed = 0
+        xmp = self.doc.get_xml_metadata() or ""
+        if xmp and any(text in xmp for text in texts):
+            self.doc.del_xml_metadata()
+            removed += 1
+        for xref in range(1, self.doc.xref_length()):
+            if not self.doc.xref_is_stream(xref) or self.doc.xref_get_key(xref, "Type") != ("name", "/Metadata"):
+                continue
+            packet = (self.doc.xref_stream(xref) or b"").decode("utf-8", "replace")
+            if any(text in packet for text in texts):
+                self.doc.update_stream(xref, b"")
+                removed += 1
+        return removed
 
     def _repaint_scans(self, scanned: dict[PdfPageImage, list[Edit]]) -> list[Edit]:
         """Each scanned page with edits: its content replaced by its painted rendering."""
