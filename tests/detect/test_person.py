@@ -40,6 +40,11 @@ def recognizer() -> PersonRecognizer:
     ("最后修改者：李四", [("李四", "private")]),
     ("批注作者：王五", [("王五", "private")]),
     ("姓名：买买提", [("买买提", "private")]),                       # a whole cell, surname not listed
+    # a two-character name padded to the width of three, as table cells and forms align them
+    ("姓名：王　芳", [("王　芳", "private")]),
+    ("户主：张  伟，身份证号见附件", [("张  伟", "private")]),
+    ("姓名：王 芳 李 强", [("王 芳", "private"), ("李 强", "private")]),
+    ("申请人：李\u00a0\u00a0娜（女，68岁）", [("李\u00a0\u00a0娜", "private")]),
     # a cell holding several names, with relation words
     ("家庭成员：张三、李四", [("张三", "private"), ("李四", "private")]),
     ("家庭成员：妻子王芳、儿子李明", [("王芳", "private"), ("李明", "private")]),
@@ -172,6 +177,8 @@ def test_masked_names(recognizer, text, expected):
     "成立局长任组长，副局长(党委委员)任副组长，各科(室)负责人任成员的政务信息公开工作领导小组",
     "现将公示材料张贴在村务公开栏",
     "在王府井大街设立服务点",
+    "姓名：王　　　　芳",                                           # more blanks than padding: not one name
+    "户主：王　芳芳",                                               # a padded name has two characters
     "李家村、石桥镇、马上办理",
     "程序简便，周期缩短，许多方面全面推进",
     "共发放低保金2543.19万元，金额以实际为准",

@@ -11,6 +11,7 @@ COMPOUND = frozenset({"欧阳", "司马", "诸葛"})
 @pytest.mark.parametrize("name, masked", [
     ("张三", "张*"), ("张三明", "张*明"), ("欧阳娜娜", "欧阳**"), ("欧阳明", "欧阳*"),
     ("司马相如", "司马**"), ("王", "*"), ("阿依古丽·买买提", "阿***·***"), ("张晓明华", "张**华"),
+    ("王　芳", "王　*"), ("李  强", "李  *"), ("欧阳 娜娜", "欧阳 **"),      # padding kept, the given name masked
 ])
 def test_mask_name(name, masked):
     assert mask_name(name, COMPOUND) == masked

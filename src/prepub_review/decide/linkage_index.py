@@ -33,7 +33,7 @@ from prepub_review.gc_pause import collector_paused
 from prepub_review.models import Finding, Segment, Zone
 from prepub_review.text import normalize_width
 
-INDEX_VERSION = 3        # 2: keyed BLAKE2b pieces, rows written once; 3: partials by column
+INDEX_VERSION = 4        # 2: keyed BLAKE2b pieces, rows written once; 3: partials by column; 4: names without padding
 PARTIAL_COLUMNS = ("entity", "shown", "location", "record", "row", "piece", "bits")   # of the JSON "partials"
 PIECES = PARTIAL_COLUMNS.index("piece")
 MASK = "*"
@@ -537,11 +537,12 @@ class _Builder:
     def _name_shown(self, finding: Finding) -> str | None:
         """A name as compared: "张*明" for a masked name, "张建明" for a full one; None if not comparable
         (张某某 hides an unknown number of characters; officials are not in a record's facts)."""
+        compact = "".join(finding.text.split())     # "王　芳", padded to the width of three, is 王芳
         if finding.variant in MASKED_VARIANTS:
-            text = finding.text.strip().translate(_name_masks(self.rules.name_mask_chars))
+            text = compact.translate(_name_masks(self.rules.name_mask_chars))
             return text if MASK in text and UNKNOWN_LENGTH.isdisjoint(text) else None
         if finding.variant in FULL_VARIANTS["PERSON"]:
-            return finding.text.strip()
+            return compact
         return None
 
     def name_form(self, shown: str) -> NameForm:

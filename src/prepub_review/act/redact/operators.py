@@ -25,6 +25,12 @@ def mask_name(name: str, compound_surnames: frozenset[str]) -> str:
     name = name.strip()
     if not name:
         return name
+    if any(ch.isspace() for ch in name):     # 王　芳 (padded to the width of three): 王　*, the blanks kept
+        kept = [i for i, ch in enumerate(name) if not ch.isspace()]
+        shown = list(name)
+        for i, ch in zip(kept, mask_name("".join(name[i] for i in kept), compound_surnames)):
+            shown[i] = ch
+        return "".join(shown)
     if any(dot in name for dot in NAME_DOTS):
         return name[0] + "".join(ch if ch in NAME_DOTS or ch.isspace() else MASK_CHAR for ch in name[1:])
     if len(name) == 1:

@@ -64,6 +64,8 @@ SCORES = {PRIVATE: 0.85, PRIVATE_WEAK: 0.5, OFFICIAL: 0.8, MASKED: 0.9, BARE_LIS
 
 DOTS = "·•.・‧"                     # "．" is already "." after normalize_width
 LIST_SEPARATORS = "、,;/ \t"
+NAME_PADDING = " \u3000\xa0"      # what pads a two-character name to the width of three ("王　芳")
+MAX_NAME_PADDING = 3
 SENTENCE_ENDS = "。;!?"
 _SENTENCE_BREAK = re.compile(f"[{re.escape(SENTENCE_ENDS)}\n]")
 MAX_LABEL_CHARS = 12                 # a field label ("申请人家庭成员姓名") is at most this long
@@ -799,7 +801,7 @@ class PersonRecognizer(PrepubRecognizer):
                 pos += len(relation)                       # "妻子王芳", "孙女 令狐宝", "子:李东"
                 while pos < stop and text[pos] in ": \t":
                     pos += 1
-            got = self.name_at(text, pos, stop)
+            got = self.name_at(text, pos, stop) or self._spaced_name_at(text, pos, stop)
             if got is None and loose:
                 got = self._loose_name_at(text, pos, stop)
             if got is None:
@@ -846,6 +848,22 @@ class PersonRecognizer(PrepubRecognizer):
             return None
         strength, _, end = max(options)
         return end, strength
+
+    def _spaced_name_at(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
+        """A two-character name spaced out to line up with three-character ones in a table or list
+        ("王　芳", "李  强": 1-3 blanks between surname and given name), where a name is expected."""
+        if start >= stop or text[start] not in self.rules.surnames:
+            return None
+        given = start + 1
+        while given < stop and text[given] in NAME_PADDING and given - start <= MAX_NAME_PADDING:
+            given += 1
+        if not 1 < given - start <= MAX_NAME_PADDING + 1 or given >= stop:
+            return None
+        end = given + 1
+        if not self._given_ok(text[given:end]) or self._stop_at(text, given, end):
+            return None
+        strength = self._right_boundary(text, end, stop)
+        return (end, strength) if strength >= 2 else None
 
     def _loose_name_at(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
         """After "姓名：", a whole cell of 2-4 CJK characters is a name even with an unlisted surname."""
