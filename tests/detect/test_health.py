@@ -119,6 +119,9 @@ def test_nothing(recognizer, text):
 @pytest.mark.parametrize("text, expected", [
     ("残疾证号：33048319900101123442", [("33048319900101123442", "disability_card")]),
     ("残疾人证号：3504811985030212X11", [("3504811985030212X11", "disability_card")]),
+    # a field in brackets ends where they close: "）" is not part of the value (redaction removed it)
+    ("户主王大明（残疾证号：33048319900101123442），妻子李秀英", [("33048319900101123442", "disability_card")]),
+    ("户主王大明（致贫原因：因残），妻子李秀英", [("因残", "attached")]),
     ("残疾证号：无", []),
     ("宗教信仰：佛教", [("佛教", "religion")]),
     ("信仰：基督教", [("基督教", "religion")]),

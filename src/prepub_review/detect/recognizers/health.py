@@ -320,6 +320,9 @@ def field_value(norm: str, line: _Line, start: int, end: int) -> tuple[int, int]
     stop = (_VALUE_END_CELL if at_line_start else _VALUE_END_PROSE).search(norm, colon + 1, line.end)
     v_end = stop.start() if stop else line.end
     v_start = colon + 1
+    close = norm.find(")", v_start, v_end)
+    if close >= 0 and "(" not in norm[v_start:close]:
+        v_end = close           # "（残疾证号：…）": the bracket the label opened in ends the value
     while v_start < v_end and norm[v_start].isspace():
         v_start += 1
     while v_end > v_start and norm[v_end - 1].isspace():
