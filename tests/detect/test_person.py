@@ -40,6 +40,7 @@ def recognizer() -> PersonRecognizer:
     ("最后修改者：李四", [("李四", "private")]),
     ("批注作者：王五", [("王五", "private")]),
     ("姓名：买买提", [("买买提", "private")]),                       # a whole cell, surname not listed
+    ("作者：户主袁云", [("袁云", "private")]),                       # not "户主袁云": the label is not a name
     # a two-character name padded to the width of three, as table cells and forms align them
     ("姓名：王　芳", [("王　芳", "private")]),
     ("户主：张  伟，身份证号见附件", [("张  伟", "private")]),

@@ -145,3 +145,36 @@ def test_cells_cached_from_another_workbook(tmp_path):
     out = tmp_path / "out.xlsx"
     assert run_prepub("redact", str(path), "-o", str(out)).code == 0
     assert ID not in stored(out) and PHONE not in stored(out) and f"{PHONE[:3]}****{PHONE[-4:]}" in stored(out)
+
+
+PEOPLE_REL = "http://schemas.microsoft.com/office/2011/relationships/people"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+
+def test_the_list_of_people_who_commented_is_read_and_removed(tmp_path):
+    """word/people.xml names everyone who commented or revised, with the account they signed in
+    with; Word keeps it after their comments are deleted."""
+    source = tmp_path / "请示.docx"
+    report = docx.Document()
+    report.add_paragraph("关于城乡低保对象调整的请示")
+    report.save(source)
+
+    def change(name: str, data: bytes):
+        if name == "":
+            return {"word/people.xml": (f'<w15:people xmlns:w15="{W15}"><w15:person w15:author="户主{NAME}">'
+                                        f'<w15:presenceInfo w15:providerId="Windows Live" w15:userId="{PHONE}"/>'
+                                        "</w15:person></w15:people>").encode()}
+        if name == "word/_rels/document.xml.rels":
+            return data.replace(b"</Relationships>", f'<Relationship Id="rIdPeople" Type="{PEOPLE_REL}" '
+                                                      f'Target="people.xml"/></Relationships>'.encode())
+        return data
+
+    rewritten(source, change)
+    found = run_prepub("check", str(source), "--format", "json", "--reveal").json()["documents"][0]["findings"]
+    assert {(f["entity"], f["text"]) for f in found} >= {("PERSON", NAME), ("PHONE_NUMBER", PHONE)}
+    out = tmp_path / "发布.docx"
+    run = run_prepub("redact", str(source), "-o", str(out))
+    assert run.code == 0 and "删除批注与修订人员列表" in run.stdout
+    with zipfile.ZipFile(out) as package:
+        stored = b"".join(package.read(name) for name in package.namelist())
+    assert NAME.encode() not in stored and PHONE.encode() not in stored

@@ -298,6 +298,7 @@ class PersonRecognizer(PrepubRecognizer):
         # "马小红：子 沈桂芝" — a one-character relation opening a cell, then the name
         add((sep + p + " " for p in r.relation_prefixes if len(p) == 1 for sep in ":;"), "relation")
         self._triggers = Lexicon({w: _Trigger.of(frozenset(k)) for w, k in triggers.items()})
+        self._label_starts = tuple(w for w in (*r.private_labels, *r.official_labels) if len(w) >= 2)
         self._long_number = re.compile(rf"\d{{{r.private_sentence_digits},}}")
         # Where a name may start in a private sentence: a surname's (first) character; with a
         # dotted name in the sentence, any Han character (see _tied_to_private_data).
@@ -876,6 +877,8 @@ class PersonRecognizer(PrepubRecognizer):
             return None
         if any(word in text[start:end] for word in self.rules.not_name_words):
             return None                                   # "申请人姓名：联系电话" (a header row)
+        if text.startswith(self._label_starts, start, end):
+            return None                                   # "作者：户主袁云": the label's own name follows it
         if end - start == 2 and text[start] in self.rules.nickname_prefixes:
             return None                                   # "小王", "老李"
         return end, 3

@@ -39,6 +39,7 @@ from prepub_review.formats.ooxml.package import (
     OoxmlPackage,
     embedded_picture_items,
     guard_reader,
+    local_name,
     read_properties,
 )
 
@@ -575,6 +576,25 @@ class DocxWalker:
                 if author and elem.tag != W_COMMENT and author not in seen:
                     seen.add(author)
                     yield Segment(author, "修订记录 作者", Zone.PROPERTY, field="修订作者")
+        yield from self._people(seen)
+
+    def _people(self, seen: set[str]) -> Iterator[Segment]:
+        """The list of people who commented or revised (word/people.xml, w15:person), with their sign-in
+        account (presenceInfo userId: an e-mail or phone-based id). Word keeps it after their comments
+        are deleted."""
+        for part in self.package.related(self.main_part, "people"):
+            for person in self.package.parse(part).iter():
+                if not isinstance(person.tag, str) or local_name(person.tag) != "person":
+                    continue
+                author = next((v.strip() for k, v in person.attrib.items() if local_name(k) == "author"), "")
+                if author and author not in seen:
+                    seen.add(author)
+                    yield Segment(author, "批注与修订人员列表", Zone.PROPERTY, field="修订作者")
+                for presence in person:
+                    account = next((v.strip() for k, v in presence.attrib.items() if local_name(k) == "userId"), "")
+                    if account and account not in seen:
+                        seen.add(account)
+                        yield Segment(account, "批注与修订人员列表 账号", Zone.PROPERTY, field="修订作者")
 
     def _document_variables(self) -> Iterator[Segment]:
         """Document variables (w:docVar in settings.xml): office systems fill 拟稿人, 电话… into them."""

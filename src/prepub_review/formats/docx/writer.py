@@ -58,9 +58,12 @@ class DocxDocument:
     # -- cleaning -----------------------------------------------------------------------------
     def clean(self) -> list[Cleaning]:
         steps = []
+        people = bool(self.package.related(self.main, "people"))
         comments = self._remove_comments()
         if comments:
             steps.append(Cleaning("comments", f"删除批注 {comments} 条（含批注内容、作者和在正文中的标记）", comments))
+        elif people:
+            steps.append(Cleaning("people", "删除批注与修订人员列表（含登录账号）"))
         accepted, rejected = self._resolve_revisions()
         if accepted or rejected:
             steps.append(Cleaning("tracked_changes",
