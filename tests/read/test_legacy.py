@@ -154,3 +154,21 @@ def test_fake_soffice_gets_a_private_profile_and_a_plain_source_name(tmp_path, m
     assert args.rstrip().endswith("source.doc")     # a Word 97 .wps is opened as .doc
     assert not kept.exists()
     assert os.listdir(private_tempdir) == []
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@pytest.mark.parametrize("fixture, flat, name", [("recipients.odt", "fodt", "通知.fodt"),
+                                                 ("recipients.ods", "fods", "名单.xml")])   # known by content
+def test_flat_open_document_is_converted_and_read_as_a_document(tmp_path, private_tempdir, fixture, flat, name):
+    """LibreOffice's flat XML formats. Read as XML text, a table's header was lost and a name in it passed."""
+    from tests.read.test_vector import soffice
+
+    saved = soffice(copy_fixture(tmp_path, fixture, f"source{Path(fixture).suffix}"), flat, tmp_path / "flat")
+    path = saved.rename(tmp_path / name)
+    fmt, items = read_document(path, Limits())
+    found = [item for item in content(items) if isinstance(item, Segment)]
+    assert fmt == flat
+    by_text = {item.text: item for item in found}
+    assert by_text[PERSON_ID].field == "身份证号" and by_text[PERSON_NAME].field is not None
+    assert all(item.location.startswith(f"(由 {Path(name).suffix} 转换) ") for item in found)

@@ -46,6 +46,10 @@ FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("ods", "legacy", "OpenDocument 表格", (".ods",), writable=True, converts_to="xlsx"),
     FormatSpec("ppt", "legacy", "旧版 PowerPoint 演示文稿", (".ppt", ".pps", ".dps"), writable=True, converts_to="pptx"),
     FormatSpec("odp", "legacy", "OpenDocument 演示文稿", (".odp",), writable=True, converts_to="pptx"),
+    # Flat OpenDocument: the same documents saved as one XML file (LibreOffice's "平面 XML" formats)
+    FormatSpec("fodt", "legacy", "OpenDocument 平面 XML 文本", (".fodt",), writable=True, converts_to="docx"),
+    FormatSpec("fods", "legacy", "OpenDocument 平面 XML 表格", (".fods",), writable=True, converts_to="xlsx"),
+    FormatSpec("fodp", "legacy", "OpenDocument 平面 XML 演示文稿", (".fodp",), writable=True, converts_to="pptx"),
     FormatSpec("image", "image", "图片", (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"),
                writable=True),
     # pictures that hold their text as characters (a table pasted from Excel "as a picture", a chart)

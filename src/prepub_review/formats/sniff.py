@@ -6,7 +6,8 @@ renamed .doc, password-protected .docx (an OLE container, not a zip), GBK text n
 
     docx, xlsx              Office Open XML (zip)
     doc, xls, works         legacy binary (OLE); read after LibreOffice conversion
-    odt, ods                OpenDocument (zip); read after LibreOffice conversion
+    odt, ods, odp           OpenDocument (zip); read after LibreOffice conversion
+    fodt, fods, fodp        flat OpenDocument (one XML file); read after LibreOffice conversion too
     encrypted               password-protected (OOXML in OLE, or an encrypted .doc/.xls)
     pdf, html, text
     image                   JPEG, PNG, BMP, TIFF, WebP, GIF (read by OCR, see prepub_review.ocr)
@@ -47,6 +48,13 @@ TEXT_EXTENSIONS = tuple(ext for name in ("html", "text", "csv") for ext in spec_
 OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
                  "application/vnd.oasis.opendocument.spreadsheet": "ods",
                  "application/vnd.oasis.opendocument.presentation": "odp"}
+
+# Flat OpenDocument: an XML file whose root office:document names the document's type. Its start tag
+# declares some forty namespaces first, so the type comes a few KB in.
+FLAT_ROOT = re.compile(rb"<office:document\b[^>]*?\boffice:mimetype=\"application/vnd\.oasis\.opendocument\."
+                       rb"(text|spreadsheet|presentation)\"", re.DOTALL)
+FLAT_HEAD_BYTES = 64 * 1024
+FLAT_FORMATS = {b"text": "fodt", b"spreadsheet": "fods", b"presentation": "fodp"}
 
 # Zip containers we recognise but do not read: (member or mimetype marker, Chinese name).
 OTHER_ZIP_KINDS = (
@@ -113,11 +121,21 @@ def sniff_content(path: Path) -> Sniffed:
             , code="unsupported_format")
     if _looks_like_html(head):
         return Sniffed("html")
+    if b"<office:document" in head:
+        flat = _flat_open_document(path)
+        if flat is not None:
+            return Sniffed(flat)
     strict = _promises_binary(path)
     encoding = detect_encoding(path, strict=strict)
     if encoding is not None:
         return Sniffed("text", None if strict else encoding)
     raise ReadError(_unknown_message(path), code="unknown_format")
+
+
+def _flat_open_document(path: Path) -> str | None:
+    with open(path, "rb") as stream:
+        found = FLAT_ROOT.search(stream.read(FLAT_HEAD_BYTES))
+    return FLAT_FORMATS[found.group(1)] if found else None
 
 
 def _is_image(head: bytes) -> bool:

@@ -36,6 +36,9 @@ CONVERSIONS = {
     "ods": ("xlsx", ".ods", "libreoffice-calc-nogui"),
     "ppt": ("pptx", ".ppt", "libreoffice-impress-nogui"),
     "odp": ("pptx", ".odp", "libreoffice-impress-nogui"),
+    "fodt": ("docx", ".fodt", "libreoffice-writer-nogui"),
+    "fods": ("xlsx", ".fods", "libreoffice-calc-nogui"),
+    "fodp": ("pptx", ".fodp", "libreoffice-impress-nogui"),
 }
 KIND_BY_EXTENSION = {
     ".doc": "旧版 Word 文档(.doc)", ".wps": "WPS 文字文档(.wps)",
@@ -43,10 +46,14 @@ KIND_BY_EXTENSION = {
     ".odt": "OpenDocument 文本(.odt)", ".ods": "OpenDocument 表格(.ods)",
     ".ppt": "旧版 PowerPoint 演示文稿(.ppt)", ".pps": "旧版 PowerPoint 放映文件(.pps)", ".dps": "WPS 演示文稿(.dps)",
     ".odp": "OpenDocument 演示文稿(.odp)",
+    ".fodt": "OpenDocument 平面 XML 文本(.fodt)", ".fods": "OpenDocument 平面 XML 表格(.fods)",
+    ".fodp": "OpenDocument 平面 XML 演示文稿(.fodp)",
 }
 KIND_BY_FORMAT = {"doc": "旧版 Word 文档(.doc)", "works": "Works 文档(.wps)", "xls": "旧版 Excel 表格(.xls)",
                   "odt": "OpenDocument 文本(.odt)", "ods": "OpenDocument 表格(.ods)",
-                  "ppt": "旧版 PowerPoint 演示文稿(.ppt)", "odp": "OpenDocument 演示文稿(.odp)"}
+                  "ppt": "旧版 PowerPoint 演示文稿(.ppt)", "odp": "OpenDocument 演示文稿(.odp)",
+                  "fodt": "OpenDocument 平面 XML 文本(.fodt)", "fods": "OpenDocument 平面 XML 表格(.fods)",
+                  "fodp": "OpenDocument 平面 XML 演示文稿(.fodp)"}
 TARGET_NAMES = {"docx": ".docx", "xlsx": ".xlsx", "pptx": ".pptx"}
 OUTPUT_TAIL_CHARS = 300
 
