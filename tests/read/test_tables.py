@@ -78,3 +78,45 @@ def test_find_header(rows, expected):
     assert found == expected
     if expected == [0, 1]:
         assert fields == {0: "姓名", 1: "联系方式/手机", 2: "联系方式/邮箱"}
+
+
+GROUPED = [["序号", "户主信息", None, "金额"], [None, "姓名", "身份证号", None]]   # 户主信息 over two columns
+
+
+def grouped_docx(folder):
+    document = docx.Document()
+    table = document.add_table(rows=2 + len(ROWS), cols=len(HEADER))
+    table.rows[0].cells[1].merge(table.rows[0].cells[2])
+    for row, values in zip(table.rows, [*GROUPED, *ROWS]):
+        for index, value in enumerate(values):
+            if value is not None and not (row is table.rows[0] and index == 2):
+                row.cells[index].text = value
+    document.save(folder / "g.docx")
+    return folder / "g.docx"
+
+
+def grouped_xlsx(folder):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for values in [*GROUPED, *ROWS]:
+        sheet.append(values)
+    sheet.merge_cells("B1:C1")
+    workbook.save(folder / "g.xlsx")
+    return folder / "g.xlsx"
+
+
+def grouped_html(folder):
+    cells = lambda values: "".join(f"<td>{v}</td>" for v in values if v is not None)
+    body = ('<tr><td rowspan="2">序号</td><td colspan="2">户主信息</td><td rowspan="2">金额</td></tr>'
+            '<tr><td>姓名</td><td>身份证号</td></tr>' + "".join(f"<tr>{cells(values)}</tr>" for values in ROWS))
+    (folder / "g.html").write_text(f"<html><body><table>{body}</table></body></html>", encoding="utf-8")
+    return folder / "g.html"
+
+
+def test_a_header_that_groups_columns_gives_the_same_fields_in_every_format(tmp_path):
+    """Two header rows, a merged 户主信息 over 姓名 and 身份证号: the sub-header names the columns. In
+    .xlsx (read row by row, the merges listed after the cells) the group header alone was taken."""
+    expected = {value: header for values in ROWS for value, header in zip(values, ["序号", "户主信息/姓名",
+                                                                                 "户主信息/身份证号", "金额"])}
+    for maker in (grouped_docx, grouped_xlsx, grouped_html):
+        assert fields(maker(tmp_path)) == expected, maker.__name__

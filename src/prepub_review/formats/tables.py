@@ -73,13 +73,23 @@ def find_header(rows: Sequence[Sequence[HeaderCell]], width: int | None = None) 
         if not looks_like_header(rows[index], width):
             continue
         fields = column_fields(rows[index])
-        if any(cell.span > 1 for cell in rows[index]) and index + 1 < len(rows) \
-                and looks_like_header(rows[index + 1], 2):
-            for column, text in column_fields(rows[index + 1]).items():
-                fields[column] = f"{fields[column]}/{text}" if fields.get(column) else text
-            return [index, index + 1], fields
+        if groups_columns(rows[index]) and index + 1 < len(rows) and looks_like_header(rows[index + 1], 2):
+            return [index, index + 1], with_subheader(fields, rows[index + 1])
         return [index], fields
     return [], {}
+
+
+def groups_columns(cells: Sequence[HeaderCell]) -> bool:
+    """A header row with a cell over several columns: the row below may name them."""
+    return any(cell.span > 1 for cell in cells)
+
+
+def with_subheader(fields: dict[int, str], cells: Sequence[HeaderCell]) -> dict[int, str]:
+    """The fields of a grouping header row with the row below it: "组/子" (联系方式/手机)."""
+    fields = dict(fields)
+    for column, text in column_fields(cells).items():
+        fields[column] = f"{fields[column]}/{text}" if fields.get(column) else text
+    return fields
 
 
 Row = TypeVar("Row")
@@ -87,7 +97,8 @@ Row = TypeVar("Row")
 
 class HeaderFinder(Generic[Row]):
     """find_header for rows that arrive one by one (xlsx, csv): holds back the first rows until
-    the header row is known, then releases them in order. `cells_of(row)` gives a row's cells."""
+    the header row is known (and the row below a grouping one), then releases them in order.
+    `cells_of(row)` gives a row's cells; `header` is the last header row."""
 
     def __init__(self, cells_of) -> None:
         self.cells_of = cells_of
@@ -101,10 +112,14 @@ class HeaderFinder(Generic[Row]):
             return [row]
         self.pending.append(row)
         cells = self.cells_of(row)
+        if self.header is not None:              # the row after a header that groups columns
+            if looks_like_header(cells, 2):
+                self.header, self.fields = row, with_subheader(self.fields, cells)
+            return self.finish()
         if looks_like_header(cells, 2):          # the width is unknown yet: a title row is one cell
             self.header = row
             self.fields = column_fields(cells)
-            return self.finish()
+            return [] if groups_columns(cells) else self.finish()
         if len(self.pending) >= HEADER_SEARCH_ROWS:
             return self.finish()
         return []

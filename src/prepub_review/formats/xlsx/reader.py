@@ -53,6 +53,7 @@ TRUE_VALUES = {"1", "true"}
 
 S = NS["s"]
 EXTERNAL_LINK = re.compile(r"^xl/externalLinks/externalLink\d+\.xml$")
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="\$?([A-Z]+\$?\d+):\$?([A-Z]+\$?\d+)"')
 S_URIS = (S, *[uri for uri, mapped in STRICT_NS.items() if mapped == S])
 R_ID = f"{{{NS['r']}}}id"
 
@@ -168,6 +169,7 @@ class _Sheet:
     hidden: bool
     hidden_columns: list[tuple[int, int]] = field(default_factory=list)
     rows_hidden_by_default: bool = False
+    column_spans: dict[tuple[int, int], int] | None = None   # (row, first column) -> columns merged
 
 
 class _XlsxReader:
@@ -239,7 +241,7 @@ class _XlsxReader:
     def _sheet_items(self, sheet: _Sheet) -> Iterator[Segment]:
         if sheet.name.strip():      # people name sheets after households too ("张三家")
             yield Segment(sheet.name.strip(), f"{sheet.label} 名称", Zone.PROPERTY, field="工作表名称")
-        header: HeaderFinder[_Row] = HeaderFinder(_header_cells)
+        header: HeaderFinder[_Row] = HeaderFinder(lambda row: self._header_cells(sheet, row))
         previous_row = 0
         tags = _tags("col", "row", "sheetFormatPr", "formula1", *HEADER_FOOTER_TAGS)
         lists = 0
@@ -269,6 +271,26 @@ class _XlsxReader:
             yield from self._row_segments(sheet, ready, header)
         yield from self._comments(sheet)
         yield from self._drawing_text(sheet)
+
+    def _header_cells(self, sheet: _Sheet, row: _Row) -> list[HeaderCell]:
+        """A row's cells for the header detector; a cell merged across the empty cells after it (a
+        group header: 户主信息 over 姓名 and 住址) spans them."""
+        spans = self._column_spans(sheet) if _has_gap(row) else {}
+        return [HeaderCell(cell.column, cell.text, spans.get((row.number, cell.column), 1), cell.is_text)
+                for cell in row.cells]
+
+    def _column_spans(self, sheet: _Sheet) -> dict[tuple[int, int], int]:
+        """The sheet's merged ranges over several columns: the list follows the cells in the part, so
+        it is read (once per sheet) only when a header row shows a gap a merge may fill."""
+        if sheet.column_spans is None:
+            sheet.column_spans = {}
+            for first, last in MERGE_CELL.findall(self.package.read(sheet.part)):
+                first_ref, last_ref = first.decode().replace("$", ""), last.decode().replace("$", "")
+                span = column_index(last_ref) - column_index(first_ref) + 1
+                if span > 1:
+                    sheet.column_spans[(_int(first_ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 0),
+                                        column_index(first_ref))] = span
+        return sheet.column_spans
 
     def _row(self, elem: etree._Element, sheet: _Sheet, previous_row: int) -> _Row:
         number = _int(elem.get("r"), previous_row + 1)
@@ -423,8 +445,9 @@ class _XlsxReader:
                     yield Segment(name, "批注人员列表", Zone.PROPERTY, field="批注作者")
 
 
-def _header_cells(row: _Row) -> list[HeaderCell]:
-    return [HeaderCell(cell.column, cell.text, is_text=cell.is_text) for cell in row.cells]
+def _has_gap(row: _Row) -> bool:
+    columns = [cell.column for cell in row.cells]
+    return bool(columns) and columns[-1] - columns[0] + 1 > len(columns)
 
 
 # -- value formatting ---------------------------------------------------------------------------------
