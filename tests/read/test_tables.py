@@ -9,7 +9,7 @@ import pytest
 
 from prepub_review.formats.base import Limits
 from prepub_review.formats.document import read_document
-from prepub_review.formats.tables import HeaderCell, find_header
+from prepub_review.formats.tables import HeaderCell, find_header, is_form
 from prepub_review.models import Segment
 
 TITLE = "2024年1月低保对象名单"
@@ -120,3 +120,31 @@ def test_a_header_that_groups_columns_gives_the_same_fields_in_every_format(tmp_
                                                                                  "户主信息/身份证号", "金额"])}
     for maker in (grouped_docx, grouped_xlsx, grouped_html):
         assert fields(maker(tmp_path)) == expected, maker.__name__
+
+
+FORM = [["申请人姓名", "赵小梅", "性别", "女"],
+        ["身份证号码", "330483199001011234", "出生年月", "1990年1月"],
+        ["联系电话", "13812345678", "家庭人口", "3人"],
+        ["家庭住址", "城南街道和平村3组18号", "所属村（社区）", "和平村"]]
+
+
+def cells_of(rows):
+    return [[HeaderCell(column, text) for column, text in enumerate(row) if text] for row in rows]
+
+
+@pytest.mark.parametrize("rows, form", [
+    (FORM, True),
+    ([["城南街道临时救助申请审批表"]] + FORM, True),                        # under a title row
+    (FORM[:3], False),         # two numbers under 赵小梅 (an ID, a phone): a table's ID column looks the same
+    (FORM[:2], False),                                                       # too few rows to tell
+    ([["姓名", "身份证号", "村", "电话"], *[["赵小梅", "330483199001011234", "和平村", "13812345678"]] * 3], False),
+    ([["姓名", "性别", "住址", "类别"], ["赵小梅", "女", "和平村", "低保"], ["钱大军", "男", "庆丰村", "特困"]], False),
+    ([["序号", "姓名", "身份证号", "金额"], ["1", "赵小梅", "330483199001011234", "620"],
+      ["2", "钱大军", "33048319850203431X", "580"]], False),                  # numbers in a label column
+    ([["姓名", "身份证号", "住址"], ["赵小梅", "330483199001011234", "某村"], ["钱多多", "备注", "某村"]], False),
+])
+def test_a_key_value_form_is_told_from_a_table(rows, form):
+    """A form (label | value | label | value) has no header row: taken for one, its first row's values
+    became every column's field (the recipient's name as the field of their ID number)."""
+    assert is_form(cells_of(rows)) is form
+    assert find_header(cells_of(rows))[0] == ([] if form else [0])

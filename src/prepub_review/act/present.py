@@ -60,9 +60,9 @@ class Presenter:
         return shown
 
     def places(self, findings: Sequence[Finding]) -> list[Finding]:
-        """The findings of one document with the names their locations quote masked where those hold
-        a personal value found in the document: a sheet, a file in an archive or an embedded file
-        named after a household is shown as 工作表「户主王**家」 (see quoted_names_masked)."""
+        """The findings of one document with the names their locations quote, and their fields, masked
+        where those hold a personal value found in the document: a sheet, a file in an archive or an
+        embedded file named after a household is shown as 工作表「户主王**家」 (quoted_names_masked)."""
         renamed = self.renamed(findings)
         return [with_names_masked(f, renamed) for f in findings] if renamed else list(findings)
 
@@ -78,11 +78,12 @@ _NOT_PERSONAL = {CLASSIFICATION_MARK, UNVERIFIED_CONTENT}
 
 
 def quoted_names_masked(findings: Sequence[Finding], shown) -> dict[str, str]:
-    """{name: name as shown} for each name quoted in a location or record (「…」) that holds the
-    value of a review or block finding, each such value replaced by `shown(finding)`. Usually
-    empty: a document's own names hold no personal data. Locations sharing their quoted part (the
-    cells of one sheet) are looked at once."""
-    quoted: set[str] = set()
+    """{name: name as shown} for each name a finding shows beside its value, that holds the value
+    of a review or block finding, each such value replaced by `shown(finding)`: a name quoted in a
+    location or record (「…」: a sheet, a file in an archive), and a field (a table's header text,
+    where a form or a list without a header had its first row taken for one). Usually empty.
+    Locations sharing their quoted part (the cells of one sheet) are looked at once."""
+    names: set[str] = {f.field for f in findings if f.field}
     heads: set[str] = set()
     for finding in findings:
         for text in (finding.location, finding.record):
@@ -90,14 +91,15 @@ def quoted_names_masked(findings: Sequence[Finding], shown) -> dict[str, str]:
                 head = text[:text.rfind("」") + 1]
                 if head not in heads:
                     heads.add(head)
-                    quoted.update(_QUOTED.findall(head))
-    if not quoted:
+                    names.update(_QUOTED.findall(head))
+    if not names:
         return {}
-    values = {f.text: f for f in findings
-              if f.severity is not Severity.INFO and f.entity not in _NOT_PERSONAL and len(f.text) >= 2
-              and any(f.text in name for name in quoted)}
+    # blanks as a field shows them (one space for any run: "王　芳" heads its column as "王 芳")
+    values = {" ".join(f.text.split()): f for f in findings
+              if f.severity is not Severity.INFO and f.entity not in _NOT_PERSONAL and len(f.text) >= 2}
+    values = {value: f for value, f in values.items() if any(value in name for name in names)}
     renamed = {}
-    for name in quoted:
+    for name in names if values else ():
         shown_name = name
         for value in sorted((v for v in values if v in name), key=len, reverse=True):
             shown_name = shown_name.replace(value, shown(values[value]))
@@ -116,12 +118,14 @@ def shown_place(text: str | None, renamed: dict[str, str]) -> str | None:
 
 
 def with_names_masked(finding: Finding, renamed: dict[str, str]) -> Finding:
-    """The finding with its location, record and locator showing the names as `renamed` says."""
+    """The finding with its location, record, field and locator showing the names as `renamed` says."""
     location, record = shown_place(finding.location, renamed), shown_place(finding.record, renamed)
+    field = renamed.get(finding.field, finding.field) if finding.field else finding.field
     locator = finding.locator
     if locator is not None and any(isinstance(item, str) and item in renamed for item in locator.path):
         locator = Locator(locator.part, tuple(renamed.get(item, item) if isinstance(item, str) else item
                                               for item in locator.path), locator.line, locator.column)
-    if location == finding.location and record == finding.record and locator is finding.locator:
+    if location == finding.location and record == finding.record and field == finding.field \
+            and locator is finding.locator:
         return finding
-    return dataclasses.replace(finding, location=location, record=record, locator=locator)
+    return dataclasses.replace(finding, location=location, record=record, field=field, locator=locator)

@@ -22,6 +22,8 @@ HEADER_CELL_MAX_CHARS = 30       # a header cell is short
 # "以公示。（耿雷，身份证号" | "350481197403108203" | "，因死亡注销）" is otherwise mostly short text.
 SENTENCE_MARKS = frozenset("。，；！？")
 HEADER_LABEL_SHARE = 0.6         # "mostly labels": at least this share of the row's filled cells
+FORM_ROWS = 4                    # a key/value form is told from a table by its first rows (3 at least)
+FORM_MIN_ROWS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +66,37 @@ def column_fields(cells: Sequence[HeaderCell]) -> dict[int, str]:
     return fields
 
 
+def is_form(rows: Sequence[Sequence[HeaderCell]]) -> bool:
+    """A key/value grid (审批表: 申请人姓名 | 王芳 | 性别 | 女, 身份证号码 | 1101… | 出生年月 | 1953年5月 …),
+    not a table with a header. Over its first FORM_ROWS rows (after a title row; FORM_MIN_ROWS at
+    least): labels in the even columns, two label/value pairs in at least two rows, and below the
+    first row every value column with two values or more mixes numbers and words (an ID number, an
+    address). Below a table's header each column holds one kind of data. A form has no header: each
+    value cell comes after its label cell, and the detectors read a label on the line before a value."""
+    filled_rows = [[cell for cell in row if cell.text.strip()] for row in rows]
+    while filled_rows and len(filled_rows[0]) < 2:
+        filled_rows.pop(0)                       # a title row over the grid
+    rows = [row for row in filled_rows if row][:FORM_ROWS]
+    if len(rows) < FORM_MIN_ROWS or sum(len(row) >= 4 for row in rows) < 2:
+        return False
+    first = min(cell.column for row in rows for cell in row)
+    values: dict[int, list[bool]] = {}       # value column -> is each value below the first row a number
+    for number, row in enumerate(rows):
+        for cell in row:
+            if (cell.column - first) % 2 == 0:
+                if not is_label(cell):
+                    return False
+            elif number:
+                values.setdefault(cell.column, []).append(mostly_digits(cell.text))
+    judged = [set(kinds) for kinds in values.values() if len(kinds) >= 2]
+    return bool(judged) and all(len(kinds) == 2 for kinds in judged)
+
+
 def find_header(rows: Sequence[Sequence[HeaderCell]], width: int | None = None) -> tuple[list[int], dict[int, str]]:
-    """(indexes of the header rows, grid column -> field) of a table; ([], {}) without a header."""
+    """(indexes of the header rows, grid column -> field) of a table; ([], {}) without a header
+    (a form's grid has none)."""
+    if is_form(rows):
+        return [], {}
     if width is None:
         width = max((cell.column + cell.span for row in rows for cell in row), default=0) \
             - min((cell.column for row in rows for cell in row), default=0)
@@ -106,25 +137,29 @@ class HeaderFinder(Generic[Row]):
         self.header: Row | None = None           # the header row, once found
         self.fields: dict[int, str] = {}
         self.searching = True
+        self._from_header: list[list[HeaderCell]] = []   # the header row and the rows held after it
+        self._grouping = False
 
     def feed(self, row: Row) -> list[Row]:
         if not self.searching:
             return [row]
         self.pending.append(row)
         cells = self.cells_of(row)
-        if self.header is not None:              # the row after a header that groups columns
-            if looks_like_header(cells, 2):
-                self.header, self.fields = row, with_subheader(self.fields, cells)
-            return self.finish()
-        if looks_like_header(cells, 2):          # the width is unknown yet: a title row is one cell
-            self.header = row
-            self.fields = column_fields(cells)
-            return [] if groups_columns(cells) else self.finish()
-        if len(self.pending) >= HEADER_SEARCH_ROWS:
-            return self.finish()
-        return []
+        if self.header is None:
+            if looks_like_header(cells, 2):      # the width is unknown yet: a title row is one cell
+                self.header, self.fields = row, column_fields(cells)
+                self._from_header, self._grouping = [cells], groups_columns(cells)
+            elif len(self.pending) >= HEADER_SEARCH_ROWS:
+                return self.finish()
+            return []
+        self._from_header.append(cells)          # held back until a form can be told from a table
+        if self._grouping and len(self._from_header) == 2 and looks_like_header(cells, 2):
+            self.header, self.fields = row, with_subheader(self.fields, cells)
+        return self.finish() if len(self._from_header) >= FORM_ROWS else []
 
     def finish(self) -> list[Row]:
+        if self.header is not None and is_form(self._from_header):
+            self.header, self.fields = None, {}  # a form's grid: no header (see is_form)
         self.searching = False
         ready, self.pending = self.pending, []
         return ready

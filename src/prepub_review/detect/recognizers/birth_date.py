@@ -1,8 +1,9 @@
 """BIRTH_DATE: a person's date of birth (domain-rules P9), said to be one by a label or a birth word.
 
 A date alone is everywhere in a disclosure (文号 dates, 公示期, 统计期限); it is a birth date when a
-label stands right before it ("出生日期：1953-05-27", a 出生年月 column) or a birth word right
-after or before it ("1953年5月出生", "1953年5月27日生", "生于1953年5月27日").
+label stands right before it ("出生日期：1953-05-27", a 出生年月 column) or ends the line above it
+(a form's label cell), or a birth word right after or before it ("1953年5月出生", "1953年5月27日生",
+"生于1953年5月27日").
 
 Variants (rules/policy/BIRTH_DATE.yaml):
   full         year, month and day: identifies a person with little else
@@ -71,8 +72,12 @@ class BirthDateRecognizer(PrepubRecognizer):
         return Candidate(start, end, "full" if day else "year_month", 0.85, {"evidence": how})
 
     def _labelled(self, text: str, start: int) -> bool:
+        """A label right before the date, or ending the line before when the date opens its line (a
+        form's label cell and value cell)."""
         label = self.labels.nearest_before(text, start, self.label_window)
-        return label is not None and _BETWEEN_LABEL.fullmatch(text, label.end, start) is not None
+        if label is not None and _BETWEEN_LABEL.fullmatch(text, label.end, start) is not None:
+            return True
+        return self.labels.label_above(text, start, self.label_window) is not None
 
     def _birth_word(self, text: str, start: int, end: int) -> str | None:
         """"after" for 1953年5月出生, "before" for 生于1953年5月, None without a birth word."""

@@ -388,11 +388,16 @@ class PersonRecognizer(PrepubRecognizer):
         stop = line_end(text, end)
         pos, colon = _skip_separator(text, end, stop, self.rules.label_suffixes)
         label_start = _label_start(text, start)           # "户主姓名", "联系人姓名", "办公室成员"
+        cell = pos >= stop and stop < len(text) and line_start(text, label_start) == label_start
+        if cell:    # a form's label cell (审批表: 申请人姓名 | 王芳): its value is the next cell, the next line
+            pos, stop, colon = stop + 1, line_end(text, stop + 1), True
         variant = OFFICIAL if self._official_label.search(text, label_start, end) else PRIVATE
         key = (pos, stop, colon)
         if key not in lists:
             lists[key] = self._read_list(text, pos, stop, loose=colon)
         names = lists[key]
+        if cell and (not names or text[names[-1][1]:stop].strip(" \t,;、") or self._triggers.search(text[pos:stop])):
+            return []         # the next cell must be names only: not a header's next label (户主姓名 | 身份证)
         return [_Found(s, e, variant, EVIDENCE_LABEL, "label") for s, e in names]
 
     def _after_relation(self, text: str, start: int, end: int) -> list[_Found]:
