@@ -32,6 +32,7 @@ DEFAULT_SEED = 20261015
 
 ID, PHONE, BANK, EMAIL, CERT = "CN_ID_CARD", "PHONE_NUMBER", "BANK_CARD", "EMAIL_ADDRESS", "CN_CERTIFICATE"
 PERSON, ADDRESS, HEALTH, MARK = "PERSON", "ADDRESS", "SENSITIVE_HEALTH", "CLASSIFICATION_MARK"
+BIRTH = "BIRTH_DATE"
 
 NAME_HEADERS = ("姓名", "户主", "申请人", "救助对象", "户主姓名", "申请人姓名", "对象姓名")
 ID_HEADERS = ("身份证号", "证件号码", "公民身份号码", "身份证号码", "身份证", "身份证件号码")
@@ -276,7 +277,7 @@ def prose_list(ctx: Ctx) -> Doc:
                     f"{p.village}，{ctx.reason_phrase(p)}，拟保障金额{p.amount}元/月。")
         elif form == 4:
             spouse = people.person_name(rng, ctx.fake)
-            text = (f"{ctx.name(p.name)}，{p.sex}，{p.birth.year}年{p.birth.month}月出生，{p.village}人，"
+            text = (f"{ctx.name(p.name)}，{p.sex}，{ctx.mark(BIRTH, f'{p.birth.year}年{p.birth.month}月')}出生，{p.village}人，"
                     f"与配偶{ctx.name(spouse)}共同生活，{ctx.reason_phrase(p)}，"
                     f"联系电话：{ctx.phone(p.phone)}。")
         else:
@@ -297,7 +298,7 @@ def approval_form(ctx: Ctx) -> Doc:
     kind = rng.choice(("临时救助申请审批表", "最低生活保障申请审批表", "特困人员救助供养审批表", "医疗救助申请审批表"))
     grid: list[list[str | int]] = [
         ["申请人姓名", ctx.name(p.name), "性别", p.sex],
-        ["身份证号码", ctx.id_number(p), "出生年月", f"{p.birth.year}年{p.birth.month}月"],
+        ["身份证号码", ctx.id_number(p), "出生年月", ctx.mark(BIRTH, f"{p.birth.year}年{p.birth.month}月")],
         ["联系电话", ctx.phone(p.phone), "家庭人口", f"{p.household}人"],
         ["家庭住址", ctx.address(p.address), "所属村（社区）", p.village],
     ]
