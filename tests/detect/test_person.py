@@ -41,6 +41,10 @@ def recognizer() -> PersonRecognizer:
     ("批注作者：王五", [("王五", "private")]),
     ("姓名：买买提", [("买买提", "private")]),                       # a whole cell, surname not listed
     ("作者：户主袁云", [("袁云", "private")]),                       # not "户主袁云": the label is not a name
+    # a 公示 line of one name and a note about the person (an HTML <li>), and a recipient's category
+    ("王秀英（和平村，2人）\n李建国（庆丰村，1人）", [("王秀英", "private"), ("李建国", "private")]),
+    ("3.李芳（女，68岁）", [("李芳", "private")]),
+    ("拟认定欧阳娜娜为特困供养人员。", [("欧阳娜娜", "private")]),
     # a two-character name padded to the width of three, as table cells and forms align them
     ("姓名：王　芳", [("王　芳", "private")]),
     ("户主：张  伟，身份证号见附件", [("张  伟", "private")]),
@@ -179,6 +183,9 @@ def test_masked_names(recognizer, text, expected):
     "现将公示材料张贴在村务公开栏",
     "在王府井大街设立服务点",
     "姓名：王　　　　芳",                                           # more blanks than padding: not one name
+    "根据有关规定，做好最低生活保障工作。",                            # 关 is a surname, 有关规定 no name
+    "城南街道2026年4月低保金发放花名册",
+    "民政局李明（分管社会救助）",                                     # a note that is no person's
     "户主：王　芳芳",                                               # a padded name has two characters
     "李家村、石桥镇、马上办理",
     "程序简便，周期缩短，许多方面全面推进",
@@ -364,9 +371,9 @@ def test_user_rules_add_a_stop_word(tmp_path):
 
 
 def test_user_rules_add_a_counted_attribute(tmp_path):
-    text = "一、张三，分散供养金600元"
+    text = "一、张三，取暖补贴600元"          # (供养 is a private-sentence word of its own since 2026-12)
     assert found(PersonRecognizer(), text) == []
-    rules = _override(tmp_path, "person.yaml", ("  counted: [", "  counted: [分散供养金, "))
+    rules = _override(tmp_path, "person.yaml", ("  counted: [", "  counted: [取暖补贴, "))
     assert found(PersonRecognizer(rules), text) == [("张三", "private")]
 
 

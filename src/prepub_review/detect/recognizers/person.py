@@ -75,6 +75,8 @@ DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•.・‧][\u4e00-\u9fff]{
 _DOT = re.compile(f"[{re.escape(DOTS)}]")          # no dot, no dotted name: a cheap test first
 # A line that may hold nothing but a name, or a letter's salutation "杨富：" (blanks allowed).
 BARE_LINE = re.compile(r"^[ \t]*([^\s:]{2,17})[ \t]*:?[ \t]*$", re.MULTILINE)
+# A line that is one name and a note about the person: "王秀英(和平村,2人)", "3.李芳(女,68岁)" (an HTML <li>).
+NOTED_LINE = re.compile(r"^[ \t]*(?:\d{1,3}[、.]\s*)?([\u4e00-\u9fff·•]{2,8})(\([^()\n]{1,20}\))[ \t,;。]*$", re.MULTILINE)
 # A CJK cell between blanks, as PDF/TXT tables come out: "1 司马仁 建设社区 1 610", "2、傅敏  3201…".
 ROW_CELL = re.compile(r"(?:(?<=[ \t])|^(?:\d{1,3}[、.]\s*)?)([\u4e00-\u9fff·•]{2,12})(?=[ \t]|$)", re.MULTILINE)
 ROW_MIN_CELLS = 3
@@ -371,6 +373,11 @@ class PersonRecognizer(PrepubRecognizer):
             found += self._masked(norm, run.start())
         for match in BARE_LINE.finditer(norm):
             found += self._bare_line(norm, match.start(1), match.end(1))
+        for match in NOTED_LINE.finditer(norm):
+            if self._is_person_note(match.group(2)):
+                got = self.name_at(norm, match.start(1), match.end(1))
+                if got is not None and got[0] == match.end(1):
+                    found.append(_Found(match.start(1), got[0], PRIVATE, EVIDENCE_CONTEXT, "noted"))
         rows: dict[int, str | None] = {}
         for ls, le in _lines_with_blanks(norm):          # a table row has blank-separated cells
             for match in ROW_CELL.finditer(norm, ls, le):
