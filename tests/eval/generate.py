@@ -277,7 +277,8 @@ def prose_list(ctx: Ctx) -> Doc:
                     f"{p.village}，{ctx.reason_phrase(p)}，拟保障金额{p.amount}元/月。")
         elif form == 4:
             spouse = people.person_name(rng, ctx.fake)
-            text = (f"{ctx.name(p.name)}，{p.sex}，{ctx.mark(BIRTH, f'{p.birth.year}年{p.birth.month}月')}出生，{p.village}人，"
+            born = ctx.mark(BIRTH, f"{p.birth.year}年{p.birth.month}月")
+            text = (f"{ctx.name(p.name)}，{p.sex}，{born}出生，{p.village}人，"
                     f"与配偶{ctx.name(spouse)}共同生活，{ctx.reason_phrase(p)}，"
                     f"联系电话：{ctx.phone(p.phone)}。")
         else:

@@ -128,7 +128,7 @@ def test_the_audit_record_names_the_file_masked(tmp_path):
     db = str(tmp_path / "audit.db")
     assert run_prepub("redact", str(source), "--audit-db", db).code == 0
     assert run_prepub("check", str(source), "--audit-db", db).code == 1
-    shown = run_prepub("audit", "show", "1", "--audit-db", db).stdout + run_prepub("audit", "show", "2", "--audit-db", db).stdout
+    shown = "".join(run_prepub("audit", "show", seq, "--audit-db", db).stdout for seq in ("1", "2"))
     assert f"低保申请-{PHONE[:3]}****{PHONE[-4:]}.txt" in shown and PHONE not in shown
     exported = run_prepub("audit", "export", "--format", "json", "--audit-db", db).stdout
     assert PHONE not in exported

@@ -62,22 +62,22 @@ class Presenter:
     def places(self, findings: Sequence[Finding]) -> list[Finding]:
         """The findings of one document with the names their locations quote, and their fields, masked
         where those hold a personal value found in the document: a sheet, a file in an archive or an
-        embedded file named after a household is shown as 工作表「户主王**家」 (quoted_names_masked)."""
+        embedded file named after a household is shown as 工作表「户主王**家」 (shown_names)."""
         renamed = self.renamed(findings)
         return [with_names_masked(f, renamed) for f in findings] if renamed else list(findings)
 
     def renamed(self, findings: Sequence[Finding]) -> dict[str, str]:
-        """quoted_names_masked with this presenter's masks ({} when it shows raw values)."""
+        """shown_names with this presenter's masks ({} when it shows raw values)."""
         if self.reveal:
             return {}
-        return quoted_names_masked(findings, lambda f: self._masked(f.entity, f.variant, f.text))
+        return shown_names(findings, lambda f: self._masked(f.entity, f.variant, f.text))
 
 
 _QUOTED = re.compile("「([^「」]*)」")
 _NOT_PERSONAL = {CLASSIFICATION_MARK, UNVERIFIED_CONTENT}
 
 
-def quoted_names_masked(findings: Sequence[Finding], shown) -> dict[str, str]:
+def shown_names(findings: Sequence[Finding], shown) -> dict[str, str]:
     """{name: name as shown} for each name a finding shows beside its value, that holds the value
     of a review or block finding, each such value replaced by `shown(finding)`: a name quoted in a
     location or record (「…」: a sheet, a file in an archive), and a field (a table's header text,
@@ -109,7 +109,7 @@ def quoted_names_masked(findings: Sequence[Finding], shown) -> dict[str, str]:
 
 
 def shown_place(text: str | None, renamed: dict[str, str]) -> str | None:
-    """A location or record with the names it quotes shown as `renamed` (quoted_names_masked) says."""
+    """A location or record with the names it quotes shown as `renamed` (shown_names) says."""
     if not text or not renamed or "」" not in text:
         return text
     for name, new in renamed.items():

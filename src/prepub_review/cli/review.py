@@ -99,7 +99,7 @@ def review(file: Path, reviewer: str | None, approver: str | None, profile_name:
     with document:
         plan, cannot_redact = _plan(redactor, document, doc, output, force, cannot_redact)
         presenter = Presenter(checker.policy, reveal=reveal)
-        session = Session(build_items(presenter.places(doc.findings), redactor, plan))   # as shown: names in places masked
+        session = Session(build_items(presenter.places(doc.findings), redactor, plan))   # names in places masked
         title, number = title_and_number(doc.first_lines, marks=load_title_marks(checker.rules))
         context = ReviewContext(document=file, document_sha256=file_sha256(file), reviewer=reviewer,
                                 approver=approver, started_utc=started, rules_digest=checker.rules.digest(),

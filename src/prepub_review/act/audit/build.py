@@ -197,7 +197,8 @@ def masked_file_name(path: str | Path, findings: Iterable[Finding], policy: Poli
     shown = str(path)
     for finding in findings:
         if finding.locator is not None and finding.locator.part == "file_name" and finding.text:
-            shown = shown.replace(finding.text, mask_value(finding.text, policy.mask_spec(finding.entity, finding.variant)))
+            masked = mask_value(finding.text, policy.mask_spec(finding.entity, finding.variant))
+            shown = shown.replace(finding.text, masked)
     return shown
 
 
@@ -241,7 +242,8 @@ def redact_record(result, policy: Policy, rules_digest: str, value_key: ValueKey
         reviewer="",
         conclusion="publish_redacted",
         conclusion_label="去标识化副本（未经人工审查）",
-        conclusion_reason=f"输出：{masked_file_name(result.output.name, result.findings, policy)}" + (f"；清理：{cleaned}" if cleaned else ""),
+        conclusion_reason=f"输出：{masked_file_name(result.output.name, result.findings, policy)}"
+                          + (f"；清理：{cleaned}" if cleaned else ""),
         publishes_personal_info=any(e.action == "mask" for e in result.edits) or bool(result.kept),
         title=title,
         doc_number=number,

@@ -248,7 +248,8 @@ class Redactor:
         """Edits the writer could not make: never reported as done. (A block-level value left in place
         would fail verification too; a review-level one would not.)"""
         unplaced = result.unplaced
-        shown = "；".join(f"{result.where(e.finding)} {e.finding.label}（{self._masked(e.finding)}）" for e in unplaced[:10])
+        shown = "；".join(f"{result.where(e.finding)} {e.finding.label}（{self._masked(e.finding)}）"
+                         for e in unplaced[:10])
         return VerificationFailed(
             f"无法在原处修改 {len(unplaced)} 处：{shown}。本工具不能编辑这些位置，未写出输出文件；"
             "请在原文件中手工修改或删除这些内容后再试", code="unplaced_edits")

@@ -24,7 +24,8 @@ from prepub_review.detect.recognizers.common import Labels, Section, is_plausibl
 from prepub_review.rules_loader import RulesSource
 
 # 1953年5月(27日), 1953-05(-27), 1953.5.27, 1953/05/27; and after a label only, 19530527.
-_DATE = re.compile(r"(?<!\d)(\d{4}) ?(?:(年) ?(\d{1,2}) ?月(?: ?(\d{1,2}) ?日)?|([-./])(\d{1,2})(?:\5(\d{1,2}))?)(?![\d.])")
+_DATE = re.compile(r"(?<!\d)(\d{4}) ?(?:(年) ?(\d{1,2}) ?月(?: ?(\d{1,2}) ?日)?"
+                   r"|([-./])(\d{1,2})(?:\5(\d{1,2}))?)(?![\d.])")
 _COMPACT = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _BETWEEN_LABEL = re.compile(r"[ \t:()]*")       # what may stand between a label and its date
 _BOUNDARY = re.compile(r"$|[\s,.;:!?)、]")        # what ends a birth word ("出生," not "出生率")
@@ -61,7 +62,7 @@ class BirthDateRecognizer(PrepubRecognizer):
                     yield found
 
     def _dated(self, text: str, start: int, end: int, year: int, month: int, day: int | None,
-               today: dt.date, labelled: bool | None = None) -> Candidate | None:
+               today: dt.date, labelled: bool = False) -> Candidate | None:
         if not self.earliest_year <= year <= today.year or not 1 <= month <= 12:
             return None
         if not is_plausible_date(year, month, day or 1, today.toordinal()):

@@ -76,7 +76,8 @@ _DOT = re.compile(f"[{re.escape(DOTS)}]")          # no dot, no dotted name: a c
 # A line that may hold nothing but a name, or a letter's salutation "杨富：" (blanks allowed).
 BARE_LINE = re.compile(r"^[ \t]*([^\s:]{2,17})[ \t]*:?[ \t]*$", re.MULTILINE)
 # A line that is one name and a note about the person: "王秀英(和平村,2人)", "3.李芳(女,68岁)" (an HTML <li>).
-NOTED_LINE = re.compile(r"^[ \t]*(?:\d{1,3}[、.]\s*)?([\u4e00-\u9fff·•]{2,8})(\([^()\n]{1,20}\))[ \t,;。]*$", re.MULTILINE)
+NOTED_LINE = re.compile(r"^[ \t]*(?:\d{1,3}[、.]\s*)?([\u4e00-\u9fff·•]{2,8})(\([^()\n]{1,20}\))[ \t,;。]*$",
+                        re.MULTILINE)
 # A CJK cell between blanks, as PDF/TXT tables come out: "1 司马仁 建设社区 1 610", "2、傅敏  3201…".
 ROW_CELL = re.compile(r"(?:(?<=[ \t])|^(?:\d{1,3}[、.]\s*)?)([\u4e00-\u9fff·•]{2,12})(?=[ \t]|$)", re.MULTILINE)
 ROW_MIN_CELLS = 3
@@ -403,7 +404,8 @@ class PersonRecognizer(PrepubRecognizer):
         if key not in lists:
             lists[key] = self._read_list(text, pos, stop, loose=colon)
         names = lists[key]
-        if cell and (not names or text[names[-1][1]:stop].strip(" \t,;、") or self._triggers.search(text[pos:stop])):
+        if cell and (not names or text[names[-1][1]:stop].strip(" \t,;、")
+                     or self._triggers.search(text[pos:stop])):
             return []         # the next cell must be names only: not a header's next label (户主姓名 | 身份证)
         return [_Found(s, e, variant, EVIDENCE_LABEL, "label") for s, e in names]
 
