@@ -77,3 +77,13 @@ def test_redact_removes_every_packet_holding_a_value(tmp_path):
         stored = b"".join((document.xref_stream(x) or b"") + document.xref_object(x).encode()
                           for x in range(1, document.xref_length()))
     assert AUTHOR.encode() not in stored and OTHER.encode() not in stored
+
+
+def test_packet_starts_without_an_end_are_read_in_linear_time(tmp_path):
+    """A file of packet starts and no end (corrupt or hostile): found apart, starts and ends cost one
+    pass each (a lazy pattern rescanned the rest of the file from every start: minutes for a few MB)."""
+    from prepub_review.formats.pdf import xmp
+
+    path = tmp_path / "starts.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"<x:xmpmeta " * 200_000 + packet(AUTHOR).encode())
+    assert [found.startswith(b"<x:xmpmeta xmlns") and AUTHOR.encode() in found for found in xmp.packets(path)] == [True]

@@ -9,6 +9,7 @@ dictionary says /Type /Metadata. Each text value is one (name, value) pair, in p
 
 from __future__ import annotations
 
+import bisect
 import mmap
 import re
 import zlib
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-PACKET = re.compile(rb"<x:x[ma]pmeta\b.*?</x:x[ma]pmeta>", re.DOTALL)
+PACKET_START = re.compile(rb"<x:x[ma]pmeta\b")
+PACKET_END = re.compile(rb"</x:x[ma]pmeta>")
 # A stream's dictionary (no nested dictionary inside) saying /Type /Metadata, up to the stream's data.
 METADATA_STREAM = re.compile(rb"<<((?:(?!<<|>>).){0,400}?/Type\s*/Metadata\b(?:(?!<<|>>).){0,400}?)>>\s*stream\r?\n",
                              re.DOTALL)
@@ -35,11 +37,24 @@ def packets(path: Path) -> list[bytes]:
         except ValueError:               # an empty file
             return []
         with data:
-            found = [m.group() for m in PACKET.finditer(data) if len(m.group()) <= MAX_PACKET_BYTES]
+            found = _stored(data)
             for match in METADATA_STREAM.finditer(data):
                 if b"/FlateDecode" in match.group(1):
-                    found += PACKET.findall(_inflated(data, match.end()))
+                    found += _stored(_inflated(data, match.end()))
     return found
+
+
+def _stored(data) -> list[bytes]:
+    """The packets in `data`: each end with the last start before it (found apart, one pass each: a
+    start without an end made a lazy pattern rescan the rest of the file from every start)."""
+    starts = [match.start() for match in PACKET_START.finditer(data)]
+    packets, previous_end = [], 0
+    for match in PACKET_END.finditer(data):
+        nearest = bisect.bisect_right(starts, match.start()) - 1
+        if nearest >= 0 and starts[nearest] >= previous_end and match.end() - starts[nearest] <= MAX_PACKET_BYTES:
+            packets.append(bytes(data[starts[nearest]:match.end()]))
+        previous_end = match.end()
+    return packets
 
 
 def _inflated(data: mmap.mmap, start: int) -> bytes:
