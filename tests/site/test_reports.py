@@ -155,3 +155,15 @@ def test_a_malformed_approvals_file_exits_2_with_file_line_and_key(tmp_path, tex
     assert done.code == 2
     assert "approvals.json" in done.stderr and all(w in done.stderr for w in where), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_cache_made_by_other_code_of_the_same_version_is_not_reused(tmp_path, monkeypatch):
+    """A fix between releases changes what is found: the cache is keyed by a digest of prepub's own
+    source as well as its version number."""
+    from prepub_review.site import cache as cache_module
+
+    made = cache_module.Cache(tmp_path, {"rules": "r"})
+    assert made.open() is None and made.context["code"] == cache_module.code_digest()
+    assert cache_module.Cache(tmp_path, {"rules": "r"}).open() is None          # the same code: kept
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "0" * 64)
+    assert "其他版本" in cache_module.Cache(tmp_path, {"rules": "r"}).open()

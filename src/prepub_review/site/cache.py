@@ -2,9 +2,10 @@
 
 An entry is keyed by the SHA-256 of the file's bytes and lives in a named section
 (`results` for the checked document, `links` for a page's links; another per-run index, e.g. the
-cross-document linkage, adds its own section beside them). `meta.json` says which prepub version,
-rules digest and fingerprint key made the entries: when any differs, or meta is unreadable, the
-whole cache is cleared and rebuilt with a warning -- never trusted.
+cross-document linkage, adds its own section beside them). `meta.json` says which prepub version and
+code (a digest of its source: a fix between releases changes what is found), rules digest and
+fingerprint key made the entries: when any differs, or meta is unreadable, the whole cache is
+cleared and rebuilt with a warning -- never trusted.
 
 The cache never holds a raw value: results are stored as reports show them (values and context
 masked, fingerprints keyed), and a run that needs raw values (`--reveal`, `--audit`) does not read it.
@@ -24,11 +25,21 @@ from prepub_review import __version__
 CACHE_FORMAT = 2   # 2: context spans carry the variant; landlines shown as P3
 
 
+def code_digest() -> str:
+    """SHA-256 of prepub's own source files (their paths and bytes, in order), read once per run."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 class Cache:
     def __init__(self, directory: Path, context: dict):
         self.directory = Path(directory)
         self._root = str(self.directory)
-        self.context = {"format": CACHE_FORMAT, "prepub": __version__, **context}
+        self.context = {"format": CACHE_FORMAT, "prepub": __version__, "code": code_digest(), **context}
 
     def open(self) -> str | None:
         """Prepare the directory; returns a warning (Chinese) when an old or corrupt cache was cleared."""
