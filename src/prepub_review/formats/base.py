@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from prepub_review.models import Locator, Notice, Segment, Zone
 
@@ -53,6 +53,14 @@ def file_name_segment(stem: str) -> Segment | None:
         return None
     return Segment(stem, FILE_NAME, Zone.PROPERTY, field=FILE_NAME, anchor=FileNameAnchor(),
                    locator=Locator("file_name"))
+
+
+def member_name_segment(name: str, where: str, locator_part: str, key: str) -> Segment | None:
+    """The name of a file found inside another (an archive's member with its folders, a PDF's
+    attachment), placed as nested_item places its items. No anchor: what a writer does is remove or
+    refuse the whole file, not edit its name."""
+    named = file_name_segment(str(PurePosixPath(name).with_suffix("")) if name else "")
+    return None if named is None else nested_item(replace(named, anchor=None), where, locator_part, key)
 
 
 def nested_item(item: ReaderItem, where: str, locator_part: str, key: str,

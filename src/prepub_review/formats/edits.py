@@ -41,6 +41,14 @@ def apply_to_text(text: str, edits: list[Edit]) -> str:
     return text
 
 
+def apply_within(stored: str, edits: list[Edit]) -> str:
+    """A stored string that holds the edits' segment text (the reader may have stripped blanks
+    around it) with the edits applied to that text where it stands."""
+    shown = edits[0].segment_text
+    start = max(stored.find(shown), 0)
+    return stored[:start] + apply_to_text(shown, edits) + stored[start + len(shown):]
+
+
 def replace_across(values: list[str], start: int, end: int, replacement: str) -> list[str]:
     """The texts of several nodes that read as one (runs of a paragraph, <tspan>s) with characters
     start..end of their joined text replaced: the replacement goes where the span begins (keeping

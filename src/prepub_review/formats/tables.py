@@ -138,7 +138,6 @@ class HeaderFinder(Generic[Row]):
         self.fields: dict[int, str] = {}
         self.searching = True
         self._from_header: list[list[HeaderCell]] = []   # the header row and the rows held after it
-        self._grouping = False
 
     def feed(self, row: Row) -> list[Row]:
         if not self.searching:
@@ -148,12 +147,12 @@ class HeaderFinder(Generic[Row]):
         if self.header is None:
             if looks_like_header(cells, 2):      # the width is unknown yet: a title row is one cell
                 self.header, self.fields = row, column_fields(cells)
-                self._from_header, self._grouping = [cells], groups_columns(cells)
+                self._from_header = [cells]
             elif len(self.pending) >= HEADER_SEARCH_ROWS:
                 return self.finish()
             return []
         self._from_header.append(cells)          # held back until a form can be told from a table
-        if self._grouping and len(self._from_header) == 2 and looks_like_header(cells, 2):
+        if len(self._from_header) == 2 and groups_columns(self._from_header[0]) and looks_like_header(cells, 2):
             self.header, self.fields = row, with_subheader(self.fields, cells)
         return self.finish() if len(self._from_header) >= FORM_ROWS else []
 

@@ -13,6 +13,7 @@ masked, fingerprints keyed), and a run that needs raw values (`--reveal`, `--aud
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -25,8 +26,10 @@ from prepub_review import __version__
 CACHE_FORMAT = 2   # 2: context spans carry the variant; landlines shown as P3
 
 
+@functools.cache
 def code_digest() -> str:
-    """SHA-256 of prepub's own source files (their paths and bytes, in order), read once per run."""
+    """SHA-256 of prepub's own source files (their paths and bytes, in order), read once per process
+    (a cluster worker builds a Cache and then takes the client's context)."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):

@@ -101,7 +101,7 @@ def names_file(edit: Edit) -> bool:
     return isinstance(edit.finding.anchor, FileNameAnchor)
 
 
-def renamed(stem: str, edits: list[Edit]) -> str:
+def stem_with_edits(stem: str, edits: list[Edit]) -> str:
     """The file name `stem` with the edits of its values made (right to left), kept a valid file name."""
     for edit in sorted(edits, key=lambda e: e.finding.start, reverse=True):
         stem = stem[:edit.finding.start] + edit.replacement.translate(_NAME_SAFE) + stem[edit.finding.end:]
@@ -175,7 +175,7 @@ class Redactor:
         a value the edits take out of the file's name is refused."""
         named = [edit for edit in edits if names_file(edit)]
         if output is None:
-            return default_output(source, renamed(source.stem, named) if named else None)
+            return default_output(source, stem_with_edits(source.stem, named) if named else None)
         output = Path(output)
         left = [edit.finding for edit in named if edit.finding.text in output.name]
         if left:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from prepub_review.errors import ReadError
-from prepub_review.formats.base import Limits, ReaderItem, file_name_segment, nested_item
+from prepub_review.formats.base import Limits, ReaderItem, member_name_segment, nested_item
 from prepub_review.formats.ooxml.package import OoxmlPackage, guard_reader
 from prepub_review.formats.registry import DOCUMENTS_NOT_READ, SUPPORTED_EXTENSIONS
 from prepub_review.models import Notice
@@ -41,9 +41,9 @@ def read(path: Path, limits: Limits) -> Iterator[ReaderItem]:
                 continue
             shown = shown_name(name, package.member_info(name).flag_bits)
             where = f"压缩包内「{shown}」"
-            named = file_name_segment(str(PurePosixPath(shown).with_suffix("")))
+            named = member_name_segment(shown, where, "archive", shown)
             if named is not None:     # published with the archive: its folders too (…/户主王某/申请表)
-                yield nested_item(named, where, "archive", shown, anchor_of=lambda _anchor: None)
+                yield named
             suffix = PurePosixPath(shown).suffix.lower()
             if suffix in DOCUMENTS_NOT_READ:
                 yield Notice("embedded_object", where, "压缩包中的这个文件本工具不能读取（另一个压缩包或暂不支持的文档），"

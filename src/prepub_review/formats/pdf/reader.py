@@ -21,14 +21,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import Limits, ReaderItem, file_name_segment, nested_item
+from prepub_review.formats.base import Limits, ReaderItem, member_name_segment
 from prepub_review.formats.pdf import cells as pdf_cells
 from prepub_review.formats.pdf import fonts, xmp
 from prepub_review.ocr import engine as ocr_engine
@@ -610,9 +610,9 @@ def _attachments(document: pdfium.PdfDocument) -> Iterator[ReaderItem]:
     for index in range(count):
         name = document.get_attachment(index).get_name()
         where = f"附件{index + 1}「{name}」"
-        named = file_name_segment(str(PurePosixPath(name).with_suffix("")) if name else "")
+        named = member_name_segment(name, where, ATTACHMENT, str(index + 1))
         if named is not None:
-            yield nested_item(named, where, ATTACHMENT, str(index + 1), anchor_of=lambda _anchor: None)
+            yield named
         yield Notice("embedded_object", where, "PDF 内嵌附件，附件内容未审查，需人工审查")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.formats.ooxml.editable import EditablePackage, is_cleared_property
-from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, by_anchor
+from prepub_review.formats.edits import Cleaning, Edit, apply_to_text, apply_within, by_anchor
 from prepub_review.models import Zone
 from prepub_review.formats.xlsx import reader as xlsx_reader
 from prepub_review.formats.base import Limits, ReaderItem
@@ -141,10 +141,7 @@ class XlsxDocument:
         choices = (formula.text or "").strip('"').split(",") if formula is not None else []
         if not 0 < anchor.choice <= len(choices):
             return False
-        shown = choices[anchor.choice - 1]
-        start = max(shown.find(group[0].segment_text), 0)
-        choices[anchor.choice - 1] = (shown[:start] + apply_to_text(group[0].segment_text, group)
-                                      + shown[start + len(group[0].segment_text):])
+        choices[anchor.choice - 1] = apply_within(choices[anchor.choice - 1], group)
         formula.text = '"' + ",".join(choices) + '"'
         self.package.touch(formula)
         return True
@@ -185,9 +182,7 @@ class XlsxDocument:
             return False
         kind = local_name(element.tag)
         if kind == "s":
-            old, shown = element.get("v", ""), group[0].segment_text
-            start = max(old.find(shown), 0)
-            element.set("v", old[:start] + apply_to_text(shown, group) + old[start + len(shown):])
+            element.set("v", apply_within(element.get("v", ""), group))
         elif kind == "n" and field is not None:
             element.tag = s_tag("m")
             element.attrib.pop("v", None)
