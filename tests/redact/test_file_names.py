@@ -85,6 +85,17 @@ def test_names_of_files_in_an_archive_are_read_with_their_folders(tmp_path):
     assert ("PHONE_NUMBER", f"压缩包内「联系人{shown_phone}.heic」 文件名") in found
 
 
+def test_a_member_named_dot_does_not_stop_the_archive(tmp_path):
+    """A member named "." has no stem to cut: the archive was refused whole (ValueError) once names
+    were read."""
+    archive = tmp_path / "附件.zip"
+    with zipfile.ZipFile(archive, "w") as package:
+        package.writestr(".", b"x")
+        package.writestr("名单.txt", f"身份证号 {ID}")
+    document = run_prepub("check", str(archive), "--format", "json").json()["documents"][0]
+    assert document["verdict"] == "block" and not document.get("error")
+
+
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_redact_names_its_copy_without_the_value(tmp_path, fmt):
     source = tmp_path / f"临时救助公示（{PHONE}）.{fmt}"

@@ -59,7 +59,8 @@ def member_name_segment(name: str, where: str, locator_part: str, key: str) -> S
     """The name of a file found inside another (an archive's member with its folders, a PDF's
     attachment), placed as nested_item places its items. No anchor: what a writer does is remove or
     refuse the whole file, not edit its name."""
-    named = file_name_segment(str(PurePosixPath(name).with_suffix("")) if name else "")
+    path = PurePosixPath(name)
+    named = file_name_segment(str(path.with_suffix("")) if path.name else name)   # "." has no name to cut
     return None if named is None else nested_item(replace(named, anchor=None), where, locator_part, key)
 
 
