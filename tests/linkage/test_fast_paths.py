@@ -7,6 +7,8 @@ import hashlib
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prepub_review.decide import linkage
 from prepub_review.decide.linkage import LINKED_RECORD, link
@@ -24,10 +26,14 @@ from prepub_review.decide.linkage_index import (
     link_json,
     masked_piece,
     piece_hash,
+    prose_fields,
     shown_identifier,
     visible_positions,
 )
+from prepub_review.decide.linkage_rules import LinkRules
+from prepub_review.errors import RulesError
 from prepub_review.models import Segment
+from prepub_review.rules_loader import RulesSource, shipped_rules_dir
 from tests.linkage.helpers import RULES, full, indexes, partial
 
 VILLAGES = ["和平村", "东风村", "红旗村", "新华村"]
@@ -279,3 +285,37 @@ def test_a_document_read_as_it_streams_indexes_as_when_read_whole(tmp_path):
             reading.add(segment)
         built = LinkIndex.from_reading(str(path), reading, whole.findings, collector.hasher).to_json()
         assert streamed.observed["linkage"] == built and built["partials"][0]
+
+
+# --- prose facts: a line holding none of a fact's `needs` words is not searched -----------------------
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789 .年月日人口民元村社区和平东风，、：户共计xX*", max_size=40))
+def test_every_prose_fact_a_pattern_matches_holds_one_of_its_needed_words(text):
+    for kind, (pattern, needs) in RULES.prose_fields.items():
+        match = pattern.search(text)
+        if match is not None:
+            assert any(word in match.group() for word in needs), (kind, text)
+
+
+def test_prose_facts_are_those_every_line_searched_would_give():
+    searched_everywhere = RULES._replace(prose_fields={kind: field._replace(needs=())
+                                                       for kind, field in RULES.prose_fields.items()})
+    lines = ["张建明户，和平村，3人，月保障金560元，2024年3月起", "全年共发放资金1200万元。", "发放临时救助金420元", "东风社区 2口",
+             "2024 年 11 月", "本村人民", "", "城乡低保对象12人"]
+    for line in lines:
+        assert prose_fields(line, RULES) == prose_fields(line, searched_everywhere), line
+    assert prose_fields(lines[0], RULES) == {"village": "和平村", "household": "3", "amount": "560",
+                                             "period": "2024-03"}
+
+
+def test_a_prose_fact_is_a_pattern_or_a_pattern_with_its_needed_words(tmp_path):
+    shipped = (shipped_rules_dir() / "linkage.yaml").read_text(encoding="utf-8")
+    (tmp_path / "linkage.yaml").write_text(
+        shipped.replace("  amount: {pattern: '(\\d{2,6}(?:\\.\\d{1,2})?)\\s*元', needs: [元]}",
+                        "  amount: '(\\d{2,6})\\s*元'"), encoding="utf-8")
+    amount = LinkRules.load(RulesSource(tmp_path)).prose_fields["amount"]
+    assert amount.pattern.pattern == r"(\d{2,6})\s*元" and amount.needs == ()
+    (tmp_path / "linkage.yaml").write_text(shipped.replace("needs: [元]", "need: [元]"), encoding="utf-8")
+    with pytest.raises(RulesError, match="未知的键「need」"):
+        LinkRules.load(RulesSource(tmp_path))

@@ -467,7 +467,13 @@ NORMALISED = _NormalisedByKind()
 
 def prose_fields(text: str, rules: LinkRules) -> dict[str, str]:
     found = {}
-    for kind, pattern in rules.prose_fields.items():
+    for kind, (pattern, needs) in rules.prose_fields.items():
+        for word in needs:
+            if word in text:
+                break
+        else:
+            if needs:
+                continue    # no match can hold none of them: a substring test in C instead of a search
         match = pattern.search(text)
         if match:
             found[kind] = NORMALISED[kind][match.group(1)]

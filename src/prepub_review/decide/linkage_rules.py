@@ -6,11 +6,16 @@ import re
 from typing import NamedTuple
 
 from prepub_review.errors import RulesError
-from prepub_review.rules_loader import LineDict, RulesSource, optional, require, string_list
+from prepub_review.rules_loader import LineDict, RulesSource, check_known_keys, optional, require, string_list
 
 LINKAGE_FILE = "linkage.yaml"
 ROW_KINDS = ("village", "household", "amount", "period", "category", "name")
 IDENTIFIERS = ("CN_ID_CARD", "PHONE_NUMBER", "BANK_CARD")
+
+
+class ProseField(NamedTuple):
+    pattern: re.Pattern             # group 1 is the value
+    needs: tuple[str, ...]          # words one of which every match contains (empty: search every line)
 
 
 # NamedTuples, not @dataclass: every run with linkage imports this module, and a dataclass costs
@@ -26,7 +31,7 @@ class IdentifierRules(NamedTuple):
 
 class LinkRules(NamedTuple):
     row_fields: dict[str, tuple[str, ...]]       # kind -> header words
-    prose_fields: dict[str, re.Pattern]          # kind -> pattern, group 1 is the value
+    prose_fields: dict[str, ProseField]          # kind -> how a line of prose states it
     identifiers: dict[str, IdentifierRules]
     name_mask_chars: str
     min_row_evidence: int
@@ -54,7 +59,7 @@ class LinkRules(NamedTuple):
         row_fields = {kind: tuple(string_list(row_node, kind)) for kind in row_node}
         return cls(
             row_fields=row_fields,
-            prose_fields={kind: _pattern(prose_node, kind) for kind in prose_node},
+            prose_fields={kind: _prose_field(prose_node, kind) for kind in prose_node},
             identifiers={entity: _identifier(ids_node, entity) for entity in ids_node},
             name_mask_chars=require(data, "name_mask_chars", str),
             min_row_evidence=require(data, "min_row_evidence", int),
@@ -91,14 +96,23 @@ class HeaderKinds(dict):
         return best
 
 
-def _pattern(node: LineDict, kind: str) -> re.Pattern:
-    source = require(node, kind, str)
+def _prose_field(node: LineDict, kind: str) -> ProseField:
+    """`kind: PATTERN`, or `kind: {pattern: PATTERN, needs: [WORD, ...]}`."""
+    if isinstance(node.get(kind), str):
+        return ProseField(_pattern(node, kind), ())
+    entry = require(node, kind, dict)
+    check_known_keys(entry, ("pattern", "needs"))
+    return ProseField(_pattern(entry, "pattern"), tuple(string_list(entry, "needs", [])))
+
+
+def _pattern(node: LineDict, key: str) -> re.Pattern:
+    source = require(node, key, str)
     try:
         compiled = re.compile(source)
     except re.error as exc:
-        raise RulesError(f"{node.where(kind)}: 正则表达式有误：{exc}") from None
+        raise RulesError(f"{node.where(key)}: 正则表达式有误：{exc}") from None
     if compiled.groups < 1:
-        raise RulesError(f"{node.where(kind)}: 正则表达式须有一个分组（取值）")
+        raise RulesError(f"{node.where(key)}: 正则表达式须有一个分组（取值）")
     return compiled
 
 
