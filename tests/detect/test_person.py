@@ -122,6 +122,13 @@ def recognizer() -> PersonRecognizer:
     ("李小龙（化名），今年9岁，患有白血病。", [("李小龙", "private")]),
     ("李芳（化名）", [("李芳", "private")]),
     ("王芳（户主），女，62岁", [("王芳", "private")]),
+    # a person's own papers, as an attachment list or a file name names them
+    ("附件：张建国低保申请表", [("张建国", "private")]),
+    ("附件：李秀英救助审批表", [("李秀英", "private")]),
+    ("附件2：王建军临时救助申请书", [("王建军", "private")]),
+    ("刘桂英特困供养审批表", [("刘桂英", "private")]),
+    ("低保户周国强入户调查", [("周国强", "private")]),
+    ("1.赵桂兰家庭经济状况核对报告 2.孙秀珍身份证复印件", [("赵桂兰", "private"), ("孙秀珍", "private")]),
 ])
 def test_private_persons(recognizer, text, expected):
     assert found(recognizer, text) == expected
@@ -242,6 +249,11 @@ def test_masked_names(recognizer, text, expected):
     "按照分类施保原则，保障金额2000元以上的家庭有12户",
     "发放低保金860万元，保障金额按标准计算，家庭人口较多的优先",
     "其中，城市低保，保障人数1234人；农村低保，保障人数5678人",
+    # the papers named without a person
+    "请各街道于3月底前报送低保申请表和审批表。",
+    "附件：1.城南街道低保申请表 2.审批表样式",
+    "各地低保工作要规范，张家港市低保标准为每月1000元。",
+    "全市低保对象共计1200人，城乡低保标准提高。",
 ])
 def test_not_private_names(recognizer, text):
     assert [v for _, v in found(recognizer, text) if v.startswith("private")] == []

@@ -74,6 +74,13 @@ def test_a_marking_in_a_file_name_blocks_and_a_plain_name_passes(tmp_path):
     assert findings(plain) == []
 
 
+def test_a_person_named_in_the_name_of_their_own_papers_is_found(tmp_path):
+    source = tmp_path / "张建国低保申请表.pdf"
+    write_pdf(source)
+    assert [(f["entity"], f["location"], f["severity"]) for f in findings(source)] == [
+        ("PERSON", "文件名", "review")]
+
+
 def test_names_of_files_in_an_archive_are_read_with_their_folders(tmp_path):
     archive = tmp_path / "附件.zip"
     with zipfile.ZipFile(archive, "w") as package:
