@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from prepub_review.act.present import Presenter
 from prepub_review.act.redact.visible import strictest_allowance
 from prepub_review.decide.linkage import LinkReport, link, link_findings
 from prepub_review.decide.linkage_index import IndexCollector, LinkIndex, keyed_hasher
@@ -32,7 +33,8 @@ class SiteLinkage:
         self.rules = LinkRules.load(rules)
         # Without a cache the hashes live for one run only: a fresh random key is enough.
         self.key = key if key is not None else secrets.token_bytes(32)
-        self.collector = IndexCollector(self.rules, keyed_hasher(self.key), keep=keep_indexes)
+        self.collector = IndexCollector(self.rules, keyed_hasher(self.key), keep=keep_indexes,
+                                        renamed=Presenter(policy).renamed)
         self.allowance = strictest_allowance(rules, policy)
         self._rules_source = rules
         self._id_recognizer: CnIdCardRecognizer | None = None

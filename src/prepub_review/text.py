@@ -27,3 +27,13 @@ def normalize_width(text: str) -> str:
     result = text.translate(_WIDTH_LIST)
     _last_normalized = (text, result)
     return result
+
+
+def shown_place(text: str | None, renamed: dict[str, str]) -> str | None:
+    """A location or record with the names it quotes (「…」: a sheet, a file in an archive) shown as
+    `renamed` says (act.present.shown_names: {name: name with its personal values masked})."""
+    if not text or not renamed or "」" not in text:
+        return text
+    for name, new in renamed.items():
+        text = text.replace(f"「{name}」", f"「{new}」")
+    return text

@@ -136,3 +136,28 @@ def test_an_incremental_run_finds_a_pair_whose_other_half_comes_from_the_cache(t
     assert paths(link) == {str(site / "十月.csv"), str(site / "更正.csv")} and link["revealed"] == 18
     stored = "".join(p.read_text(encoding="utf-8") for p in cache.rglob("*.json"))
     assert "110105197209126064" not in stored and "19720912" in stored   # only what the documents show
+
+
+def test_a_place_named_after_a_person_is_shown_and_kept_masked(tmp_path):
+    """A link lists where its values stand; a sheet named after the household quotes the name there.
+    Reports show it masked, as for the document's own findings, and the cache never holds it."""
+    from openpyxl import Workbook
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "户主王晓红家"
+    sheet.append(["姓名", "村/社区", "家庭人口", "身份证号"])
+    sheet.append(["王*红", "和平村", "3", "110105********6064"])
+    book.save(site / "十月.xlsx")
+    (site / "更正.csv").write_text("姓名,村/社区,家庭人口,身份证号\n王*红,和平村,3,11010519720912****\n",
+                                   encoding="utf-8")
+    run = run_prepub_process("check", "--format", "json", "--no-progress", "--cache", str(cache), str(site))
+    [link] = links_of(run, "LINKED_IDENTIFIER")
+    assert [place["location"] for place in link["places"] if place["path"].endswith(".xlsx")] == [
+        "工作表「户主王**家」 D2"]
+    assert "王晓红" not in run.stdout
+    assert "王晓红" not in "".join(p.read_text(encoding="utf-8") for p in cache.rglob("*.json"))
+    terminal = run_prepub_process("check", "--no-progress", str(site))
+    assert "户主王**家" in terminal.stdout and "王晓红" not in terminal.stdout.replace(str(site), "")

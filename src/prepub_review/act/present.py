@@ -10,6 +10,7 @@ from prepub_review.act.masking import mask_spans, shown_masked, shown_masked_unr
 from prepub_review.decide.policy import Policy
 from prepub_review.entities import CLASSIFICATION_MARK, UNVERIFIED_CONTENT
 from prepub_review.models import Finding, Locator, Severity, Verdict
+from prepub_review.text import shown_place
 
 VERDICT_LABELS = {
     Verdict.PASS: "通过",
@@ -106,15 +107,6 @@ def shown_names(findings: Sequence[Finding], shown) -> dict[str, str]:
         if shown_name != name:
             renamed[name] = shown_name
     return renamed
-
-
-def shown_place(text: str | None, renamed: dict[str, str]) -> str | None:
-    """A location or record with the names it quotes shown as `renamed` (shown_names) says."""
-    if not text or not renamed or "」" not in text:
-        return text
-    for name, new in renamed.items():
-        text = text.replace(f"「{name}」", f"「{new}」")
-    return text
 
 
 def with_names_masked(finding: Finding, renamed: dict[str, str]) -> Finding:

@@ -31,9 +31,10 @@ from typing import NamedTuple
 from prepub_review.decide.linkage_rules import LinkRules
 from prepub_review.gc_pause import collector_paused
 from prepub_review.models import Finding, Segment, Zone
-from prepub_review.text import normalize_width
+from prepub_review.text import normalize_width, shown_place
 
-INDEX_VERSION = 4        # 2: keyed BLAKE2b pieces, rows written once; 3: partials by column; 4: names without padding
+INDEX_VERSION = 5        # 2: keyed BLAKE2b pieces, rows written once; 3: partials by column; 4: names without padding;
+                         # 5: places quote names with their personal values masked
 PARTIAL_COLUMNS = ("entity", "shown", "location", "record", "row", "piece", "bits")   # of the JSON "partials"
 PIECES = PARTIAL_COLUMNS.index("piece")
 MASK = "*"
@@ -55,6 +56,7 @@ TOKEN_MASKS = "*×＊Xx"
 FULL_WIDTH_FIRST = "\uff01"   # normalize_width changes characters from here on (！-～) only
 
 Hasher = Callable[[str], str | None]
+Renamer = Callable[[Sequence[Finding]], dict[str, str]]   # findings -> {quoted name: name shown masked}
 
 
 # The index's records are NamedTuples, and LinkIndex a plain class: every run with linkage imports this
@@ -136,9 +138,31 @@ class LinkIndex:
         return cls.from_reading(path, reading, findings, hasher)
 
     @classmethod
-    def from_reading(cls, path: str, reading: Reading, findings: Iterable[Finding], hasher: Hasher) -> LinkIndex:
-        """The index of a document whose segments `reading` has seen."""
-        return _Builder(str(path), reading, hasher).build(list(findings))
+    def from_reading(cls, path: str, reading: Reading, findings: Iterable[Finding], hasher: Hasher,
+                     renamed: Renamer | None = None) -> LinkIndex:
+        """The index of a document whose segments `reading` has seen. `renamed`: see IndexCollector."""
+        findings = list(findings)
+        index = _Builder(str(path), reading, hasher).build(findings)
+        quoted = index.quoted() if renamed is not None else ""
+        if quoted:
+            # only the findings that may stand in a quoted name: a list's sheet quotes none of its cells
+            index.show_places(renamed([f for f in findings if f.text[:1] in quoted]))
+        return index
+
+    def quoted(self) -> str:
+        """The parts of the places that quote names (「…」: a sheet, a file in an archive), joined."""
+        locations = {item.location for item in self.partials} | {full.place.location for full in self.fulls}
+        return "\n".join({text[:text.rfind("」") + 1] for text in locations if "」" in text})
+
+    def show_places(self, renamed: dict[str, str]) -> None:
+        """The places with the names they quote as `renamed` (act.present.shown_names) says."""
+        if not renamed:
+            return
+        for item in self.partials:
+            item.location, item.record = shown_place(item.location, renamed), shown_place(item.record, renamed)
+        self.fulls = [full._replace(place=Place(full.place.path, shown_place(full.place.location, renamed),
+                                                shown_place(full.place.record, renamed)))
+                      for full in self.fulls]
 
     def to_json(self) -> dict:
         # id(row) -> its number in "rows", in order of first use: the values of a record share a row
@@ -720,10 +744,13 @@ class IndexCollector:
     """The Checker's observer (pipeline.DocumentObserver): builds one LinkIndex per checked document
     from what a `Reading` keeps of its segments."""
 
-    def __init__(self, rules: LinkRules, hasher: Hasher, keep: bool = True):
+    def __init__(self, rules: LinkRules, hasher: Hasher, keep: bool = True, renamed: Renamer | None = None):
         """`keep`: hold the indexes here (one process); else hand each to its document as JSON
-        (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache."""
-        self.rules, self.hasher, self.keep = rules, hasher, keep
+        (`result.observed["linkage"]`), for a run whose documents come back from workers or a cache.
+        `renamed`: a document's findings -> the names its locations quote, with the personal values
+        they hold masked (act.present.Presenter.renamed). The index keeps its places so: a link shows
+        them, and a cached index must not hold a raw value."""
+        self.rules, self.hasher, self.keep, self.renamed = rules, hasher, keep, renamed
         self.indexes: list[LinkIndex] = []
         self.start("")
 
@@ -740,7 +767,7 @@ class IndexCollector:
         ~30 ms each). For a run whose documents come back as JSON, all but plain tuples and strings
         are gone when this returns."""
         with collector_paused():
-            index = LinkIndex.from_reading(result.path, self._reading, result.findings, self.hasher)
+            index = LinkIndex.from_reading(result.path, self._reading, result.findings, self.hasher, self.renamed)
             if self.keep:
                 self.indexes.append(index)
             else:

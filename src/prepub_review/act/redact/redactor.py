@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prepub_review.act.masking import mask_value
-from prepub_review.act.present import Presenter, shown_place
+from prepub_review.act.present import Presenter
+from prepub_review.text import shown_place
 from prepub_review.act.redact import operators
 from prepub_review.act.redact.plan import Override
 from prepub_review.act.redact.profiles import Action, Profile
