@@ -1042,7 +1042,9 @@ class PersonRecognizer(PrepubRecognizer):
         char = text[start - 1]
         if not is_cjk(char):
             return char not in self.rules.mask_chars and not _inner_dot(text, start - 1, ls)
-        return self._opener_ending_at(text, start, ls) > 0
+        opener = self._opener_ending_at(text, start, ls)
+        # a one-character opener may rather make a word with the surname: 及时, 按时 ("未及时申报")
+        return opener > 1 or (opener == 1 and text[start - 1:start + 1] not in self.rules.stop_words)
 
     def _has_mask(self, text: str, start: int, end: int) -> bool:
         return self._mask_char.search(text, start + 1, end) is not None
