@@ -57,6 +57,9 @@ def policy():
     ("吴某，男，肢体残疾（二级）", [("肢体残疾（二级）", "attached")]),
     ("郑某，男，智力三级", [("智力三级", "attached")]),
     ("冯某，女，一级残疾", [("一级残疾", "attached")]),
+    # a disability's cause, the lost capacity to work
+    ("申请人陈某，男，因车祸致残，丧失劳动能力。", [("致残", "attached"), ("丧失劳动能力", "attached")]),
+    ("户主王某，女，智力低下", [("智力低下", "attached")]),
 ])
 def test_attached(recognizer, text, expected):
     assert found(recognizer, text) == expected
@@ -85,6 +88,7 @@ def test_attached_with_synthetic_id(recognizer):
     ("年满60岁、患重病的老人可申请", [("重病", "mention")]),   # an age threshold is not a person
     ("备注：低保对象中的重度残疾人按每人每月100元标准发放护理补贴，由乡镇（街道）统一造册报县民政局",
      [("重度残疾人", "mention")]),                           # a long note is a policy sentence
+    ("对因病因残丧失劳动能力的低保对象，按规定增发保障金", [("因病因残丧失劳动能力", "mention")]),
 ])
 def test_mention(recognizer, text, expected):
     assert found(recognizer, text) == expected
