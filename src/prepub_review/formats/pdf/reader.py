@@ -30,11 +30,12 @@ from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.formats.base import Limits, ReaderItem, member_name_segment
 from prepub_review.formats.pdf import cells as pdf_cells
-from prepub_review.formats.pdf import fonts, xmp
+from prepub_review.formats.pdf import fonts, revisions, xmp
 from prepub_review.ocr import engine as ocr_engine
 
 TOP_LINES = 5
 ATTACHMENT = "attachment"       # the Locator part of what is read of an embedded file (its name)
+REVISION = "revision"           # the Locator part of what only an earlier revision shows (revisions.py)
 SCAN_TEXT_CHARS = 20            # a page with less text than this and a page-sized image is a scan
 SCAN_IMAGE_SHARE = 0.5          # share of the page area an image must cover to count as a scan
 OUTLINED_TEXT_PATHS = 200       # no text, no image, but this many vector paths: text drawn as outlines
@@ -144,23 +145,88 @@ class PdfBookmarkAnchor:
     index: int                 # 0-based, depth-first order of the outline
 
 
+@dataclass(frozen=True, slots=True)
+class PdfRevisionAnchor:
+    revision: int              # 1-based, oldest first: an earlier revision kept by an incremental save
+
+
 def read(path: Path, limits: Limits, *, measure_boxes: bool = False) -> Iterator[ReaderItem]:
-    """The document's items; line anchors measure their boxes when first asked, or while reading
-    with `measure_boxes` (the writer's reading: it edits the file it read)."""
+    """The document's items, then what only its earlier revisions show; line anchors measure their
+    boxes when first asked, or while reading with `measure_boxes` (the writer's reading: it edits the
+    file it read)."""
     document = _open(path)
+    earlier, revision_count = revisions.earlier(path)
+    shown: set[str] = set()
     try:
-        properties = list(_properties(document))
-        yield from properties
-        yield from _xmp(path, {segment.text for segment in properties})
-        tables, held = pdf_cells.Tables(), HeldRow()
-        for index in range(len(document)):
-            yield from _page(document, index, path, measure_boxes, tables, held)
-        yield from held.release()       # the document's last table row
-        yield from _attachments(document)
+        for item in _current(document, path, measure_boxes):
+            if earlier and isinstance(item, Segment):
+                shown.add(item.text)
+            yield item
     except pdfium.PdfiumError as exc:
         raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
     finally:
         document.close()
+    yield from _earlier_revisions(earlier, revision_count, shown)
+
+
+def _current(document: pdfium.PdfDocument, path: Path, measure_boxes: bool) -> Iterator[ReaderItem]:
+    properties = list(_properties(document))
+    yield from properties
+    yield from _xmp(path, {segment.text for segment in properties})
+    tables, held = pdf_cells.Tables(), HeldRow()
+    for index in range(len(document)):
+        yield from _page(document, index, path, measure_boxes, tables, held)
+    yield from held.release()       # the document's last table row
+    yield from _attachments(document)
+
+
+def _earlier_revisions(earlier: list[bytes], count: int, shown: set[str]) -> Iterator[ReaderItem]:
+    """What the earlier revisions of an incrementally saved file (revisions.py) show and the current
+    one does not: their properties, page lines and annotations, as `早期版本N 第2页 第3行`."""
+    for number, data in enumerate(earlier, start=1):
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            yield Notice("pdf_revision_unreadable", f"早期版本{number}",
+                         f"文件中保存有增量修改前的早期版本{number}，无法打开审查；发布前请用“另存为”重新保存 PDF")
+            continue
+        try:
+            for segment in _revision_segments(document):
+                if segment.text not in shown:
+                    shown.add(segment.text)
+                    yield Segment(segment.text, f"早期版本{number} {segment.location}", segment.zone,
+                                  field=segment.field, anchor=PdfRevisionAnchor(number),
+                                  locator=Locator(REVISION, (number, segment.location)))
+        except pdfium.PdfiumError:
+            yield Notice("pdf_revision_unreadable", f"早期版本{number}",
+                         f"文件中保存有增量修改前的早期版本{number}，未能完整读取；发布前请用“另存为”重新保存 PDF")
+        finally:
+            document.close()
+    if count > len(earlier):
+        yield Notice("pdf_revision_unreadable", "早期版本",
+                     f"文件中保存有 {count} 个增量修改前的早期版本，只审查了前 {len(earlier)} 个；"
+                     "发布前请用“另存为”重新保存 PDF")
+
+
+def _revision_segments(document: pdfium.PdfDocument) -> Iterator[Segment]:
+    """An earlier revision's properties, page lines and annotations (lines only: what is new in a
+    revision is compared line by line with the current one)."""
+    yield from _properties(document)
+    for index in range(len(document)):
+        page = document[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                text = textpage.get_text_range()
+            finally:
+                textpage.close()
+            lines = [line for line in (_clean(raw.group()) for raw in _raw_lines(text)) if line]
+            for line_number, line in enumerate(lines, start=1):
+                zone = Zone.TOP if index == 0 and line_number <= TOP_LINES else Zone.BODY
+                yield Segment(line, f"第{index + 1}页 第{line_number}行", zone)
+            yield from _annotations(page, index + 1)
+        finally:
+            page.close()
 
 
 def _open(path: Path) -> pdfium.PdfDocument:

@@ -34,9 +34,11 @@ from prepub_review.ocr.picture import PictureTextAnchor
 from prepub_review.errors import ReadError, VerificationFailed
 from prepub_review.models import Notice, Zone
 from prepub_review.formats.pdf import reader as pdf_reader
+from prepub_review.formats.pdf import revisions
 from prepub_review.formats.base import Limits, ReaderItem
 from prepub_review.formats.pdf.reader import (
     ATTACHMENT,
+    REVISION,
     PdfAnnotationAnchor,
     PdfBookmarkAnchor,
     PdfLineAnchor,
@@ -99,14 +101,18 @@ class PdfDocument:
             "或对原 .docx/.xlsx 去标识化", code="pdf_text_unmapped")
 
     def cleaned(self, place) -> bool:
-        """The author property is emptied and embedded files (with their names) are removed in clean().
-        An XMP value is not counted: clean() removes the document's packet only, and apply() checks."""
+        """The author property is emptied and embedded files (with their names) are removed in clean(),
+        and earlier revisions leave as the file is saved whole. An XMP value is not counted: clean()
+        removes the document's packet only, and apply() checks."""
         return (place.zone == Zone.PROPERTY and place.field == "作者" and not isinstance(place.anchor, PdfXmpAnchor)) \
-            or (place.locator is not None and place.locator.part == ATTACHMENT)
+            or (place.locator is not None and place.locator.part in (ATTACHMENT, REVISION))
 
     # -- cleaning -----------------------------------------------------------------------------
     def clean(self) -> list[Cleaning]:
         steps = []
+        _, earlier = revisions.earlier(self.path)
+        if earlier:     # save() writes the current revision alone
+            steps.append(Cleaning("revisions", f"删除增量保存留下的早期版本 {earlier} 个（整个文件重新写出）", earlier))
         files = self._remove_embedded_files()
         if files:
             steps.append(Cleaning("embedded_files", f"删除 PDF 内嵌附件 {files} 个（附件内容未经审查）", files))
