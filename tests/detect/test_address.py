@@ -47,6 +47,10 @@ def recognizer() -> AddressRecognizer:
     ("居住地：城关镇东街村7组", "城关镇东街村7组"),
     ("住址：梧桐街道１２号", "梧桐街道１２号"),               # full-width digits
     ("户籍地：黄村镇新丰村十一组", "黄村镇新丰村十一组"),
+    # a word before the name is no part of it
+    ("其中和平村3组人口最多", "和平村3组"),
+    ("其余和平村3组农户已转移", "和平村3组"),
+    ("中和村3组王德福", "中和村3组"),
 ])
 def test_door_level_addresses(recognizer, text, expected):
     assert found(recognizer, text) == [(expected, "door_level")]

@@ -195,6 +195,9 @@ class AddressRecognizer(PrepubRecognizer):
         self._label_lexicon = Lexicon(r.labels)
         self._label_at_end = re.compile("(?:" + "|".join(map(re.escape, self._labels)) + ")$")
         self._prefix_lexicon = Lexicon(r.prefix_words)
+        # Two-character prefix words whose first character cannot be in a name ("其中"): a name does
+        # not start at their second character ("其中和平村3组" is 和平村3组, not 中和平村3组).
+        self._edge_words = frozenset(w for w in r.prefix_words if len(w) == 2 and w[0] in r.bad_name_chars)
         self._unit_ends = frozenset(u[-1] for u in self._units)
         # Every numbered part ends its number right before the first character of a unit (or has a
         # dash after a digit): only lines holding such a pair are worth the full regex. (The unit's character
@@ -372,6 +375,8 @@ class AddressRecognizer(PrepubRecognizer):
                 char = text[start]
                 if not (is_cjk(char) or char in r.mask_chars) or char in r.bad_name_chars:
                     break                                 # a masked name is a placeholder: "XX镇XX村"
+                if start > 0 and text[start - 1:start + 1] in self._edge_words:
+                    break
                 yield Part(start, end, level.name)
 
     def _named_part_at(self, text: str, pos: int, le: int) -> Part | None:
