@@ -83,9 +83,9 @@ def test_an_incremental_save_that_changes_no_text_adds_nothing(tmp_path):
 def test_earlier_revisions_are_the_sections_closed_before_the_last(tmp_path, body, expected):
     path = tmp_path / "a.pdf"
     path.write_bytes(body)
-    prefixes, count = revisions.earlier(path)
-    assert len(prefixes) == count == expected
-    assert all(body.startswith(prefix) and prefix.endswith(b"%%EOF") for prefix in prefixes)
+    ends, count = revisions.earlier(path)
+    assert len(ends) == count == expected
+    assert all(revisions.revision(path, end).endswith(b"%%EOF") for end in ends)
 
 
 def test_an_earlier_revision_that_does_not_open_is_a_notice(tmp_path):
@@ -106,3 +106,9 @@ def test_redaction_writes_the_current_revision_alone(edited, tmp_path):
     assert data.count(b"%%EOF") == 1 and revisions.earlier(out) == ([], 0)
     assert run_prepub("check", "--no-progress", str(out)).code == 0
     assert PERSON_ID.encode() not in data
+
+
+def test_revisions_beyond_the_limit_are_a_notice(edited, monkeypatch):
+    monkeypatch.setattr(revisions, "MAX_REVISIONS", 0)
+    notices = [(n.code, n.location) for n in read(edited, Limits()) if isinstance(n, Notice)]
+    assert notices == [("pdf_revision_unreadable", "早期版本")]

@@ -166,7 +166,7 @@ def read(path: Path, limits: Limits, *, measure_boxes: bool = False) -> Iterator
         raise ReadError(f"PDF 文件部分内容无法读取（{exc}），文件未能完整审查", code="corrupt_pdf") from exc
     finally:
         document.close()
-    yield from _earlier_revisions(earlier, revision_count, shown)
+    yield from _earlier_revisions(path, earlier, revision_count, shown)
 
 
 def _current(document: pdfium.PdfDocument, path: Path, measure_boxes: bool) -> Iterator[ReaderItem]:
@@ -180,12 +180,13 @@ def _current(document: pdfium.PdfDocument, path: Path, measure_boxes: bool) -> I
     yield from _attachments(document)
 
 
-def _earlier_revisions(earlier: list[bytes], count: int, shown: set[str]) -> Iterator[ReaderItem]:
-    """What the earlier revisions of an incrementally saved file (revisions.py) show and the current
-    one does not: their properties, page lines and annotations, as `早期版本N 第2页 第3行`."""
-    for number, data in enumerate(earlier, start=1):
+def _earlier_revisions(path: Path, earlier: list[int], count: int, shown: set[str]) -> Iterator[ReaderItem]:
+    """What the earlier revisions of an incrementally saved file (revisions.py; `earlier`: where each
+    ends) show and the current one does not: their properties, page lines and annotations, as
+    `早期版本N 第2页 第3行`."""
+    for number, end in enumerate(earlier, start=1):
         try:
-            document = pdfium.PdfDocument(data)
+            document = pdfium.PdfDocument(revisions.revision(path, end))
         except pdfium.PdfiumError:
             yield Notice("pdf_revision_unreadable", f"早期版本{number}",
                          f"文件中保存有增量修改前的早期版本{number}，无法打开审查；发布前请用“另存为”重新保存 PDF")

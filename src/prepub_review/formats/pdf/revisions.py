@@ -24,9 +24,9 @@ LINEARIZED_WINDOW = 1024      # bytes at the start of a file in which a lineariz
 MAX_REVISIONS = 32            # earlier revisions read at most (each is opened and read whole)
 
 
-def earlier(path: Path) -> tuple[list[bytes], int]:
-    """The bytes of each earlier revision, oldest first (at most MAX_REVISIONS), and how many
-    earlier revisions the file has in all."""
+def earlier(path: Path) -> tuple[list[int], int]:
+    """Where each earlier revision ends (the byte after its %%EOF), oldest first, at most
+    MAX_REVISIONS of them; and how many earlier revisions the file has in all."""
     with open(path, "rb") as handle:
         try:
             data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
@@ -39,4 +39,11 @@ def earlier(path: Path) -> tuple[list[bytes], int]:
                        if data.rfind(b"startxref", max(0, end - STARTXREF_WINDOW), end) >= 0]
             if linearized and closing and closing[0] == ends[0]:
                 closing = closing[1:]  # the first page's section of a linearized file
-            return [bytes(data[:end]) for end in closing[:MAX_REVISIONS]], len(closing)
+            return closing[:MAX_REVISIONS], len(closing)
+
+
+def revision(path: Path, end: int) -> bytes:
+    """The earlier revision that ends at `end`: the file's first `end` bytes (read when needed, one
+    revision at a time)."""
+    with open(path, "rb") as handle:
+        return handle.read(end)
