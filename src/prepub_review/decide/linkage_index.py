@@ -546,9 +546,10 @@ class _Builder:
     def _row(self, key: str, members: list[Finding]) -> Row:
         values = self.reading.cells.get(key) or self.reading.prose.get(members[0].location)
         if not values:
-            values = {}
+            values, bare = {}, self.reading.bare
             for f in members:
-                values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
+                if f.location not in bare:      # a line stating no fact has none in a finding's context either
+                    values.update({k: v for k, v in prose_fields(f.context, self.rules).items() if k not in values})
         hasher = self.hasher
         fields = {kind: field_hash(hasher, kind, value) for kind, value in values.items() if value}
         shown = self._first_name(members)
@@ -706,16 +707,17 @@ Kept = tuple[str, str, str | None, str | None, str]
 class Reading:
     """What linkage keeps of a document's segments as they stream past: the row facts of table
     cells under a row-fact column and of prose lines stating at least two of them (normalised as
-    they are read), and the segments holding a masked digit run (scanned when the document ends).
-    Everything else streams past; nothing is read twice."""
+    they are read), the prose lines stating none, and the segments holding a masked digit run
+    (scanned when the document ends). Everything else streams past; nothing is read twice."""
 
-    __slots__ = ("rules", "kinds", "cells", "prose", "masked")
+    __slots__ = ("rules", "kinds", "cells", "prose", "bare", "masked")
 
     def __init__(self, rules: LinkRules):
         self.rules = rules
         self.kinds = rules.header_kinds         # column header -> row-field kind
         self.cells: dict[str, dict[str, str]] = defaultdict(dict)   # record -> row-field kind -> value
         self.prose: dict[str, dict[str, str]] = {}    # location of a prose line -> its row facts
+        self.bare: set[str] = set()                   # locations of prose lines stating no row fact
         self.masked: list[Kept] = []
 
     def add(self, segment: Segment) -> None:
@@ -736,6 +738,8 @@ class Reading:
             facts = prose_fields(text, self.rules)
             if masked or len(facts) >= 2:
                 self.prose[segment.location] = facts
+            if not facts:
+                self.bare.add(segment.location)
         if masked:
             self.masked.append((text, segment.location, segment.field, record, segment.zone._value_))
 
