@@ -24,7 +24,7 @@ def text_object(ident: int, x: float, y: float, text: str, width: float | None =
             f'<ofd:TextCode X="0" Y="4">{text}</ofd:TextCode></ofd:TextObject>')
 
 
-def ofd_file(path: Path, author: str, *, sealed: bool = False) -> Path:
+def ofd_file(path: Path, author: str, *, sealed: bool = False, attachment: str | None = None) -> Path:
     objects, ident = [], 10
     title = "城乡低保对象公示"
     for index, char in enumerate(title):            # a generator that draws one object per character
@@ -47,7 +47,9 @@ def ofd_file(path: Path, author: str, *, sealed: bool = False) -> Path:
                                '<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>'
                                "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>"
                                '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages>'
-                               "<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations></ofd:Document>"),
+                               "<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>"
+                               + ("<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>" if attachment else "")
+                               + "</ofd:Document>"),
         "Doc_0/PublicRes.xml": (f'<ofd:Res {NS} BaseLoc="Res"><ofd:Fonts><ofd:Font ID="2" FontName="宋体"/>'
                                 "</ofd:Fonts></ofd:Res>"),
         "Doc_0/Pages/Page_0/Content.xml": content,
@@ -57,6 +59,11 @@ def ofd_file(path: Path, author: str, *, sealed: bool = False) -> Path:
                                                f"<ofd:Remark>请再核实 {PEOPLE[1][0]} 电话 {PEOPLE[1][2]}</ofd:Remark>"
                                                "</ofd:Annot></ofd:PageAnnot>"),
     }
+    if attachment:
+        parts["Doc_0/Attachs/Attachments.xml"] = (f'<ofd:Attachments {NS}><ofd:Attachment ID="80" Name="{attachment}" '
+                                                  'Format="jpg"><ofd:FileLoc>a.jpg</ofd:FileLoc></ofd:Attachment>'
+                                                  "</ofd:Attachments>")
+        parts["Doc_0/Attachs/a.jpg"] = "not a picture"
     if sealed:
         parts["Doc_0/Signs/Signatures.xml"] = (f'<ofd:Signatures {NS}><ofd:Signature ID="1" Type="Seal" '
                                                'BaseLoc="Sign_0/Signature.xml"/></ofd:Signatures>')
@@ -108,3 +115,30 @@ def test_ofd_is_redacted_in_its_text_codes(tmp_path):
     content = zipfile.ZipFile(out).read("Doc_0/Pages/Page_0/Content.xml").decode()
     masked_phone = f"{PEOPLE[0][2][:3]}****{PEOPLE[0][2][-4:]}"
     assert f">{masked_phone}</ofd:TextCode>" in content and ">城</ofd:TextCode>" in content
+
+
+def test_an_attachments_name_is_read_and_shown_masked(tmp_path):
+    """The name of a file attached to an OFD is published with it, and reports quoted it raw."""
+    name, number, phone = PEOPLE[2]
+    path = ofd_file(tmp_path / "公示.ofd", "某某", attachment=f"{number}身份证.jpg")
+    run = run_prepub("check", str(path), "--format", "json")
+    findings = run.json()["documents"][0]["findings"]
+    shown = f"附件1「{number[:6]}********{number[-4:]}身份证.jpg」"
+    assert ("CN_ID_CARD", f"{shown} 文件名", "block") in {(f["entity"], f["location"], f["severity"]) for f in findings}
+    assert any(f["entity"] == "UNVERIFIED_CONTENT" and f["location"] == shown for f in findings)
+    assert number not in run.stdout
+
+
+def test_redaction_removes_an_attached_file_with_its_name(tmp_path):
+    number = PEOPLE[2][1]
+    path = ofd_file(tmp_path / "公示.ofd", "某某", attachment=f"{number}身份证.jpg")
+    out = tmp_path / "out.ofd"
+    run = run_prepub("redact", str(path), "-o", str(out))
+    assert run.code == 0, run.stdout + run.stderr
+    assert "删除 OFD 附件 1 个" in run.stdout
+    with zipfile.ZipFile(out) as package:
+        names = package.namelist()
+        stored = "".join(package.read(name).decode("utf-8", "replace") for name in names)
+    assert not any(name.startswith("Doc_0/Attachs/") for name in names)
+    assert number not in stored and "<ofd:Attachments>" not in stored
+    assert run_prepub("check", str(out)).code == 0

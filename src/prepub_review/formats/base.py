@@ -37,6 +37,7 @@ NESTING_LIMIT = 1
 ReaderItem = Segment | Notice
 Reader = Callable[[Path, Limits], Iterator[ReaderItem]]
 FILE_NAME = "文件名"
+ATTACHMENT = "attachment"      # the Locator part of a document's embedded file (its name): PDF, OFD
 
 
 @dataclass(frozen=True, slots=True)

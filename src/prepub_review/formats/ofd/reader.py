@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem, member_name_segment
 from prepub_review.formats.ooxml.package import ElementTextAnchor, OoxmlPackage, guard_reader, local_name
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.ocr.engine import OcrLine
@@ -99,8 +99,12 @@ def _document(package: OoxmlPackage, doc_root: str) -> Iterator[ReaderItem]:
     attachments = (root.findtext(o_tag("Attachments")) or "").strip()
     if attachments and package.has(resolve(folder, attachments)):
         for index, attachment in enumerate(package.parse(resolve(folder, attachments)).iter(o_tag("Attachment")), 1):
-            yield Notice("embedded_object", f"附件{index}「{attachment.get('Name') or ''}」",
-                         "OFD 内嵌附件，附件内容未审查，需人工审查")
+            name = attachment.get("Name") or ""
+            where = f"附件{index}「{name}」"
+            named = member_name_segment(name, where, ATTACHMENT, str(index))   # published with the file
+            if named is not None:
+                yield named
+            yield Notice("embedded_object", where, "OFD 内嵌附件，附件内容未审查，需人工审查")
 
 
 def resolve(folder: str, location: str) -> str:

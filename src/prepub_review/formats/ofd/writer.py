@@ -1,7 +1,7 @@
 """Writes a redacted .ofd: each value is overwritten character by character in the text codes that
 draw it (the count of characters stays, so each code's glyph advances, DeltaX, stay valid; a shorter
 replacement is padded with spaces, a dropped value becomes spaces). Before that, clean() removes the
-annotations and clears the author. An OFD that changed loses its electronic seals: a signature covers
+annotations and the attached files (with their names; their content is not read) and clears the author. An OFD that changed loses its electronic seals: a signature covers
 the exact bytes, so the seal would show as broken; the seals are removed and the report says so, to
 be applied again after review. Pictures are not repainted here: an edit on an OCR'd picture of an
 OFD stays unplaced, and the redactor refuses the output."""
@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem
 from prepub_review.formats.edits import Cleaning, Edit, by_anchor
 from prepub_review.formats.ofd import reader as ofd_reader
 from prepub_review.formats.ofd.reader import KIND_ZH, OfdTextAnchor, o_tag, resolve
@@ -34,14 +34,18 @@ class OfdDocument:
         return ofd_reader.package_items(self.package)
 
     def cleaned(self, place) -> bool:
-        """Annotations and the author leave the file in clean()."""
-        return place.zone == Zone.COMMENT or (place.zone == Zone.PROPERTY and place.field == "作者")
+        """Annotations, attached files (their names) and the author leave the file in clean()."""
+        return place.zone == Zone.COMMENT or (place.zone == Zone.PROPERTY and place.field == "作者") \
+            or (place.locator is not None and place.locator.part == ATTACHMENT)
 
     def clean(self) -> list[Cleaning]:
         steps = []
         removed = self._remove_annotations()
         if removed:
             steps.append(Cleaning("annotations", f"删除注释 {removed} 条", removed))
+        files = self._remove_attachments()
+        if files:
+            steps.append(Cleaning("embedded_files", f"删除 OFD 附件 {files} 个（附件内容未经审查）", files))
         root = self.package.parse("OFD.xml")
         cleared = []
         for key, label in PERSONAL_INFO:
@@ -67,6 +71,24 @@ class OfdDocument:
                         part = resolve(posixpath.dirname(index), page.findtext(o_tag("FileLoc")) or "")
                         if self.package.has(part):
                             count += sum(1 for _ in self.package.parse(part).iter(o_tag("Annot")))
+                            self.package.removed.add(part)
+                    self.package.removed.add(index)
+                reference.getparent().remove(reference)
+                self.package.dirty.add(document)
+        return count
+
+    def _remove_attachments(self) -> int:
+        """Each document's attachment list, and the files it lists; how many files."""
+        count = 0
+        for document in self._documents():
+            root = self.package.parse(document)
+            for reference in list(root.iter(o_tag("Attachments"))):
+                index = resolve(posixpath.dirname(document), reference.text or "")
+                if self.package.has(index):
+                    for attachment in self.package.parse(index).iter(o_tag("Attachment")):
+                        count += 1
+                        part = resolve(posixpath.dirname(index), attachment.findtext(o_tag("FileLoc")) or "")
+                        if self.package.has(part):
                             self.package.removed.add(part)
                     self.package.removed.add(index)
                 reference.getparent().remove(reference)

@@ -28,13 +28,12 @@ import pypdfium2.raw as pdfium_c
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import Limits, ReaderItem, member_name_segment
+from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem, member_name_segment
 from prepub_review.formats.pdf import cells as pdf_cells
 from prepub_review.formats.pdf import fonts, revisions, xmp
 from prepub_review.ocr import engine as ocr_engine
 
 TOP_LINES = 5
-ATTACHMENT = "attachment"       # the Locator part of what is read of an embedded file (its name)
 REVISION = "revision"           # the Locator part of what only an earlier revision shows (revisions.py)
 SCAN_TEXT_CHARS = 20            # a page with less text than this and a page-sized image is a scan
 SCAN_IMAGE_SHARE = 0.5          # share of the page area an image must cover to count as a scan

@@ -35,9 +35,8 @@ from prepub_review.errors import ReadError, VerificationFailed
 from prepub_review.models import Notice, Zone
 from prepub_review.formats.pdf import reader as pdf_reader
 from prepub_review.formats.pdf import revisions
-from prepub_review.formats.base import Limits, ReaderItem
+from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem
 from prepub_review.formats.pdf.reader import (
-    ATTACHMENT,
     REVISION,
     PdfAnnotationAnchor,
     PdfBookmarkAnchor,
