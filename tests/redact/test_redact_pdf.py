@@ -130,6 +130,8 @@ def test_embedded_files_and_xmp_author_removed(tmp_path, redactor):
         assert document.embfile_count() == 0 and not document.get_xml_metadata()
     assert "王晓红".encode() not in stored(result.output) and not leaked(result.output, GONE)
     assert "embedded_files" in {step.code for step in result.cleanings}
+    # the attached file's notice leaves with the file: not kept for a person to review
+    assert not [f for f in result.kept if f.variant == "embedded_object"]
 
 
 @pytest.mark.parametrize("hidden", ["张三明", ID])

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from prepub_review.entities import UNVERIFIED_CONTENT
 from prepub_review.models import Locator, Notice, Segment, Zone
 
 MiB = 1024 * 1024
@@ -38,6 +39,13 @@ ReaderItem = Segment | Notice
 Reader = Callable[[Path, Limits], Iterator[ReaderItem]]
 FILE_NAME = "文件名"
 ATTACHMENT = "attachment"      # the Locator part of a document's embedded file (its name): PDF, OFD
+ATTACHED_FILE_NOTICE = "embedded_object"    # the notice a PDF or OFD reader gives for each attached file
+
+
+def is_attached_file_notice(place) -> bool:
+    """The finding of the notice that a PDF's or an OFD's attached file was not read: its writer's
+    clean() removes every attached file, so the notice leaves with it."""
+    return place.entity == UNVERIFIED_CONTENT and place.variant == ATTACHED_FILE_NOTICE
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem, member_name_segment
+from prepub_review.formats.base import ATTACHED_FILE_NOTICE, ATTACHMENT, Limits, ReaderItem, member_name_segment
 from prepub_review.formats.ooxml.package import ElementTextAnchor, OoxmlPackage, guard_reader, local_name
 from prepub_review.models import Locator, Notice, Segment, Zone
 from prepub_review.ocr.engine import OcrLine
@@ -104,7 +104,7 @@ def _document(package: OoxmlPackage, doc_root: str) -> Iterator[ReaderItem]:
             named = member_name_segment(name, where, ATTACHMENT, str(index))   # published with the file
             if named is not None:
                 yield named
-            yield Notice("embedded_object", where, "OFD 内嵌附件，附件内容未审查，需人工审查")
+            yield Notice(ATTACHED_FILE_NOTICE, where, "OFD 内嵌附件，附件内容未审查，需人工审查")
 
 
 def resolve(folder: str, location: str) -> str:

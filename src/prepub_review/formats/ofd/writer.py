@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
-from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem
+from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem, is_attached_file_notice
 from prepub_review.formats.edits import Cleaning, Edit, by_anchor
 from prepub_review.formats.ofd import reader as ofd_reader
 from prepub_review.formats.ofd.reader import KIND_ZH, OfdTextAnchor, o_tag, resolve
@@ -36,7 +36,7 @@ class OfdDocument:
     def cleaned(self, place) -> bool:
         """Annotations, attached files (their names) and the author leave the file in clean()."""
         return place.zone == Zone.COMMENT or (place.zone == Zone.PROPERTY and place.field == "作者") \
-            or (place.locator is not None and place.locator.part == ATTACHMENT)
+            or (place.locator is not None and place.locator.part == ATTACHMENT) or is_attached_file_notice(place)
 
     def clean(self) -> list[Cleaning]:
         steps = []

@@ -28,7 +28,7 @@ import pypdfium2.raw as pdfium_c
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem, member_name_segment
+from prepub_review.formats.base import ATTACHED_FILE_NOTICE, ATTACHMENT, Limits, ReaderItem, member_name_segment
 from prepub_review.formats.pdf import cells as pdf_cells
 from prepub_review.formats.pdf import fonts, revisions, xmp
 from prepub_review.ocr import engine as ocr_engine
@@ -679,7 +679,7 @@ def _attachments(document: pdfium.PdfDocument) -> Iterator[ReaderItem]:
         named = member_name_segment(name, where, ATTACHMENT, str(index + 1))
         if named is not None:
             yield named
-        yield Notice("embedded_object", where, "PDF 内嵌附件，附件内容未审查，需人工审查")
+        yield Notice(ATTACHED_FILE_NOTICE, where, "PDF 内嵌附件，附件内容未审查，需人工审查")
 
 
 def _clean(text: str | None) -> str:

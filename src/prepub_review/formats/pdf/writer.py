@@ -35,7 +35,7 @@ from prepub_review.errors import ReadError, VerificationFailed
 from prepub_review.models import Notice, Zone
 from prepub_review.formats.pdf import reader as pdf_reader
 from prepub_review.formats.pdf import revisions
-from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem
+from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem, is_attached_file_notice
 from prepub_review.formats.pdf.reader import (
     REVISION,
     PdfAnnotationAnchor,
@@ -104,7 +104,8 @@ class PdfDocument:
         and earlier revisions leave as the file is saved whole. An XMP value is not counted: clean()
         removes the document's packet only, and apply() checks."""
         return (place.zone == Zone.PROPERTY and place.field == "作者" and not isinstance(place.anchor, PdfXmpAnchor)) \
-            or (place.locator is not None and place.locator.part in (ATTACHMENT, REVISION))
+            or (place.locator is not None and place.locator.part in (ATTACHMENT, REVISION)) \
+            or is_attached_file_notice(place)
 
     # -- cleaning -----------------------------------------------------------------------------
     def clean(self) -> list[Cleaning]:
