@@ -51,6 +51,10 @@ def recognizer() -> AddressRecognizer:
     ("其中和平村3组人口最多", "和平村3组"),
     ("其余和平村3组农户已转移", "和平村3组"),
     ("中和村3组王德福", "中和村3组"),
+    # a group named, not numbered, under a person's address label
+    ("家庭住址：和平村王家湾组", "和平村王家湾组"),
+    ("户主张德福，家住和平村王家湾组，因病致贫", "和平村王家湾组"),
+    ("住址：石桥镇和平村沈家坝组12号", "石桥镇和平村沈家坝组12号"),
 ])
 def test_door_level_addresses(recognizer, text, expected):
     assert found(recognizer, text) == [(expected, "door_level")]
@@ -123,6 +127,9 @@ def test_masked_addresses(recognizer, text, expected):
     "电话：(027)60896800",
     "会议在3楼301室召开",
     "市政府2号令",
+    # a named group without a person's address label is a team, not a place
+    "和平村工作组进驻以来，走访农户120户。",
+    "和平村王家湾组",
 ])
 def test_not_addresses(recognizer, text):
     assert found(recognizer, text) == []
