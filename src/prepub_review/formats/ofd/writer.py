@@ -1,15 +1,16 @@
 """Writes a redacted .ofd: each value is overwritten character by character in the text codes that
 draw it (the count of characters stays, so each code's glyph advances, DeltaX, stay valid; a shorter
 replacement is padded with spaces, a dropped value becomes spaces). Before that, clean() removes the
-annotations and the attached files (with their names; their content is not read) and clears the author. An OFD that changed loses its electronic seals: a signature covers
-the exact bytes, so the seal would show as broken; the seals are removed and the report says so, to
-be applied again after review. Pictures are not repainted here: an edit on an OCR'd picture of an
+annotations and the attached files (with their names; their content is not read) and clears the
+author. An OFD that changed loses its electronic seals: a signature covers the exact bytes, so the
+seal would show as broken; the seals are removed and the report says so, to be applied again after
+review. Pictures are not repainted here: an edit on an OCR'd picture of an
 OFD stays unplaced, and the redactor refuses the output."""
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from prepub_review.formats.base import ATTACHMENT, Limits, ReaderItem, is_attached_file_notice
@@ -60,40 +61,37 @@ class OfdDocument:
         return steps
 
     def _remove_annotations(self) -> int:
+        return self._remove_listed("Annotations", self._annotation_parts)
+
+    def _remove_attachments(self) -> int:
+        return self._remove_listed("Attachments", self._attachment_parts)
+
+    def _remove_listed(self, list_tag: str, entries: Callable[[str], Iterator[tuple[str, int]]]) -> int:
+        """Remove each document's `list_tag` reference, the list part it names and the parts that list
+        names (`entries(list part)`: each part and how many items it holds); how many items."""
         count = 0
         for document in self._documents():
             root = self.package.parse(document)
-            for reference in list(root.iter(o_tag("Annotations"))):
-                folder = posixpath.dirname(document)
-                index = resolve(folder, reference.text or "")
-                if self.package.has(index):
-                    for page in self.package.parse(index).iter(o_tag("Page")):
-                        part = resolve(posixpath.dirname(index), page.findtext(o_tag("FileLoc")) or "")
+            for reference in list(root.iter(o_tag(list_tag))):
+                listed = resolve(posixpath.dirname(document), reference.text or "")
+                if self.package.has(listed):
+                    for part, items in entries(listed):
+                        count += items
                         if self.package.has(part):
-                            count += sum(1 for _ in self.package.parse(part).iter(o_tag("Annot")))
                             self.package.removed.add(part)
-                    self.package.removed.add(index)
+                    self.package.removed.add(listed)
                 reference.getparent().remove(reference)
                 self.package.dirty.add(document)
         return count
 
-    def _remove_attachments(self) -> int:
-        """Each document's attachment list, and the files it lists; how many files."""
-        count = 0
-        for document in self._documents():
-            root = self.package.parse(document)
-            for reference in list(root.iter(o_tag("Attachments"))):
-                index = resolve(posixpath.dirname(document), reference.text or "")
-                if self.package.has(index):
-                    for attachment in self.package.parse(index).iter(o_tag("Attachment")):
-                        count += 1
-                        part = resolve(posixpath.dirname(index), attachment.findtext(o_tag("FileLoc")) or "")
-                        if self.package.has(part):
-                            self.package.removed.add(part)
-                    self.package.removed.add(index)
-                reference.getparent().remove(reference)
-                self.package.dirty.add(document)
-        return count
+    def _annotation_parts(self, listed: str) -> Iterator[tuple[str, int]]:
+        for page in self.package.parse(listed).iter(o_tag("Page")):
+            part = resolve(posixpath.dirname(listed), page.findtext(o_tag("FileLoc")) or "")
+            yield part, sum(1 for _ in self.package.parse(part).iter(o_tag("Annot"))) if self.package.has(part) else 0
+
+    def _attachment_parts(self, listed: str) -> Iterator[tuple[str, int]]:
+        for attachment in self.package.parse(listed).iter(o_tag("Attachment")):
+            yield resolve(posixpath.dirname(listed), attachment.findtext(o_tag("FileLoc")) or ""), 1
 
     def _documents(self) -> list[str]:
         root = self.package.parse("OFD.xml")
