@@ -38,8 +38,19 @@ NESTING_LIMIT = 1
 ReaderItem = Segment | Notice
 Reader = Callable[[Path, Limits], Iterator[ReaderItem]]
 FILE_NAME = "文件名"
+FILE_NAME_PART = "file_name"   # the Locator part of a file's own name
 ATTACHMENT = "attachment"      # the Locator part of a document's embedded file (its name): PDF, OFD
 ATTACHED_FILE_NOTICE = "embedded_object"    # the notice a PDF or OFD reader gives for each attached file
+
+
+def attached_file_items(name: str, number: int, kind: str) -> Iterator[ReaderItem]:
+    """A file attached to a PDF or an OFD (`kind`): its name, published with the document (its
+    writer's clean() removes the file), and a notice that its content was not read."""
+    where = f"附件{number}「{name}」"
+    named = member_name_segment(name, where, ATTACHMENT, str(number))
+    if named is not None:
+        yield named
+    yield Notice(ATTACHED_FILE_NOTICE, where, f"{kind} 内嵌附件，附件内容未审查，需人工审查")
 
 
 def is_attached_file_notice(place) -> bool:
@@ -61,7 +72,7 @@ def file_name_segment(stem: str) -> Segment | None:
     if not stem.strip():
         return None
     return Segment(stem, FILE_NAME, Zone.PROPERTY, field=FILE_NAME, anchor=FileNameAnchor(),
-                   locator=Locator("file_name"))
+                   locator=Locator(FILE_NAME_PART))
 
 
 def member_name_segment(name: str, where: str, locator_part: str, key: str) -> Segment | None:

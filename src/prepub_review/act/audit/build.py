@@ -23,6 +23,7 @@ from prepub_review.act.audit.records import AuditRecord, FindingRow
 from prepub_review.act.masking import mask_value
 from prepub_review.act.present import VERDICT_LABELS, with_names_masked
 from prepub_review.decide.policy import Policy
+from prepub_review.formats.base import FILE_NAME_PART
 from prepub_review.text import normalize_width
 from prepub_review.errors import PrepubError
 from prepub_review.models import DocumentResult, Finding
@@ -196,7 +197,7 @@ def masked_file_name(path: str | Path, findings: Iterable[Finding], policy: Poli
     the personal data its name may hold (the file's SHA-256 identifies it)."""
     shown = str(path)
     for finding in findings:
-        if finding.locator is not None and finding.locator.part == "file_name" and finding.text:
+        if finding.locator is not None and finding.locator.part == FILE_NAME_PART and finding.text:
             masked = mask_value(finding.text, policy.mask_spec(finding.entity, finding.variant))
             shown = shown.replace(finding.text, masked)
     return shown

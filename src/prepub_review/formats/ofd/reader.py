@@ -24,9 +24,9 @@ from pathlib import Path
 from lxml import etree
 
 from prepub_review.errors import ReadError
-from prepub_review.formats.base import ATTACHED_FILE_NOTICE, ATTACHMENT, Limits, ReaderItem, member_name_segment
+from prepub_review.formats.base import Limits, ReaderItem, attached_file_items
 from prepub_review.formats.ooxml.package import ElementTextAnchor, OoxmlPackage, guard_reader, local_name
-from prepub_review.models import Locator, Notice, Segment, Zone
+from prepub_review.models import Locator, Segment, Zone
 from prepub_review.ocr.engine import OcrLine
 from prepub_review.ocr.picture import picture_items, text_segments
 
@@ -99,12 +99,7 @@ def _document(package: OoxmlPackage, doc_root: str) -> Iterator[ReaderItem]:
     attachments = (root.findtext(o_tag("Attachments")) or "").strip()
     if attachments and package.has(resolve(folder, attachments)):
         for index, attachment in enumerate(package.parse(resolve(folder, attachments)).iter(o_tag("Attachment")), 1):
-            name = attachment.get("Name") or ""
-            where = f"附件{index}「{name}」"
-            named = member_name_segment(name, where, ATTACHMENT, str(index))   # published with the file
-            if named is not None:
-                yield named
-            yield Notice(ATTACHED_FILE_NOTICE, where, "OFD 内嵌附件，附件内容未审查，需人工审查")
+            yield from attached_file_items(attachment.get("Name") or "", index, "OFD")
 
 
 def resolve(folder: str, location: str) -> str:

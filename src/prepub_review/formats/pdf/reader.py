@@ -28,7 +28,7 @@ import pypdfium2.raw as pdfium_c
 
 from prepub_review.errors import ReadError
 from prepub_review.models import Locator, Notice, Segment, Zone
-from prepub_review.formats.base import ATTACHED_FILE_NOTICE, ATTACHMENT, Limits, ReaderItem, member_name_segment
+from prepub_review.formats.base import Limits, ReaderItem, attached_file_items
 from prepub_review.formats.pdf import cells as pdf_cells
 from prepub_review.formats.pdf import fonts, revisions, xmp
 from prepub_review.ocr import engine as ocr_engine
@@ -672,14 +672,8 @@ def _annotation_string(annotation, key: str) -> str:
 def _attachments(document: pdfium.PdfDocument) -> Iterator[ReaderItem]:
     """Each embedded file: its name (published with the PDF; the writer's clean() removes the file)
     and a notice that its content was not read."""
-    count = document.count_attachments()
-    for index in range(count):
-        name = document.get_attachment(index).get_name()
-        where = f"附件{index + 1}「{name}」"
-        named = member_name_segment(name, where, ATTACHMENT, str(index + 1))
-        if named is not None:
-            yield named
-        yield Notice(ATTACHED_FILE_NOTICE, where, "PDF 内嵌附件，附件内容未审查，需人工审查")
+    for index in range(document.count_attachments()):
+        yield from attached_file_items(document.get_attachment(index).get_name(), index + 1, "PDF")
 
 
 def _clean(text: str | None) -> str:

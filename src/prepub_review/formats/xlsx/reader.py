@@ -53,7 +53,7 @@ TRUE_VALUES = {"1", "true"}
 
 S = NS["s"]
 EXTERNAL_LINK = re.compile(r"^xl/externalLinks/externalLink\d+\.xml$")
-MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="\$?([A-Z]+\$?\d+):\$?([A-Z]+\$?\d+)"')
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?\d+"')   # columns, first row
 S_URIS = (S, *[uri for uri, mapped in STRICT_NS.items() if mapped == S])
 R_ID = f"{{{NS['r']}}}id"
 
@@ -284,12 +284,11 @@ class _XlsxReader:
         it is read (once per sheet) only when a header row shows a gap a merge may fill."""
         if sheet.column_spans is None:
             sheet.column_spans = {}
-            for first, last in MERGE_CELL.findall(self.package.read(sheet.part)):
-                first_ref, last_ref = first.decode().replace("$", ""), last.decode().replace("$", "")
-                span = column_index(last_ref) - column_index(first_ref) + 1
+            for first, row, last in MERGE_CELL.findall(self.package.read(sheet.part)):
+                first_column = column_index(first.decode())
+                span = column_index(last.decode()) - first_column + 1
                 if span > 1:
-                    sheet.column_spans[(_int(first_ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 0),
-                                        column_index(first_ref))] = span
+                    sheet.column_spans[(int(row), first_column)] = span
         return sheet.column_spans
 
     def _row(self, elem: etree._Element, sheet: _Sheet, previous_row: int) -> _Row:
